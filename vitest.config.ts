@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for every package. Tests import the packages' TypeScript sources directly.
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});

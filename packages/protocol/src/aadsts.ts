@@ -24,6 +24,12 @@ export const AADSTS = {
     400,
     "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
   ),
+  tenantNotFoundDiscovery: def(
+    90002,
+    'invalid_tenant',
+    400,
+    "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
+  ),
   emptyTenantGuid: def(
     90002,
     'invalid_request',
@@ -125,7 +131,12 @@ export const AADSTS = {
     400,
     'The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).',
   ),
-  scopeInvalid: def(70011, 'invalid_scope', 400, "The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid."),
+  scopeInvalid: def(
+    70011,
+    'invalid_scope',
+    400,
+    "The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.",
+  ),
   scopeMultipleResources: def(
     700022,
     'invalid_scope',
@@ -163,7 +174,7 @@ export const AADSTS = {
     650056,
     'invalid_client',
     400,
-    'Misconfigured application. This could be due to one of the following: the client has not listed any permissions for {resource} in the requested permissions in the client\'s application registration.',
+    "Misconfigured application. This could be due to one of the following: the client has not listed any permissions for {resource} in the requested permissions in the client's application registration.",
   ),
 } as const satisfies Record<string, AadstsDefinition>;
 

@@ -12,12 +12,7 @@ export interface AppRole {
 }
 
 export type CloudAppsPermission =
-  | 'Investigation.read'
-  | 'Investigation.manage'
-  | 'Discovery.read'
-  | 'Discovery.manage'
-  | 'Settings.read'
-  | 'Settings.manage';
+  'Investigation.read' | 'Investigation.manage' | 'Discovery.read' | 'Discovery.manage' | 'Settings.read' | 'Settings.manage';
 
 const appRole = (id: string, value: string, displayName: string, description: string): AppRole => ({
   id,
@@ -63,10 +58,7 @@ export const CLOUD_APP_SECURITY_ROLES: readonly AppRole[] = [
 ];
 
 export type GraphPermission =
-  | 'Application.Read.All'
-  | 'Application.ReadWrite.All'
-  | 'AppRoleAssignment.ReadWrite.All'
-  | 'Organization.Read.All';
+  'Application.Read.All' | 'Application.ReadWrite.All' | 'AppRoleAssignment.ReadWrite.All' | 'Organization.Read.All';
 
 /** The Microsoft Graph application permissions that guard Appwarden's management API (Graph's own ids). */
 export const MICROSOFT_GRAPH_ROLES: readonly AppRole[] = [

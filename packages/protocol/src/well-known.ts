@@ -8,18 +8,11 @@ export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const FIRST_PARTY_TENANT_ID = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 
 /** Identifier URIs accepted for the Cloud App Security resource (v1 `resource`, v2 scope prefix). */
-export const CLOUD_APP_SECURITY_IDENTIFIER_URIS = [
-  'https://api.cloudappsecurity.com',
-  'https://portal.cloudappsecurity.com',
-] as const;
+export const CLOUD_APP_SECURITY_IDENTIFIER_URIS = ['https://api.cloudappsecurity.com', 'https://portal.cloudappsecurity.com'] as const;
 
 export const MICROSOFT_GRAPH_IDENTIFIER_URIS = ['https://graph.microsoft.com'] as const;
 
-export type SignInAudience =
-  | 'AzureADMyOrg'
-  | 'AzureADMultipleOrgs'
-  | 'AzureADandPersonalMicrosoftAccount'
-  | 'PersonalMicrosoftAccount';
+export type SignInAudience = 'AzureADMyOrg' | 'AzureADMultipleOrgs' | 'AzureADandPersonalMicrosoftAccount' | 'PersonalMicrosoftAccount';
 
 export const SIGN_IN_AUDIENCES: readonly SignInAudience[] = [
   'AzureADMyOrg',

@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerBodyParsers } from './http/body-parsers.js';
+import { newRequestId, registerErrorHandling } from './http/error-handler.js';
+import { registerIdentityRoutes } from './identity/routes.js';
+import { registerManagementRoutes } from './management/routes.js';
+import { registerOperatorRoutes } from './management/operator-routes.js';
+import type { Services } from './wiring.js';
+
+export interface AppDeps {
+  services: Services;
+  operatorKey?: string;
+  /** pino options or false; tests pass false. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** Assembles the request pipeline in order. Never listens: main.ts and tests do that. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { services } = deps;
+  const app = Fastify({
+    // 1. Logging: pino, with credentials redacted; bodies are never logged.
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            level: services.config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            ...(typeof deps.logger === 'object' ? deps.logger : {}),
+          },
+    // 2. Request ids: one GUID per request, echoed as x-ms-request-id and used as Entra's trace id.
+    genReqId: () => newRequestId(),
+    requestIdLogLabel: 'requestId',
+    // 3. Body size limit, the same for every content type (docs/configuration.md).
+    bodyLimit: services.config.bodyLimitBytes,
+    // MSAL lower-cases the authority; tenant segments are matched case-insensitively by the services.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-ms-request-id', req.id);
+  });
+  // 4. Body parsers: JSON (empty = {}), form, text.
+  registerBodyParsers(app);
+  // 5. Errors: one renderer per wire format, chosen by path.
+  registerErrorHandling(app, { origin: () => services.origin.value, now: () => services.clock.now() });
+  // 6. Operations.
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  // 7. Identity platform: token endpoints, discovery, JWKS.
+  registerIdentityRoutes(app, services);
+  // 8. Management API (Graph v1.0 subset) and operator endpoints.
+  const operatorKey = () => deps.operatorKey;
+  registerManagementRoutes(app, services, operatorKey);
+  registerOperatorRoutes(app, services, operatorKey);
+  await app.ready();
+  return app;
+}

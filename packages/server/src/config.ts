@@ -1,0 +1,137 @@
+import path from 'node:path';
+
+/** Every server option, with its default. Parsed once at start and validated; see docs/configuration.md. */
+export interface Config {
+  /** Where SQLite, TLS material, the master key and demo.json live. */
+  dataDir: string;
+  /** Interface to listen on. */
+  host: string;
+  /** HTTPS port (MSAL and @azure/identity refuse plain-http authorities). 0 picks a free port. */
+  port: number;
+  /** Optional plain-HTTP port serving the same routes (for curl and health checks); off when undefined. */
+  httpPort: number | undefined;
+  /** Public origin used in issuers and discovery documents; default https://localhost:<port>. */
+  publicUrl: string | undefined;
+  /** Seed the Contoso and Fabrikam demo tenants on first start. */
+  demo: boolean;
+  /** PostgreSQL connection string; SQLite in dataDir when unset. */
+  databaseUrl: string | undefined;
+  /** pino log level. */
+  logLevel: string;
+  /** Access-token lifetime in seconds counted from issue (Entra: 3600; `expires_in` shows 3599). */
+  tokenLifetimeSeconds: number;
+  /** Entra back-dates `iat`/`nbf` by about five minutes. */
+  tokenBackdateSeconds: number;
+  /** A signing key is replaced after this many days. */
+  keyRotationDays: number;
+  /** A new key is published this many hours before it starts signing. */
+  keyPublishLeadHours: number;
+  /** Failed client authentications per client per minute before a temporary lockout. */
+  clientAuthFailuresPerMinute: number;
+  /** Default Cloud Apps API limit per tenant per minute; 0 turns throttling off. */
+  rateLimitPerMinute: number;
+  /** Largest accepted request body (JSON and form), in bytes. */
+  bodyLimitBytes: number;
+}
+
+export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
+  dataDir: './.appwarden',
+  host: '127.0.0.1',
+  port: 8443,
+  httpPort: undefined,
+  publicUrl: undefined,
+  demo: false,
+  databaseUrl: undefined,
+  logLevel: 'info',
+  tokenLifetimeSeconds: 3600,
+  tokenBackdateSeconds: 300,
+  keyRotationDays: 30,
+  keyPublishLeadHours: 24,
+  clientAuthFailuresPerMinute: 20,
+  rateLimitPerMinute: 30,
+  bodyLimitBytes: 1024 * 1024,
+};
+
+export class ConfigError extends Error {}
+
+const ENV_PREFIX = 'APPWARDEN_';
+
+/** Environment names: APPWARDEN_ + the option in SCREAMING_SNAKE_CASE (APPWARDEN_DATA_DIR, APPWARDEN_PORT...). */
+export function envName(option: keyof Config): string {
+  return ENV_PREFIX + option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
+type Raw = Partial<Record<keyof Config, unknown>>;
+
+/**
+ * Merge defaults < environment < explicit options, then validate. Unknown values fail loudly at
+ * start rather than at first use.
+ */
+export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const pick = (key: keyof Config): unknown => {
+    if (options[key] !== undefined) return options[key];
+    const fromEnv = env[envName(key)];
+    if (key === 'databaseUrl' && fromEnv === undefined) return env.DATABASE_URL;
+    return fromEnv;
+  };
+  const int = (key: keyof Config, min: number, max: number): number => {
+    const v = pick(key);
+    if (v === undefined || v === '') return DEFAULTS[key] as number;
+    const n = typeof v === 'number' ? v : Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(`${key} (${envName(key)}) must be an integer between ${min} and ${max}, got '${String(v)}'`);
+    }
+    return n;
+  };
+  const bool = (key: keyof Config): boolean => {
+    const v = pick(key);
+    if (v === undefined || v === '') return DEFAULTS[key] as boolean;
+    if (typeof v === 'boolean') return v;
+    if (/^(1|true|yes|on)$/i.test(String(v))) return true;
+    if (/^(0|false|no|off)$/i.test(String(v))) return false;
+    throw new ConfigError(`${key} (${envName(key)}) must be true or false, got '${String(v)}'`);
+  };
+  const str = (key: keyof Config): string | undefined => {
+    const v = pick(key);
+    return v === undefined || v === '' ? (DEFAULTS[key] as string | undefined) : String(v);
+  };
+
+  const httpPortRaw = pick('httpPort');
+  const config: Config = {
+    dataDir: path.resolve(str('dataDir') ?? DEFAULTS.dataDir),
+    host: str('host') ?? DEFAULTS.host,
+    port: int('port', 0, 65535),
+    httpPort: httpPortRaw === undefined || httpPortRaw === '' ? undefined : int('httpPort', 0, 65535),
+    publicUrl: str('publicUrl'),
+    demo: bool('demo'),
+    databaseUrl: str('databaseUrl'),
+    logLevel: str('logLevel') ?? 'info',
+    tokenLifetimeSeconds: int('tokenLifetimeSeconds', 300, 86400),
+    tokenBackdateSeconds: int('tokenBackdateSeconds', 0, 600),
+    keyRotationDays: int('keyRotationDays', 1, 3650),
+    keyPublishLeadHours: int('keyPublishLeadHours', 0, 24 * 30),
+    clientAuthFailuresPerMinute: int('clientAuthFailuresPerMinute', 1, 100000),
+    rateLimitPerMinute: int('rateLimitPerMinute', 0, 1_000_000),
+    bodyLimitBytes: int('bodyLimitBytes', 1024, 1024 * 1024 * 1024),
+  };
+  if (config.publicUrl !== undefined) {
+    let u: URL;
+    try {
+      u = new URL(config.publicUrl);
+    } catch {
+      throw new ConfigError(`publicUrl (${envName('publicUrl')}) is not a URL: '${config.publicUrl}'`);
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ConfigError('publicUrl must be an http(s) URL');
+    config.publicUrl = u.origin;
+  }
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    throw new ConfigError(`logLevel must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  return config;
+}
+
+/** The origin that appears in issuers and metadata. */
+export function publicOrigin(config: Config, actualPort?: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  return `https://localhost:${actualPort ?? config.port}`;
+}

@@ -1,0 +1,36 @@
+import crypto from 'node:crypto';
+import type { EntraError } from './errors.js';
+
+/** Entra's timestamp format: `yyyy-MM-dd HH:mm:ssZ`. */
+export function entraTimestamp(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The no-store headers Entra sends on every token and error response. */
+export const NO_STORE_HEADERS = {
+  'cache-control': 'no-store, no-cache',
+  pragma: 'no-cache',
+  expires: '-1',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+/** Renders an identity-platform error in Entra's OAuth JSON shape (reference §2.1). */
+export function renderEntraError(
+  err: EntraError,
+  ctx: { origin: string; traceId: string; correlationId: string | undefined; now: number },
+): Record<string, unknown> {
+  const timestamp = entraTimestamp(ctx.now);
+  const correlationId = ctx.correlationId ?? crypto.randomUUID();
+  return {
+    error: err.oauthError,
+    error_description: `AADSTS${err.aadsts}: ${err.publicMessage}\r\nTrace ID: ${ctx.traceId}\r\nCorrelation ID: ${correlationId}\r\nTimestamp: ${timestamp}`,
+    error_codes: [err.aadsts],
+    timestamp,
+    trace_id: ctx.traceId,
+    correlation_id: correlationId,
+    error_uri: `${ctx.origin}/error?code=${err.aadsts}`,
+  };
+}

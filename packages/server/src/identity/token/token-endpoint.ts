@@ -1,0 +1,159 @@
+import type { Config } from '../../config.js';
+import { EntraError } from '../../http/errors.js';
+import type { ApplicationService } from '../application-service.js';
+import type { Tenant, TenantService } from '../tenant-service.js';
+import { GUID_RE } from '../tenant-service.js';
+import type { ClientAuthThrottle } from './client-auth-throttle.js';
+import { assertionIssuer, type ClientAuthenticator, type PresentedCredential } from './client-authentication.js';
+import type { AuthenticatedClient, Grant, GrantServices, TokenResponse } from './grant.js';
+import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { parseBasicAuthorization, type TokenRequest } from './token-request.js';
+
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant];
+
+export interface TokenEndpointDeps extends GrantServices {
+  tenants: TenantService;
+  applications: ApplicationService;
+  authenticator: ClientAuthenticator;
+  throttle: ClientAuthThrottle;
+  config: Pick<Config, 'tokenLifetimeSeconds' | 'tokenBackdateSeconds'>;
+}
+
+/** State that flows through the steps; each step fills in what the next ones need. */
+interface TokenState {
+  request: TokenRequest;
+  tenant?: Tenant;
+  grant?: Grant;
+  clientId?: string;
+  credential?: PresentedCredential;
+  requestedResource?: string;
+  client?: AuthenticatedClient;
+  response?: TokenResponse;
+}
+
+type Step = { name: string; run: (s: TokenState, deps: TokenEndpointDeps) => Promise<void> | void };
+
+/**
+ * The token endpoint, as an ordered list of named steps. The order follows what Entra reports
+ * first: tenant, grant type, parameters, the client's existence in the tenant, its credential,
+ * then the resource and the roles.
+ */
+export const TOKEN_STEPS: readonly Step[] = [
+  {
+    name: 'resolve-tenant',
+    run: async (s, d) => {
+      s.tenant = await d.tenants.resolveForToken(s.request.tenantSegment);
+    },
+  },
+  {
+    name: 'select-grant',
+    run: (s) => {
+      const gt = s.request.form.grant_type;
+      if (gt === undefined || gt === '') throw new EntraError('missingParameter', { name: 'grant_type' });
+      const grant = GRANTS.find((g) => g.grantType === gt);
+      if (!grant) throw new EntraError('unsupportedGrantType', { grantType: gt });
+      s.grant = grant;
+    },
+  },
+  {
+    name: 'read-client-credential',
+    run: (s) => {
+      const { form, authorization } = s.request;
+      const basic = parseBasicAuthorization(authorization);
+      const bodySecret = form.client_secret !== undefined && form.client_secret !== '';
+      const assertion = form.client_assertion !== undefined && form.client_assertion !== '';
+      const methods = Number(Boolean(basic)) + Number(bodySecret) + Number(assertion);
+      if (methods > 1) throw new EntraError('multipleClientAuth');
+      if (basic) {
+        if (form.client_id && form.client_id.toLowerCase() !== basic.clientId.toLowerCase()) {
+          throw new EntraError('malformedRequest', {}, 'client_id differs from the Basic user name');
+        }
+        s.credential = { kind: 'secret', secret: basic.secret };
+        s.clientId = basic.clientId;
+      } else if (bodySecret) {
+        s.credential = { kind: 'secret', secret: form.client_secret! };
+      } else if (assertion) {
+        s.credential = { kind: 'assertion', assertion: form.client_assertion!, assertionType: form.client_assertion_type ?? '' };
+      } else {
+        s.credential = { kind: 'none' };
+      }
+      s.clientId ??= form.client_id || (assertion ? assertionIssuer(form.client_assertion!) : undefined);
+      if (!s.clientId) throw new EntraError('missingParameter', { name: 'client_id' });
+    },
+  },
+  {
+    name: 'validate-grant-parameters',
+    run: (s) => {
+      s.requestedResource = s.grant!.requestedResource({ request: s.request });
+    },
+  },
+  {
+    name: 'find-client',
+    run: async (s, d) => {
+      const clientId = s.clientId!;
+      if (clientId === '00000000-0000-0000-0000-000000000000' || !GUID_RE.test(clientId)) {
+        throw new EntraError('invalidApplicationIdentifier', { clientId });
+      }
+      const tenant = s.tenant!;
+      const notFound = () => new EntraError('applicationNotFound', { clientId, tenantName: tenant.displayName });
+      const app = await d.applications.findAnyByAppId(clientId);
+      if (!app || app.builtIn) throw notFound();
+      const sp = await d.servicePrincipals.rowByAppId(tenant.id, clientId);
+      if (!sp) throw notFound();
+      if (sp.account_enabled !== 1) throw new EntraError('clientDisabled', { clientId: app.appId, displayName: app.displayName });
+      s.client = { app, servicePrincipal: sp, authMethod: '1' };
+    },
+  },
+  {
+    name: 'authenticate-client',
+    run: async (s, d) => {
+      const tenant = s.tenant!;
+      const client = s.client!;
+      d.throttle.check(tenant.id, client.app.appId);
+      try {
+        const result = await d.authenticator.authenticate(
+          client.app,
+          client.app.appId,
+          s.credential!,
+          (aud) => acceptedAssertionAudience(aud, s.request.origin, tenant),
+          s.requestedResource!.toLowerCase(),
+        );
+        client.authMethod = result.method;
+      } catch (e) {
+        if (e instanceof EntraError && e.oauthError === 'invalid_client') d.throttle.recordFailure(tenant.id, client.app.appId);
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'run-grant',
+    run: async (s, d) => {
+      s.response = await s.grant!.handler({
+        request: s.request,
+        tenant: s.tenant!,
+        client: s.client!,
+        requestedResource: s.requestedResource!,
+        services: d,
+        config: d.config,
+      });
+    },
+  },
+];
+
+/** A client assertion's `aud` may name this tenant's v1 or v2 token endpoint, by GUID, domain or name. */
+export function acceptedAssertionAudience(aud: string, origin: string, tenant: Tenant): boolean {
+  const normalised = aud.trim().replace(/\/+$/, '').toLowerCase();
+  const o = origin.toLowerCase();
+  for (const t of [tenant.id, tenant.domain, tenant.name]) {
+    for (const path of ['oauth2/v2.0/token', 'oauth2/token']) {
+      if (normalised === `${o}/${t}/${path}`) return true;
+    }
+  }
+  return false;
+}
+
+export async function handleTokenRequest(request: TokenRequest, deps: TokenEndpointDeps): Promise<TokenResponse> {
+  const state: TokenState = { request };
+  for (const step of TOKEN_STEPS) await step.run(state, deps);
+  return state.response!;
+}

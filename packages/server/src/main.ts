@@ -1,0 +1,111 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { seedDemoIdentity, type DemoFile } from './demo/seed-identity.js';
+import { loadOperatorKey } from './management/operator-key.js';
+import { ensureTlsMaterial } from './tls/tls-material.js';
+import { createServices, type ServiceOptions, type Services } from './wiring.js';
+
+export interface RunningServer {
+  config: Config;
+  services: Services;
+  app: FastifyInstance;
+  /** https://localhost:<port> (or the public URL). */
+  url: string;
+  port: number;
+  httpPort: number | undefined;
+  caPath: string;
+  caPem: string;
+  operatorKey: string;
+  demo: DemoFile | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends ServiceOptions {
+  /** Raw options (CLI flags); environment and defaults fill the rest. */
+  options?: Parameters<typeof loadConfig>[0];
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** How often signing keys are checked for due rotation and expired publication. */
+const KEY_MAINTENANCE_INTERVAL_MS = 10 * 60_000;
+
+function listen(server: http.Server | https.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: http.Server | https.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, graceMs).unref();
+  });
+}
+
+/** Starts Appwarden: HTTPS listener (and optional plain HTTP), demo data, key maintenance. */
+export async function startServer(start: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(start.options ?? {}, start.env ?? process.env);
+  const services = await createServices(config, start);
+  const operatorKey = loadOperatorKey(config.dataDir, start.env ?? process.env);
+  const extraHosts = [config.publicUrl ? new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') : undefined, config.host].filter(
+    (h): h is string => !!h && h !== '0.0.0.0' && h !== '::',
+  );
+  const tls = await ensureTlsMaterial(config.dataDir, extraHosts);
+  const app = await buildApp({ services, operatorKey, ...(start.logger !== undefined ? { logger: start.logger } : {}) });
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => app.routing(req, res);
+  const httpsServer = https.createServer({ key: tls.key, cert: tls.cert }, handler);
+  const port = await listen(httpsServer, config.port, config.host);
+  let httpServer: http.Server | undefined;
+  let httpPort: number | undefined;
+  if (config.httpPort !== undefined) {
+    httpServer = http.createServer(handler);
+    httpPort = await listen(httpServer, config.httpPort, config.host);
+  }
+  const url = config.publicUrl ?? `https://localhost:${port}`;
+  services.origin.value = url;
+  const demo = config.demo ? await seedDemoIdentity(services, config.dataDir) : undefined;
+
+  const maintain = async () => {
+    for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);
+  };
+  await maintain();
+  const timer = setInterval(
+    () => void maintain().catch((e: unknown) => app.log.error({ err: e }, 'key maintenance failed')),
+    KEY_MAINTENANCE_INTERVAL_MS,
+  );
+  timer.unref();
+
+  let closed = false;
+  return {
+    config,
+    services,
+    app,
+    url,
+    port,
+    httpPort,
+    caPath: tls.caPath,
+    caPem: tls.ca,
+    operatorKey,
+    demo,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await Promise.all([closeServer(httpsServer, 5000), httpServer ? closeServer(httpServer, 5000) : Promise.resolve()]);
+      await app.close();
+      await services.close();
+    },
+  };
+}

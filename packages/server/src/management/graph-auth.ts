@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, type GraphPermission } from '@appwarden/protocol';
+import { TokenRejected } from '../identity/access-token-verifier.js';
+import type { Tenant } from '../identity/tenant-service.js';
+import { GraphError, graphErrors } from '../http/errors.js';
+import type { Services } from '../wiring.js';
+
+export const GRAPH_AUDIENCES = [...MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_APP_ID];
+
+export const GRAPH_WWW_AUTHENTICATE = (origin: string) =>
+  `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", client_id="${MICROSOFT_GRAPH_APP_ID}"`;
+
+/** Who is calling the management API, and with which Graph application permissions. */
+export interface GraphCaller {
+  tenant: Tenant;
+  /** appId of the calling application, or "appwarden-operator". */
+  clientAppId: string;
+  roles: ReadonlySet<string>;
+  operator: boolean;
+}
+
+/** The operator key: Appwarden's own administrative credential (not a Microsoft concept). */
+export function isOperatorKey(token: string, expected: string | undefined): boolean {
+  if (!expected || !token.startsWith('awop_')) return false;
+  const a = crypto.createHash('sha256').update(token).digest();
+  const b = crypto.createHash('sha256').update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/**
+ * Authenticates a management request: an app-only Microsoft Graph token from any tenant (the
+ * caller then works in that tenant), or — an Appwarden extension — the operator key together with
+ * an `x-appwarden-tenant` header naming the tenant, which holds every management permission.
+ */
+export async function authenticateGraphCaller(
+  services: Services,
+  authorization: string | undefined,
+  tenantHeader: string | undefined,
+  operatorKey: string | undefined,
+): Promise<GraphCaller> {
+  const origin = services.origin.value;
+  const challenge = { 'WWW-Authenticate': GRAPH_WWW_AUTHENTICATE(origin) };
+  const m = authorization ? /^bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  if (!m) throw new GraphError('InvalidAuthenticationToken', 401, 'Access token is empty.', undefined, challenge);
+  const token = m[1]!;
+  if (isOperatorKey(token, operatorKey)) {
+    if (!tenantHeader) throw graphErrors.badRequest("The operator key needs the 'x-appwarden-tenant' header naming a tenant.");
+    const tenant = await services.tenants.find(tenantHeader);
+    if (!tenant) throw graphErrors.notFound(`Tenant '${tenantHeader}' was not found.`);
+    const all = ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Organization.Read.All'];
+    return { tenant, clientAppId: 'appwarden-operator', roles: new Set(all), operator: true };
+  }
+  try {
+    const v = await services.verifier.verify(token, GRAPH_AUDIENCES);
+    return { tenant: v.tenant, clientAppId: v.clientAppId, roles: new Set(v.roles), operator: false };
+  } catch (e) {
+    if (e instanceof TokenRejected) {
+      throw new GraphError(
+        'InvalidAuthenticationToken',
+        401,
+        'Access token validation failure. Invalid audience, issuer, signature or lifetime.',
+        e.message,
+        challenge,
+      );
+    }
+    throw e;
+  }
+}
+
+/** 403 Authorization_RequestDenied unless the caller holds one of the permissions. */
+export function requireAny(caller: GraphCaller, ...permissions: GraphPermission[]): void {
+  if (!permissions.some((p) => caller.roles.has(p))) {
+    throw graphErrors.denied(`Insufficient privileges to complete the operation. Requires one of: ${permissions.join(', ')}.`);
+  }
+}

@@ -1,0 +1,102 @@
+import type {
+  AppRoleAssignmentRow,
+  ApplicationRow,
+  KeyCredentialRow,
+  PasswordCredentialRow,
+  ServicePrincipalRow,
+  SigningKeyRow,
+  TenantRow,
+  UserRow,
+} from './schema.js';
+
+/** Storage roles. Services see only these; wiring.ts picks the backend. */
+
+export interface TenantStore {
+  insert(row: TenantRow): Promise<void>;
+  getById(id: string): Promise<TenantRow | undefined>;
+  /** Lookup by initial domain or short name, already lower-cased. */
+  getByDomain(domain: string): Promise<TenantRow | undefined>;
+  list(): Promise<TenantRow[]>;
+  updateSettings(id: string, settings: string): Promise<void>;
+}
+
+export interface SigningKeyStore {
+  listForTenant(tenantId: string): Promise<SigningKeyRow[]>;
+  insert(row: SigningKeyRow): Promise<void>;
+  retire(kid: string, retiredAt: number, publishedUntil: number): Promise<void>;
+  deleteUnpublished(tenantId: string, now: number): Promise<number>;
+}
+
+export interface ApplicationFilter {
+  appId?: string;
+  displayName?: string;
+  displayNameStartsWith?: string;
+}
+
+export interface ApplicationStore {
+  insert(row: ApplicationRow): Promise<void>;
+  getById(id: string): Promise<ApplicationRow | undefined>;
+  getByAppId(appId: string): Promise<ApplicationRow | undefined>;
+  /** Every application whose identifierUris contains this exact (normalised) URI. */
+  findByIdentifierUri(uri: string): Promise<ApplicationRow[]>;
+  list(tenantId: string, filter: ApplicationFilter, limit: number): Promise<ApplicationRow[]>;
+  update(id: string, patch: Partial<Omit<ApplicationRow, 'id' | 'app_id' | 'tenant_id'>>): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface CredentialStore {
+  insertPassword(row: PasswordCredentialRow): Promise<void>;
+  listPasswords(applicationId: string): Promise<PasswordCredentialRow[]>;
+  deletePassword(applicationId: string, keyId: string): Promise<boolean>;
+  listKeys(applicationId: string): Promise<KeyCredentialRow[]>;
+  replaceKeys(applicationId: string, rows: KeyCredentialRow[]): Promise<void>;
+}
+
+export interface ServicePrincipalStore {
+  insert(row: ServicePrincipalRow): Promise<void>;
+  getById(tenantId: string, id: string): Promise<ServicePrincipalRow | undefined>;
+  getByAppId(tenantId: string, appId: string): Promise<ServicePrincipalRow | undefined>;
+  list(tenantId: string, filter: { appId?: string; displayName?: string }, limit: number): Promise<ServicePrincipalRow[]>;
+  update(
+    id: string,
+    patch: Partial<Pick<ServicePrincipalRow, 'account_enabled' | 'app_role_assignment_required' | 'display_name'>>,
+  ): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Removes every service principal of an application, in every tenant (the app was deleted). */
+  deleteByAppId(appId: string): Promise<void>;
+}
+
+export interface AppRoleAssignmentStore {
+  insert(row: AppRoleAssignmentRow): Promise<void>;
+  getById(tenantId: string, id: string): Promise<AppRoleAssignmentRow | undefined>;
+  listByPrincipal(tenantId: string, principalId: string): Promise<AppRoleAssignmentRow[]>;
+  listByResource(tenantId: string, resourceId: string): Promise<AppRoleAssignmentRow[]>;
+  /** Role ids assigned to a client service principal on a resource service principal. */
+  roleIds(principalId: string, resourceId: string): Promise<string[]>;
+  delete(tenantId: string, id: string): Promise<boolean>;
+}
+
+export interface UserStore {
+  insert(row: UserRow): Promise<void>;
+  getByUserPrincipalName(upn: string): Promise<UserRow | undefined>;
+  getById(id: string): Promise<UserRow | undefined>;
+}
+
+export interface AssertionReplayStore {
+  /** Records a client assertion's jti; false when it was already used and has not expired. */
+  markUsed(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+export interface Stores {
+  tenants: TenantStore;
+  signingKeys: SigningKeyStore;
+  applications: ApplicationStore;
+  credentials: CredentialStore;
+  servicePrincipals: ServicePrincipalStore;
+  assignments: AppRoleAssignmentStore;
+  users: UserStore;
+  assertions: AssertionReplayStore;
+  /** Runs fn in one transaction over stores bound to it. */
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { Stores } from '../interfaces.js';
+import type { Database } from '../schema.js';
+import { SqliteAppRoleAssignmentStore } from './app-role-assignment-store.js';
+import { SqliteApplicationStore } from './application-store.js';
+import { SqliteAssertionReplayStore } from './assertion-replay-store.js';
+import { SqliteCredentialStore } from './credential-store.js';
+import { SqliteServicePrincipalStore } from './service-principal-store.js';
+import { SqliteSigningKeyStore } from './signing-key-store.js';
+import { SqliteTenantStore } from './tenant-store.js';
+import { SqliteUserStore } from './user-store.js';
+
+/** Binds every SQLite store to one Kysely handle (the database or a transaction). */
+export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>): Stores {
+  return {
+    tenants: new SqliteTenantStore(db),
+    signingKeys: new SqliteSigningKeyStore(db),
+    applications: new SqliteApplicationStore(db),
+    credentials: new SqliteCredentialStore(db),
+    servicePrincipals: new SqliteServicePrincipalStore(db),
+    assignments: new SqliteAppRoleAssignmentStore(db),
+    users: new SqliteUserStore(db),
+    assertions: new SqliteAssertionReplayStore(db),
+    transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close))),
+    close,
+  };
+}

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { Config } from './config.js';
+import { AccessTokenVerifier } from './identity/access-token-verifier.js';
+import { ApplicationService } from './identity/application-service.js';
+import { ensureBuiltInApplications } from './identity/built-in-resources.js';
+import { systemClock, type Clock } from './identity/clock.js';
+import { MasterKey } from './identity/master-key.js';
+import { ServicePrincipalService } from './identity/service-principal-service.js';
+import { SigningKeyService } from './identity/signing-keys.js';
+import { TenantService } from './identity/tenant-service.js';
+import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
+import { ClientAuthenticator } from './identity/token/client-authentication.js';
+import type { Stores } from './store/interfaces.js';
+import { openSqlite } from './store/sqlite/database.js';
+import { sqliteStores } from './store/sqlite/stores.js';
+
+/** Everything the routes need. Built once per process by createServices. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  stores: Stores;
+  master: MasterKey;
+  tenants: TenantService;
+  signingKeys: SigningKeyService;
+  applications: ApplicationService;
+  servicePrincipals: ServicePrincipalService;
+  authenticator: ClientAuthenticator;
+  throttle: ClientAuthThrottle;
+  verifier: AccessTokenVerifier;
+  /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
+  origin: { value: string };
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  origin?: string;
+}
+
+/** The composition root: the only place that picks a store backend. */
+export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
+  const clock = options.clock ?? systemClock;
+  if (config.databaseUrl) {
+    // TODO(issue 6): PostgreSQL twins of the stores.
+    throw new Error('DATABASE_URL is set, but the PostgreSQL backend is not available in this version; unset it to use SQLite.');
+  }
+  const { db } = await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
+  const stores = sqliteStores(db, () => db.destroy());
+  const master = MasterKey.load(config.dataDir, options.env);
+  const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock);
+  const tenants = new TenantService(stores, signingKeys, clock);
+  const applications = new ApplicationService(stores, master, clock);
+  const servicePrincipals = new ServicePrincipalService(stores, applications, clock);
+  const origin = { value: options.origin ?? config.publicUrl ?? `https://localhost:${config.port}` };
+  await ensureBuiltInApplications(stores, clock.now());
+  return {
+    config,
+    clock,
+    stores,
+    master,
+    tenants,
+    signingKeys,
+    applications,
+    servicePrincipals,
+    authenticator: new ClientAuthenticator(stores, master, clock),
+    throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock),
+    verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
+    origin,
+    close: () => stores.close(),
+  };
+}

@@ -28,7 +28,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
     // 2. Request ids: one GUID per request, echoed as x-ms-request-id and used as Entra's trace id.
     genReqId: () => newRequestId(),
-    requestIdLogLabel: 'requestId',
     // 3. Body size limit, the same for every content type (docs/configuration.md).
     bodyLimit: services.config.bodyLimitBytes,
     // MSAL lower-cases the authority; tenant segments are matched case-insensitively by the services.

@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { ConfigError, startServer } from '@appwarden/server';
+
+/** `appwarden serve`: runs the server in this process until SIGINT/SIGTERM. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run Appwarden: identity platform, management API and Cloud Apps API over HTTPS')
+    .option('--data-dir <dir>', 'data directory: SQLite, TLS CA, keys, demo.json (APPWARDEN_DATA_DIR)', undefined)
+    .option('--port <port>', 'HTTPS port (APPWARDEN_PORT); default 8443, 0 picks a free one')
+    .option('--host <host>', 'interface to listen on (APPWARDEN_HOST); default 127.0.0.1')
+    .option('--public-url <url>', 'public origin used in issuers and metadata (APPWARDEN_PUBLIC_URL)')
+    .option('--http-port <port>', 'also serve plain HTTP on this port (APPWARDEN_HTTP_PORT)')
+    .option('--demo', 'seed the Contoso and Fabrikam demo tenants (APPWARDEN_DEMO)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (APPWARDEN_LOG_LEVEL)')
+    .option('--rate-limit-per-minute <n>', 'Cloud Apps API requests per tenant per minute, 0 = off (APPWARDEN_RATE_LIMIT_PER_MINUTE)')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      let server;
+      try {
+        server = await startServer({
+          options: {
+            dataDir: opts.dataDir,
+            port: opts.port,
+            host: opts.host,
+            publicUrl: opts.publicUrl,
+            httpPort: opts.httpPort,
+            demo: opts.demo,
+            logLevel: opts.logLevel,
+            rateLimitPerMinute: opts.rateLimitPerMinute,
+          },
+        });
+      } catch (e) {
+        if (e instanceof ConfigError) {
+          console.error(`appwarden: ${e.message}`);
+          process.exit(2);
+        }
+        throw e;
+      }
+      process.stderr.write(banner(server));
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`\n${signal}: shutting down gracefully...\n`);
+        server.close().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            console.error(e);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+}
+
+function banner(s: Awaited<ReturnType<typeof startServer>>): string {
+  const lines = [
+    '',
+    `Appwarden is listening on ${s.url}${s.httpPort !== undefined ? ` (and http://${s.config.host}:${s.httpPort})` : ''}`,
+    `Data directory: ${s.config.dataDir}`,
+    '',
+    `TLS: the server certificate is issued by a local CA at ${s.caPath}. Trust it in your clients:`,
+    `  Node (msal-node, @azure/identity):  export NODE_EXTRA_CA_CERTS=${s.caPath}`,
+    `  Python (MSAL, requests):            export REQUESTS_CA_BUNDLE=${s.caPath}`,
+    `  curl:                               curl --cacert ${s.caPath} ...`,
+    `  MSAL options: authority ${s.url}/<tenant>, knownAuthorities ["${new URL(s.url).host}"] (msal-node),`,
+    `  disableInstanceDiscovery: true + authorityHost "${s.url}" (@azure/identity), instance_discovery=False (Python)`,
+    '',
+    `Operator key (tenants, key rotation): ${s.config.dataDir}/operator.key`,
+  ];
+  if (s.demo) {
+    const c = s.demo.tenants.contoso;
+    const f = s.demo.tenants.fabrikam;
+    lines.push(
+      '',
+      'Demo tenants (credentials in ' + `${s.config.dataDir}/demo.json, mode 0600):`,
+      `  Contoso   ${c.tenantId}  ${c.domain}  (home tenant)`,
+      `  Fabrikam  ${f.tenantId}  ${f.domain}  (customer tenant)`,
+      `  Contoso SIEM connector (all six Cloud App Security permissions): client id ${c.daemon?.clientId ?? ''}`,
+      '',
+      'Get a token:',
+      `  curl --cacert ${s.caPath} -d grant_type=client_credentials -d client_id=<id> -d client_secret=<secret> \\`,
+      `       -d scope=05a65629-4c1b-48c1-a78b-804c4abdd4af/.default ${s.url}/${c.tenantId}/oauth2/v2.0/token`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n') + '\n';
+}

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
+import { registerConsentRoutes } from './identity/consent-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerManagementRoutes } from './management/routes.js';
 import { registerOperatorRoutes } from './management/operator-routes.js';
@@ -44,6 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   // 7. Identity platform: token endpoints, discovery, JWKS.
   registerIdentityRoutes(app, services);
+  // 7b. Admin consent in the browser (consent links).
+  registerConsentRoutes(app, services);
   // 8. Management API (Graph v1.0 subset) and operator endpoints.
   const operatorKey = () => deps.operatorKey;
   registerManagementRoutes(app, services, operatorKey);

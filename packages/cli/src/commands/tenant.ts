@@ -18,7 +18,11 @@ export function registerTenant(program: Command): void {
     const { value } = await managementClient(opts, false).listTenants();
     emit(opts, value, () => printTable(value, ['tenantId', 'domain', 'displayName', 'createdDateTime']));
   });
-  withConnectionOptions(tenant.command('rotate-keys <tenant>').description('Start a signing-key rotation: the new key is published now and signs after the lead time'))
+  withConnectionOptions(
+    tenant
+      .command('rotate-keys <tenant>')
+      .description('Start a signing-key rotation: the new key is published now and signs after the lead time'),
+  )
     .option('--immediate', 'sign with the new key at once (emergency roll)')
     .action(async (name: string, opts: ConnectionOptions & { immediate?: boolean }) => {
       const result = await managementClient(opts, false).rotateKeys(name, opts.immediate === true);

@@ -1,0 +1,193 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../wiring.js';
+import type { Application } from './application-model.js';
+import { consentPage, messagePage, type ConsentView } from './consent-pages.js';
+import { verifyPassword } from './password-hashing.js';
+import { MULTI_TENANT_ALIASES } from './tenant-service.js';
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+};
+
+interface ConsentRequest {
+  tenant: string;
+  client_id: string;
+  redirect_uri: string;
+  state: string;
+  /** adminconsent (v1 doc endpoint), v2 (with scope), authorize (consent link). */
+  flow: 'adminconsent' | 'v2' | 'authorize';
+  scope: string;
+}
+
+/**
+ * Admin consent in the browser, as Entra's consent link does: `/{tenant}/adminconsent`,
+ * `/{tenant}/v2.0/adminconsent` and `/{tenant}/oauth2/authorize?prompt=consent|admin_consent`
+ * (`common` and `organizations` allowed: the administrator's tenant comes from the sign-in).
+ * The administrator signs in with a console user of the tenant; accepting creates the client's
+ * service principal and its app role assignments, then redirects to a registered redirect URI.
+ */
+export function registerConsentRoutes(app: FastifyInstance, services: Services): void {
+  const sealKey = crypto.createHash('sha256').update(services.master.hashSecret('appwarden consent form')).digest();
+  const seal = (r: ConsentRequest) => crypto.createHmac('sha256', sealKey).update(JSON.stringify(r)).digest('base64url');
+
+  async function show(
+    req: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string> }>,
+    reply: FastifyReply,
+    flow: ConsentRequest['flow'],
+  ) {
+    const q = req.query;
+    const r: ConsentRequest = {
+      tenant: req.params.tenant.toLowerCase(),
+      client_id: String(q.client_id ?? '').toLowerCase(),
+      redirect_uri: String(q.redirect_uri ?? ''),
+      state: String(q.state ?? ''),
+      flow,
+      scope: String(q.scope ?? ''),
+    };
+    const client = await services.applications.findAnyByAppId(r.client_id);
+    if (!client || client.builtIn) {
+      return reply
+        .code(400)
+        .headers(PAGE_HEADERS)
+        .send(messagePage('Sign in failed', `AADSTS700016: Application with identifier '${r.client_id}' was not found.`));
+    }
+    const redirectError = checkRedirect(client, r.redirect_uri);
+    if (redirectError) return reply.code(400).headers(PAGE_HEADERS).send(messagePage('Sign in failed', redirectError));
+    if (!MULTI_TENANT_ALIASES.has(r.tenant) && !(await services.tenants.find(r.tenant))) {
+      return reply
+        .code(400)
+        .headers(PAGE_HEADERS)
+        .send(messagePage('Sign in failed', `AADSTS90002: Tenant '${r.tenant}' not found.`));
+    }
+    return reply.headers(PAGE_HEADERS).send(consentPage(await view(client, r)));
+  }
+
+  async function view(client: Application, r: ConsentRequest, extra: Partial<ConsentView> = {}): Promise<ConsentView> {
+    const permissions: ConsentView['permissions'] = [];
+    for (const rra of client.requiredResourceAccess) {
+      const resource = await services.applications.findAnyByAppId(rra.resourceAppId);
+      for (const a of rra.resourceAccess.filter((x) => x.type === 'Role')) {
+        const role = resource?.appRoles.find((x) => x.id === a.id);
+        if (role) permissions.push({ resource: resource!.displayName, value: role.value, description: role.description });
+      }
+    }
+    const home = await services.tenants.getById(client.tenantId);
+    return {
+      appName: client.displayName,
+      appId: client.appId,
+      publisherDomain: home?.domain ?? 'unknown',
+      permissions,
+      hidden: { ...r, seal: seal(r) },
+      ...extra,
+    };
+  }
+
+  const consentEndpoint =
+    (flow: ConsentRequest['flow']) =>
+    (req: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string> }>, reply: FastifyReply) =>
+      show(req, reply, flow);
+  app.get('/:tenant/adminconsent', consentEndpoint('adminconsent'));
+  app.get('/:tenant/v2.0/adminconsent', consentEndpoint('v2'));
+  app.get('/:tenant/oauth2/authorize', consentEndpoint('authorize'));
+  app.get('/:tenant/oauth2/v2.0/authorize', consentEndpoint('authorize'));
+
+  app.post('/appwarden/consent', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string>;
+    const r: ConsentRequest = {
+      tenant: String(body.tenant ?? ''),
+      client_id: String(body.client_id ?? ''),
+      redirect_uri: String(body.redirect_uri ?? ''),
+      state: String(body.state ?? ''),
+      flow: (['adminconsent', 'v2', 'authorize'].includes(body.flow ?? '') ? body.flow : 'adminconsent') as ConsentRequest['flow'],
+      scope: String(body.scope ?? ''),
+    };
+    const expected = Buffer.from(seal(r));
+    const got = Buffer.from(String(body.seal ?? ''));
+    if (expected.length !== got.length || !crypto.timingSafeEqual(expected, got)) {
+      return reply
+        .code(400)
+        .headers(PAGE_HEADERS)
+        .send(messagePage('Sign in failed', 'The consent request was altered or is incomplete. Start again from the consent link.'));
+    }
+    const client = await services.applications.findAnyByAppId(r.client_id);
+    if (!client || checkRedirect(client, r.redirect_uri)) {
+      return reply
+        .code(400)
+        .headers(PAGE_HEADERS)
+        .send(messagePage('Sign in failed', 'The application or its redirect URI is no longer valid.'));
+    }
+    const redirect = (params: Record<string, string>) => {
+      if (!r.redirect_uri)
+        return reply
+          .headers(PAGE_HEADERS)
+          .send(
+            messagePage(
+              params.error ? 'Consent cancelled' : 'Consent granted',
+              params.error_description ?? `Permissions granted for ${client.displayName}.`,
+            ),
+          );
+      const u = new URL(r.redirect_uri);
+      for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+      if (r.state) u.searchParams.set('state', r.state);
+      return reply.redirect(u.toString(), 302);
+    };
+    if (body.decision !== 'accept') {
+      return redirect({
+        error: 'access_denied',
+        error_description: 'AADSTS65004: The admin canceled the request.',
+        ...(r.flow === 'authorize' ? {} : { admin_consent: 'False' }),
+      });
+    }
+    const username = String(body.username ?? '').toLowerCase();
+    const user = await services.stores.users.getByUserPrincipalName(username);
+    const ok = user ? await verifyPassword(String(body.password ?? ''), user.password_hash) : false;
+    if (!user || !ok) {
+      return reply
+        .code(401)
+        .headers(PAGE_HEADERS)
+        .send(consentPage(await view(client, r, { error: 'Your account or password is incorrect.', username })));
+    }
+    const tenant = (await services.tenants.getById(user.tenant_id))!;
+    if (!MULTI_TENANT_ALIASES.has(r.tenant) && (await services.tenants.find(r.tenant))?.id !== tenant.id) {
+      return reply
+        .code(403)
+        .headers(PAGE_HEADERS)
+        .send(consentPage(await view(client, r, { error: `This account is not an administrator of '${r.tenant}'.`, username })));
+    }
+    if (client.tenantId !== tenant.id && client.signInAudience === 'AzureADMyOrg') {
+      return redirect({
+        error: 'unauthorized_client',
+        error_description: `AADSTS700016: Application '${client.appId}' is not available in tenant '${tenant.domain}'.`,
+      });
+    }
+    const result = await services.servicePrincipals.grantAdminConsent(tenant.id, client.appId);
+    req.log.info({ tenant: tenant.id, clientId: client.appId, granted: result.granted.length }, 'admin consent granted');
+    if (r.flow === 'authorize')
+      return redirect({ admin_consent: 'True', tenant: tenant.id, code: crypto.randomBytes(24).toString('base64url') });
+    return redirect({ admin_consent: 'True', tenant: tenant.id, ...(r.flow === 'v2' ? { scope: r.scope } : {}) });
+  });
+}
+
+/** A redirect URI must match a registered one (extra path segments allowed, as Entra does); none means "show a page". */
+function checkRedirect(client: Application, redirectUri: string): string | undefined {
+  if (!redirectUri) return undefined;
+  let u: URL;
+  try {
+    u = new URL(redirectUri);
+  } catch {
+    return `AADSTS50011: The redirect URI '${redirectUri}' is not a valid URL.`;
+  }
+  const ok = client.web.redirectUris.some((reg) => {
+    const r = reg.replace(/\/+$/, '');
+    const given = `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+    return given === r || given.startsWith(`${r}/`);
+  });
+  return ok
+    ? undefined
+    : `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${client.appId}'.`;
+}

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ApplicationFilter, ApplicationStore } from '../interfaces.js';
 import type { ApplicationRow, Database } from '../schema.js';
 
@@ -14,9 +14,10 @@ export class SqliteApplicationStore implements ApplicationStore {
     return this.db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
   }
   async findByIdentifierUri(uri: string): Promise<ApplicationRow[]> {
-    // identifier_uris is a small JSON array; narrow with LIKE, then compare exactly.
-    const escaped = JSON.stringify(uri).replace(/[\\%_]/g, (c) => `\\${c}`);
-    const rows = await this.db.selectFrom('applications').selectAll().where('identifier_uris', 'like', `%${escaped}%`).execute();
+    // identifier_uris is a small JSON array: narrow with LIKE (its wildcards can only widen the
+    // match, so nothing is escaped), then compare exactly, case-insensitively.
+    const pattern = `%${JSON.stringify(uri).toLowerCase()}%`;
+    const rows = await this.db.selectFrom('applications').selectAll().where(sql<string>`lower(identifier_uris)`, 'like', pattern).execute();
     return rows.filter((r) => (JSON.parse(r.identifier_uris) as string[]).some((u) => u.toLowerCase() === uri.toLowerCase()));
   }
   list(tenantId: string, filter: ApplicationFilter, limit: number): Promise<ApplicationRow[]> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../packages/server/src/main.js';
+import { testDatabaseUrl } from '../support/test-database.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('packages/cli/bin/appwarden.js');
@@ -27,7 +28,10 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-cli-'));
-  server = await startServer({ options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent' }, env: {} });
+  server = await startServer({
+    options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent', databaseUrl: testDatabaseUrl() },
+    env: {},
+  });
 });
 afterAll(async () => {
   await server.close();

@@ -11,8 +11,9 @@ import { TenantService } from './identity/tenant-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
 import type { Stores } from './store/interfaces.js';
+import { kyselyStores } from './store/kysely/stores.js';
+import { openPostgres } from './store/postgres/database.js';
 import { openSqlite } from './store/sqlite/database.js';
-import { sqliteStores } from './store/sqlite/stores.js';
 
 /** Everything the routes need. Built once per process by createServices. */
 export interface Services {
@@ -41,12 +42,10 @@ export interface ServiceOptions {
 /** The composition root: the only place that picks a store backend. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
-  if (config.databaseUrl) {
-    // TODO(issue 6): PostgreSQL twins of the stores.
-    throw new Error('DATABASE_URL is set, but the PostgreSQL backend is not available in this version; unset it to use SQLite.');
-  }
-  const { db } = await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
-  const stores = sqliteStores(db, () => db.destroy());
+  const db = config.databaseUrl
+    ? (await openPostgres(config.databaseUrl)).db
+    : (await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'))).db;
+  const stores = kyselyStores(db, () => db.destroy());
   const master = MasterKey.load(config.dataDir, options.env);
   const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock);
   const tenants = new TenantService(stores, signingKeys, clock);

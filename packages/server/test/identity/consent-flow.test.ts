@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { seedDemoIdentity, type DemoFile } from '../../src/demo/seed-identity.js';
 import { createServices, type Services } from '../../src/wiring.js';
+import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 
 let services: Services;
 let app: FastifyInstance;
@@ -16,7 +17,10 @@ let dir: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-consent-'));
-  services = await createServices(loadConfig({ dataDir: dir, port: 0 }, {}), { env: {}, origin: 'https://localhost:1' });
+  services = await createServices(loadConfig({ dataDir: dir, port: 0, databaseUrl: testDatabaseUrl() }, {}), {
+    env: {},
+    origin: 'https://localhost:1',
+  });
   app = await buildApp({ services, logger: false });
   demo = await seedDemoIdentity(services, dir);
 });

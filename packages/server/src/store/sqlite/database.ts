@@ -1,20 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
-import * as m0001 from './migrations/0001-identity.js';
-
-/** Migrations are compiled in (not read from disk) so that the built package runs anywhere. */
-const MIGRATIONS: Record<string, Migration> = {
-  '0001-identity': m0001,
-};
-
-class StaticMigrationProvider implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    return MIGRATIONS;
-  }
-}
+import { migrateToLatest } from '../migrations/index.js';
 
 export interface SqliteDatabase {
   db: Kysely<Database>;
@@ -31,11 +20,6 @@ export async function openSqlite(file: string): Promise<SqliteDatabase> {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
-  }
+  await migrateToLatest(db);
   return { db, raw };
 }

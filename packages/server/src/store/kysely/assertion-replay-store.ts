@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AssertionReplayStore } from '../interfaces.js';
 import type { Database } from '../schema.js';
 
-export class SqliteAssertionReplayStore implements AssertionReplayStore {
+export class KyselyAssertionReplayStore implements AssertionReplayStore {
   private lastSweep = 0;
   constructor(private readonly db: Kysely<Database>) {}
   async markUsed(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean> {

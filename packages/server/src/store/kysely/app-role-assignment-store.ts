@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AppRoleAssignmentStore } from '../interfaces.js';
 import type { AppRoleAssignmentRow, Database } from '../schema.js';
 
-export class SqliteAppRoleAssignmentStore implements AppRoleAssignmentStore {
+export class KyselyAppRoleAssignmentStore implements AppRoleAssignmentStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insert(row: AppRoleAssignmentRow): Promise<void> {
     await this.db.insertInto('app_role_assignments').values(row).execute();

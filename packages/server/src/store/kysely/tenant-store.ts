@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TenantStore } from '../interfaces.js';
 import type { Database, TenantRow } from '../schema.js';
 
-export class SqliteTenantStore implements TenantStore {
+export class KyselyTenantStore implements TenantStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insert(row: TenantRow): Promise<void> {
     await this.db.insertInto('tenants').values(row).execute();

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { UserStore } from '../interfaces.js';
 import type { Database, UserRow } from '../schema.js';
 
-export class SqliteUserStore implements UserStore {
+export class KyselyUserStore implements UserStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insert(row: UserRow): Promise<void> {
     await this.db.insertInto('users').values(row).execute();

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CredentialStore } from '../interfaces.js';
 import type { Database, KeyCredentialRow, PasswordCredentialRow } from '../schema.js';
 
-export class SqliteCredentialStore implements CredentialStore {
+export class KyselyCredentialStore implements CredentialStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insertPassword(row: PasswordCredentialRow): Promise<void> {
     await this.db.insertInto('password_credentials').values(row).execute();

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ApplicationFilter, ApplicationStore } from '../interfaces.js';
 import type { ApplicationRow, Database } from '../schema.js';
 
-export class SqliteApplicationStore implements ApplicationStore {
+export class KyselyApplicationStore implements ApplicationStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insert(row: ApplicationRow): Promise<void> {
     await this.db.insertInto('applications').values(row).execute();
@@ -17,7 +17,11 @@ export class SqliteApplicationStore implements ApplicationStore {
     // identifier_uris is a small JSON array: narrow with LIKE (its wildcards can only widen the
     // match, so nothing is escaped), then compare exactly, case-insensitively.
     const pattern = `%${JSON.stringify(uri).toLowerCase()}%`;
-    const rows = await this.db.selectFrom('applications').selectAll().where(sql<string>`lower(identifier_uris)`, 'like', pattern).execute();
+    const rows = await this.db
+      .selectFrom('applications')
+      .selectAll()
+      .where(sql<string>`lower(identifier_uris)`, 'like', pattern)
+      .execute();
     return rows.filter((r) => (JSON.parse(r.identifier_uris) as string[]).some((u) => u.toLowerCase() === uri.toLowerCase()));
   }
   list(tenantId: string, filter: ApplicationFilter, limit: number): Promise<ApplicationRow[]> {

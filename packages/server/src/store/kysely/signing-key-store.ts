@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { SigningKeyStore } from '../interfaces.js';
 import type { Database, SigningKeyRow } from '../schema.js';
 
-export class SqliteSigningKeyStore implements SigningKeyStore {
+export class KyselySigningKeyStore implements SigningKeyStore {
   constructor(private readonly db: Kysely<Database>) {}
   listForTenant(tenantId: string): Promise<SigningKeyRow[]> {
     return this.db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('active_from').execute();

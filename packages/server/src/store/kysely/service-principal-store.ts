@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ServicePrincipalStore } from '../interfaces.js';
 import type { Database, ServicePrincipalRow } from '../schema.js';
 
-export class SqliteServicePrincipalStore implements ServicePrincipalStore {
+export class KyselyServicePrincipalStore implements ServicePrincipalStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insert(row: ServicePrincipalRow): Promise<void> {
     await this.db.insertInto('service_principals').values(row).execute();

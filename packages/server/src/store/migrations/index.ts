@@ -1,0 +1,27 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m0001 from './0001-identity.js';
+
+/**
+ * Migrations, compiled in (not read from disk) so that the built package runs anywhere. Names sort
+ * in order. Shared by both backends; a dialect-specific step checks the dialect itself.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-identity': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+/** Brings a database up to date; Kysely's migrator locks, so concurrent processes migrate once. */
+export async function migrateToLatest<T>(db: Kysely<T>, schema?: string): Promise<void> {
+  // With a schema, Kysely's bookkeeping tables go there too (else it may find another schema's).
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,46 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from '../migrations/index.js';
+import type { Database } from '../schema.js';
+
+// Times are epoch milliseconds in bigint columns: read them as numbers (exact below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+/** Connections per process; several processes share one database (docs/scale-out.md). */
+export const POSTGRES_POOL_SIZE = 10;
+
+export interface PostgresDatabase {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+}
+
+/**
+ * Opens a pool on DATABASE_URL and migrates. An Appwarden-specific `schema` query parameter
+ * (`postgres://host/db?schema=appwarden`) puts every table in that schema, created if missing;
+ * tests use it to give each server its own namespace in one database.
+ */
+export async function openPostgres(databaseUrl: string): Promise<PostgresDatabase> {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema');
+  url.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`DATABASE_URL schema '${schema}' must be a lower-case SQL identifier`);
+  }
+  if (schema) {
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url.toString(),
+    max: POSTGRES_POOL_SIZE,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db, schema ?? undefined);
+  return { db, pool };
+}

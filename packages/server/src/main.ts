@@ -54,15 +54,35 @@ function closeServer(server: http.Server | https.Server, graceMs: number): Promi
   });
 }
 
+/**
+ * Prepares a data directory once, before several worker processes start on it: migrations, master
+ * and operator keys, TLS material, demo data. Every step is idempotent.
+ */
+export async function initializeInstallation(start: StartOptions = {}): Promise<{ config: Config; demo: DemoFile | undefined }> {
+  const config = loadConfig(start.options ?? {}, start.env ?? process.env);
+  const services = await createServices(config, start);
+  try {
+    loadOperatorKey(config.dataDir, start.env ?? process.env);
+    await ensureTlsMaterial(config.dataDir, tlsHosts(config));
+    const demo = config.demo ? await seedDemoIdentity(services, config.dataDir) : undefined;
+    return { config, demo };
+  } finally {
+    await services.close();
+  }
+}
+
+function tlsHosts(config: Config): string[] {
+  return [config.publicUrl ? new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') : undefined, config.host].filter(
+    (h): h is string => !!h && h !== '0.0.0.0' && h !== '::',
+  );
+}
+
 /** Starts Appwarden: HTTPS listener (and optional plain HTTP), demo data, key maintenance. */
 export async function startServer(start: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(start.options ?? {}, start.env ?? process.env);
   const services = await createServices(config, start);
   const operatorKey = loadOperatorKey(config.dataDir, start.env ?? process.env);
-  const extraHosts = [config.publicUrl ? new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') : undefined, config.host].filter(
-    (h): h is string => !!h && h !== '0.0.0.0' && h !== '::',
-  );
-  const tls = await ensureTlsMaterial(config.dataDir, extraHosts);
+  const tls = await ensureTlsMaterial(config.dataDir, tlsHosts(config));
   const app = await buildApp({ services, operatorKey, ...(start.logger !== undefined ? { logger: start.logger } : {}) });
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => app.routing(req, res);
   const httpsServer = https.createServer({ key: tls.key, cert: tls.cert }, handler);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AuthenticationError, PermissionError, ThrottledError, ApiError } from '@appwarden/sdk';
 import { registerApp } from './commands/app.js';
+import { registerDb } from './commands/db.js';
 import { registerJwt } from './commands/jwt.js';
 import { registerServe } from './commands/serve.js';
 import { registerTenant } from './commands/tenant.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerApp(program);
   registerToken(program);
   registerJwt(program);
+  registerDb(program);
   return program;
 }
 

@@ -4,3 +4,4 @@ export { startServer, initializeInstallation, type RunningServer, type StartOpti
 export { createServices, type Services } from './wiring.js';
 export { FrozenClock, systemClock, type Clock } from './identity/clock.js';
 export type { DemoFile, DemoCredentials } from './demo/seed-identity.js';
+export { copySqliteToPostgres, type TableCopyReport } from './store/database-copy.js';

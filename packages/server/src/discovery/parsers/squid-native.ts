@@ -114,16 +114,16 @@ function createSquidNative(options: ParserOptions = {}): LineParser {
     const codeStart = starts[3]!;
     const slash = line.indexOf('/', codeStart);
     if (slash < 0 || slash >= ends[3]!) return fail('invalid result code');
-    const code = line.slice(codeStart, slash);
-    const blocked = code.indexOf('DENIED') >= 0;
+    const denied = line.indexOf('DENIED', codeStart);
+    const blocked = denied >= 0 && denied < slash;
 
     const bytes = countAt(line, starts[4]!, ends[4]!);
     if (Number.isNaN(bytes)) return fail('invalid byte count');
 
-    const method = line.slice(starts[5]!, ends[5]!);
+    const isConnect = ends[5]! - starts[5]! === 7 && line.startsWith('CONNECT', starts[5]!);
     const url = line.slice(starts[6]!, ends[6]!);
     const ep = endpointFromUrl(url);
-    if (!ep && method === 'CONNECT') return fail('invalid CONNECT target');
+    if (!ep && isConnect) return fail('invalid CONNECT target');
 
     const userRaw = line.slice(starts[7]!, ends[7]!);
     const user = userRaw === '-' ? undefined : decodeURIComponentSafe(userRaw);
@@ -143,7 +143,7 @@ function createSquidNative(options: ParserOptions = {}): LineParser {
       destHost: ep?.host,
       destIp,
       destPort: ep?.port,
-      url: method === 'CONNECT' ? undefined : url,
+      url: isConnect ? undefined : url,
       bytesDown: bytes,
       bytesTotal: bytes,
       action: blocked ? 'blocked' : 'allowed',

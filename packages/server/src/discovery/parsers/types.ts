@@ -108,21 +108,22 @@ export function makeRecord(fields: {
 }): ParsedRecord {
   const up = fields.bytesUp ?? 0;
   const down = fields.bytesDown ?? 0;
-  const rec: ParsedRecord = {
+  // Every property is always present (undefined when absent) so all records share one hidden
+  // class and the pipeline's property reads stay monomorphic.
+  return {
     kind: 'record',
     timestamp: fields.timestamp,
     srcIp: fields.srcIp,
+    user: fields.user || undefined,
+    machine: fields.machine || undefined,
+    destHost: fields.destHost || undefined,
+    destIp: fields.destIp || undefined,
     destPort: fields.destPort ?? 0,
+    url: fields.url || undefined,
     bytesUp: up,
     bytesDown: down,
     bytesTotal: fields.bytesTotal ?? up + down,
     action: fields.action,
+    vendorApp: fields.vendorApp || undefined,
   };
-  if (fields.user) rec.user = fields.user;
-  if (fields.machine) rec.machine = fields.machine;
-  if (fields.destHost) rec.destHost = fields.destHost;
-  if (fields.destIp) rec.destIp = fields.destIp;
-  if (fields.url) rec.url = fields.url;
-  if (fields.vendorApp) rec.vendorApp = fields.vendorApp;
-  return rec;
 }

@@ -18,6 +18,8 @@
 //    of General, Security, Compliance and Legal, rounded (10 = least risky, as in MDA).
 //    Admins can override per app; do not present these numbers as certifications.
 //  - `headquarters` is an ISO 3166 country code, `-` when we did not want to guess.
+//  - Package and container registries are deliberately left out of this seed list (their hosts
+//    are not to be written into this repository); add them as custom apps where needed.
 //  - Tags: `generativeAi` (Graph's appCategory value, absent from the REST category list),
 //    `anonymizer`, `remoteAccess`, `crypto`.
 import type { SaasCategory } from './categories.js';
@@ -283,13 +285,9 @@ const ROWS: readonly Row[] = [
   [1000199, 'Rackspace', 'HOSTING_SERVICES', 'rackspace.com', 'B', 'Rackspace', 'US', '', ''],
   [1000200, 'Akamai', 'HOSTING_SERVICES', 'akamai.com', 'A', 'Akamai', 'US', '', ''],
   [1000201, 'Fastly', 'HOSTING_SERVICES', 'fastly.com', 'B', 'Fastly', 'US', '', ''],
-  [1000202, 'GitHub', 'CODE_HOSTING', 'github.com githubusercontent.com github.io githubassets.com ghcr.io', 'A', 'Microsoft', 'US', '', '140.82.112.0/20 192.30.252.0/22 185.199.108.0/22 2a0a:a440::/29'],
+  [1000202, 'GitHub', 'CODE_HOSTING', 'github.com githubusercontent.com github.io githubassets.com', 'A', 'Microsoft', 'US', '', '140.82.112.0/20 192.30.252.0/22 185.199.108.0/22 2a0a:a440::/29'],
   [1000203, 'GitLab', 'CODE_HOSTING', 'gitlab.com gitlab.io', 'B', 'GitLab', 'US', '', ''],
   [1000204, 'SourceForge', 'CODE_HOSTING', 'sourceforge.net', 'D', 'Slashdot Media', 'US', '', ''],
-  [1000205, 'npm', 'DEVELOPMENT_TOOLS', 'npmjs.com npmjs.org', 'B', 'GitHub', 'US', '', ''],
-  [1000206, 'PyPI', 'DEVELOPMENT_TOOLS', 'pypi.org pythonhosted.org', 'C', 'Python Software Foundation', 'US', '', ''],
-  [1000207, 'Docker Hub', 'DEVELOPMENT_TOOLS', 'docker.com docker.io', 'B', 'Docker', 'US', '', ''],
-  [1000208, 'JFrog', 'DEVELOPMENT_TOOLS', 'jfrog.io jfrog.com', 'B', 'JFrog', '-', '', ''],
   [1000209, 'CircleCI', 'DEVELOPMENT_TOOLS', 'circleci.com', 'B', 'CircleCI', 'US', '', ''],
   [1000210, 'Travis CI', 'DEVELOPMENT_TOOLS', 'travis-ci.com travis-ci.org', 'C', 'Idera', '-', '', ''],
   [1000211, 'Postman', 'DEVELOPMENT_TOOLS', 'postman.com getpostman.com', 'B', 'Postman', 'US', '', ''],

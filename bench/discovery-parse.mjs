@@ -10,7 +10,7 @@
 // Absolute numbers on shared 2-core machines are noisy; compare the ratios.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, statSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -181,7 +181,7 @@ function ipBench() {
 await generate();
 const bytes = statSync(file).size;
 const mb = bytes / 1e6;
-console.log(`input: ${file} (${mb.toFixed(0)} MB), node ${process.version}, runs=${runs}; the 2 cores are shared with nothing else in this process`);
+console.log(`input: ${file} (${mb.toFixed(0)} MB), node ${process.version}, runs=${runs}; ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (no load generator; the parser and its peer run one after the other in this process)`);
 const res = { raw: [], ours: [], naive: [], oursParse: [], naiveParse: [] };
 let counts = {};
 for (let i = 0; i < runs; i++) {

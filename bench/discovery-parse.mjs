@@ -1,0 +1,204 @@
+// Cloud Discovery parsing benchmark. Runs from the BUILT server package with plain node:
+//   npm run build && node bench/discovery-parse.mjs [sizeMB=300] [runs=3]
+// Prints, in one run on this machine:
+//  - MB/s of a raw read of the file (the physical limit for this input path),
+//  - MB/s of Appwarden's parseStream (byte-level splitting, Squid native parser, catalog
+//    match, daily aggregation),
+//  - MB/s of a naive peer: readline + split(/\s+/) + new URL() + Map aggregation (no catalog),
+//  - the ratios, as medians of `runs` alternating runs,
+//  - IP range lookups/s with 10k ranges (string input, and pre-parsed IPv4 numbers).
+// Absolute numbers on shared 2-core machines are noisy; compare the ratios.
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, statSync, unlinkSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
+import { parseStream } from '../packages/server/dist/discovery/parse-stream.js';
+import { IpRangeTable, parseIpv4Number } from '../packages/server/dist/discovery/ip-ranges.js';
+import { LineSplitter } from '../packages/server/dist/discovery/line-splitter.js';
+import { squidNativeParser } from '../packages/server/dist/discovery/parsers/squid-native.js';
+
+const sizeMB = Number(process.argv[2] ?? 300);
+const runs = Number(process.argv[3] ?? 3);
+const file = join(tmpdir(), `appwarden-bench-squid-${sizeMB}.log`);
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+const HOSTS = ['www.dropbox.com', 'outlook.office.com', 'github.com', 'api.github.com', 'contoso-my.sharepoint.com',
+  'slack.com', 'files.slack-edge.com', 'www.youtube.com', 'drive.google.com', 'unknown-saas.example.org',
+  'cdn.example.net', 'zoom.us', 'mega.nz', 'chatgpt.com', 'app.asana.com', 'login.salesforce.com'];
+
+async function generate() {
+  if (existsSync(file) && statSync(file).size >= sizeMB * 1e6) return;
+  const r = rng(7);
+  const out = createWriteStream(file);
+  let written = 0;
+  let t = 1718400000;
+  while (written < sizeMB * 1e6) {
+    const lines = [];
+    for (let i = 0; i < 5000; i++) {
+      t += r() < 0.01 ? 1 : 0;
+      const host = HOSTS[Math.floor(r() * HOSTS.length)];
+      const connect = r() < 0.4;
+      const status = r() < 0.03 ? 'TCP_DENIED/403' : connect ? 'TCP_TUNNEL/200' : 'TCP_MISS/200';
+      // 2000 users, each on one or two workstations; a fifth of the lines are unauthenticated.
+      const u = Math.floor(r() * 2000);
+      const user = r() < 0.2 ? '-' : `user${u}`;
+      const ip = `10.${u % 4}.${(u >> 2) & 255}.${1 + ((u + (r() < 0.1 ? 1 : 0)) % 250)}`;
+      const url = connect ? `${host}:443` : `https://${host}/path/${Math.floor(r() * 1e6)}?q=${Math.floor(r() * 1000)}`;
+      lines.push(`${t}.${String(Math.floor(r() * 1000)).padStart(3, '0')} ${String(Math.floor(r() * 90000)).padStart(6)} ${ip} ${status} ${Math.floor(r() * 200000)} ${connect ? 'CONNECT' : 'GET'} ${url} ${user} HIER_DIRECT/203.0.113.${Math.floor(r() * 250)} ${connect ? '-' : 'text/html'}`);
+    }
+    const chunk = lines.join('\n') + '\n';
+    written += Buffer.byteLength(chunk);
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function rawRead() {
+  let n = 0;
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 16 })) n += c.length;
+  return n;
+}
+
+async function ours() {
+  const r = await parseStream(createReadStream(file, { highWaterMark: 1 << 16 }), 'SQUID_NATIVE', { now: 1718400000000 + 86400000, maxAgeDays: null });
+  return r.stats.parsed;
+}
+
+// Split + parse only (no catalog, no aggregation), to compare the line engine alone.
+async function oursParseOnly() {
+  const p = squidNativeParser.create({ now: 1718400000000 });
+  const splitter = new LineSplitter();
+  let parsed = 0;
+  const sink = { line: (l) => { if (p.parseLine(l).kind === 'record') parsed++; }, oversized: () => {} };
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 16 })) splitter.push(c, sink);
+  splitter.end(sink);
+  return parsed;
+}
+
+async function naiveParseOnly() {
+  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
+  let parsed = 0;
+  for await (const line of rl) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const ts = parseFloat(f[0]) * 1000;
+    const bytes = Number(f[4]);
+    if (!Number.isFinite(ts) || !Number.isFinite(bytes)) continue;
+    try {
+      if (f[5] !== 'CONNECT') new URL(f[6]);
+    } catch {
+      continue;
+    }
+    parsed++;
+  }
+  return parsed;
+}
+
+// The peer: what one writes first with Node's standard library.
+async function naive() {
+  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
+  const agg = new Map();
+  let parsed = 0;
+  for await (const line of rl) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const ts = parseFloat(f[0]) * 1000;
+    const bytes = Number(f[4]);
+    if (!Number.isFinite(ts) || !Number.isFinite(bytes)) continue;
+    let host;
+    try {
+      host = f[5] === 'CONNECT' ? f[6].split(':')[0] : new URL(f[6]).hostname;
+    } catch {
+      continue;
+    }
+    const key = `${Math.floor(ts / 86400000)}|${host}|${f[7]}|${f[2]}`;
+    const a = agg.get(key) ?? { n: 0, blocked: 0, bytes: 0 };
+    a.n++;
+    if (f[3].startsWith('TCP_DENIED')) a.blocked++;
+    a.bytes += bytes;
+    agg.set(key, a);
+    parsed++;
+  }
+  return parsed;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timeIt(fn) {
+  const t0 = performance.now();
+  const n = await fn();
+  return { ms: performance.now() - t0, n };
+}
+
+function ipBench() {
+  const r = rng(99);
+  const entries = [];
+  for (let i = 0; i < 10_000; i++) {
+    if (i % 10 === 9) {
+      const g = () => Math.floor(r() * 65536).toString(16);
+      entries.push({ range: `2001:db8:${g()}:${g()}::/64`, value: i });
+    } else {
+      const bits = 8 + Math.floor(r() * 25);
+      const a = Math.floor(r() * 4294967296) >>> 0;
+      const net = bits === 32 ? a : (a & ((0xffffffff << (32 - bits)) >>> 0)) >>> 0;
+      entries.push({ range: `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${bits}`, value: i });
+    }
+  }
+  const tb = performance.now();
+  const table = IpRangeTable.build(entries);
+  const buildMs = performance.now() - tb;
+  const N = 2_000_000;
+  const probes = Array.from({ length: 1 << 16 }, () => `${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`);
+  const nums = probes.map(parseIpv4Number);
+  const v6 = Array.from({ length: 1 << 12 }, () => `2001:db8:${Math.floor(r() * 65536).toString(16)}::${Math.floor(r() * 65536).toString(16)}`);
+  let hits = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) hits += table.lookup(probes[i & 0xffff]).length;
+  const strMs = performance.now() - t0;
+  const t1 = performance.now();
+  for (let i = 0; i < N; i++) hits += table.lookupV4(nums[i & 0xffff]).length;
+  const numMs = performance.now() - t1;
+  const M = 200_000;
+  const t2 = performance.now();
+  for (let i = 0; i < M; i++) hits += table.lookup(v6[i & 0xfff]).length;
+  const v6Ms = performance.now() - t2;
+  return { buildMs, segments: table.segmentCount, strPerSec: N / (strMs / 1000), numPerSec: N / (numMs / 1000), v6PerSec: M / (v6Ms / 1000), hits };
+}
+
+await generate();
+const bytes = statSync(file).size;
+const mb = bytes / 1e6;
+console.log(`input: ${file} (${mb.toFixed(0)} MB), node ${process.version}, runs=${runs}; ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (no load generator; the parser and its peer run one after the other in this process)`);
+const res = { raw: [], ours: [], naive: [], oursParse: [], naiveParse: [] };
+let counts = {};
+for (let i = 0; i < runs; i++) {
+  for (const [name, fn] of [['raw', rawRead], ['ours', ours], ['naive', naive], ['oursParse', oursParseOnly], ['naiveParse', naiveParseOnly]]) {
+    const { ms, n } = await timeIt(fn);
+    res[name].push(mb / (ms / 1000));
+    counts[name] = n;
+  }
+}
+const m = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, median(v)]));
+console.log(`raw read (physical limit): ${m.raw.toFixed(0)} MB/s`);
+console.log(`appwarden parseStream:     ${m.ours.toFixed(1)} MB/s  (${counts.ours} transactions; all runs: ${res.ours.map((x) => x.toFixed(1)).join(', ')})`);
+console.log(`naive readline+split:      ${m.naive.toFixed(1)} MB/s  (${counts.naive} lines; all runs: ${res.naive.map((x) => x.toFixed(1)).join(', ')})`);
+console.log(`ratio appwarden / naive:   ${(m.ours / m.naive).toFixed(2)}x`);
+console.log(`ratio appwarden / raw:     ${(m.ours / m.raw).toFixed(3)}`);
+console.log(`split+parse only: appwarden ${m.oursParse.toFixed(1)} MB/s, naive readline+split+URL ${m.naiveParse.toFixed(1)} MB/s, ratio ${(m.oursParse / m.naiveParse).toFixed(2)}x`);
+const ip = ipBench();
+console.log(`ip ranges: 10k ranges -> ${ip.segments} segments, built in ${ip.buildMs.toFixed(0)} ms`);
+console.log(`ip lookups (IPv4 string): ${(ip.strPerSec / 1e6).toFixed(2)} M/s; (IPv4 number): ${(ip.numPerSec / 1e6).toFixed(2)} M/s; (IPv6 string, ipaddr.js parse): ${(ip.v6PerSec / 1e6).toFixed(2)} M/s`);
+if (process.env.KEEP_BENCH_FILE !== '1') unlinkSync(file);

@@ -1,0 +1,102 @@
+// Splits a byte stream into text lines without readline.
+// Newlines are found on bytes (0x0A never occurs inside a UTF-8 multi-byte sequence, so a
+// chunk boundary can split a character but never hide a newline). Each chunk's run of complete
+// lines is decoded with ONE toString call and then cut with String#indexOf: one decoder call
+// per chunk instead of one per line, and the substrings V8 makes are cheap slices. Only the
+// partial last line is carried over, as bytes, into the next chunk.
+// `\r\n` endings and a leading UTF-8 BOM are handled; a line longer than maxLineBytes is
+// reported (once) and skipped up to its newline instead of growing the carry without bound.
+
+export interface LineSink {
+  line(text: string): void;
+  /** A line longer than the limit; it is not passed to line(). */
+  oversized(bytes: number): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class LineSplitter {
+  private carry: Buffer = EMPTY;
+  private skipping = false;
+  private skippedBytes = 0;
+  private first = true;
+  private readonly maxLineBytes: number;
+
+  constructor(maxLineBytes = 1 << 20) {
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  push(chunk: Buffer, sink: LineSink): void {
+    let start = 0;
+    const firstNl = chunk.indexOf(10);
+    if (firstNl < 0) {
+      this.accumulate(chunk, sink);
+      return;
+    }
+    // Finish the carried-over line with the head of this chunk.
+    if (this.skipping) {
+      sink.oversized(this.skippedBytes + firstNl);
+      this.skipping = false;
+      this.skippedBytes = 0;
+    } else if (this.carry.length > 0) {
+      const head = chunk.subarray(0, firstNl);
+      if (this.carry.length + head.length > this.maxLineBytes) sink.oversized(this.carry.length + head.length);
+      else this.emit(Buffer.concat([this.carry, head]).toString('utf8'), sink);
+    } else if (firstNl > this.maxLineBytes) {
+      sink.oversized(firstNl);
+    } else this.emit(chunk.toString('utf8', 0, firstNl), sink);
+    this.carry = EMPTY;
+    start = firstNl + 1;
+
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl > start - 1 && lastNl >= start) {
+      const text = chunk.toString('utf8', start, lastNl);
+      let pos = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', pos);
+        const end = nl < 0 ? text.length : nl;
+        if (end - pos > this.maxLineBytes) sink.oversized(end - pos);
+        else this.emit(text.slice(pos, end), sink);
+        if (nl < 0) break;
+        pos = nl + 1;
+      }
+      start = lastNl + 1;
+    }
+    if (start < chunk.length) this.accumulate(chunk.subarray(start), sink);
+  }
+
+  /** Flushes the final line (a file need not end with a newline). */
+  end(sink: LineSink): void {
+    if (this.skipping) sink.oversized(this.skippedBytes);
+    else if (this.carry.length > 0) this.emit(this.carry.toString('utf8'), sink);
+    this.carry = EMPTY;
+    this.skipping = false;
+    this.skippedBytes = 0;
+  }
+
+  private accumulate(part: Buffer, sink: LineSink): void {
+    if (this.skipping) {
+      this.skippedBytes += part.length;
+      return;
+    }
+    if (this.carry.length + part.length > this.maxLineBytes) {
+      this.skipping = true;
+      this.skippedBytes = this.carry.length + part.length;
+      this.carry = EMPTY;
+      void sink;
+      return;
+    }
+    // Copy: the caller may reuse the chunk's memory.
+    this.carry = this.carry.length === 0 ? Buffer.from(part) : Buffer.concat([this.carry, part]);
+  }
+
+  private emit(text: string, sink: LineSink): void {
+    let t = text;
+    if (this.first) {
+      this.first = false;
+      if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    }
+    if (t.charCodeAt(t.length - 1) === 13) t = t.slice(0, -1);
+    sink.line(t);
+  }
+}

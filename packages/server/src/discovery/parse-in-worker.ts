@@ -1,0 +1,90 @@
+// Runs parseStream on a worker thread so a large upload does not block the event loop.
+// The parent streams the input to the worker as transferred chunks and keeps at most
+// `maxChunksInFlight` unacknowledged, so memory stays bounded when the worker is slower than
+// the source. Options must be structured-cloneable: pass `catalog` (apps as data), not a matcher.
+import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DiscoveryInputError, type DiscoveryInputErrorCode, type ParseStreamResult } from './parse-stream.js';
+import type { WorkerInbound, WorkerInit, WorkerOutbound } from './parse-worker.js';
+
+export interface WorkerParseOptions {
+  /** Override the worker script (tests, bundlers). */
+  workerUrl?: URL;
+  maxChunksInFlight?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The compiled worker script. When this module runs from TypeScript sources (vitest), the
+ * worker still has to be JavaScript, so the built file under dist/ is used.
+ */
+export function defaultWorkerUrl(): URL {
+  const sibling = new URL('./parse-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  return new URL(sibling.href.replace('/src/discovery/', '/dist/discovery/'));
+}
+
+export function parseStreamInWorker(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
+  format: number | string,
+  options: WorkerInit['options'] = {},
+  workerOptions: WorkerParseOptions = {},
+): Promise<ParseStreamResult> {
+  const maxInFlight = workerOptions.maxChunksInFlight ?? 8;
+  const worker = new Worker(workerOptions.workerUrl ?? defaultWorkerUrl(), {
+    workerData: { format, options } satisfies WorkerInit,
+  });
+  let inFlight = 0;
+  let resume: (() => void) | undefined;
+  let settled = false;
+
+  return new Promise<ParseStreamResult>((resolve, reject) => {
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      resume?.();
+      fn();
+      void worker.terminate();
+    };
+    const onAbort = (): void => worker.postMessage({ type: 'abort' } satisfies WorkerInbound);
+    workerOptions.signal?.addEventListener('abort', onAbort, { once: true });
+
+    worker.on('message', (msg: WorkerOutbound) => {
+      if (msg.type === 'ack') {
+        inFlight--;
+        const r = resume;
+        resume = undefined;
+        r?.();
+      } else if (msg.type === 'result') finish(() => resolve(msg.result));
+      else {
+        const err =
+          msg.code !== undefined && msg.name === 'DiscoveryInputError'
+            ? new DiscoveryInputError(msg.code as DiscoveryInputErrorCode, msg.message)
+            : Object.assign(new Error(msg.message), { name: msg.name });
+        finish(() => reject(err));
+      }
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`parse worker exited with code ${code}`))));
+
+    void (async () => {
+      try {
+        for await (const chunk of input as AsyncIterable<Buffer | Uint8Array | string>) {
+          if (settled) return;
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          // Copy into a fresh buffer: pooled Buffers share memory that cannot be transferred.
+          const copy = new Uint8Array(bytes.byteLength);
+          copy.set(bytes);
+          inFlight++;
+          worker.postMessage({ type: 'chunk', data: copy } satisfies WorkerInbound, [copy.buffer]);
+          while (inFlight >= maxInFlight && !settled) await new Promise<void>((r) => (resume = r));
+        }
+        if (!settled) worker.postMessage({ type: 'end' } satisfies WorkerInbound);
+      } catch (err) {
+        finish(() => reject(err as Error));
+      }
+    })();
+  });
+}

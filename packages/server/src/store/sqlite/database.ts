@@ -16,6 +16,30 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+/** Upper bound on cached prepared statements; the stores issue a few dozen distinct SQL texts. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing costs more than running these
+ * small indexed queries. better-sqlite3 statements are reusable (SQLite re-prepares them itself
+ * after a schema change), so the connection handed to Kysely keeps them by SQL text.
+ * Safe because nothing streams results (a statement mid-iteration could not be reused).
+ */
+function withStatementCache(raw: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (stmt) return stmt;
+      stmt = raw.prepare(sql);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statements.set(sql, stmt);
+      return stmt;
+    },
+    close: () => raw.close(),
+  };
+}
+
 export interface SqliteDatabase {
   db: Kysely<Database>;
   raw: SQLite.Database;
@@ -30,7 +54,7 @@ export async function openSqlite(file: string): Promise<SqliteDatabase> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   const migrator = new Migrator({ db, provider: new StaticMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -181,7 +181,9 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 
 const find = (name, transport) => results.find((r) => r.name === name && r.transport === transport);
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
-console.log('\n| target | transport | req/s | p50 ms | p99 ms | non-2xx | errors | Appwarden / this | this / sign sync | this / sign async×2 |');
+console.log(
+  '\n| target | transport | req/s | p50 ms | p99 ms | non-2xx | errors | Appwarden / this | this / sign sync | this / sign async×2 |',
+);
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
   const aw = find('appwarden', r.transport);
@@ -190,7 +192,9 @@ for (const r of results) {
       `${r.name === 'appwarden' ? '1.00' : ratio(aw?.rps, r.rps)} | ${ratio(r.rps, ceiling.sync)} | ${ratio(r.rps, ceiling.async2)} |`,
   );
 }
-console.log(`\nRS256 ceiling: sync ${ceiling.sync.toFixed(0)} ops/s, async×2 ${ceiling.async2.toFixed(0)} ops/s (no load running; the load generator takes CPU from the server during the runs).`);
+console.log(
+  `\nRS256 ceiling: sync ${ceiling.sync.toFixed(0)} ops/s, async×2 ${ceiling.async2.toFixed(0)} ops/s (no load running; the load generator takes CPU from the server during the runs).`,
+);
 
 const verdicts = [];
 for (const transport of ['https', 'http']) {

@@ -68,7 +68,12 @@ async function oidcProvider() {
           defaultResource: () => resource,
           useGrantedResource: () => true,
           // JWT access tokens signed RS256, as Appwarden issues.
-          getResourceServerInfo: () => ({ scope: 'api.read', audience: resource, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+          getResourceServerInfo: () => ({
+            scope: 'api.read',
+            audience: resource,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          }),
         },
       },
     });

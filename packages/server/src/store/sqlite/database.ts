@@ -43,6 +43,21 @@ function withStatementCache(raw: SQLite.Database): { prepare(sql: string): SQLit
 export interface SqliteDatabase {
   db: Kysely<Database>;
   raw: SQLite.Database;
+  /** See Stores.changeStamp. */
+  changeStamp: () => string;
+}
+
+/**
+ * `total_changes()` counts rows this connection has written (it moves as soon as a statement runs,
+ * before commit); `data_version` moves when another connection commits. Together they change
+ * whenever data this process could read may differ from what it read before.
+ */
+function changeStampOf(raw: SQLite.Database): () => string {
+  const stmt = raw.prepare('SELECT total_changes() AS t, (SELECT data_version FROM pragma_data_version) AS d');
+  return () => {
+    const r = stmt.get() as { t: number; d: number };
+    return `${r.t}.${r.d}`;
+  };
 }
 
 /** Opens (creating if needed) the SQLite database file and brings its schema up to date. */
@@ -61,5 +76,5 @@ export async function openSqlite(file: string): Promise<SqliteDatabase> {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
   }
-  return { db, raw };
+  return { db, raw, changeStamp: changeStampOf(raw) };
 }

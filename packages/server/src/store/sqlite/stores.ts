@@ -11,7 +11,7 @@ import { SqliteTenantStore } from './tenant-store.js';
 import { SqliteUserStore } from './user-store.js';
 
 /** Binds every SQLite store to one Kysely handle (the database or a transaction). */
-export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>): Stores {
+export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>, changeStamp: () => string): Stores {
   return {
     tenants: new SqliteTenantStore(db),
     signingKeys: new SqliteSigningKeyStore(db),
@@ -21,7 +21,8 @@ export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>): 
     assignments: new SqliteAppRoleAssignmentStore(db),
     users: new SqliteUserStore(db),
     assertions: new SqliteAssertionReplayStore(db),
-    transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close))),
+    changeStamp,
+    transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close, changeStamp))),
     close,
   };
 }

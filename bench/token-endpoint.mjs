@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Token endpoint benchmark: Appwarden and its peers side by side in one run (docs/benchmarks.md).
 //
-//   node bench/token-endpoint.mjs [seconds-per-target=10] [--only=appwarden] [--connections=16]
+//   node bench/token-endpoint.mjs [seconds-per-listener=10] [--rounds=2] [--only=appwarden,oidc-provider] [--connections=16]
 //
 // Each target (Appwarden, node-oidc-provider issuing RS256 JWT access tokens, oauth2-mock-server
 // with its default RS256 key) runs in its own child process on loopback, over HTTPS (same server
@@ -27,7 +27,8 @@ const flag = (name, dflt) => {
 const seconds = Number(args.find((a) => /^\d+(\.\d+)?$/.test(a)) ?? 10);
 const connections = Number(flag('connections', 16));
 const only = flag('only', undefined);
-const warmupSeconds = Math.max(1, Math.min(3, Math.round(seconds / 3)));
+const rounds = Math.max(1, Number(flag('rounds', 2)));
+const warmupSeconds = Math.max(1, Math.min(2, Math.round(seconds / 5)));
 const P99_TARGET_MS = 25;
 
 // ---------- RS256 signing ceiling (in-process, no load running) ----------
@@ -134,7 +135,7 @@ function load(target, duration) {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-'));
 const kinds = ['appwarden', 'oidc-provider', 'oauth2-mock-server'].filter((k) => !only || only.split(',').includes(k));
 console.log(
-  `token endpoint bench: ${seconds}s per listener after ${warmupSeconds}s warm-up, ${connections} keep-alive connections, ` +
+  `token endpoint bench: ${seconds}s per listener in ${rounds} round(s) after ${warmupSeconds}s warm-up, ${connections} keep-alive connections, ` +
     `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
 );
 console.log('note: autocannon runs on the same machine and shares the CPUs with the server under test.\n');
@@ -145,36 +146,49 @@ console.log(
     `${ceiling.async2.toFixed(0)} ops/s async (thread pool, 2 in flight)\n`,
 );
 
-// Appwarden first: it creates the data directory and the TLS certificate the peers reuse.
-const results = [];
+// Appwarden first: it creates the data directory and the TLS certificate the peers reuse. Every
+// target is started up front; listeners are then measured in turn, round-robin over `rounds`
+// rounds of seconds/rounds each, so that noise from other work on the machine spreads over all.
+const running = [];
 for (const kind of kinds.includes('appwarden') ? kinds : ['appwarden', ...kinds]) {
-  const running = await startTarget(kind, dataDir);
-  try {
-    if (!kinds.includes(kind)) continue;
-    for (const target of running.targets) {
-      const { tokenBytes } = await probe(target);
-      await load(target, warmupSeconds);
-      const r = await load(target, seconds);
-      const row = {
-        name: target.name,
-        transport: target.transport,
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        non2xx: r.non2xx,
-        errors: r.errors + r.timeouts,
-        total: r.requests.total,
-        tokenBytes,
-      };
-      results.push(row);
+  const r = await startTarget(kind, dataDir);
+  if (kinds.includes(kind)) running.push(r);
+  else await stopTarget(r);
+}
+const listeners = running.flatMap((r) => r.targets);
+const perRound = [];
+try {
+  for (const target of listeners) {
+    target.tokenBytes = (await probe(target)).tokenBytes;
+    await load(target, warmupSeconds);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const target of listeners) {
+      const r = await load(target, seconds / rounds);
+      perRound.push({ target, r });
       console.log(
-        `  ${row.name.padEnd(19)} ${row.transport.padEnd(5)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  non-2xx ${row.non2xx}  errors ${row.errors}`,
+        `  round ${round + 1}/${rounds}  ${target.name.padEnd(19)} ${target.transport.padEnd(5)} ${r.requests.average.toFixed(0).padStart(6)} req/s  ` +
+          `p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors + r.timeouts}`,
       );
     }
-  } finally {
-    await stopTarget(running);
   }
+} finally {
+  await Promise.all(running.map(stopTarget));
 }
+const results = listeners.map((target) => {
+  const rs = perRound.filter((x) => x.target === target).map((x) => x.r);
+  return {
+    name: target.name,
+    transport: target.transport,
+    rps: rs.reduce((a, r) => a + r.requests.total, 0) / seconds,
+    // Percentiles cannot be merged across rounds: the median's mean, and the worst p99.
+    p50: Math.round((rs.reduce((a, r) => a + r.latency.p50, 0) / rs.length) * 10) / 10,
+    p99: Math.max(...rs.map((r) => r.latency.p99)),
+    non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+    errors: rs.reduce((a, r) => a + r.errors + r.timeouts, 0),
+    tokenBytes: target.tokenBytes,
+  };
+});
 fs.rmSync(dataDir, { recursive: true, force: true });
 
 // ---------- table ----------

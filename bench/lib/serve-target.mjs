@@ -24,7 +24,8 @@ function tls() {
 }
 
 async function appwarden() {
-  const { startServer } = await import('../../packages/server/dist/index.js');
+  // BENCH_APPWARDEN_MODULE points at another build (e.g. main's) for before/after comparisons.
+  const { startServer } = await import(process.env.BENCH_APPWARDEN_MODULE ?? '../../packages/server/dist/index.js');
   const s = await startServer({ options: { dataDir, port: 0, httpPort: 0, host: '127.0.0.1', demo: true, logLevel: 'silent' } });
   const { tenantId, daemon } = s.demo.tenants.contoso;
   const form = new URLSearchParams({

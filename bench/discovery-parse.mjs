@@ -31,9 +31,24 @@ function rng(seed) {
   };
 }
 
-const HOSTS = ['www.dropbox.com', 'outlook.office.com', 'github.com', 'api.github.com', 'contoso-my.sharepoint.com',
-  'slack.com', 'files.slack-edge.com', 'www.youtube.com', 'drive.google.com', 'unknown-saas.example.org',
-  'cdn.example.net', 'zoom.us', 'mega.nz', 'chatgpt.com', 'app.asana.com', 'login.salesforce.com'];
+const HOSTS = [
+  'www.dropbox.com',
+  'outlook.office.com',
+  'github.com',
+  'api.github.com',
+  'contoso-my.sharepoint.com',
+  'slack.com',
+  'files.slack-edge.com',
+  'www.youtube.com',
+  'drive.google.com',
+  'unknown-saas.example.org',
+  'cdn.example.net',
+  'zoom.us',
+  'mega.nz',
+  'chatgpt.com',
+  'app.asana.com',
+  'login.salesforce.com',
+];
 
 async function generate() {
   if (existsSync(file) && statSync(file).size >= sizeMB * 1e6) return;
@@ -53,7 +68,9 @@ async function generate() {
       const user = r() < 0.2 ? '-' : `user${u}`;
       const ip = `10.${u % 4}.${(u >> 2) & 255}.${1 + ((u + (r() < 0.1 ? 1 : 0)) % 250)}`;
       const url = connect ? `${host}:443` : `https://${host}/path/${Math.floor(r() * 1e6)}?q=${Math.floor(r() * 1000)}`;
-      lines.push(`${t}.${String(Math.floor(r() * 1000)).padStart(3, '0')} ${String(Math.floor(r() * 90000)).padStart(6)} ${ip} ${status} ${Math.floor(r() * 200000)} ${connect ? 'CONNECT' : 'GET'} ${url} ${user} HIER_DIRECT/203.0.113.${Math.floor(r() * 250)} ${connect ? '-' : 'text/html'}`);
+      lines.push(
+        `${t}.${String(Math.floor(r() * 1000)).padStart(3, '0')} ${String(Math.floor(r() * 90000)).padStart(6)} ${ip} ${status} ${Math.floor(r() * 200000)} ${connect ? 'CONNECT' : 'GET'} ${url} ${user} HIER_DIRECT/203.0.113.${Math.floor(r() * 250)} ${connect ? '-' : 'text/html'}`,
+      );
     }
     const chunk = lines.join('\n') + '\n';
     written += Buffer.byteLength(chunk);
@@ -70,7 +87,10 @@ async function rawRead() {
 }
 
 async function ours() {
-  const r = await parseStream(createReadStream(file, { highWaterMark: 1 << 16 }), 'SQUID_NATIVE', { now: 1718400000000 + 86400000, maxAgeDays: null });
+  const r = await parseStream(createReadStream(file, { highWaterMark: 1 << 16 }), 'SQUID_NATIVE', {
+    now: 1718400000000 + 86400000,
+    maxAgeDays: null,
+  });
   return r.stats.parsed;
 }
 
@@ -79,7 +99,12 @@ async function oursParseOnly() {
   const p = squidNativeParser.create({ now: 1718400000000 });
   const splitter = new LineSplitter();
   let parsed = 0;
-  const sink = { line: (l) => { if (p.parseLine(l).kind === 'record') parsed++; }, oversized: () => {} };
+  const sink = {
+    line: (l) => {
+      if (p.parseLine(l).kind === 'record') parsed++;
+    },
+    oversized: () => {},
+  };
   for await (const c of createReadStream(file, { highWaterMark: 1 << 16 })) splitter.push(c, sink);
   splitter.end(sink);
   return parsed;
@@ -161,9 +186,15 @@ function ipBench() {
   const table = IpRangeTable.build(entries);
   const buildMs = performance.now() - tb;
   const N = 2_000_000;
-  const probes = Array.from({ length: 1 << 16 }, () => `${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`);
+  const probes = Array.from(
+    { length: 1 << 16 },
+    () => `${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`,
+  );
   const nums = probes.map(parseIpv4Number);
-  const v6 = Array.from({ length: 1 << 12 }, () => `2001:db8:${Math.floor(r() * 65536).toString(16)}::${Math.floor(r() * 65536).toString(16)}`);
+  const v6 = Array.from(
+    { length: 1 << 12 },
+    () => `2001:db8:${Math.floor(r() * 65536).toString(16)}::${Math.floor(r() * 65536).toString(16)}`,
+  );
   let hits = 0;
   const t0 = performance.now();
   for (let i = 0; i < N; i++) hits += table.lookup(probes[i & 0xffff]).length;
@@ -175,17 +206,34 @@ function ipBench() {
   const t2 = performance.now();
   for (let i = 0; i < M; i++) hits += table.lookup(v6[i & 0xfff]).length;
   const v6Ms = performance.now() - t2;
-  return { buildMs, segments: table.segmentCount, strPerSec: N / (strMs / 1000), numPerSec: N / (numMs / 1000), v6PerSec: M / (v6Ms / 1000), hits };
+  return {
+    buildMs,
+    segments: table.segmentCount,
+    strPerSec: N / (strMs / 1000),
+    numPerSec: N / (numMs / 1000),
+    v6PerSec: M / (v6Ms / 1000),
+    hits,
+  };
 }
 
 await generate();
 const bytes = statSync(file).size;
 const mb = bytes / 1e6;
-console.log(`input: ${file} (${mb.toFixed(0)} MB), node ${process.version}, runs=${runs}; ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (no load generator; the parser and its peer run one after the other in this process)`);
+console.log(
+  `input: ${file} (${mb.toFixed(0)} MB), node ${process.version}, runs=${runs}; ${cpus().length} cores, load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (no load generator; the parser and its peer run one after the other in this process)`,
+);
 const res = { raw: [], ours: [], naive: [], oursParse: [], naiveParse: [] };
 let counts = {};
 for (let i = 0; i < runs; i++) {
-  for (const [name, fn] of [['raw', rawRead], ['ours', ours], ['naive', naive], ['oursParse', oursParseOnly], ['naiveParse', naiveParseOnly]]) {
+  for (const [name, fn] of [
+    ['raw', rawRead],
+    ['ours', ours],
+    ['naive', naive],
+    ['oursParse', oursParseOnly],
+    ['naiveParse', naiveParseOnly],
+  ]) {
     const { ms, n } = await timeIt(fn);
     res[name].push(mb / (ms / 1000));
     counts[name] = n;
@@ -193,12 +241,20 @@ for (let i = 0; i < runs; i++) {
 }
 const m = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, median(v)]));
 console.log(`raw read (physical limit): ${m.raw.toFixed(0)} MB/s`);
-console.log(`appwarden parseStream:     ${m.ours.toFixed(1)} MB/s  (${counts.ours} transactions; all runs: ${res.ours.map((x) => x.toFixed(1)).join(', ')})`);
-console.log(`naive readline+split:      ${m.naive.toFixed(1)} MB/s  (${counts.naive} lines; all runs: ${res.naive.map((x) => x.toFixed(1)).join(', ')})`);
+console.log(
+  `appwarden parseStream:     ${m.ours.toFixed(1)} MB/s  (${counts.ours} transactions; all runs: ${res.ours.map((x) => x.toFixed(1)).join(', ')})`,
+);
+console.log(
+  `naive readline+split:      ${m.naive.toFixed(1)} MB/s  (${counts.naive} lines; all runs: ${res.naive.map((x) => x.toFixed(1)).join(', ')})`,
+);
 console.log(`ratio appwarden / naive:   ${(m.ours / m.naive).toFixed(2)}x`);
 console.log(`ratio appwarden / raw:     ${(m.ours / m.raw).toFixed(3)}`);
-console.log(`split+parse only: appwarden ${m.oursParse.toFixed(1)} MB/s, naive readline+split+URL ${m.naiveParse.toFixed(1)} MB/s, ratio ${(m.oursParse / m.naiveParse).toFixed(2)}x`);
+console.log(
+  `split+parse only: appwarden ${m.oursParse.toFixed(1)} MB/s, naive readline+split+URL ${m.naiveParse.toFixed(1)} MB/s, ratio ${(m.oursParse / m.naiveParse).toFixed(2)}x`,
+);
 const ip = ipBench();
 console.log(`ip ranges: 10k ranges -> ${ip.segments} segments, built in ${ip.buildMs.toFixed(0)} ms`);
-console.log(`ip lookups (IPv4 string): ${(ip.strPerSec / 1e6).toFixed(2)} M/s; (IPv4 number): ${(ip.numPerSec / 1e6).toFixed(2)} M/s; (IPv6 string, ipaddr.js parse): ${(ip.v6PerSec / 1e6).toFixed(2)} M/s`);
+console.log(
+  `ip lookups (IPv4 string): ${(ip.strPerSec / 1e6).toFixed(2)} M/s; (IPv4 number): ${(ip.numPerSec / 1e6).toFixed(2)} M/s; (IPv6 string, ipaddr.js parse): ${(ip.v6PerSec / 1e6).toFixed(2)} M/s`,
+);
 if (process.env.KEEP_BENCH_FILE !== '1') unlinkSync(file);

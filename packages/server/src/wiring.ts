@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Config } from './config.js';
 import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
+import { DirectoryReadCache } from './identity/directory-read-cache.js';
 import { ensureBuiltInApplications } from './identity/built-in-resources.js';
 import { systemClock, type Clock } from './identity/clock.js';
 import { MasterKey } from './identity/master-key.js';
@@ -27,6 +28,8 @@ export interface Services {
   servicePrincipals: ServicePrincipalService;
   authenticator: ClientAuthenticator;
   throttle: ClientAuthThrottle;
+  /** Token-path directory reads, valid until the next database write. */
+  directoryCache: DirectoryReadCache;
   verifier: AccessTokenVerifier;
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
@@ -42,15 +45,16 @@ export interface ServiceOptions {
 /** The composition root: the only place that picks a store backend. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
-  const db = config.databaseUrl
-    ? (await openPostgres(config.databaseUrl)).db
-    : (await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'))).db;
-  const stores = kyselyStores(db, () => db.destroy());
+  const { db, changeStamp } = config.databaseUrl
+    ? await openPostgres(config.databaseUrl)
+    : await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
+  const stores = kyselyStores(db, () => db.destroy(), changeStamp);
   const master = MasterKey.load(config.dataDir, options.env);
   const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock);
   const tenants = new TenantService(stores, signingKeys, clock);
   const applications = new ApplicationService(stores, master, clock);
   const servicePrincipals = new ServicePrincipalService(stores, applications, clock);
+  const directoryCache = new DirectoryReadCache(() => stores.changeStamp());
   const origin = { value: options.origin ?? config.publicUrl ?? `https://localhost:${config.port}` };
   await ensureBuiltInApplications(stores, clock.now());
   return {
@@ -62,7 +66,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     signingKeys,
     applications,
     servicePrincipals,
-    authenticator: new ClientAuthenticator(stores, master, clock),
+    authenticator: new ClientAuthenticator(stores, master, clock, directoryCache),
+    directoryCache,
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
     origin,

@@ -108,11 +108,7 @@ export class TrafficAggregator {
       for (const byUser of byApp.values()) for (const byIp of byUser.values()) for (const b of byIp.values()) all.push(b);
     }
     const out = all.sort(
-      (a, b) =>
-        a.dayIndex - b.dayIndex ||
-        (a.appId ?? -1) - (b.appId ?? -1) ||
-        cmp(a.user ?? '', b.user ?? '') ||
-        cmp(a.srcIp, b.srcIp),
+      (a, b) => a.dayIndex - b.dayIndex || (a.appId ?? -1) - (b.appId ?? -1) || cmp(a.user ?? '', b.user ?? '') || cmp(a.srcIp, b.srcIp),
     );
     const days = new Map<number, string>();
     return out.map((b) => ({

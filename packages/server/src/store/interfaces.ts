@@ -96,6 +96,12 @@ export interface Stores {
   assignments: AppRoleAssignmentStore;
   users: UserStore;
   assertions: AssertionReplayStore;
+  /**
+   * A value that differs whenever committed data may have changed, by this process or another one
+   * sharing the database. Read caches compare it before serving an entry, so they never serve a
+   * row older than the last write. Must be cheap: it is read on every token request.
+   */
+  changeStamp(): string;
   /** Runs fn in one transaction over stores bound to it. */
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type { Stores } from '../../store/interfaces.js';
 import type { KeyCredentialRow } from '../../store/schema.js';
 import type { Application } from '../application-model.js';
 import type { Clock } from '../clock.js';
+import type { DirectoryReadCache } from '../directory-read-cache.js';
 import type { MasterKey } from '../master-key.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -59,6 +60,7 @@ export class ClientAuthenticator {
     private readonly stores: Stores,
     private readonly master: MasterKey,
     private readonly clock: Clock,
+    private readonly cache?: DirectoryReadCache,
   ) {}
 
   async authenticate(
@@ -78,7 +80,8 @@ export class ClientAuthenticator {
 
   private async verifySecret(app: Application, clientId: string, secret: string): Promise<ClientAuthResult> {
     const now = this.clock.now();
-    const passwords = await this.stores.credentials.listPasswords(app.id);
+    const list = () => this.stores.credentials.listPasswords(app.id);
+    const passwords = this.cache ? await this.cache.get(`passwords ${app.id}`, list) : await list();
     for (const p of passwords) {
       if (!this.master.verifySecret(secret, p.secret_hash)) continue;
       if (now >= p.end_at) throw new EntraError('expiredClientSecret', { clientId }, `secret ${p.key_id} expired`);

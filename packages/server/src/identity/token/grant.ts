@@ -3,6 +3,7 @@ import type { Stores } from '../../store/interfaces.js';
 import type { ServicePrincipalRow } from '../../store/schema.js';
 import type { Application } from '../application-model.js';
 import type { Clock } from '../clock.js';
+import type { DirectoryReadCache } from '../directory-read-cache.js';
 import type { ServicePrincipalService } from '../service-principal-service.js';
 import type { SigningKeyService } from '../signing-keys.js';
 import type { Tenant } from '../tenant-service.js';
@@ -15,6 +16,7 @@ export interface GrantServices {
   servicePrincipals: ServicePrincipalService;
   signingKeys: SigningKeyService;
   clock: Clock;
+  directoryCache: DirectoryReadCache;
 }
 
 export interface AuthenticatedClient {

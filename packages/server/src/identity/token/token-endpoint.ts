@@ -96,9 +96,11 @@ export const TOKEN_STEPS: readonly Step[] = [
       }
       const tenant = s.tenant!;
       const notFound = () => new EntraError('applicationNotFound', { clientId, tenantName: tenant.displayName });
-      const app = await d.applications.findAnyByAppId(clientId);
+      const { app, sp } = await d.directoryCache.get(`client ${tenant.id} ${clientId.toLowerCase()}`, async () => {
+        const app = await d.applications.findAnyByAppId(clientId);
+        return { app, sp: app && !app.builtIn ? await d.servicePrincipals.rowByAppId(tenant.id, clientId) : undefined };
+      });
       if (!app || app.builtIn) throw notFound();
-      const sp = await d.servicePrincipals.rowByAppId(tenant.id, clientId);
       if (!sp) throw notFound();
       if (sp.account_enabled !== 1) throw new EntraError('clientDisabled', { clientId: app.appId, displayName: app.displayName });
       s.client = { app, servicePrincipal: sp, authMethod: '1' };

@@ -14,7 +14,7 @@ import { KyselyUserStore } from './user-store.js';
  * Binds every store to one Kysely handle (the database or a transaction). The stores use only SQL
  * that SQLite and PostgreSQL both run; a backend overrides a store where it can do better.
  */
-export function kyselyStores(db: Kysely<Database>, close: () => Promise<void>): Stores {
+export function kyselyStores(db: Kysely<Database>, close: () => Promise<void>, changeStamp: () => string): Stores {
   return {
     tenants: new KyselyTenantStore(db),
     signingKeys: new KyselySigningKeyStore(db),
@@ -24,7 +24,8 @@ export function kyselyStores(db: Kysely<Database>, close: () => Promise<void>): 
     assignments: new KyselyAppRoleAssignmentStore(db),
     users: new KyselyUserStore(db),
     assertions: new KyselyAssertionReplayStore(db),
-    transaction: (fn) => db.transaction().execute((trx) => fn(kyselyStores(trx, close))),
+    changeStamp,
+    transaction: (fn) => db.transaction().execute((trx) => fn(kyselyStores(trx, close, changeStamp))),
     close,
   };
 }

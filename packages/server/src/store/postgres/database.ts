@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '../migrations/index.js';
+import { PostgresChangeFeed } from './change-feed.js';
 import type { Database } from '../schema.js';
 
 // Times are epoch milliseconds in bigint columns: read them as numbers (exact below 2^53).
@@ -12,6 +13,8 @@ export const POSTGRES_POOL_SIZE = 10;
 export interface PostgresDatabase {
   db: Kysely<Database>;
   pool: pg.Pool;
+  /** See Stores.changeStamp. */
+  changeStamp: () => string;
 }
 
 /**
@@ -40,7 +43,15 @@ export async function openPostgres(databaseUrl: string): Promise<PostgresDatabas
     max: POSTGRES_POOL_SIZE,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const feed = new PostgresChangeFeed(url.toString(), schema ?? 'public');
+  await feed.start();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [feed] });
   await migrateToLatest(db, schema ?? undefined);
-  return { db, pool };
+  const destroy = db.destroy.bind(db);
+  // Closing the database also closes the LISTEN connection.
+  db.destroy = async () => {
+    await feed.close();
+    await destroy();
+  };
+  return { db, pool, changeStamp: feed.stamp };
 }

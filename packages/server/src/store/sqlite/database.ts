@@ -5,9 +5,48 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import { migrateToLatest } from '../migrations/index.js';
 
+/** Upper bound on cached prepared statements; the stores issue a few dozen distinct SQL texts. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing costs more than running these
+ * small indexed queries. better-sqlite3 statements are reusable (SQLite re-prepares them itself
+ * after a schema change), so the connection handed to Kysely keeps them by SQL text.
+ * Safe because nothing streams results (a statement mid-iteration could not be reused).
+ */
+function withStatementCache(raw: SQLite.Database): { prepare(sql: string): SQLite.Statement; close(): void } {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (stmt) return stmt;
+      stmt = raw.prepare(sql);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statements.set(sql, stmt);
+      return stmt;
+    },
+    close: () => raw.close(),
+  };
+}
+
 export interface SqliteDatabase {
   db: Kysely<Database>;
   raw: SQLite.Database;
+  /** See Stores.changeStamp. */
+  changeStamp: () => string;
+}
+
+/**
+ * `total_changes()` counts rows this connection has written (it moves as soon as a statement runs,
+ * before commit); `data_version` moves when another connection commits. Together they change
+ * whenever data this process could read may differ from what it read before.
+ */
+function changeStampOf(raw: SQLite.Database): () => string {
+  const stmt = raw.prepare('SELECT total_changes() AS t, (SELECT data_version FROM pragma_data_version) AS d');
+  return () => {
+    const r = stmt.get() as { t: number; d: number };
+    return `${r.t}.${r.d}`;
+  };
 }
 
 /** Opens (creating if needed) the SQLite database file and brings its schema up to date. */
@@ -19,7 +58,7 @@ export async function openSqlite(file: string): Promise<SqliteDatabase> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   await migrateToLatest(db);
-  return { db, raw };
+  return { db, raw, changeStamp: changeStampOf(raw) };
 }

@@ -40,12 +40,16 @@ export const clientCredentialsGrant: Grant = {
   async handler(ctx: GrantContext): Promise<TokenResponse> {
     const { services, tenant, client, config } = ctx;
     const requested = ctx.requestedResource;
-    const found = await services.servicePrincipals.findResource(tenant.id, requested);
+    const found = await services.directoryCache.get(`resource ${tenant.id} ${requested}`, () =>
+      services.servicePrincipals.findResource(tenant.id, requested),
+    );
     if (!found) throw new EntraError('resourceNotFound', { resource: requested, tenantName: tenant.domain });
     const { sp: resourceSp, app: resourceApp } = found;
     if (resourceSp.account_enabled !== 1) throw new EntraError('resourceDisabled', { resource: requested });
 
-    const roleIds = await services.stores.assignments.roleIds(client.servicePrincipal.id, resourceSp.id);
+    const roleIds = await services.directoryCache.get(`roles ${client.servicePrincipal.id} ${resourceSp.id}`, () =>
+      services.stores.assignments.roleIds(client.servicePrincipal.id, resourceSp.id),
+    );
     if (resourceSp.app_role_assignment_required === 1 && roleIds.length === 0) {
       throw new EntraError('notAssignedToRole', {
         clientId: client.app.appId,

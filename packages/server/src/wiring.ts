@@ -50,7 +50,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     : await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
   const stores = kyselyStores(db, () => db.destroy(), changeStamp);
   const master = MasterKey.load(config.dataDir, options.env);
-  const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock);
+  const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock, stores.changeStamp);
   const tenants = new TenantService(stores, signingKeys, clock);
   const applications = new ApplicationService(stores, master, clock);
   const servicePrincipals = new ServicePrincipalService(stores, applications, clock);

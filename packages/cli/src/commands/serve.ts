@@ -43,8 +43,10 @@ export function registerServe(program: Command): void {
         }
         throw e;
       }
+      const localHost = ['0.0.0.0', '127.0.0.1', '::'].includes(server.config.host) ? 'localhost' : server.config.host;
       const info: BannerInfo = {
         url: server.url,
+        listenUrl: `https://${localHost}:${server.port}`,
         httpPort: server.httpPort,
         host: server.config.host,
         dataDir: server.config.dataDir,
@@ -72,7 +74,10 @@ export function registerServe(program: Command): void {
 }
 
 interface BannerInfo {
+  /** Public origin (issuers). */
   url: string;
+  /** Where this process listens. */
+  listenUrl: string;
   httpPort: number | undefined;
   host: string;
   dataDir: string;
@@ -133,7 +138,8 @@ async function runPrimary(options: Record<string, string | boolean | undefined>,
 function banner(s: BannerInfo, workers: number): string {
   const lines = [
     '',
-    `Appwarden is listening on ${s.url}${s.httpPort !== undefined ? ` (and http://${s.host}:${s.httpPort})` : ''}${workers > 1 ? ` with ${workers} worker processes` : ''}`,
+    `Appwarden is listening on ${s.listenUrl}${s.httpPort !== undefined ? ` (and http://${s.host}:${s.httpPort})` : ''}${workers > 1 ? ` with ${workers} worker processes` : ''}`,
+    ...(s.url !== s.listenUrl ? [`Public URL (issuers, metadata): ${s.url}`] : []),
     `Data directory: ${s.dataDir}`,
     '',
     `TLS: the server certificate is issued by a local CA at ${s.caPath}. Trust it in your clients:`,

@@ -27,7 +27,10 @@ export interface SigningKey {
   publishedUntil: number | null;
 }
 
-/** How long a tenant's key list may be served from memory before re-reading the store (multi-process bound). */
+/**
+ * How long a tenant's key list may be served from memory. The cache is also dropped as soon as the
+ * store's change stamp moves (a write by any process), so the TTL only bounds what a stamp cannot see.
+ */
 export const KEY_CACHE_TTL_MS = 30_000;
 
 /**
@@ -36,7 +39,7 @@ export const KEY_CACHE_TTL_MS = 30_000;
  * (retirement + token lifetime + 5 minutes of skew).
  */
 export class SigningKeyService {
-  private readonly cache = new Map<string, { at: number; keys: SigningKey[] }>();
+  private readonly cache = new Map<string, { at: number; stamp: string; keys: SigningKey[] }>();
   private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
@@ -44,16 +47,18 @@ export class SigningKeyService {
     private readonly master: MasterKey,
     private readonly config: Pick<Config, 'keyRotationDays' | 'keyPublishLeadHours' | 'tokenLifetimeSeconds' | 'tokenBackdateSeconds'>,
     private readonly clock: Clock,
+    private readonly changeStamp: () => string = () => '',
   ) {}
 
-  /** Keys of a tenant, oldest first (cached for KEY_CACHE_TTL_MS). */
+  /** Keys of a tenant, oldest first (cached until a write or KEY_CACHE_TTL_MS). */
   async keys(tenantId: string): Promise<SigningKey[]> {
     const now = this.clock.now();
+    const stamp = this.changeStamp();
     const hit = this.cache.get(tenantId);
-    if (hit && now - hit.at < KEY_CACHE_TTL_MS && now >= hit.at) return hit.keys;
+    if (hit && hit.stamp === stamp && now - hit.at < KEY_CACHE_TTL_MS && now >= hit.at) return hit.keys;
     const rows = await this.store.listForTenant(tenantId);
     const keys = rows.map((r) => this.load(r, hit?.keys));
-    this.cache.set(tenantId, { at: now, keys });
+    this.cache.set(tenantId, { at: now, stamp, keys });
     return keys;
   }
 

@@ -29,11 +29,11 @@ const toTenant = (r: TenantRow): Tenant => ({
   settings: JSON.parse(r.settings) as Record<string, unknown>,
 });
 
-/** How long a resolved tenant may be served from memory (multi-process bound for renamed/deleted tenants). */
+/** How long a resolved tenant may be served from memory; any write (change stamp) drops it sooner. */
 const TENANT_CACHE_TTL_MS = 30_000;
 
 export class TenantService {
-  private readonly cache = new Map<string, { at: number; tenant: Tenant }>();
+  private readonly cache = new Map<string, { at: number; stamp: string; tenant: Tenant }>();
 
   constructor(
     private readonly stores: Stores,
@@ -94,12 +94,13 @@ export class TenantService {
   async find(segment: string): Promise<Tenant | undefined> {
     const key = segment.toLowerCase();
     const now = this.clock.now();
+    const stamp = this.stores.changeStamp();
     const hit = this.cache.get(key);
-    if (hit && now - hit.at < TENANT_CACHE_TTL_MS && now >= hit.at) return hit.tenant;
+    if (hit && hit.stamp === stamp && now - hit.at < TENANT_CACHE_TTL_MS && now >= hit.at) return hit.tenant;
     const row = GUID_RE.test(key) ? await this.stores.tenants.getById(key) : await this.stores.tenants.getByDomain(key);
     if (!row) return undefined;
     const tenant = toTenant(row);
-    this.cache.set(key, { at: now, tenant });
+    this.cache.set(key, { at: now, stamp, tenant });
     return tenant;
   }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createCloudAppsRuntime, type CloudAppsRuntime } from './cloudapps/runtime.js';
 import type { Config } from './config.js';
 import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
@@ -27,6 +28,8 @@ export interface Services {
   authenticator: ClientAuthenticator;
   throttle: ClientAuthThrottle;
   verifier: AccessTokenVerifier;
+  /** Cloud Apps API: legacy API tokens, tenant settings, rate limiter, fault injection. */
+  cloudApps: CloudAppsRuntime;
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
   close(): Promise<void>;
@@ -66,6 +69,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     authenticator: new ClientAuthenticator(stores, master, clock),
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
+    cloudApps: createCloudAppsRuntime(stores, master, clock),
     origin,
     close: () => stores.close(),
   };

@@ -4,10 +4,12 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from '../schema.js';
 import * as m0001 from './migrations/0001-identity.js';
+import * as m0002 from './migrations/0002-cloudapps.js';
 
 /** Migrations are compiled in (not read from disk) so that the built package runs anywhere. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-identity': m0001,
+  '0002-cloudapps': m0002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

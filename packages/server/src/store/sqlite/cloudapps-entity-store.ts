@@ -17,7 +17,8 @@ function entityMatch(c: FilterCondition) {
     return sql<SqlBool>`(pk = ${key} OR parent_pk = ${key})`;
   };
   const any = sqlOr(c.values.filter((v): v is EntityPk => typeof v === 'object' && v !== null && 'id' in v).map(one));
-  return c.op === 'neq' ? sqlNot(any) : any;
+  // parent_pk is NULL for users: without coalesce, NOT (… OR NULL) would drop them from `neq`.
+  return c.op === 'neq' ? sqlNot(sql<SqlBool>`coalesce(${any}, 0)`) : any;
 }
 
 export const ENTITY_COLUMNS: ColumnMap = {

@@ -48,8 +48,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     // TODO(issue 6): PostgreSQL twins of the stores.
     throw new Error('DATABASE_URL is set, but the PostgreSQL backend is not available in this version; unset it to use SQLite.');
   }
-  const { db } = await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
-  const stores = sqliteStores(db, () => db.destroy());
+  const { db, raw } = await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
+  const stores = sqliteStores(db, () => db.destroy(), raw);
   const master = MasterKey.load(config.dataDir, options.env);
   const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock);
   const tenants = new TenantService(stores, signingKeys, clock);

@@ -10,6 +10,8 @@ export type ImportResource = (typeof IMPORT_RESOURCES)[number];
 
 /** Rows written per transaction. */
 export const IMPORT_BATCH_SIZE = 2000;
+/** Bulk writes at least this large refresh the planner's statistics. */
+const ANALYZE_AFTER_ROWS = 1000;
 /** Bad lines listed in one answer. */
 const MAX_REPORTED_ERRORS = 100;
 
@@ -41,7 +43,13 @@ const TO_ROW: Record<ImportResource, (tenantId: string, doc: Record<string, unkn
 const rowKey = (r: AnyRow) => ('oid' in r ? r.oid : r.id);
 
 /** Writes rows in batches, one transaction per batch; a record with an existing id replaces it. */
-export async function writeRows(stores: Stores, resource: ImportResource, rows: AnyRow[], batchSize = IMPORT_BATCH_SIZE): Promise<number> {
+export async function writeRows(
+  stores: Stores,
+  resource: ImportResource,
+  rows: AnyRow[],
+  batchSize = IMPORT_BATCH_SIZE,
+  analyzeAfter = true,
+): Promise<number> {
   let batches = 0;
   for (let i = 0; i < rows.length; i += batchSize) {
     const batch = rows.slice(i, i + batchSize);
@@ -52,6 +60,7 @@ export async function writeRows(stores: Stores, resource: ImportResource, rows: 
     });
     batches += 1;
   }
+  if (analyzeAfter && rows.length >= ANALYZE_AFTER_ROWS) await stores[resource].analyze();
   return batches;
 }
 

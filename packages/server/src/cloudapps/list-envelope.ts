@@ -3,6 +3,7 @@ import type { ListPage, ListQuery } from '../store/interfaces.js';
 import { invalidParameter } from './errors.js';
 import { readFilters } from './filters/index.js';
 import { intParam, stringParam } from './request-params.js';
+import { RawJson } from './route-definition.js';
 
 export interface ListRequest extends ListQuery {
   /** Largest page this request may get: 100, or 5000 in activity scan mode. */
@@ -29,4 +30,11 @@ export function readListRequest(params: Record<string, unknown>, resource: Filte
 /** The list envelope, keys in the published order. */
 export function envelope<Row>(page: ListPage<Row>, max: number, data: unknown[]) {
   return { data, hasNext: page.hasNext, max, total: page.total, moreThanTotal: page.moreThanTotal };
+}
+
+/** The envelope around items that are already JSON text. */
+export function envelopeText<Row>(page: ListPage<Row>, max: number, items: string[], extra = ''): RawJson {
+  return new RawJson(
+    `{"data":[${items.join(',')}],"hasNext":${page.hasNext},"max":${max},"total":${page.total},"moreThanTotal":${page.moreThanTotal}${extra}}`,
+  );
 }

@@ -20,3 +20,8 @@ export interface CloudAppsRoute {
   endpoint: CloudAppsEndpoint;
   handle(call: CloudAppsCall): Promise<unknown>;
 }
+
+/** A response body that is already JSON text (stored documents are spliced, not re-serialised). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}

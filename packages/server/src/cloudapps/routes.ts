@@ -8,7 +8,7 @@ import { ENTITY_ROUTES } from './entities/handlers.js';
 import { decideFault } from './faults.js';
 import { authorize } from './permissions.js';
 import { readRequestParams } from './request-params.js';
-import type { CloudAppsRoute } from './route-definition.js';
+import { RawJson, type CloudAppsRoute } from './route-definition.js';
 
 /** Every path family the real clients use (reference §1); trailing slashes are optional (app.ts). */
 export const PATH_PREFIXES = ['/api/v1/', '/cas/api/v1/'];
@@ -63,7 +63,7 @@ export function registerCloudAppsRoutes(app: FastifyInstance, services: Services
         services,
         now: services.clock.now(),
       });
-      return reply.type('application/json').send(result);
+      return reply.type('application/json').send(result instanceof RawJson ? result.text : result);
     };
     for (const prefix of PATH_PREFIXES) {
       for (const p of route.paths) app.route({ method: route.methods, url: `${prefix}${p}`, handler });

@@ -21,9 +21,10 @@ export async function loadDemoData(stores: Stores, tenantId: string, options: De
         : b.resource === 'activities'
           ? b.documents.map((d) => activityRowFromDocument(tenantId, d))
           : b.documents.map((d) => entityRowFromDocument(tenantId, d));
-    await writeRows(stores, b.resource, rows, rows.length || 1);
+    await writeRows(stores, b.resource, rows, rows.length || 1, false);
     counts[b.resource] += rows.length;
   }
+  await Promise.all([stores.alerts.analyze(), stores.activities.analyze(), stores.entities.analyze()]);
   return counts;
 }
 

@@ -128,6 +128,8 @@ export interface AlertStore {
   /** Inserts or replaces by (tenant, id). */
   upsert(rows: CloudAppsAlertRow[]): Promise<void>;
   count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
 }
 
 export interface ActivityStore {
@@ -136,6 +138,8 @@ export interface ActivityStore {
   setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean>;
   upsert(rows: CloudAppsActivityRow[]): Promise<void>;
   count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
 }
 
 export interface EntityStore {
@@ -146,6 +150,8 @@ export interface EntityStore {
   children(tenantId: string, parentPk: string): Promise<CloudAppsEntityRow[]>;
   upsert(rows: CloudAppsEntityRow[]): Promise<void>;
   count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
 }
 
 export interface ApiTokenStore {

@@ -1,10 +1,9 @@
 import { LIST_LIMITS } from '@appwarden/protocol';
 import type { CloudAppsActivityRow } from '../../store/schema.js';
 import { notFound } from '../errors.js';
-import { envelope, readListRequest } from '../list-envelope.js';
+import { envelopeText, readListRequest } from '../list-envelope.js';
 import { boolParam } from '../request-params.js';
-import type { CloudAppsCall, CloudAppsRoute } from '../route-definition.js';
-import { activityJson } from './model.js';
+import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
 
 /** The client's filters as an object (they may have arrived as a JSON string). */
 function rawFilters(input: unknown): Record<string, unknown> {
@@ -16,7 +15,11 @@ async function list(call: CloudAppsCall) {
   if (boolParam(call.params, 'isScan')) return scan(call);
   const q = readListRequest(call.params, 'activities', call.now);
   const page = await call.services.stores.activities.list(call.caller.tenant.id, q);
-  return envelope(page, q.max, page.rows.map(activityJson));
+  return envelopeText(
+    page,
+    q.max,
+    page.rows.map((r) => r.doc),
+  );
 }
 
 /**
@@ -30,7 +33,12 @@ async function scan(call: CloudAppsCall) {
   const store = call.services.stores.activities;
   const tenantId = call.caller.tenant.id;
   const page = await store.list(tenantId, q);
-  if (!page.hasNext) return envelope(page, q.max, page.rows.map(activityJson));
+  if (!page.hasNext)
+    return envelopeText(
+      page,
+      q.max,
+      page.rows.map((r) => r.doc),
+    );
   const last = page.rows[page.rows.length - 1]!.timestamp;
   let rows: CloudAppsActivityRow[] = page.rows.filter((r) => r.timestamp !== last);
   let bound = last;
@@ -52,16 +60,18 @@ async function scan(call: CloudAppsCall) {
     delete date.gt;
     date.gte = bound;
   }
-  return {
-    ...envelope({ ...page, hasNext: true }, q.max, rows.map(activityJson)),
-    nextQueryFilters: { ...filters, date },
-  };
+  return envelopeText(
+    { ...page, hasNext: true },
+    q.max,
+    rows.map((r) => r.doc),
+    `,"nextQueryFilters":${JSON.stringify({ ...filters, date })}`,
+  );
 }
 
 async function fetch(call: CloudAppsCall) {
   const row = await call.services.stores.activities.get(call.caller.tenant.id, call.path.pk!);
   if (!row) throw notFound();
-  return activityJson(row);
+  return new RawJson(row.doc);
 }
 
 async function feedback(call: CloudAppsCall) {

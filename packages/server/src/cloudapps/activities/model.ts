@@ -74,7 +74,3 @@ export function activityRowFromDocument(tenantId: string, doc: Doc): CloudAppsAc
     doc: JSON.stringify(doc),
   };
 }
-
-export function activityJson(row: CloudAppsActivityRow): Doc {
-  return JSON.parse(row.doc) as Doc;
-}

@@ -2,10 +2,10 @@ import { CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/p
 import { invalidParameter, notFound } from '../errors.js';
 import { readFilters } from '../filters/index.js';
 import type { FilterCondition } from '../filters/model.js';
-import { envelope, readListRequest } from '../list-envelope.js';
+import { envelopeText, readListRequest } from '../list-envelope.js';
 import { intParam, stringParam } from '../request-params.js';
-import type { CloudAppsCall, CloudAppsRoute } from '../route-definition.js';
-import { alertJson } from './model.js';
+import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
+import { alertJsonText } from './model.js';
 
 /** Most alerts one close/reopen call acts on. */
 const MAX_BULK = 10_000;
@@ -22,17 +22,17 @@ async function list(call: CloudAppsCall) {
   const q = readListRequest(call.params, 'alerts', call.now);
   const page = await call.services.stores.alerts.list(call.caller.tenant.id, q);
   const origin = call.services.origin.value;
-  return envelope(
+  return envelopeText(
     page,
     q.max,
-    page.rows.map((r) => alertJson(r, origin)),
+    page.rows.map((r) => alertJsonText(r, origin)),
   );
 }
 
 async function fetch(call: CloudAppsCall) {
   const row = await call.services.stores.alerts.get(call.caller.tenant.id, call.path.pk!);
   if (!row) throw notFound();
-  return alertJson(row, call.services.origin.value);
+  return new RawJson(alertJsonText(row, call.services.origin.value));
 }
 
 function markRead(statusValue: 0 | 1) {

@@ -1,14 +1,18 @@
 import { OBJECT_ID_PATTERN } from '@appwarden/protocol';
 import type { CloudAppsEntityRow } from '../../store/schema.js';
 import { invalidParameter, notFound } from '../errors.js';
-import { envelope, readListRequest } from '../list-envelope.js';
-import type { CloudAppsCall, CloudAppsRoute } from '../route-definition.js';
+import { envelopeText, readListRequest } from '../list-envelope.js';
+import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
 import { decodeEntityKey, entityJson, pkString } from './model.js';
 
 async function list(call: CloudAppsCall) {
   const q = readListRequest(call.params, 'entities', call.now);
   const page = await call.services.stores.entities.list(call.caller.tenant.id, q);
-  return envelope(page, q.max, page.rows.map(entityJson));
+  return envelopeText(
+    page,
+    q.max,
+    page.rows.map((r) => r.doc),
+  );
 }
 
 /** An entity by its base64 key (decoded tolerantly) or by its 24-hex `_id`. */
@@ -47,7 +51,7 @@ export const ENTITY_ROUTES: CloudAppsRoute[] = [
     methods: ['GET', 'POST'],
     paths: ['entities/:pk'],
     endpoint: 'entities.fetch',
-    handle: async (call) => entityJson(await find(call, call.path.pk!)),
+    handle: async (call) => new RawJson((await find(call, call.path.pk!)).doc),
   },
   { methods: ['GET', 'POST'], paths: ['entities/:pk/retrieve_tree', 'entities/:pk/tree'], endpoint: 'entities.tree', handle: tree },
 ];

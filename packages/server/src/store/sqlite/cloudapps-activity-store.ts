@@ -3,7 +3,8 @@ import type { ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
-import { chunk, listPage, type ListSpec } from './cloudapps-list.js';
+import type SQLite from 'better-sqlite3';
+import { analyze, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
 
 const scalar = (column: string) => ({ kind: 'scalar', column }) as const;
 const array = (column: string) => ({ kind: 'array', column }) as const;
@@ -62,7 +63,11 @@ const SPEC: ListSpec = {
 };
 
 export class SqliteActivityStore implements ActivityStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `raw` is given only to stores bound to a transaction (see upsertPrepared). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly raw?: SQLite.Database,
+  ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>> {
     return listPage(this.db, SPEC, tenantId, query);
   }
@@ -80,6 +85,7 @@ export class SqliteActivityStore implements ActivityStore {
   }
   async upsert(rows: CloudAppsActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.raw) return upsertPrepared(this.raw, 'ca_activities', ['tenant_id', 'id'], rows);
     const cols = Object.keys(rows[0]!).filter((k) => k !== 'tenant_id' && k !== 'id') as (keyof CloudAppsActivityRow)[];
     for (const part of chunk(rows, cols.length + 2)) {
       await this.db
@@ -90,6 +96,9 @@ export class SqliteActivityStore implements ActivityStore {
         )
         .execute();
     }
+  }
+  analyze(): Promise<void> {
+    return analyze(this.db, 'ca_activities');
   }
   async count(tenantId: string): Promise<number> {
     const r = await this.db

@@ -3,7 +3,8 @@ import type { ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import type { AlertStatePatch, AlertStore, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
-import { chunk, listPage, whereClause, type ListSpec } from './cloudapps-list.js';
+import type SQLite from 'better-sqlite3';
+import { analyze, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
 
 const boolOn = (expr: (v: boolean) => ReturnType<typeof sql<SqlBool>>) => (c: FilterCondition) => {
   const vs = c.values.filter((v): v is boolean => typeof v === 'boolean');
@@ -43,7 +44,11 @@ const SPEC: ListSpec = {
 };
 
 export class SqliteAlertStore implements AlertStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `raw` is given only to stores bound to a transaction (see upsertPrepared). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly raw?: SQLite.Database,
+  ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>> {
     return listPage(this.db, SPEC, tenantId, query);
   }
@@ -77,6 +82,7 @@ export class SqliteAlertStore implements AlertStore {
   }
   async upsert(rows: CloudAppsAlertRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.raw) return upsertPrepared(this.raw, 'ca_alerts', ['tenant_id', 'id'], rows);
     for (const part of chunk(rows, 17)) {
       await this.db
         .insertInto('ca_alerts')
@@ -89,6 +95,9 @@ export class SqliteAlertStore implements AlertStore {
         )
         .execute();
     }
+  }
+  analyze(): Promise<void> {
+    return analyze(this.db, 'ca_alerts');
   }
   async count(tenantId: string): Promise<number> {
     const r = await this.db

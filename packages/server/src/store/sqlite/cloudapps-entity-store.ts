@@ -3,7 +3,8 @@ import { entityPkKey, likeEscape, sqlNot, sqlOr, type ColumnMap } from '../../cl
 import type { EntityPk, FilterCondition } from '../../cloudapps/filters/model.js';
 import type { EntityStore, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsEntityRow, Database } from '../schema.js';
-import { chunk, listPage, type ListSpec } from './cloudapps-list.js';
+import type SQLite from 'better-sqlite3';
+import { analyze, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
 
 const scalar = (column: string) => ({ kind: 'scalar', column }) as const;
 
@@ -56,7 +57,11 @@ const SPEC: ListSpec = {
 };
 
 export class SqliteEntityStore implements EntityStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `raw` is given only to stores bound to a transaction (see upsertPrepared). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly raw?: SQLite.Database,
+  ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsEntityRow>> {
     return listPage(this.db, SPEC, tenantId, query);
   }
@@ -78,6 +83,7 @@ export class SqliteEntityStore implements EntityStore {
   }
   async upsert(rows: CloudAppsEntityRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.raw) return upsertPrepared(this.raw, 'ca_entities', ['tenant_id', 'oid'], rows);
     const cols = Object.keys(rows[0]!).filter((k) => k !== 'tenant_id' && k !== 'oid') as (keyof CloudAppsEntityRow)[];
     for (const part of chunk(rows, cols.length + 2)) {
       await this.db
@@ -88,6 +94,9 @@ export class SqliteEntityStore implements EntityStore {
         )
         .execute();
     }
+  }
+  analyze(): Promise<void> {
+    return analyze(this.db, 'ca_entities');
   }
   async count(tenantId: string): Promise<number> {
     const r = await this.db

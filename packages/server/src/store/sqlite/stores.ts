@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Stores } from '../interfaces.js';
 import type { Database } from '../schema.js';
@@ -15,8 +16,12 @@ import { SqliteTenantSettingsStore } from './tenant-settings-store.js';
 import { SqliteTenantStore } from './tenant-store.js';
 import { SqliteUserStore } from './user-store.js';
 
-/** Binds every SQLite store to one Kysely handle (the database or a transaction). */
-export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>): Stores {
+/**
+ * Binds every SQLite store to one Kysely handle (the database or a transaction). `raw`, when
+ * given, lets transaction-bound Cloud Apps stores bulk-write through prepared statements.
+ */
+export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>, raw?: SQLite.Database, inTransaction = false): Stores {
+  const bulk = inTransaction ? raw : undefined;
   return {
     tenants: new SqliteTenantStore(db),
     signingKeys: new SqliteSigningKeyStore(db),
@@ -26,12 +31,12 @@ export function sqliteStores(db: Kysely<Database>, close: () => Promise<void>): 
     assignments: new SqliteAppRoleAssignmentStore(db),
     users: new SqliteUserStore(db),
     assertions: new SqliteAssertionReplayStore(db),
-    alerts: new SqliteAlertStore(db),
-    activities: new SqliteActivityStore(db),
-    entities: new SqliteEntityStore(db),
+    alerts: new SqliteAlertStore(db, bulk),
+    activities: new SqliteActivityStore(db, bulk),
+    entities: new SqliteEntityStore(db, bulk),
     apiTokens: new SqliteApiTokenStore(db),
     tenantSettings: new SqliteTenantSettingsStore(db),
-    transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close))),
+    transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close, raw, true))),
     close,
   };
 }

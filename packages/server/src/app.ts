@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerCloudAppsAdminRoutes } from './cloudapps/admin-routes.js';
+import { registerCloudAppsRoutes } from './cloudapps/routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
 import { registerConsentRoutes } from './identity/consent-routes.js';
@@ -51,6 +53,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const operatorKey = () => deps.operatorKey;
   registerManagementRoutes(app, services, operatorKey);
   registerOperatorRoutes(app, services, operatorKey);
+  // 9. Defender for Cloud Apps API (/api/v1, /cas/api/v1) and its administration (API tokens, limits, faults, import).
+  registerCloudAppsRoutes(app, services);
+  registerCloudAppsAdminRoutes(app, services, operatorKey);
   await app.ready();
   return app;
 }

@@ -5,3 +5,6 @@ export { createServices, type Services } from './wiring.js';
 export { FrozenClock, systemClock, type Clock } from './identity/clock.js';
 export type { DemoFile, DemoCredentials } from './demo/seed-identity.js';
 export { copySqliteToPostgres, type TableCopyReport } from './store/database-copy.js';
+export { generateDemoData, type DemoDataOptions, type DemoBatch } from './demo/cloudapps-data.js';
+export { loadDemoData } from './demo/load-cloudapps-data.js';
+export { importJsonLines, type ImportResult } from './cloudapps/import.js';

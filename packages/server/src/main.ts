@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
+import { seedDemoCloudApps } from './demo/load-cloudapps-data.js';
 import { seedDemoIdentity, type DemoFile } from './demo/seed-identity.js';
 import { loadOperatorKey } from './management/operator-key.js';
 import { ensureTlsMaterial } from './tls/tls-material.js';
@@ -96,6 +97,12 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   const url = config.publicUrl ?? `https://localhost:${port}`;
   services.origin.value = url;
   const demo = config.demo ? await seedDemoIdentity(services, config.dataDir) : undefined;
+  if (demo) {
+    for (const t of [demo.tenants.contoso, demo.tenants.fabrikam]) {
+      const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now());
+      if (loaded) app.log.info({ tenant: t.tenantId, ...loaded }, 'demo cloud apps data loaded');
+    }
+  }
 
   const maintain = async () => {
     for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createCloudAppsRuntime, type CloudAppsRuntime } from './cloudapps/runtime.js';
 import type { Config } from './config.js';
 import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
@@ -12,9 +13,10 @@ import { TenantService } from './identity/tenant-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
 import type { Stores } from './store/interfaces.js';
-import { kyselyStores } from './store/kysely/stores.js';
 import { openPostgres } from './store/postgres/database.js';
+import { postgresStores } from './store/postgres/stores.js';
 import { openSqlite } from './store/sqlite/database.js';
+import { sqliteStores } from './store/sqlite/stores.js';
 
 /** Everything the routes need. Built once per process by createServices. */
 export interface Services {
@@ -31,6 +33,8 @@ export interface Services {
   /** Token-path directory reads, valid until the next database write. */
   directoryCache: DirectoryReadCache;
   verifier: AccessTokenVerifier;
+  /** Cloud Apps API: legacy API tokens, tenant settings, rate limiter, fault injection. */
+  cloudApps: CloudAppsRuntime;
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
   close(): Promise<void>;
@@ -45,10 +49,13 @@ export interface ServiceOptions {
 /** The composition root: the only place that picks a store backend. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
-  const { db, changeStamp } = config.databaseUrl
+  const opened = config.databaseUrl
     ? await openPostgres(config.databaseUrl)
     : await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
-  const stores = kyselyStores(db, () => db.destroy(), changeStamp);
+  const stores =
+    'raw' in opened
+      ? sqliteStores(opened.db, () => opened.db.destroy(), opened.changeStamp, opened.raw)
+      : postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
   const master = MasterKey.load(config.dataDir, options.env);
   const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock, stores.changeStamp);
   const tenants = new TenantService(stores, signingKeys, clock);
@@ -70,6 +77,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     directoryCache,
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
+    cloudApps: createCloudAppsRuntime(stores, master, clock),
     origin,
     close: () => stores.close(),
   };

@@ -1,6 +1,6 @@
-import type { AppError } from './errors.js';
+import { CloudAppsError, type AppError } from './errors.js';
 
-/** Defender for Cloud Apps answers errors as `{"detail": "<message>"}`. */
+/** Defender for Cloud Apps answers errors as `{"detail": "<message>"}` (plus parameter errors on 400s). */
 export function renderCloudAppsError(err: AppError) {
-  return { detail: err.publicMessage };
+  return { detail: err.publicMessage, ...(err instanceof CloudAppsError ? err.body : {}) };
 }

@@ -43,8 +43,22 @@ export const graphErrors = {
   methodNotAllowed: () => new GraphError('Request_BadRequest', 405, 'Specified HTTP method is not allowed for the request target.'),
 };
 
-/** A Cloud Apps API error, rendered as `{"detail": ...}` like the real service. */
-export class CloudAppsError extends AppError {}
+/**
+ * A Cloud Apps API error, rendered as `{"detail": ...}` like the real service; `body` adds keys
+ * next to `detail` (the 400 shape that names the offending parameter).
+ */
+export class CloudAppsError extends AppError {
+  constructor(
+    code: string,
+    status: number,
+    publicMessage: string,
+    detail?: string,
+    headers: Record<string, string> = {},
+    readonly body: Record<string, unknown> = {},
+  ) {
+    super(code, status, publicMessage, detail, headers);
+  }
+}
 
 /** An Appwarden operator (non-Microsoft) endpoint error, rendered as `{"error":{"code","message"}}`. */
 export class OperatorError extends AppError {}

@@ -1,5 +1,11 @@
+import type { FilterCondition } from '../cloudapps/filters/model.js';
 import type {
+  ApiTokenRow,
   AppRoleAssignmentRow,
+  CloudAppsActivityRow,
+  CloudAppsAlertRow,
+  CloudAppsEntityRow,
+  CloudAppsTenantSettingsRow,
   ApplicationRow,
   KeyCredentialRow,
   PasswordCredentialRow,
@@ -87,6 +93,80 @@ export interface AssertionReplayStore {
   markUsed(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
+/** A filtered, sorted page of a Cloud Apps list. Filters arrive validated (cloudapps/filters). */
+export interface ListQuery {
+  conditions: FilterCondition[];
+  sortField: string;
+  sortDirection: 'asc' | 'desc';
+  skip: number;
+  limit: number;
+}
+
+export interface ListPage<Row> {
+  rows: Row[];
+  /** Matching records, counted up to a cap. */
+  total: number;
+  /** `total` is the cap, not the exact count. */
+  moreThanTotal: boolean;
+  hasNext: boolean;
+}
+
+/** Largest exact `total` of a list; beyond it `moreThanTotal` is set (the real service caps counts too). */
+export const LIST_TOTAL_CAP = 10_000;
+
+export type AlertStatePatch = Partial<
+  Pick<CloudAppsAlertRow, 'status_value' | 'resolution_status' | 'resolve_time' | 'handled_by_user' | 'comment' | 'reason_id'>
+>;
+
+export interface AlertStore {
+  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>>;
+  get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined>;
+  /** Ids of the alerts matching the conditions (close and reopen act on them). */
+  matchIds(tenantId: string, conditions: FilterCondition[], max: number): Promise<string[]>;
+  existingIds(tenantId: string, ids: string[]): Promise<Set<string>>;
+  updateState(tenantId: string, ids: string[], patch: AlertStatePatch): Promise<number>;
+  /** Inserts or replaces by (tenant, id). */
+  upsert(rows: CloudAppsAlertRow[]): Promise<void>;
+  count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
+}
+
+export interface ActivityStore {
+  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>>;
+  get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined>;
+  setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean>;
+  upsert(rows: CloudAppsActivityRow[]): Promise<void>;
+  count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
+}
+
+export interface EntityStore {
+  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsEntityRow>>;
+  getByPk(tenantId: string, pk: string): Promise<CloudAppsEntityRow | undefined>;
+  getByOid(tenantId: string, oid: string): Promise<CloudAppsEntityRow | undefined>;
+  /** Entities whose parent is the given user pk (a user's accounts). */
+  children(tenantId: string, parentPk: string): Promise<CloudAppsEntityRow[]>;
+  upsert(rows: CloudAppsEntityRow[]): Promise<void>;
+  count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
+}
+
+export interface ApiTokenStore {
+  insert(row: ApiTokenRow): Promise<void>;
+  getByHash(hash: string): Promise<ApiTokenRow | undefined>;
+  list(tenantId: string): Promise<ApiTokenRow[]>;
+  revoke(tenantId: string, id: string, at: number): Promise<boolean>;
+}
+
+/** Per-tenant Cloud Apps settings: rate-limit override, fault injection. */
+export interface TenantSettingsStore {
+  get(tenantId: string): Promise<CloudAppsTenantSettingsRow | undefined>;
+  put(row: CloudAppsTenantSettingsRow): Promise<void>;
+}
+
 export interface Stores {
   tenants: TenantStore;
   signingKeys: SigningKeyStore;
@@ -96,6 +176,11 @@ export interface Stores {
   assignments: AppRoleAssignmentStore;
   users: UserStore;
   assertions: AssertionReplayStore;
+  alerts: AlertStore;
+  activities: ActivityStore;
+  entities: EntityStore;
+  apiTokens: ApiTokenStore;
+  tenantSettings: TenantSettingsStore;
   /**
    * A value that differs whenever committed data may have changed, by this process or another one
    * sharing the database. Read caches compare it before serving an entry, so they never serve a

@@ -99,7 +99,126 @@ export interface UsedAssertionRow {
   expires_at: number;
 }
 
+/**
+ * Cloud Apps API records keep the whole wire object in `doc` (JSON) and copy the filterable and
+ * sortable values into columns; JSON-array columns (`*_keys`, `*_tags`, `*_ids`) hold lists that
+ * filters match element-wise. Mutable state (read, closed...) lives only in columns and is laid
+ * over `doc` when the object is rendered.
+ */
+export interface CloudAppsAlertRow {
+  tenant_id: string;
+  id: string;
+  id_value: number;
+  timestamp: number;
+  severity: number;
+  resolution_status: number;
+  status_value: number;
+  resolve_time: number | null;
+  handled_by_user: string | null;
+  comment: string | null;
+  reason_id: number | null;
+  threat_score: number | null;
+  alert_type: number | null;
+  source: string | null;
+  /** JSON array: `service:<id>`, `instance:<id>`, `ip:<addr>`, `policy:<id>`, `file:<id>`, `user:<upn>`, `pk:<id>`, `pk:<id>|<saas>|<inst>`. */
+  entity_keys: string;
+  doc: string;
+}
+
+export interface CloudAppsActivityRow {
+  tenant_id: string;
+  id: string;
+  timestamp: number;
+  created: number;
+  app_id: number | null;
+  instance_id: number | null;
+  source: number | null;
+  event_type_name: string | null;
+  event_type_value: string | null;
+  action_type: string | null;
+  username: string | null;
+  user_domain: string | null;
+  user_org_unit: string | null;
+  user_tags: string;
+  /** JSON array: the actor as `<id>` and `<id>|<saas>|<inst>`. */
+  actor_keys: string;
+  ip: string | null;
+  ip_category: number | null;
+  ip_tags: string;
+  country: string | null;
+  organization: string | null;
+  device_type: string | null;
+  device_tags: string;
+  user_agent: string | null;
+  ua_tags: string;
+  impersonated: number;
+  is_admin: number;
+  taken_action: string | null;
+  policy_ids: string;
+  file_ids: string;
+  file_labels: string;
+  object_ids: string;
+  object_url: string | null;
+  description: string | null;
+  feedback: string | null;
+  doc: string;
+}
+
+export interface CloudAppsEntityRow {
+  tenant_id: string;
+  /** 24-hex `_id`. */
+  oid: string;
+  id: string;
+  saas: number;
+  inst: number;
+  /** `<id>|<saas>|<inst>`. */
+  pk: string;
+  /** For an account, the pk of the user it belongs to. */
+  parent_pk: string | null;
+  type: number;
+  status: number;
+  is_admin: number;
+  is_external: number | null;
+  domain: string | null;
+  organization: string | null;
+  display_name: string;
+  username: string | null;
+  last_seen: number | null;
+  threat_score: number | null;
+  user_groups: string;
+  doc: string;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** 'full' | 'read-only'. */
+  kind: string;
+  /** HMAC-SHA256 of the token under the master key, base64url. */
+  token_hash: string;
+  /** Last four characters, to tell tokens apart in listings. */
+  hint: string;
+  created_at: number;
+  created_by: string;
+  revoked_at: number | null;
+}
+
+export interface CloudAppsTenantSettingsRow {
+  tenant_id: string;
+  /** Requests per minute; null = the server default. */
+  rate_limit_per_minute: number | null;
+  /** JSON FaultSettings or null. */
+  faults: string | null;
+  updated_at: number;
+}
+
 export interface Database {
+  ca_alerts: CloudAppsAlertRow;
+  ca_activities: CloudAppsActivityRow;
+  ca_entities: CloudAppsEntityRow;
+  ca_api_tokens: ApiTokenRow;
+  ca_tenant_settings: CloudAppsTenantSettingsRow;
   tenants: TenantRow;
   signing_keys: SigningKeyRow;
   applications: ApplicationRow;

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './0001-identity.js';
 import * as m0002 from './0002-change-notify.js';
+import * as m0003 from './0003-cloudapps.js';
 
 /**
  * Migrations, compiled in (not read from disk) so that the built package runs anywhere. Names sort
@@ -9,6 +10,7 @@ import * as m0002 from './0002-change-notify.js';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-identity': m0001,
   '0002-change-notify': m0002,
+  '0003-cloudapps': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Stores } from '../interfaces.js';
+
+export type IdentityStores = Pick<
+  Stores,
+  'tenants' | 'signingKeys' | 'applications' | 'credentials' | 'servicePrincipals' | 'assignments' | 'users' | 'assertions'
+>;
 import type { Database } from '../schema.js';
 import { KyselyAppRoleAssignmentStore } from './app-role-assignment-store.js';
 import { KyselyApplicationStore } from './application-store.js';
@@ -10,11 +15,8 @@ import { KyselySigningKeyStore } from './signing-key-store.js';
 import { KyselyTenantStore } from './tenant-store.js';
 import { KyselyUserStore } from './user-store.js';
 
-/**
- * Binds every store to one Kysely handle (the database or a transaction). The stores use only SQL
- * that SQLite and PostgreSQL both run; a backend overrides a store where it can do better.
- */
-export function kyselyStores(db: Kysely<Database>, close: () => Promise<void>, changeStamp: () => string): Stores {
+/** The identity platform's stores: SQL that SQLite and PostgreSQL both run, shared by both backends. */
+export function identityStores(db: Kysely<Database>): IdentityStores {
   return {
     tenants: new KyselyTenantStore(db),
     signingKeys: new KyselySigningKeyStore(db),
@@ -24,8 +26,5 @@ export function kyselyStores(db: Kysely<Database>, close: () => Promise<void>, c
     assignments: new KyselyAppRoleAssignmentStore(db),
     users: new KyselyUserStore(db),
     assertions: new KyselyAssertionReplayStore(db),
-    changeStamp,
-    transaction: (fn) => db.transaction().execute((trx) => fn(kyselyStores(trx, close, changeStamp))),
-    close,
   };
 }

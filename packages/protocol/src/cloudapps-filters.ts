@@ -1,0 +1,151 @@
+/** The filter language of the Cloud Apps API (reference §5): operators and the fields of each resource. */
+
+export const FILTER_OPERATORS = [
+  'eq',
+  'neq',
+  'deq',
+  'contains',
+  'ncontains',
+  'startswith',
+  'doesnotstartwith',
+  'endswith',
+  'startswithsingle',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'range',
+  'gte_ndays',
+  'lte_ndays',
+  'isset',
+  'isnotset',
+  'descendantof',
+  'ndescendantof',
+  'text',
+  'cabinetmatchedrulesequals',
+] as const;
+
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+/**
+ * Value types of filter fields. `entityPk` is `{id, saas?, inst?}`; `entityType` accepts 1/2 and
+ * the strings `account`/`user`; `nullableBool` accepts `null` as "no value"; `tag` is a string id
+ * but tolerates the non-string selector objects the PowerShell module sends.
+ */
+export type FilterValueType = 'int' | 'string' | 'bool' | 'nullableBool' | 'timestamp' | 'entityPk' | 'entityType' | 'tag';
+
+export interface FilterFieldSpec {
+  type: FilterValueType;
+  operators: readonly FilterOperator[];
+  /** Where the field comes from: documented, older docs, or only seen in real clients. */
+  origin: 'docs' | 'docs-old' | 'client';
+}
+
+export type FilterResource = 'alerts' | 'activities' | 'entities';
+
+const f = (type: FilterValueType, operators: readonly FilterOperator[], origin: FilterFieldSpec['origin'] = 'docs'): FilterFieldSpec => ({
+  type,
+  operators,
+  origin,
+});
+
+const EQ = ['eq', 'neq'] as const;
+const DATE = ['lte', 'gte', 'range', 'lte_ndays', 'gte_ndays'] as const;
+const SET = ['isset', 'isnotset'] as const;
+
+/** Alerts filters (reference §5.2). */
+export const ALERT_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
+  'entity.entity': f('entityPk', EQ),
+  'entity.ip': f('string', EQ),
+  'entity.service': f('int', EQ),
+  'entity.instance': f('int', EQ),
+  'entity.policy': f('string', EQ),
+  'entity.file': f('string', EQ),
+  'entity.user': f('string', ['eq'], 'client'),
+  alertOpen: f('bool', ['eq']),
+  severity: f('int', EQ),
+  resolutionStatus: f('int', EQ),
+  read: f('bool', ['eq']),
+  date: f('timestamp', DATE),
+  resolutionDate: f('timestamp', ['lte', 'gte', 'range']),
+  risk: f('int', EQ),
+  alertType: f('int', EQ),
+  id: f('string', EQ),
+  source: f('string', ['eq']),
+  instance: f('int', ['eq'], 'client'),
+};
+
+/** Activities filters (reference §5.3). */
+export const ACTIVITY_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
+  service: f('int', EQ),
+  instance: f('int', EQ),
+  'user.orgUnit': f('string', [...EQ, ...SET, 'descendantof', 'ndescendantof']),
+  actionType: f('string', ['contains', ...EQ, ...SET]),
+  'activity.eventActionType': f('string', EQ),
+  'activity.eventType': f('string', EQ, 'client'),
+  'activity.actionType': f('string', EQ, 'client'),
+  'activity.id': f('string', ['eq']),
+  'activity.impersonated': f('bool', ['eq']),
+  'activity.type': f('bool', ['eq']),
+  'activity.takenAction': f('string', EQ),
+  'activity.alertId': f('string', ['eq']),
+  'device.type': f('string', EQ),
+  'device.tags': f('tag', EQ),
+  'userAgent.userAgent': f('string', ['contains', 'ncontains']),
+  'userAgent.tags': f('tag', EQ),
+  'location.country': f('string', [...EQ, ...SET]),
+  'location.organizations': f('string', [...EQ, ...SET, 'contains']),
+  'ip.address': f('string', [...EQ, 'startswith', 'doesnotstartwith', ...SET]),
+  'ip.category': f('int', EQ),
+  'ip.tags': f('tag', EQ),
+  fileSelector: f('string', EQ),
+  fileId: f('string', ['eq']),
+  fileLabels: f('string', ['eq'], 'client'),
+  office365url: f('string', ['startswith', 'eq', 'endswith']),
+  text: f('string', ['eq', 'startswithsingle', 'text']),
+  date: f('timestamp', DATE),
+  created: f('timestamp', ['lte', 'gte', 'range', 'gt', 'lt', 'eq']),
+  policy: f('string', [...EQ, ...SET]),
+  source: f('int', EQ),
+  activityObject: f('string', EQ),
+  entity: f('entityPk', [...EQ, ...SET, 'startswith']),
+  'user.username': f('string', [...EQ, ...SET, 'startswith']),
+  'user.tags': f('tag', [...EQ, 'deq', ...SET, 'startswith']),
+  'user.domain': f('string', [...EQ, ...SET]),
+};
+
+/** Entities filters (reference §5.4). */
+export const ENTITY_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
+  type: f('entityType', EQ),
+  isAdmin: f('bool', ['eq']),
+  entity: f('entityPk', EQ),
+  userGroups: f('tag', [...EQ, 'deq']),
+  app: f('int', EQ),
+  instance: f('int', EQ),
+  isExternal: f('nullableBool', ['eq']),
+  domain: f('string', [...EQ, ...SET]),
+  organization: f('string', [...EQ, ...SET, 'descendantof', 'ndescendantof']),
+  status: f('int', EQ),
+  lastSeen: f('timestamp', ['lte', 'gte'], 'docs-old'),
+  score: f('int', ['lt', 'gt', ...SET], 'docs-old'),
+  displayName: f('string', ['eq'], 'client'),
+  service: f('int', EQ, 'client'),
+  affiliation: f('nullableBool', EQ, 'client'),
+  'user.username': f('string', EQ, 'client'),
+};
+
+export const FILTER_FIELDS: Readonly<Record<FilterResource, Readonly<Record<string, FilterFieldSpec>>>> = {
+  alerts: ALERT_FILTER_FIELDS,
+  activities: ACTIVITY_FILTER_FIELDS,
+  entities: ENTITY_FILTER_FIELDS,
+};
+
+/** `sortField` values per resource, and the default sort. */
+export const SORT_FIELDS: Readonly<Record<FilterResource, { fields: readonly string[]; default: string; direction: 'asc' | 'desc' }>> = {
+  alerts: { fields: ['date', 'severity', 'status', 'resolutionStatus'], default: 'date', direction: 'desc' },
+  activities: { fields: ['date', 'created'], default: 'date', direction: 'desc' },
+  entities: { fields: ['date', 'severity', 'username', 'lastSeen', 'displayName', 'score'], default: 'displayName', direction: 'asc' },
+};
+
+/** Page sizes (reference §4.1): normal lists default and cap at 100; activity scan mode 500-5000. */
+export const LIST_LIMITS = { defaultLimit: 100, maxLimit: 100, scanDefault: 500, scanMin: 500, scanMax: 5000 } as const;

@@ -1,0 +1,148 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPermission } from '@appwarden/protocol';
+import { AppError, OperatorError } from '../http/errors.js';
+import type { Tenant } from '../identity/tenant-service.js';
+import { authenticateGraphCaller } from '../management/graph-auth.js';
+import type { Services } from '../wiring.js';
+import type { ApiTokenInfo } from './api-tokens.js';
+import { parseFaultSettings } from './faults.js';
+import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
+import type { CloudAppsTenantSettings } from './tenant-settings.js';
+
+/** Imports may be much larger than API requests. */
+const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
+
+const READ: GraphPermission[] = ['Application.Read.All', 'Application.ReadWrite.All'];
+const WRITE: GraphPermission[] = ['Application.ReadWrite.All'];
+
+const tokenJson = (t: ApiTokenInfo) => ({
+  id: t.id,
+  name: t.name,
+  kind: t.kind,
+  hint: t.hint,
+  createdDateTime: new Date(t.createdAt).toISOString(),
+  createdBy: t.createdBy,
+  revokedDateTime: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
+});
+
+const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
+  rateLimitPerMinute: s.rateLimitPerMinute,
+  effectiveRateLimitPerMinute: s.rateLimitPerMinute ?? defaultLimit,
+  faults: s.faults,
+});
+
+/**
+ * Administration of a tenant's Cloud Apps API (Appwarden's own endpoints, not Microsoft's):
+ * legacy API tokens, the rate-limit override, fault injection and JSON Lines import. Guarded like
+ * the management API: the operator key, or a Microsoft Graph app token of that same tenant with
+ * Application.ReadWrite.All (Application.Read.All suffices to read).
+ */
+export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Services, operatorKey: () => string | undefined): void {
+  const rt = services.cloudApps;
+  const base = '/admin/tenants/:tenant/cloud-apps';
+
+  async function guard(req: FastifyRequest, permissions: GraphPermission[]): Promise<{ tenant: Tenant; actor: string }> {
+    const segment = (req.params as { tenant: string }).tenant;
+    const tenant = await services.tenants.find(segment);
+    let caller;
+    try {
+      caller = await authenticateGraphCaller(services, req.headers.authorization, tenant?.id ?? segment, operatorKey());
+    } catch (e) {
+      if (e instanceof AppError)
+        throw new OperatorError(e.status === 401 ? 'unauthorized' : 'invalid_request', e.status, e.publicMessage, e.detail, e.headers);
+      throw e;
+    }
+    if (!tenant) throw new OperatorError('not_found', 404, `Tenant '${segment}' was not found.`);
+    if (caller.tenant.id !== tenant.id) throw new OperatorError('forbidden', 403, 'The token belongs to another tenant.');
+    if (!permissions.some((p) => caller.roles.has(p))) {
+      throw new OperatorError('forbidden', 403, `Insufficient privileges. Requires one of: ${permissions.join(', ')}.`);
+    }
+    return { tenant, actor: caller.clientAppId };
+  }
+  const body = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+
+  app.get(`${base}/api-tokens`, async (req) => {
+    const { tenant } = await guard(req, READ);
+    return { value: (await rt.tokens.list(tenant.id)).map(tokenJson) };
+  });
+  app.post(`${base}/api-tokens`, async (req, reply) => {
+    const { tenant, actor } = await guard(req, WRITE);
+    const b = body(req);
+    const kind = (b.kind ?? 'full') as ApiTokenKind;
+    if (!API_TOKEN_KINDS.includes(kind))
+      throw new OperatorError('invalid_request', 400, `'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
+    if (typeof b.name !== 'string' || b.name.trim() === '') throw new OperatorError('invalid_request', 400, "'name' is required.");
+    const created = await rt.tokens.create(tenant.id, { name: b.name.trim(), kind, createdBy: actor });
+    req.log.info({ tenant: tenant.id, tokenId: created.id, kind }, 'cloud apps API token created');
+    // The token is shown only in this answer; Appwarden keeps its keyed hash.
+    return reply.code(201).send({ ...tokenJson(created), token: created.token });
+  });
+  app.delete<{ Params: { tenant: string; id: string } }>(`${base}/api-tokens/:id`, async (req, reply) => {
+    const { tenant } = await guard(req, WRITE);
+    if (!(await rt.tokens.revoke(tenant.id, req.params.id))) throw new OperatorError('not_found', 404, 'No such active API token.');
+    req.log.info({ tenant: tenant.id, tokenId: req.params.id }, 'cloud apps API token revoked');
+    return reply.code(204).send();
+  });
+
+  app.get(`${base}/settings`, async (req) => {
+    const { tenant } = await guard(req, READ);
+    return settingsJson(await rt.settings.get(tenant.id), services.config.rateLimitPerMinute);
+  });
+  app.patch(`${base}/settings`, async (req) => {
+    const { tenant } = await guard(req, WRITE);
+    const b = body(req);
+    const patch: Partial<CloudAppsTenantSettings> = {};
+    if ('rateLimitPerMinute' in b) {
+      const v = b.rateLimitPerMinute;
+      if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000)) {
+        throw new OperatorError(
+          'invalid_request',
+          400,
+          "'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.",
+        );
+      }
+      patch.rateLimitPerMinute = v;
+    }
+    if ('faults' in b) {
+      if (b.faults === null) patch.faults = null;
+      else {
+        try {
+          patch.faults = parseFaultSettings((b.faults ?? {}) as Record<string, unknown>, CLOUD_APPS_ENDPOINTS);
+        } catch (e) {
+          throw new OperatorError('invalid_request', 400, `faults: ${(e as Error).message}`);
+        }
+      }
+    }
+    const next = await rt.settings.update(tenant.id, patch);
+    req.log.warn({ tenant: tenant.id, settings: next }, 'cloud apps settings changed');
+    return settingsJson(next, services.config.rateLimitPerMinute);
+  });
+
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      /^application\/(x-ndjson|jsonl|x-jsonlines|jsonlines)/,
+      { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
+      (_r, b, done) => done(null, b),
+    );
+    scope.post<{ Params: { tenant: string; resource: string } }>(
+      `${base}/import/:resource`,
+      { bodyLimit: IMPORT_BODY_LIMIT },
+      async (req, reply) => {
+        const { tenant } = await guard(req, WRITE);
+        const resource = req.params.resource as ImportResource;
+        if (!IMPORT_RESOURCES.includes(resource)) {
+          throw new OperatorError('not_found', 404, `Import resource must be one of ${IMPORT_RESOURCES.join(', ')}.`);
+        }
+        if (typeof req.body !== 'string') {
+          throw new OperatorError('invalid_request', 400, 'Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
+        }
+        const result = await importJsonLines(services.stores, tenant.id, resource, req.body);
+        req.log.info(
+          { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },
+          'cloud apps import',
+        );
+        return reply.code(result.errors.length ? 400 : 200).send(result);
+      },
+    );
+  });
+}

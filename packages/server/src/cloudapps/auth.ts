@@ -1,0 +1,77 @@
+import {
+  CLOUD_APP_SECURITY_APP_ID,
+  CLOUD_APP_SECURITY_IDENTIFIER_URIS,
+  canonicalCloudAppsPermission,
+  type ApiTokenKind,
+  type CloudAppsPermission,
+} from '@appwarden/protocol';
+import { TokenRejected } from '../identity/access-token-verifier.js';
+import type { Tenant } from '../identity/tenant-service.js';
+import { CloudAppsError } from '../http/errors.js';
+import type { Services } from '../wiring.js';
+import type { ApiTokenService } from './api-tokens.js';
+
+/** Audiences of Cloud App Security tokens: the v1 `resource` forms and the appId (v2 `.default`). */
+export const CLOUD_APPS_AUDIENCES = [...CLOUD_APP_SECURITY_IDENTIFIER_URIS, CLOUD_APP_SECURITY_APP_ID];
+
+const ALL: CloudAppsPermission[] = [
+  'Investigation.read',
+  'Investigation.manage',
+  'Discovery.read',
+  'Discovery.manage',
+  'Settings.read',
+  'Settings.manage',
+];
+const READ_ONLY: CloudAppsPermission[] = ['Investigation.read', 'Discovery.read', 'Settings.read'];
+
+/** Who calls the Cloud Apps API and what they may do. */
+export interface CloudAppsCaller {
+  tenant: Tenant;
+  permissions: ReadonlySet<CloudAppsPermission>;
+  /** Set when the caller used a legacy API token. */
+  legacyToken?: ApiTokenKind;
+  /** Recorded as `handledByUser` when the caller closes alerts: the user (delegated), else the app id or token name. */
+  actor: string;
+}
+
+export function invalidToken(origin: string, detail: string): CloudAppsError {
+  return new CloudAppsError('invalid_token', 401, 'Invalid token', detail, {
+    'WWW-Authenticate': `Token, Bearer realm="${origin}", authorization_uri="${origin}/common/oauth2/authorize", resource_id="${CLOUD_APP_SECURITY_APP_ID}"`,
+  });
+}
+
+/**
+ * `Authorization: Bearer <jwt>` (app roles in `roles`, delegated scopes in `scp`, compared
+ * case-insensitively) or the legacy `Authorization: Token <key>` (scheme word in any case,
+ * trailing spaces tolerated).
+ */
+export async function authenticateCloudAppsCaller(
+  services: Services,
+  tokens: ApiTokenService,
+  authorization: string | undefined,
+): Promise<CloudAppsCaller> {
+  const origin = services.origin.value;
+  if (!authorization) throw invalidToken(origin, 'no Authorization header');
+  const legacy = /^\s*token\s+(\S+)\s*$/i.exec(authorization);
+  if (legacy) {
+    const t = await tokens.verify(legacy[1]!);
+    if (!t) throw invalidToken(origin, 'unknown or revoked API token');
+    const tenant = await services.tenants.getById(t.tenantId);
+    if (!tenant) throw invalidToken(origin, 'API token of a deleted tenant');
+    return { tenant, permissions: new Set(t.kind === 'full' ? ALL : READ_ONLY), legacyToken: t.kind, actor: `API token '${t.name}'` };
+  }
+  const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!bearer) throw invalidToken(origin, 'unsupported Authorization scheme');
+  try {
+    const v = await services.verifier.verify(bearer[1]!, CLOUD_APPS_AUDIENCES);
+    const scp = typeof v.claims.scp === 'string' ? v.claims.scp.split(' ') : [];
+    const permissions = new Set(
+      [...v.roles, ...scp].map(canonicalCloudAppsPermission).filter((p): p is CloudAppsPermission => p !== undefined),
+    );
+    const user = v.claims.upn ?? v.claims.unique_name ?? v.claims.preferred_username;
+    return { tenant: v.tenant, permissions, actor: typeof user === 'string' ? user : v.clientAppId };
+  } catch (e) {
+    if (e instanceof TokenRejected) throw invalidToken(origin, e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,22 @@
+import { CLOUD_APPS_PERMISSION_MATRIX, type CloudAppsEndpoint } from '@appwarden/protocol';
+import { CloudAppsError } from '../http/errors.js';
+import type { CloudAppsCaller } from './auth.js';
+
+/** Whether the caller may perform the operation (reference §2.3; files: legacy tokens only). */
+export function isAllowed(caller: CloudAppsCaller, endpoint: CloudAppsEndpoint): boolean {
+  if (endpoint.startsWith('files.') && caller.legacyToken) return true;
+  return CLOUD_APPS_PERMISSION_MATRIX[endpoint].some((p) => caller.permissions.has(p));
+}
+
+/** 403 naming the permissions that would allow the call. */
+export function authorize(caller: CloudAppsCaller, endpoint: CloudAppsEndpoint): void {
+  if (isAllowed(caller, endpoint)) return;
+  const allowed = CLOUD_APPS_PERMISSION_MATRIX[endpoint];
+  const message =
+    allowed.length === 0
+      ? 'Permission denied: this call is available to API tokens only.'
+      : caller.legacyToken
+        ? `Permission denied: this call needs a full-access API token or one of the permissions ${allowed.join(', ')}.`
+        : `Permission denied: this call requires one of the following permissions: ${allowed.join(', ')}.`;
+  throw new CloudAppsError('forbidden', 403, message, `${endpoint} denied`);
+}

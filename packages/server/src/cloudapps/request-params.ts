@@ -1,0 +1,74 @@
+import type { FastifyRequest } from 'fastify';
+import { parseForm } from '../http/body-parsers.js';
+import { CloudAppsError } from '../http/errors.js';
+import { invalidParameter } from './errors.js';
+
+/**
+ * Fastify 5 does not parse bodies of GET requests, but the XSOAR integration sends its list
+ * parameters as a JSON body on GET: read the untouched stream here, within the body limit.
+ */
+async function readBodylessPayload(req: FastifyRequest, limit: number): Promise<unknown> {
+  const h = req.headers;
+  if (h['transfer-encoding'] === undefined && (h['content-length'] === undefined || h['content-length'] === '0')) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req.raw) {
+    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    size += b.length;
+    if (size > limit) throw new CloudAppsError('payload_too_large', 413, 'The request body is larger than the configured limit.');
+    chunks.push(b);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (/x-www-form-urlencoded/i.test(String(h['content-type'] ?? ''))) return parseForm(text);
+  return parseJsonish(text);
+}
+
+function parseJsonish(text: string): unknown {
+  if (text.trim() === '' || text.trim() === 'null') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CloudAppsError('invalid_json', 400, 'The request body is not valid JSON.');
+  }
+}
+
+/**
+ * The request's parameters from wherever the client put them (reference §1): query string, then
+ * a form or JSON body on top (JSON body > form > query). An empty or null body is `{}`.
+ */
+export async function readRequestParams(req: FastifyRequest, bodyLimit: number): Promise<Record<string, unknown>> {
+  const query = (req.query ?? {}) as Record<string, unknown>;
+  let body: unknown = req.body;
+  if (req.method === 'GET' || req.method === 'HEAD') body = await readBodylessPayload(req, bodyLimit);
+  else if (typeof body === 'string') body = parseJsonish(body);
+  if (body === undefined || body === null) body = {};
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new CloudAppsError('invalid_body', 400, 'The request body must be a JSON object.');
+  return { ...query, ...(body as Record<string, unknown>) };
+}
+
+/** An integer parameter that may arrive as a string ("100"); default when absent. */
+export function intParam(params: Record<string, unknown>, name: string, fallback: number): number {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') return fallback;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
+  if (!Number.isInteger(n)) throw invalidParameter(name, `${name}: '${String(v)}' is not a valid integer`, v);
+  return n;
+}
+
+export function boolParam(params: Record<string, unknown>, name: string): boolean | undefined {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  if (/^(true|1)$/i.test(String(v))) return true;
+  if (/^(false|0)$/i.test(String(v))) return false;
+  throw invalidParameter(name, `${name}: '${String(v)}' is not a valid boolean`, v);
+}
+
+export function stringParam(params: Record<string, unknown>, name: string): string | undefined {
+  const v = params[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw invalidParameter(name, `${name} must be a string`, v);
+}

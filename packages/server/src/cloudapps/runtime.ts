@@ -1,0 +1,27 @@
+import type { Clock } from '../identity/clock.js';
+import type { MasterKey } from '../identity/master-key.js';
+import type { Stores } from '../store/interfaces.js';
+import { ApiTokenService } from './api-tokens.js';
+import { TenantSettingsService } from './tenant-settings.js';
+import { TenantRateLimiter } from './throttling.js';
+
+/** The Cloud Apps API's long-lived parts, built once per process in wiring.ts. */
+export interface CloudAppsRuntime {
+  tokens: ApiTokenService;
+  settings: TenantSettingsService;
+  limiter: TenantRateLimiter;
+  /** Random source of fault injection (tests replace it). */
+  random: () => number;
+  /** How injected latency waits (tests replace it). */
+  delay: (ms: number) => Promise<void>;
+}
+
+export function createCloudAppsRuntime(stores: Stores, master: MasterKey, clock: Clock): CloudAppsRuntime {
+  return {
+    tokens: new ApiTokenService(stores, master, clock),
+    settings: new TenantSettingsService(stores.tenantSettings, clock),
+    limiter: new TenantRateLimiter(clock),
+    random: Math.random,
+    delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}

@@ -1,0 +1,83 @@
+import type SQLite from 'better-sqlite3';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { compileFilters, type ColumnMap } from '../../cloudapps/filters/compile.js';
+import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import { LIST_TOTAL_CAP, type ListPage, type ListQuery } from '../interfaces.js';
+import type { Database } from '../schema.js';
+
+type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
+
+export interface ListSpec {
+  table: ListTable;
+  columns: ColumnMap;
+  /** sortField -> column. */
+  sort: Readonly<Record<string, string>>;
+  /** Unique column that breaks ties so that pages never overlap. */
+  tieBreak: string;
+}
+
+export function whereClause(spec: ListSpec, tenantId: string, conditions: FilterCondition[]) {
+  return sql<SqlBool>`${sql.ref('tenant_id')} = ${tenantId} AND ${compileFilters(conditions, spec.columns)}`;
+}
+
+/**
+ * One page: `limit + 1` rows tell whether there is a next page; the total is counted up to
+ * LIST_TOTAL_CAP so that a broad filter over millions of rows stays cheap.
+ */
+export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenantId: string, q: ListQuery): Promise<ListPage<Row>> {
+  const where = whereClause(spec, tenantId, q.conditions);
+  const column = spec.sort[q.sortField] ?? spec.sort['']!;
+  const dir = q.sortDirection === 'asc' ? sql`ASC` : sql`DESC`;
+  const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
+    ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
+  const hasNext = rows.rows.length > q.limit;
+  const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;
+  let total: number;
+  if (!hasNext && (q.skip === 0 || page.length > 0)) {
+    total = q.skip + page.length;
+  } else {
+    const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM ${sql.table(spec.table)} WHERE ${where} LIMIT ${
+      LIST_TOTAL_CAP + 1
+    })`.execute(db);
+    total = counted.rows[0]?.n ?? 0;
+  }
+  const moreThanTotal = total > LIST_TOTAL_CAP;
+  return { rows: page, total: moreThanTotal ? LIST_TOTAL_CAP : total, moreThanTotal, hasNext };
+}
+
+/** Rows per INSERT statement: SQLite allows 32766 bound parameters per statement. */
+export function chunk<T>(rows: T[], columns: number): T[][] {
+  const size = Math.max(1, Math.floor(32000 / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+
+/**
+ * Bulk upsert through one prepared statement, row by row: far cheaper than compiling multi-row
+ * INSERTs. Only used by stores bound to a transaction, which own the connection while it runs.
+ */
+export function upsertPrepared(raw: SQLite.Database, table: ListTable, key: string[], rows: object[]): void {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]!);
+  const sig = `${table}:${cols.join(',')}`;
+  let cache = statements.get(raw);
+  if (!cache) statements.set(raw, (cache = new Map()));
+  let stmt = cache.get(sig);
+  if (!stmt) {
+    const updates = cols.filter((c) => !key.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
+    stmt = raw.prepare(
+      `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT (${key.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+    );
+    cache.set(sig, stmt);
+  }
+  for (const r of rows) stmt.run(r);
+}
+
+/** Refreshes the planner's statistics after bulk loads, so that it picks the composite indexes. */
+export async function analyze(db: Kysely<Database>, table: ListTable): Promise<void> {
+  await sql`ANALYZE ${sql.table(table)}`.execute(db);
+}

@@ -48,8 +48,8 @@ export function httpsRequest(url: string | URL, options: HttpsRequestOptions): P
 
 /** A `fetch` for jose's createRemoteJWKSet (its `customFetch` option) that trusts the given CA. */
 export function fetchTrusting(ca: string) {
-  return async (url: string, init: { headers?: Record<string, string>; method?: string }): Promise<Response> => {
-    const res = await httpsRequest(url, { ca, method: init.method ?? 'GET', headers: init.headers ?? {} });
+  return async (url: string, init: { headers?: ConstructorParameters<typeof Headers>[0]; method?: string }): Promise<Response> => {
+    const res = await httpsRequest(url, { ca, method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers)) });
     const headers = new Headers();
     for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
     return new Response(res.text, { status: res.status, headers });

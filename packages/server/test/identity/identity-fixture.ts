@@ -21,7 +21,8 @@ export interface IdentityFixture {
   services: Services;
   app: FastifyInstance;
   tenant: Tenant;
-  close(): Promise<void>;
+  /** Stops the app and the stores, and deletes the data directory unless it is kept for a restart. */
+  close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
 export interface FixtureOptions {
@@ -56,9 +57,10 @@ export async function createIdentityFixture(options: FixtureOptions = {}): Promi
     services,
     app,
     tenant,
-    async close() {
+    async close(closeOptions = {}) {
       await app.close();
       await services.close();
+      if (!closeOptions.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -127,7 +127,7 @@ describe('signing keys: rotation on a frozen clock', () => {
     const before = await issue(fx, client);
     const jwksBefore = await jwks(fx);
     const dataDir = fx.dataDir;
-    await fx.close();
+    await fx.close({ keepDataDir: true });
 
     fx = await createIdentityFixture({ dataDir, createTenant: false, clock: new FrozenClock(T0 + 60_000) });
     const after = await issue(fx, client);

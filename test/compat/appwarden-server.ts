@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../../packages/server/src/main.js';
 import type { DemoFile } from '../../packages/server/src/demo/seed-identity.js';
+import { testDatabaseUrl } from '../support/test-database.js';
 import { httpsRequest, type HttpsResponse } from './https-client.js';
 
 export const CAS_APP_ID = '05a65629-4c1b-48c1-a78b-804c4abdd4af';
@@ -34,7 +35,10 @@ export type GraphAuth = { token: string } | { operatorTenant: string };
  */
 export async function startCompatServer(): Promise<CompatServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-compat-'));
-  const server = await startServer({ options: { dataDir, port: 0, demo: true, logLevel: 'warn' }, env: {} });
+  const server = await startServer({
+    options: { dataDir, port: 0, demo: true, logLevel: 'warn', databaseUrl: testDatabaseUrl() },
+    env: {},
+  });
   const demo = JSON.parse(fs.readFileSync(path.join(dataDir, 'demo.json'), 'utf8')) as DemoFile;
   const ca = fs.readFileSync(server.caPath, 'utf8');
   const url = server.url;

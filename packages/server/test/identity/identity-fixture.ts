@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { FrozenClock } from '../../src/identity/clock.js';
 import type { Tenant } from '../../src/identity/tenant-service.js';
 import { createServices, type Services } from '../../src/wiring.js';
+import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 
 /** A fixed instant for frozen-clock tests: 2025-03-10T09:00:00Z. */
 export const T0 = Date.UTC(2025, 2, 10, 9, 0, 0);
@@ -16,6 +17,8 @@ export const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as c
 
 export interface IdentityFixture {
   dataDir: string;
+  /** PostgreSQL schema URL under STORE=postgres; undefined for SQLite in dataDir. */
+  databaseUrl: string | undefined;
   clock: FrozenClock;
   config: Config;
   services: Services;
@@ -26,8 +29,9 @@ export interface IdentityFixture {
 }
 
 export interface FixtureOptions {
-  /** Reuse a data directory (restart tests); a fresh temp directory otherwise. */
+  /** Reuse a data directory and database (restart tests); fresh ones otherwise. */
   dataDir?: string;
+  databaseUrl?: string | undefined;
   clock?: FrozenClock;
   config?: Partial<Record<keyof Config, unknown>>;
   /** Create the Contoso tenant (default true); false when the data directory already has it. */
@@ -41,7 +45,8 @@ export interface FixtureOptions {
 export async function createIdentityFixture(options: FixtureOptions = {}): Promise<IdentityFixture> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-unit-'));
   const clock = options.clock ?? new FrozenClock(T0);
-  const config = loadConfig({ dataDir, port: 0, logLevel: 'silent', ...options.config }, {});
+  const databaseUrl = 'databaseUrl' in options ? options.databaseUrl : testDatabaseUrl();
+  const config = loadConfig({ dataDir, databaseUrl, port: 0, logLevel: 'silent', ...options.config }, {});
   const services = await createServices(config, { clock, env: {}, origin: ORIGIN });
   const app = await buildApp({ services, operatorKey: 'awop_unit-test-operator-key', logger: false });
   let tenant: Tenant;
@@ -52,6 +57,7 @@ export async function createIdentityFixture(options: FixtureOptions = {}): Promi
   }
   return {
     dataDir,
+    databaseUrl,
     clock,
     config,
     services,

@@ -126,10 +126,10 @@ describe('signing keys: rotation on a frozen clock', () => {
     const client = await registerClient(fx);
     const before = await issue(fx, client);
     const jwksBefore = await jwks(fx);
-    const dataDir = fx.dataDir;
+    const { dataDir, databaseUrl } = fx;
     await fx.close({ keepDataDir: true });
 
-    fx = await createIdentityFixture({ dataDir, createTenant: false, clock: new FrozenClock(T0 + 60_000) });
+    fx = await createIdentityFixture({ dataDir, databaseUrl, createTenant: false, clock: new FrozenClock(T0 + 60_000) });
     const after = await issue(fx, client);
     expect(kidOf(after)).toBe(kidOf(before));
     expect(await jwks(fx)).toEqual(jwksBefore);

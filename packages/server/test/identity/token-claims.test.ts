@@ -227,5 +227,15 @@ describe('access-token claims (reference §3)', () => {
     const v2Res = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, { ...form, scope: `${api.uri}/.default` });
     expect(v2Res.status).toBe(200);
     expect(decodeJwt(v2Res.json.access_token as string).payload.azpacr).toBe('2');
+
+    // Python MSAL signs `exp` and `iat` as floats (time.time() + 600).
+    const floatAssertion = await new SignJWT({ jti: crypto.randomUUID(), exp: NOW_S + 600.25, iat: NOW_S + 0.25 })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', x5t: crypto.createHash('sha1').update(cert.certDer).digest('base64url') })
+      .setIssuer(client.appId)
+      .setSubject(client.appId)
+      .setAudience(`${ORIGIN}/${fx.tenant.domain}/oauth2/token`)
+      .sign(await importPKCS8(cert.privateKeyPem, 'RS256'));
+    const floatRes = await postToken(fx, `/${fx.tenant.id}/oauth2/token`, { ...form, client_assertion: floatAssertion, resource: CAS });
+    expect(floatRes.status, JSON.stringify(floatRes.json)).toBe(200);
   });
 });

@@ -36,7 +36,11 @@ describe('db copy: SQLite to PostgreSQL', () => {
     dirs.push(dir);
     const first = await startServer({ options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent' }, env: {} });
     const demo = first.demo!.tenants.contoso;
-    const before = await (await token(first.url, first.caPem, demo.tenantId, demo.daemon!.clientId, demo.daemon!.clientSecret)).json();
+    const before = (await (
+      await token(first.url, first.caPem, demo.tenantId, demo.daemon!.clientId, demo.daemon!.clientSecret)
+    ).json()) as {
+      access_token: string;
+    };
     const kidBefore = JSON.parse(Buffer.from(String(before.access_token).split('.')[0]!, 'base64url').toString()).kid as string;
     await first.close();
 

@@ -160,7 +160,7 @@ export const AADSTS = {
   ),
   unsupportedGrantType: def(70003, 'unsupported_grant_type', 400, "The app requested an unsupported grant type '{grantType}'."),
   methodNotAllowed: def(900561, 'invalid_request', 400, 'The endpoint only accepts POST, OPTIONS requests. Received a {method} request.'),
-  malformedRequest: def(900144, 'invalid_request', 400, 'Invalid request. Request is malformed or invalid.'),
+  malformedRequest: def(9002313, 'invalid_request', 400, 'Invalid request. Request is malformed or invalid.'),
   clientDisabled: def(7000112, 'unauthorized_client', 400, "Application '{clientId}'({displayName}) is disabled."),
   notAssignedToRole: def(
     501051,

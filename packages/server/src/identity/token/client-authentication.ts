@@ -148,10 +148,11 @@ export class ClientAuthenticator {
     if (typeof jti !== 'string' || jti === '') throw new EntraError('assertionInvalid', { reason: "The 'jti' claim is missing." });
     // MSAL reuses one assertion (same jti) for every resource until it expires, so a jti is
     // refused only when it comes back for a resource it already obtained a token for.
+    // Python MSAL sends `exp` as a float (time.time() + 600); the store keeps integer milliseconds.
     const fresh = await this.stores.assertions.markUsed(
       clientId.toLowerCase(),
       `${jti} ${replayScope}`,
-      (exp + ASSERTION_SKEW_S) * 1000,
+      Math.ceil((exp + ASSERTION_SKEW_S) * 1000),
       nowMs,
     );
     if (!fresh) throw new EntraError('assertionReplayed', { jti });

@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createIdentityFixture, postToken, registerClient, T0, type IdentityFixture } from './identity-fixture.js';
+
+const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
+
+describe('client secrets: validity period', () => {
+  let fx: IdentityFixture | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+
+  it('accepts a secret until its endDateTime, then answers 401 invalid_client AADSTS7000222', async () => {
+    fx = await createIdentityFixture();
+    const end = new Date(T0 + 3 * 86400_000);
+    const client = await registerClient(fx, { secretEnd: end.toISOString() });
+    const request = () =>
+      postToken(fx!, `/${fx!.tenant.id}/oauth2/v2.0/token`, {
+        grant_type: 'client_credentials',
+        client_id: client.appId,
+        client_secret: client.secret,
+        scope: CAS_SCOPE,
+      });
+    fx.clock.set(end.getTime() - 1);
+    expect((await request()).status).toBe(200);
+    fx.clock.set(end.getTime());
+    const expired = await request();
+    expect(expired.status).toBe(401);
+    expect(expired.json.error).toBe('invalid_client');
+    expect(expired.json.error_codes).toEqual([7000222]);
+    expect(expired.json.error_description).toMatch(
+      new RegExp(`^AADSTS7000222: The provided client secret keys for app '${client.appId}' are expired\\.`),
+    );
+  });
+
+  it('a secret whose startDateTime is in the future is not accepted yet (AADSTS7000215)', async () => {
+    fx = await createIdentityFixture();
+    const client = await registerClient(fx);
+    const app = (await fx.services.applications.getByAppId(fx.tenant.id, client.appId))!;
+    const future = await fx.services.applications.addPassword(app, { startDateTime: new Date(T0 + 86400_000).toISOString() });
+    const form = { grant_type: 'client_credentials', client_id: client.appId, client_secret: future.secretText, scope: CAS_SCOPE };
+    const early = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form);
+    expect(early.status).toBe(401);
+    expect(early.json.error_codes).toEqual([7000215]);
+    fx.clock.advance(86400_000);
+    expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form)).status).toBe(200);
+  });
+
+  it('a removed secret stops working at once', async () => {
+    fx = await createIdentityFixture();
+    const client = await registerClient(fx);
+    const app = (await fx.services.applications.getByAppId(fx.tenant.id, client.appId))!;
+    const [pc] = await fx.services.applications.passwordCredentials(app);
+    await fx.services.applications.removePassword(app, pc!.keyId);
+    const res = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, {
+      grant_type: 'client_credentials',
+      client_id: client.appId,
+      client_secret: client.secret,
+      scope: CAS_SCOPE,
+    });
+    expect(res.status).toBe(401);
+    expect(res.json.error_codes).toEqual([7000215]);
+  });
+});
+
+describe('brute-force protection on client authentication', () => {
+  let fx: IdentityFixture | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+
+  it('locks a client out with 429, Retry-After and AADSTS50196 after too many failures, until the minute is over', async () => {
+    fx = await createIdentityFixture({ config: { clientAuthFailuresPerMinute: 5 } });
+    const victim = await registerClient(fx, { displayName: 'Victim' });
+    const bystander = await registerClient(fx, { displayName: 'Bystander' });
+    const attempt = (client: { appId: string }, secret: string) =>
+      postToken(fx!, `/${fx!.tenant.id}/oauth2/v2.0/token`, {
+        grant_type: 'client_credentials',
+        client_id: client.appId,
+        client_secret: secret,
+        scope: CAS_SCOPE,
+      });
+    for (let i = 0; i < 5; i++) {
+      fx.clock.advance(1000);
+      expect((await attempt(victim, `wrong-${i}`)).status).toBe(401);
+    }
+    fx.clock.advance(10_000);
+    const locked = await attempt(victim, 'wrong-again');
+    expect(locked.status).toBe(429);
+    expect(locked.headers['retry-after']).toBe('46');
+    expect(locked.headers['cache-control']).toBe('no-store, no-cache');
+    expect(locked.json.error).toBe('temporarily_unavailable');
+    expect(locked.json.error_codes).toEqual([50196]);
+    expect(locked.json.error_description).toMatch(/^AADSTS50196: .*Retry after 46 seconds\./);
+    // The right secret is refused too while locked: guessing stays bounded.
+    expect((await attempt(victim, victim.secret)).status).toBe(429);
+    // Other clients are unaffected.
+    expect((await attempt(bystander, bystander.secret)).status).toBe(200);
+
+    fx.clock.advance(46_000);
+    expect((await attempt(victim, victim.secret)).status).toBe(200);
+  });
+
+  it('does not count errors that are not client authentication failures', async () => {
+    fx = await createIdentityFixture({ config: { clientAuthFailuresPerMinute: 2 } });
+    const client = await registerClient(fx);
+    for (let i = 0; i < 5; i++) {
+      const res = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, {
+        grant_type: 'client_credentials',
+        client_id: client.appId,
+        client_secret: client.secret,
+        scope: 'https://unknown.example/.default',
+      });
+      expect(res.json.error_codes).toEqual([500011]);
+    }
+    const ok = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, {
+      grant_type: 'client_credentials',
+      client_id: client.appId,
+      client_secret: client.secret,
+      scope: CAS_SCOPE,
+    });
+    expect(ok.status).toBe(200);
+  });
+});

@@ -119,6 +119,12 @@ export const AADSTS = {
     400,
     'Invalid request. Request is malformed or invalid. More than one client authentication method was used.',
   ),
+  serverError: def(
+    90033,
+    'temporarily_unavailable',
+    500,
+    'A transient error has occurred. Please try again. The trace id identifies the failure in the server log.',
+  ),
   tooManyFailedAttempts: def(
     50196,
     'temporarily_unavailable',

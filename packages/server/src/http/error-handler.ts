@@ -51,7 +51,13 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unkn
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   const cid = clientRequestId(req);
   if (err instanceof EntraError || format === 'entra') {
-    const e = err instanceof EntraError ? err : new EntraError('malformedRequest', {}, err.detail);
+    // A server failure stays a 5xx (MSAL retries those); only client mistakes become invalid_request.
+    const e =
+      err instanceof EntraError
+        ? err
+        : err.status >= 500
+          ? new EntraError('serverError', {}, err.detail)
+          : new EntraError('malformedRequest', {}, err.detail);
     reply.headers(NO_STORE_HEADERS);
     return reply
       .code(e.status)

@@ -3,6 +3,7 @@ import { registerCloudAppsAdminRoutes } from './cloudapps/admin-routes.js';
 import { registerCloudAppsRoutes } from './cloudapps/routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApiRoutes } from './http/openapi.js';
 import { registerConsentRoutes } from './identity/consent-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerManagementRoutes } from './management/routes.js';
@@ -45,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app, { origin: () => services.origin.value, now: () => services.clock.now() });
   // 6. Operations.
   app.get('/healthz', async () => ({ status: 'ok' }));
+  registerOpenApiRoutes(app, () => services.origin.value);
   // 7. Identity platform: token endpoints, discovery, JWKS.
   registerIdentityRoutes(app, services);
   // 7b. Admin consent in the browser (consent links).

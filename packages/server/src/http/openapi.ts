@@ -1,0 +1,256 @@
+import { CLOUD_APPS_PERMISSION_MATRIX, type CloudAppsEndpoint } from '@appwarden/protocol';
+import type { FastifyInstance } from 'fastify';
+import { CLOUD_APPS_ROUTES, PATH_PREFIXES } from '../cloudapps/routes.js';
+import { escapeHtml } from '../identity/consent-pages.js';
+
+interface Operation {
+  method: string;
+  path: string;
+  tag: 'Identity' | 'Management (Graph v1.0)' | 'Operator' | 'Cloud Apps API' | 'Operations';
+  summary: string;
+  security?: string;
+  permissions?: readonly string[];
+  requestBody?: 'form' | 'json';
+}
+
+/** Identity, management and operator operations; the Cloud Apps ones come from the route table. */
+const STATIC_OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/{tenant}/oauth2/v2.0/token',
+    tag: 'Identity',
+    summary: 'v2 token endpoint: client credentials with scope=<resource>/.default (secret, Basic or certificate assertion)',
+    requestBody: 'form',
+  },
+  {
+    method: 'post',
+    path: '/{tenant}/oauth2/token',
+    tag: 'Identity',
+    summary: 'v1 token endpoint: client credentials with resource=<appId or identifier URI>; string-valued answer',
+    requestBody: 'form',
+  },
+  {
+    method: 'get',
+    path: '/{tenant}/v2.0/.well-known/openid-configuration',
+    tag: 'Identity',
+    summary: 'v2 OpenID provider metadata (also for common and organizations)',
+  },
+  { method: 'get', path: '/{tenant}/.well-known/openid-configuration', tag: 'Identity', summary: 'v1 OpenID provider metadata' },
+  { method: 'get', path: '/{tenant}/discovery/v2.0/keys', tag: 'Identity', summary: 'v2 JWKS (entries carry issuer)' },
+  { method: 'get', path: '/{tenant}/discovery/keys', tag: 'Identity', summary: 'v1 JWKS' },
+  { method: 'get', path: '/common/discovery/instance', tag: 'Identity', summary: 'Instance discovery for this host' },
+  { method: 'get', path: '/{tenant}/adminconsent', tag: 'Identity', summary: 'Admin consent page (client_id, redirect_uri, state)' },
+  {
+    method: 'get',
+    path: '/{tenant}/v2.0/adminconsent',
+    tag: 'Identity',
+    summary: 'v2 admin consent page (client_id, scope, redirect_uri, state)',
+  },
+  { method: 'get', path: '/{tenant}/oauth2/authorize', tag: 'Identity', summary: 'Consent link (prompt=consent or admin_consent)' },
+  ...(
+    [
+      ['get', '/v1.0/organization', 'The caller’s tenant', ['Organization.Read.All', 'Application.Read.All', 'Application.ReadWrite.All']],
+      [
+        'get',
+        '/v1.0/applications',
+        'List applications ($filter appId/displayName eq, startswith(displayName,…); $top)',
+        ['Application.Read.All', 'Application.ReadWrite.All'],
+      ],
+      ['post', '/v1.0/applications', 'Create an application', ['Application.ReadWrite.All']],
+      [
+        'get',
+        '/v1.0/applications/{id}',
+        "Get an application (also applications(appId='…'))",
+        ['Application.Read.All', 'Application.ReadWrite.All'],
+      ],
+      ['patch', '/v1.0/applications/{id}', 'Update an application (204)', ['Application.ReadWrite.All']],
+      ['delete', '/v1.0/applications/{id}', 'Delete an application and its service principals (204)', ['Application.ReadWrite.All']],
+      ['post', '/v1.0/applications/{id}/addPassword', 'Add a client secret; secretText is returned once', ['Application.ReadWrite.All']],
+      ['post', '/v1.0/applications/{id}/removePassword', 'Remove a client secret by keyId (204)', ['Application.ReadWrite.All']],
+      [
+        'get',
+        '/v1.0/servicePrincipals',
+        'List service principals ($filter appId eq)',
+        ['Application.Read.All', 'Application.ReadWrite.All'],
+      ],
+      ['post', '/v1.0/servicePrincipals', 'Create a service principal {appId}', ['Application.ReadWrite.All']],
+      [
+        'get',
+        '/v1.0/servicePrincipals/{id}',
+        "Get a service principal (also servicePrincipals(appId='…'))",
+        ['Application.Read.All', 'Application.ReadWrite.All'],
+      ],
+      ['patch', '/v1.0/servicePrincipals/{id}', 'Update accountEnabled, appRoleAssignmentRequired (204)', ['Application.ReadWrite.All']],
+      ['delete', '/v1.0/servicePrincipals/{id}', 'Delete a service principal (204)', ['Application.ReadWrite.All']],
+      [
+        'get',
+        '/v1.0/servicePrincipals/{id}/appRoleAssignedTo',
+        'Assignments granted on this resource',
+        ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
+      ],
+      [
+        'post',
+        '/v1.0/servicePrincipals/{id}/appRoleAssignedTo',
+        'Grant an application permission {principalId, resourceId, appRoleId}',
+        ['AppRoleAssignment.ReadWrite.All'],
+      ],
+      [
+        'get',
+        '/v1.0/servicePrincipals/{id}/appRoleAssignments',
+        'Assignments held by this client',
+        ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
+      ],
+      [
+        'post',
+        '/v1.0/servicePrincipals/{id}/appRoleAssignments',
+        'Grant an application permission to this client',
+        ['AppRoleAssignment.ReadWrite.All'],
+      ],
+      [
+        'delete',
+        '/v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}',
+        'Revoke an assignment (204)',
+        ['AppRoleAssignment.ReadWrite.All'],
+      ],
+      [
+        'post',
+        '/v1.0/appwarden.adminConsent',
+        'Appwarden extension: grant admin consent {clientId} in the caller’s tenant',
+        ['AppRoleAssignment.ReadWrite.All'],
+      ],
+    ] as const
+  ).map(([method, path, summary, permissions]) => ({
+    method,
+    path,
+    tag: 'Management (Graph v1.0)' as const,
+    summary,
+    security: 'graphToken',
+    permissions,
+  })),
+  { method: 'get', path: '/admin/tenants', tag: 'Operator', summary: 'List tenants', security: 'operatorKey' },
+  {
+    method: 'post',
+    path: '/admin/tenants',
+    tag: 'Operator',
+    summary: 'Create a tenant {name, displayName}',
+    security: 'operatorKey',
+    requestBody: 'json',
+  },
+  {
+    method: 'post',
+    path: '/admin/tenants/{tenant}/keys/rotate',
+    tag: 'Operator',
+    summary: 'Rotate signing keys {immediate}',
+    security: 'operatorKey',
+    requestBody: 'json',
+  },
+  { method: 'get', path: '/healthz', tag: 'Operations', summary: 'Liveness' },
+  { method: 'get', path: '/openapi.json', tag: 'Operations', summary: 'This document' },
+];
+
+function cloudAppsOperations(): Operation[] {
+  const ops: Operation[] = [];
+  for (const r of CLOUD_APPS_ROUTES) {
+    for (const p of r.paths) {
+      for (const m of r.methods) {
+        ops.push({
+          method: m.toLowerCase(),
+          path: `${PATH_PREFIXES[0]}${p.replace(/:(\w+)/g, '{$1}')}/`,
+          tag: 'Cloud Apps API',
+          summary: r.endpoint,
+          security: 'cloudAppsToken',
+          permissions: CLOUD_APPS_PERMISSION_MATRIX[r.endpoint as CloudAppsEndpoint],
+          ...(m !== 'GET' ? { requestBody: 'json' as const } : {}),
+        });
+      }
+    }
+  }
+  return ops;
+}
+
+/** The OpenAPI 3.1 description of every HTTP API Appwarden serves. */
+export function buildOpenApi(origin: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of [...STATIC_OPERATIONS, ...cloudAppsOperations()]) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const entry: Record<string, unknown> = {
+      tags: [op.tag],
+      summary: op.summary,
+      ...(params.length ? { parameters: params } : {}),
+      ...(op.security ? { security: [{ [op.security]: [] }] } : {}),
+      ...(op.permissions ? { 'x-permissions': op.permissions, description: `Allowed with any of: ${op.permissions.join(', ')}.` } : {}),
+      ...(op.requestBody === 'form'
+        ? {
+            requestBody: {
+              content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } } },
+            },
+          }
+        : op.requestBody === 'json'
+          ? {
+              requestBody: {
+                required: false,
+                content: {
+                  'application/json': { schema: { type: 'object' } },
+                  'application/x-www-form-urlencoded': { schema: { type: 'object' } },
+                },
+              },
+            }
+          : {}),
+      responses: { default: { description: 'See docs/ for the body shapes and docs/errors.md for errors.' } },
+    };
+    (paths[op.path] ??= {})[op.method] = entry;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Appwarden',
+      version: '0.1.0',
+      description:
+        'Entra-compatible identity platform and the Defender for Cloud Apps API. Cloud Apps paths are also served under /cas/api/v1/ and without the trailing slash.',
+    },
+    servers: [{ url: origin }],
+    components: {
+      securitySchemes: {
+        graphToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'App-only token for https://graph.microsoft.com (or the operator key with x-appwarden-tenant)',
+        },
+        cloudAppsToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'App-only token for 05a65629-4c1b-48c1-a78b-804c4abdd4af, or `Authorization: Token <api token>`',
+        },
+        operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key (<data-dir>/operator.key)' },
+      },
+    },
+    paths,
+  };
+}
+
+/** `/openapi.json` and a readable `/docs` page rendered from it (no external assets). */
+export function registerOpenApiRoutes(app: FastifyInstance, origin: () => string): void {
+  app.get('/openapi.json', async () => buildOpenApi(origin()));
+  app.get('/docs', async (_req, reply) => {
+    const doc = buildOpenApi(origin());
+    const rows: string[] = [];
+    let tag = '';
+    const entries = Object.entries(doc.paths).flatMap(([p, ms]) =>
+      Object.entries(ms).map(([m, op]) => ({ p, m, op: op as { tags: string[]; summary: string; 'x-permissions'?: string[] } })),
+    );
+    entries.sort((a, b) => a.op.tags[0]!.localeCompare(b.op.tags[0]!) || a.p.localeCompare(b.p));
+    for (const e of entries) {
+      if (e.op.tags[0] !== tag) {
+        tag = e.op.tags[0]!;
+        rows.push(`<tr><th colspan="4"><h2>${escapeHtml(tag)}</h2></th></tr>`);
+      }
+      rows.push(
+        `<tr><td><code>${e.m.toUpperCase()}</code></td><td><code>${escapeHtml(e.p)}</code></td><td>${escapeHtml(e.op.summary)}</td><td>${escapeHtml((e.op['x-permissions'] ?? []).join(', '))}</td></tr>`,
+      );
+    }
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Appwarden API</title><style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}td,th{text-align:left;padding:4px 8px;vertical-align:top}tr:nth-child(even){background:#f6f6f6}h2{margin:1em 0 0}</style></head><body><h1>Appwarden API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Depth: the docs/ folder of the repository.</p><table><tr><th>method</th><th>path</th><th>what</th><th>permissions (any of)</th></tr>${rows.join('')}</table></body></html>`;
+    return reply.type('text/html; charset=utf-8').send(html);
+  });
+}

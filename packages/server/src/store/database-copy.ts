@@ -1,5 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import { ensureMonths, monthOf } from './postgres/activity-partitions.js';
 import { openPostgres } from './postgres/database.js';
 
 export interface TableCopyReport {
@@ -52,6 +53,11 @@ export async function copySqliteToPostgres(
     for (const t of ordered) {
       const existing = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db);
       if ((existing.rows[0]?.n ?? 0) > 0) throw new Error(`target table ${t} is not empty; copy into a fresh database`);
+    }
+    if (ordered.includes('ca_activities')) {
+      // Activities are partitioned by month on PostgreSQL: every month of the source needs its partition.
+      const days = source.prepare(`select distinct timestamp / 86400000 as day from ca_activities`).all() as { day: number }[];
+      await ensureMonths(db, new Set(days.map((d) => monthOf(d.day * 86_400_000))));
     }
     await db.transaction().execute(async (trx) => {
       for (const t of ordered) {

@@ -9,6 +9,7 @@ import { loadDemoData, type LoadedCounts } from '../../src/demo/load-cloudapps-d
 import { seedDemoIdentity, type DemoFile } from '../../src/demo/seed-identity.js';
 import { FrozenClock } from '../../src/identity/clock.js';
 import { createServices, type Services } from '../../src/wiring.js';
+import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 
 export const OPERATOR_KEY = 'awop_test-operator-key-0123456789';
 /** Fixed test time: 2025-03-01T12:00:00Z. */
@@ -32,7 +33,10 @@ export interface Harness {
 export async function createHarness(opts: { rateLimitPerMinute?: number; activities?: number; alerts?: number } = {}): Promise<Harness> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-ca-'));
   const clock = new FrozenClock(T0);
-  const config = loadConfig({ dataDir, rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, logLevel: 'silent' }, {});
+  const config = loadConfig(
+    { dataDir, rateLimitPerMinute: opts.rateLimitPerMinute ?? 0, logLevel: 'silent', databaseUrl: testDatabaseUrl() },
+    {},
+  );
   const services = await createServices(config, { clock, env: {}, origin: 'https://localhost:8443' });
   const demo = await seedDemoIdentity(services, dataDir);
   const tenantId = demo.tenants.contoso.tenantId;

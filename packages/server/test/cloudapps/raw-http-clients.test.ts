@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
 import { startServer, type RunningServer } from '../../src/main.js';
+import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 
 let server: RunningServer;
 let dataDir: string;
@@ -44,7 +45,7 @@ function raw(method: string, urlPath: string, headers: Record<string, string>, b
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-raw-'));
   server = await startServer({
-    options: { dataDir, port: 0, httpPort: 0, demo: true, rateLimitPerMinute: 0, logLevel: 'silent' },
+    options: { dataDir, port: 0, httpPort: 0, demo: true, rateLimitPerMinute: 0, logLevel: 'silent', databaseUrl: testDatabaseUrl() },
     env: {},
     logger: false,
   });

@@ -31,31 +31,78 @@ export function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-const TRUE = sql<SqlBool>`1`;
-const FALSE = sql<SqlBool>`0`;
+/**
+ * What differs between the SQL dialects the stores speak. SQLite: 0/1 booleans, LIKE folds ASCII
+ * case, JSON arrays are text read with json_each. PostgreSQL: real booleans, ILIKE for the same
+ * case-insensitive match, array columns are jsonb (element test `?|` can use a GIN index).
+ */
+export interface FilterDialect {
+  TRUE: RawBuilder<SqlBool>;
+  FALSE: RawBuilder<SqlBool>;
+  like: RawBuilder<unknown>;
+  /** A row source of the array's elements as text, with one column `value`. */
+  elements(col: RawBuilder<unknown>): RawBuilder<unknown>;
+  nonEmpty(col: RawBuilder<unknown>): RawBuilder<SqlBool>;
+  /** The array holds one of these strings; an indexable form where the dialect has one. */
+  holdsAny?(col: RawBuilder<unknown>, values: string[]): RawBuilder<SqlBool>;
+  /** A value compared with a column. */
+  param(v: string | number): unknown;
+}
 
-function or(parts: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
-  if (parts.length === 0) return FALSE;
+/** Beyond bigint, PostgreSQL would reject the parameter; no stored value is that large anyway. */
+const INT8_MAX = 9223372036854775807n;
+
+export const SQLITE_FILTERS: FilterDialect = {
+  TRUE: sql<SqlBool>`1`,
+  FALSE: sql<SqlBool>`0`,
+  like: sql`LIKE`,
+  elements: (col) => sql`json_each(${col})`,
+  nonEmpty: (col) => sql<SqlBool>`json_array_length(${col}) > 0`,
+  param: (v) => v,
+};
+
+export const POSTGRES_FILTERS: FilterDialect = {
+  TRUE: sql<SqlBool>`TRUE`,
+  FALSE: sql<SqlBool>`FALSE`,
+  like: sql`ILIKE`,
+  elements: (col) => sql`jsonb_array_elements_text(${col}) AS e(value)`,
+  nonEmpty: (col) => sql<SqlBool>`${col} <> '[]'::jsonb`,
+  holdsAny: (col, values) => sql<SqlBool>`${col} ?| ${values}::text[]`,
+  // Numbers meet integer columns: as bigint, so that a timestamp-sized value compared with an
+  // integer column is a comparison, not an out-of-range error (int4 = int8 still uses the index).
+  param: (v) => {
+    if (typeof v === 'string') return v;
+    const clamped = BigInt(Math.trunc(v)) > INT8_MAX ? INT8_MAX : BigInt(Math.trunc(v)) < -INT8_MAX ? -INT8_MAX : BigInt(Math.trunc(v));
+    return sql`${String(clamped)}::bigint`;
+  },
+};
+
+function orIn(d: FilterDialect, parts: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
+  if (parts.length === 0) return d.FALSE;
   if (parts.length === 1) return parts[0]!;
   return sql<SqlBool>`(${sql.join(parts, sql` OR `)})`;
 }
 
-function and(parts: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
-  if (parts.length === 0) return TRUE;
+function andIn(d: FilterDialect, parts: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
+  if (parts.length === 0) return d.TRUE;
   if (parts.length === 1) return parts[0]!;
   return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
 }
 
+const or = (parts: RawBuilder<SqlBool>[]) => orIn(SQLITE_FILTERS, parts);
+const and = (parts: RawBuilder<SqlBool>[]) => andIn(SQLITE_FILTERS, parts);
 const not = (e: RawBuilder<SqlBool>) => sql<SqlBool>`NOT ${e}`;
 
-/** A predicate over one value expression (a column, or `value` of json_each). */
-function predicate(target: RawBuilder<unknown>, c: FilterCondition, prefix = ''): RawBuilder<SqlBool> {
+/** A predicate over one value expression (a column, or `value` of the array's elements). */
+function predicate(d: FilterDialect, target: RawBuilder<unknown>, c: FilterCondition, prefix = ''): RawBuilder<SqlBool> {
+  const or = (parts: RawBuilder<SqlBool>[]) => orIn(d, parts);
+  const FALSE = d.FALSE;
   const plain = c.values.map(sqlValue).filter((v): v is string | number => v !== null);
   const hasNull = c.values.some((v) => v === null);
-  const pv = plain.map((v) => (prefix ? `${prefix}${v}` : v));
+  const pv = plain.map((v) => d.param(prefix ? `${prefix}${v}` : v));
   const strs = plain.map((v) => String(v));
   const like = (pattern: (s: string) => string) =>
-    or(strs.map((s) => sql<SqlBool>`${target} LIKE ${`${prefix ? likeEscape(prefix) : ''}${pattern(likeEscape(s))}`} ESCAPE '\\'`));
+    or(strs.map((s) => sql<SqlBool>`${target} ${d.like} ${`${prefix ? likeEscape(prefix) : ''}${pattern(likeEscape(s))}`} ESCAPE '\\'`));
   const inList = pv.length ? sql<SqlBool>`${target} IN (${sql.join(pv)})` : FALSE;
   switch (c.op) {
     case 'eq':
@@ -80,7 +127,7 @@ function predicate(target: RawBuilder<unknown>, c: FilterCondition, prefix = '')
     case 'lte':
       return sql<SqlBool>`${target} <= ${pv[0]!}`;
     case 'range':
-      return or((c.values as TimeRange[]).map((r) => sql<SqlBool>`${target} BETWEEN ${r.start} AND ${r.end}`));
+      return or((c.values as TimeRange[]).map((r) => sql<SqlBool>`${target} BETWEEN ${d.param(r.start)} AND ${d.param(r.end)}`));
     default:
       throw new Error(`operator ${c.op} has no positive form`);
   }
@@ -94,50 +141,69 @@ const NEGATIONS: Partial<Record<FilterCondition['op'], FilterCondition['op']>> =
   ndescendantof: 'descendantof',
 };
 
-function compileScalar(column: string, c: FilterCondition): RawBuilder<SqlBool> {
+function compileScalar(d: FilterDialect, column: string, c: FilterCondition): RawBuilder<SqlBool> {
   const col = sql.ref(column);
   if (c.op === 'isset') return sql<SqlBool>`${col} IS NOT NULL`;
   if (c.op === 'isnotset') return sql<SqlBool>`${col} IS NULL`;
   const negated = NEGATIONS[c.op];
   // A missing value equals none of the listed values: negations hold on NULL.
-  if (negated) return not(sql<SqlBool>`coalesce(${predicate(col, { ...c, op: negated })}, 0)`);
+  if (negated) return not(sql<SqlBool>`coalesce(${predicate(d, col, { ...c, op: negated })}, ${d.FALSE})`);
   if (c.op === 'deq') {
     const plain = c.values.map(sqlValue).filter((v): v is string | number => v !== null);
-    return plain.length ? sql<SqlBool>`(${col} IS NOT NULL AND ${col} NOT IN (${sql.join(plain)}))` : sql<SqlBool>`${col} IS NOT NULL`;
+    return plain.length
+      ? sql<SqlBool>`(${col} IS NOT NULL AND ${col} NOT IN (${sql.join(plain.map(d.param))}))`
+      : sql<SqlBool>`${col} IS NOT NULL`;
   }
-  return predicate(col, c);
+  return predicate(d, col, c);
 }
 
-function compileArray(column: string, prefix: string | undefined, c: FilterCondition): RawBuilder<SqlBool> {
+function compileArray(d: FilterDialect, column: string, prefix: string | undefined, condition: FilterCondition): RawBuilder<SqlBool> {
+  // Elements are strings: where the dialect types parameters, compare them as strings.
+  const c = d.holdsAny ? { ...condition, values: condition.values.map((v) => (typeof v === 'number' ? String(v) : v)) } : condition;
   const col = sql.ref(column);
-  const exists = (p: RawBuilder<SqlBool>) => sql<SqlBool>`EXISTS (SELECT 1 FROM json_each(${col}) WHERE ${p})`;
+  const exists = (p: RawBuilder<SqlBool>) => sql<SqlBool>`EXISTS (SELECT 1 FROM ${d.elements(col)} WHERE ${p})`;
   const value = sql`value`;
-  const inScope = prefix ? sql<SqlBool>`value LIKE ${`${likeEscape(prefix)}%`} ESCAPE '\\'` : TRUE;
-  if (c.op === 'isset') return prefix ? exists(inScope) : sql<SqlBool>`json_array_length(${col}) > 0`;
-  if (c.op === 'isnotset') return not(prefix ? exists(inScope) : sql<SqlBool>`json_array_length(${col}) > 0`);
+  const inScope = prefix ? sql<SqlBool>`value LIKE ${`${likeEscape(prefix)}%`} ESCAPE '\\'` : d.TRUE;
+  const nonEmpty = () => (prefix ? exists(inScope) : d.nonEmpty(col));
+  // Exact element tests: elements are strings, so compare with strings.
+  const exact = (values: (string | number)[]) => values.map((v) => (prefix ? `${prefix}${v}` : String(v)));
+  if (c.op === 'isset') return nonEmpty();
+  if (c.op === 'isnotset') return not(nonEmpty());
   const negated = NEGATIONS[c.op];
-  if (negated) return not(exists(predicate(value, { ...c, op: negated }, prefix)));
+  const plain = c.values.map(sqlValue).filter((v): v is string | number => v !== null);
+  if (d.holdsAny && (c.op === 'neq' || c.op === 'eq' || c.op === 'cabinetmatchedrulesequals')) {
+    const holds = plain.length ? d.holdsAny(col, exact(plain)) : d.FALSE;
+    if (c.op === 'neq') return not(holds);
+    return c.op === 'eq' && c.values.some((v) => v === null) ? orIn(d, [holds, not(nonEmpty())]) : holds;
+  }
+  if (negated) return not(exists(predicate(d, value, { ...c, op: negated }, prefix)));
   if (c.op === 'deq') {
-    const plain = c.values.map(sqlValue).filter((v): v is string | number => v !== null);
-    const pv = plain.map((v) => (prefix ? `${prefix}${v}` : v));
-    return exists(pv.length ? and([inScope, sql<SqlBool>`value NOT IN (${sql.join(pv)})`]) : inScope);
+    const pv = d.holdsAny ? exact(plain) : plain.map((v) => (prefix ? `${prefix}${v}` : v));
+    return exists(pv.length ? andIn(d, [inScope, sql<SqlBool>`value NOT IN (${sql.join(pv)})`]) : inScope);
   }
   // Only `eq` can ask for "no value" (null): an empty array.
   const hasNull = c.op === 'eq' && c.values.some((v) => v === null);
-  const positive = exists(predicate(value, { ...c, values: c.values.filter((v) => v !== null) }, prefix));
-  return hasNull ? or([positive, not(prefix ? exists(inScope) : sql<SqlBool>`json_array_length(${col}) > 0`)]) : positive;
+  const positive = exists(predicate(d, value, { ...c, values: c.values.filter((v) => v !== null) }, prefix));
+  return hasNull ? orIn(d, [positive, not(nonEmpty())]) : positive;
 }
 
-/** Step 3: the validated conditions, AND-ed, as one SQL boolean expression over the resource's columns. */
-export function compileFilters(conditions: FilterCondition[], columns: ColumnMap): Expression<SqlBool> {
+/**
+ * Step 3: the validated conditions, AND-ed, as one SQL boolean expression over the resource's
+ * columns, in the store's dialect (SQLite unless told).
+ */
+export function compileFilters(
+  conditions: FilterCondition[],
+  columns: ColumnMap,
+  dialect: FilterDialect = SQLITE_FILTERS,
+): Expression<SqlBool> {
   const parts = conditions.map((c) => {
     const spec = columns[c.field];
     if (!spec) throw new Error(`no column mapping for filter field ${c.field}`);
     if (spec.kind === 'custom') return spec.compile(c);
-    if (spec.kind === 'array') return compileArray(spec.column, spec.prefix, c);
-    return compileScalar(spec.column, c);
+    if (spec.kind === 'array') return compileArray(dialect, spec.column, spec.prefix, c);
+    return compileScalar(dialect, spec.column, c);
   });
-  return and(parts);
+  return andIn(dialect, parts);
 }
 
-export { and as sqlAnd, or as sqlOr, not as sqlNot };
+export { and as sqlAnd, or as sqlOr, not as sqlNot, orIn as dialectOr, andIn as dialectAnd };

@@ -6,6 +6,8 @@ import type { Database } from '../schema.js';
 
 // Times are epoch milliseconds in bigint columns: read them as numbers (exact below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+// List columns are jsonb here and JSON text on SQLite; the stores' rows carry the text either way.
+pg.types.setTypeParser(pg.types.builtins.JSONB, (v: string) => v);
 
 /** Connections per process; several processes share one database (docs/scale-out.md). */
 export const POSTGRES_POOL_SIZE = 10;

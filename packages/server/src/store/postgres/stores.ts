@@ -2,25 +2,32 @@ import type { Kysely } from 'kysely';
 import type { Stores } from '../interfaces.js';
 import { identityStores } from '../kysely/identity-stores.js';
 import type { Database } from '../schema.js';
+import { PostgresApiTokenStore } from './api-token-store.js';
+import { PostgresActivityStore } from './cloudapps-activity-store.js';
+import { PostgresAlertStore } from './cloudapps-alert-store.js';
+import { PostgresEntityStore } from './cloudapps-entity-store.js';
+import { PostgresContext } from './cloudapps-list.js';
+import { PostgresTenantSettingsStore } from './tenant-settings-store.js';
 
-/** A Cloud Apps store that PostgreSQL does not have yet: every call fails with a clear message. */
-function unavailable<T extends object>(name: string): T {
-  return new Proxy({} as T, {
-    get: () => () => Promise.reject(new Error(`${name} is not available on PostgreSQL yet (TODO(issue 6): PostgreSQL Cloud Apps stores)`)),
-  });
-}
-
-/** Binds every PostgreSQL store to one Kysely handle (the database or a transaction). */
-export function postgresStores(db: Kysely<Database>, close: () => Promise<void>, changeStamp: () => string): Stores {
+/**
+ * Binds every PostgreSQL store to one Kysely handle (the database or a transaction). `ctx` is
+ * shared by the stores of one database (made from `db` when not given).
+ */
+export function postgresStores(
+  db: Kysely<Database>,
+  close: () => Promise<void>,
+  changeStamp: () => string,
+  ctx: PostgresContext = new PostgresContext(db),
+): Stores {
   return {
     ...identityStores(db),
-    alerts: unavailable('AlertStore'),
-    activities: unavailable('ActivityStore'),
-    entities: unavailable('EntityStore'),
-    apiTokens: unavailable('ApiTokenStore'),
-    tenantSettings: unavailable('TenantSettingsStore'),
+    alerts: new PostgresAlertStore(db, ctx),
+    activities: new PostgresActivityStore(db, ctx),
+    entities: new PostgresEntityStore(db, ctx),
+    apiTokens: new PostgresApiTokenStore(db),
+    tenantSettings: new PostgresTenantSettingsStore(db),
     changeStamp,
-    transaction: (fn) => db.transaction().execute((trx) => fn(postgresStores(trx, close, changeStamp))),
+    transaction: (fn) => db.transaction().execute((trx) => fn(postgresStores(trx, close, changeStamp, ctx))),
     close,
   };
 }

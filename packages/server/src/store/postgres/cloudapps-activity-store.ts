@@ -1,0 +1,72 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { ColumnMap } from '../../cloudapps/filters/compile.js';
+import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
+import type { CloudAppsActivityRow, Database } from '../schema.js';
+import { ACTIVITY_COLUMNS as SQLITE_ACTIVITY_COLUMNS } from '../sqlite/cloudapps-activity-store.js';
+import { ensureFor } from './activity-partitions.js';
+import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
+
+/** Activities related to an alert are the alert's `audits` (activity ids). */
+function relatedToAlerts(c: FilterCondition) {
+  const ids = c.values.filter((v): v is string => typeof v === 'string');
+  if (ids.length === 0) return sql<SqlBool>`FALSE`;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM ca_alerts a WHERE a.tenant_id = ca_activities.tenant_id
+    AND a.id = ANY(${ids}::text[]) AND (a.doc::jsonb -> 'audits') ? ca_activities.id)`;
+}
+
+/** The SQLite column map, with its custom (SQL-writing) entries in PostgreSQL's dialect. */
+export const ACTIVITY_COLUMNS: ColumnMap = { ...SQLITE_ACTIVITY_COLUMNS, 'activity.alertId': { kind: 'custom', compile: relatedToAlerts } };
+
+const SPEC: ListSpec = {
+  table: 'ca_activities',
+  columns: ACTIVITY_COLUMNS,
+  sort: { '': 'timestamp', date: 'timestamp', created: 'created' },
+  tieBreak: 'id',
+};
+
+export class PostgresActivityStore implements ActivityStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ctx: PostgresContext,
+  ) {}
+  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>> {
+    return listPage(this.db, SPEC, tenantId, query);
+  }
+  get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined> {
+    return this.db.selectFrom('ca_activities').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  }
+  async setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('ca_activities')
+      .set({ feedback })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+  /**
+   * The key is (tenant_id, id, timestamp) because a partitioned table's keys must hold the
+   * partition key; a record re-imported with another time would then exist twice, so its old
+   * copy is deleted first. The month partitions are created beforehand on the pool (not in this
+   * transaction, which would hold a lock on the whole table until it commits).
+   */
+  async upsert(rows: CloudAppsActivityRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await ensureFor(
+      this.ctx.root,
+      rows.map((r) => r.timestamp),
+    );
+    await sql`DELETE FROM ca_activities a USING unnest(${rows.map((r) => r.tenant_id)}::text[], ${rows.map((r) => r.id)}::text[],
+      ${rows.map((r) => r.timestamp)}::bigint[]) AS v(tenant_id, id, ts)
+      WHERE a.tenant_id = v.tenant_id AND a.id = v.id AND a.timestamp <> v.ts`.execute(this.db);
+    await upsertRows(this.db, this.ctx, 'ca_activities', ['tenant_id', 'id', 'timestamp'], rows);
+  }
+  analyze(): Promise<void> {
+    return analyze(this.db, 'ca_activities');
+  }
+  async count(tenantId: string): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ca_activities WHERE tenant_id = ${tenantId}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+}

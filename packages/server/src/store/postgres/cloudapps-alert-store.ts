@@ -1,0 +1,74 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { type ColumnMap } from '../../cloudapps/filters/compile.js';
+import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import type { AlertStatePatch, AlertStore, ListPage, ListQuery } from '../interfaces.js';
+import type { CloudAppsAlertRow, Database } from '../schema.js';
+import { ALERT_COLUMNS as SQLITE_ALERT_COLUMNS } from '../sqlite/cloudapps-alert-store.js';
+import { analyze, listPage, upsertRows, whereClause, type ListSpec, type PostgresContext } from './cloudapps-list.js';
+
+const boolOn = (expr: (v: boolean) => ReturnType<typeof sql<SqlBool>>) => (c: FilterCondition) => {
+  const vs = c.values.filter((v): v is boolean => typeof v === 'boolean');
+  if (vs.length === 0) return sql<SqlBool>`FALSE`;
+  if (vs.includes(true) && vs.includes(false)) return sql<SqlBool>`TRUE`;
+  return expr(vs[0]!);
+};
+
+/** The SQLite column map, with its custom (SQL-writing) entries in PostgreSQL's dialect. */
+export const ALERT_COLUMNS: ColumnMap = {
+  ...SQLITE_ALERT_COLUMNS,
+  alertOpen: { kind: 'custom', compile: boolOn((open) => (open ? sql`resolution_status = 0` : sql`resolution_status <> 0`)) },
+  read: { kind: 'custom', compile: boolOn((read) => (read ? sql`status_value = 1` : sql`status_value <> 1`)) },
+};
+
+const SPEC: ListSpec = {
+  table: 'ca_alerts',
+  columns: ALERT_COLUMNS,
+  sort: { '': 'timestamp', date: 'timestamp', severity: 'severity', status: 'resolution_status', resolutionStatus: 'resolution_status' },
+  tieBreak: 'id',
+};
+
+export class PostgresAlertStore implements AlertStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ctx: PostgresContext,
+  ) {}
+  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>> {
+    return listPage(this.db, SPEC, tenantId, query);
+  }
+  get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined> {
+    return this.db.selectFrom('ca_alerts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  }
+  async matchIds(tenantId: string, conditions: FilterCondition[], max: number): Promise<string[]> {
+    const r = await sql<{ id: string }>`SELECT id FROM ca_alerts WHERE ${whereClause(SPEC, tenantId, conditions)} LIMIT ${max}`.execute(
+      this.db,
+    );
+    return r.rows.map((x) => x.id);
+  }
+  async existingIds(tenantId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const r = await sql<{ id: string }>`SELECT id FROM ca_alerts WHERE tenant_id = ${tenantId} AND id = ANY(${ids}::text[])`.execute(
+      this.db,
+    );
+    return new Set(r.rows.map((x) => x.id));
+  }
+  async updateState(tenantId: string, ids: string[], patch: AlertStatePatch): Promise<number> {
+    if (ids.length === 0 || Object.keys(patch).length === 0) return 0;
+    const r = await this.db
+      .updateTable('ca_alerts')
+      .set(patch)
+      .where('tenant_id', '=', tenantId)
+      .where(sql<SqlBool>`id = ANY(${ids}::text[])`)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+  upsert(rows: CloudAppsAlertRow[]): Promise<void> {
+    return upsertRows(this.db, this.ctx, 'ca_alerts', ['tenant_id', 'id'], rows);
+  }
+  analyze(): Promise<void> {
+    return analyze(this.db, 'ca_alerts');
+  }
+  async count(tenantId: string): Promise<number> {
+    const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ca_alerts WHERE tenant_id = ${tenantId}`.execute(this.db);
+    return r.rows[0]?.n ?? 0;
+  }
+}

@@ -1,0 +1,106 @@
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { compileFilters, POSTGRES_FILTERS, type ColumnMap } from '../../cloudapps/filters/compile.js';
+import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import { LIST_TOTAL_CAP, type ListPage, type ListQuery } from '../interfaces.js';
+import type { Database } from '../schema.js';
+
+export type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
+
+export interface ListSpec {
+  table: ListTable;
+  columns: ColumnMap;
+  /** sortField -> column. */
+  sort: Readonly<Record<string, string>>;
+  /** Unique column that breaks ties so that pages never overlap. */
+  tieBreak: string;
+}
+
+/**
+ * What every PostgreSQL store of one database shares, whether bound to the pool or to a
+ * transaction: the pool itself (partition DDL must commit on its own, see upsertActivities) and
+ * the column types of the bulk-written tables, read once from the catalog.
+ */
+export class PostgresContext {
+  private readonly types = new Map<string, Promise<Map<string, string>>>();
+  constructor(readonly root: Kysely<Database>) {}
+
+  columnTypes(table: ListTable): Promise<Map<string, string>> {
+    let t = this.types.get(table);
+    if (!t) {
+      t = sql<{ name: string; type: string }>`SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+        WHERE attrelid = ${table}::regclass AND attnum > 0 AND NOT attisdropped`
+        .execute(this.root)
+        .then((r) => new Map(r.rows.map((x) => [x.name, x.type])));
+      t.catch(() => this.types.delete(table));
+      this.types.set(table, t);
+    }
+    return t;
+  }
+}
+
+export function whereClause(spec: ListSpec, tenantId: string, conditions: FilterCondition[]) {
+  return sql<SqlBool>`${sql.ref('tenant_id')} = ${tenantId} AND ${compileFilters(conditions, spec.columns, POSTGRES_FILTERS)}`;
+}
+
+/**
+ * One page, as on SQLite: `limit + 1` rows tell whether there is a next page; the total is counted
+ * up to LIST_TOTAL_CAP. NULLs sort first ascending and last descending, like SQLite.
+ */
+export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenantId: string, q: ListQuery): Promise<ListPage<Row>> {
+  const where = whereClause(spec, tenantId, q.conditions);
+  const column = spec.sort[q.sortField] ?? spec.sort['']!;
+  const dir = q.sortDirection === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`;
+  const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
+    ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
+  const hasNext = rows.rows.length > q.limit;
+  const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;
+  let total: number;
+  if (!hasNext && (q.skip === 0 || page.length > 0)) {
+    total = q.skip + page.length;
+  } else {
+    const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${sql.table(spec.table)} WHERE ${where} LIMIT ${
+      LIST_TOTAL_CAP + 1
+    }) AS capped`.execute(db);
+    total = counted.rows[0]?.n ?? 0;
+  }
+  const moreThanTotal = total > LIST_TOTAL_CAP;
+  return { rows: page, total: moreThanTotal ? LIST_TOTAL_CAP : total, moreThanTotal, hasNext };
+}
+
+/** Rows per statement: one array parameter per column, so only memory bounds it. */
+const UPSERT_ROWS = 5000;
+
+/**
+ * Bulk upsert as `INSERT … SELECT FROM unnest($1::type[], $2::type[], …) ON CONFLICT DO UPDATE`:
+ * one parameter per column whatever the row count, one plan, no per-row round trip. A key
+ * repeated within the batch keeps its last row (as the SQLite row-by-row upsert does; PostgreSQL
+ * refuses to update one row twice in a statement).
+ */
+export async function upsertRows(
+  db: Kysely<Database>,
+  ctx: PostgresContext,
+  table: ListTable,
+  key: string[],
+  rows: object[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const byKey = new Map<string, object>();
+  for (const r of rows) byKey.set(key.map((k) => String((r as Record<string, unknown>)[k])).join('\u0000'), r);
+  const unique = byKey.size === rows.length ? rows : [...byKey.values()];
+  const types = await ctx.columnTypes(table);
+  const cols = Object.keys(unique[0]!);
+  for (const c of cols) if (!types.has(c)) throw new Error(`${table} has no column ${c}`);
+  const updates = cols.filter((c) => !key.includes(c)).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`);
+  for (let i = 0; i < unique.length; i += UPSERT_ROWS) {
+    const part = unique.slice(i, i + UPSERT_ROWS) as Record<string, unknown>[];
+    const arrays = cols.map((c) => sql`${part.map((r) => r[c] ?? null)}::${sql.raw(types.get(c)!)}[]`);
+    await sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
+      SELECT * FROM unnest(${sql.join(arrays)})
+      ON CONFLICT (${sql.join(key.map((c) => sql.ref(c)))}) DO UPDATE SET ${sql.join(updates)}`.execute(db);
+  }
+}
+
+/** Refreshes the planner's statistics after bulk loads, so that it picks the composite indexes. */
+export async function analyze(db: Kysely<Database>, table: ListTable): Promise<void> {
+  await sql`ANALYZE ${sql.table(table)}`.execute(db);
+}

@@ -22,10 +22,5 @@ export { CATALOG_APPS, riskFromSubscores, type CatalogApp, type RiskScores } fro
 export { SAAS_CATEGORIES, isSaasCategory, type SaasCategory } from './catalog/categories.js';
 export { AppMatcher, type MatchResult, type MatchTarget } from './catalog/app-matcher.js';
 export { IpRangeTable, parseRange, parseIpv4Number, parseAddressWords, type RangeEntry } from './ip-ranges.js';
-export {
-  BLOCK_SCRIPT_GENERATORS,
-  blockScriptGenerator,
-  generateBlockScript,
-  blockScriptFileName,
-} from './block-scripts/registry.js';
+export { BLOCK_SCRIPT_GENERATORS, blockScriptGenerator, generateBlockScript, blockScriptFileName } from './block-scripts/registry.js';
 export { blockDomains, type BlockScriptApp, type BlockScriptGenerator } from './block-scripts/types.js';

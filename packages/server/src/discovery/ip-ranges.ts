@@ -49,12 +49,7 @@ function wordsOf(addr: ipaddr.IPv4 | ipaddr.IPv6): Words {
     return [0, 0, 0xffff, ((o[0]! << 24) | (o[1]! << 16) | (o[2]! << 8) | o[3]!) >>> 0];
   }
   const p = (addr as ipaddr.IPv6).parts;
-  return [
-    ((p[0]! << 16) | p[1]!) >>> 0,
-    ((p[2]! << 16) | p[3]!) >>> 0,
-    ((p[4]! << 16) | p[5]!) >>> 0,
-    ((p[6]! << 16) | p[7]!) >>> 0,
-  ];
+  return [((p[0]! << 16) | p[1]!) >>> 0, ((p[2]! << 16) | p[3]!) >>> 0, ((p[4]! << 16) | p[5]!) >>> 0, ((p[6]! << 16) | p[7]!) >>> 0];
 }
 
 function compareWords(a: Words, b: Words): number {
@@ -197,7 +192,7 @@ export class IpRangeTable<T> {
     const segStarts: Words[] = [[0, 0, 0, 0]];
     const segLists: (readonly T[])[] = [EMPTY];
     const active = new Set<Item>();
-    for (let i = 0; i < events.length; ) {
+    for (let i = 0; i < events.length;) {
       const at = events[i]!.at;
       while (i < events.length && compareWords(events[i]!.at, at) === 0) {
         const ev = events[i]!;
@@ -206,9 +201,7 @@ export class IpRangeTable<T> {
         i++;
       }
       const list: readonly T[] =
-        active.size === 0
-          ? EMPTY
-          : Object.freeze([...active].sort((a, b) => a.span - b.span || a.order - b.order).map((x) => x.value));
+        active.size === 0 ? EMPTY : Object.freeze([...active].sort((a, b) => a.span - b.span || a.order - b.order).map((x) => x.value));
       if (compareWords(segStarts[segStarts.length - 1]!, at) === 0) segLists[segLists.length - 1] = list;
       else {
         segStarts.push(at);

@@ -128,8 +128,7 @@ export async function parseStream(
 ): Promise<ParseStreamResult> {
   const parser = resolveParser(format, options.custom);
   const matcher =
-    options.matcher ??
-    (options.catalog ? new AppMatcher(options.catalog) : (defaultMatcher ??= new AppMatcher(CATALOG_APPS)));
+    options.matcher ?? (options.catalog ? new AppMatcher(options.catalog) : (defaultMatcher ??= new AppMatcher(CATALOG_APPS)));
   const maxSamples = options.maxSampleFailures ?? 20;
   const maxLineBytes = options.maxLineBytes ?? 1 << 20;
   const now = options.now ?? Date.now();

@@ -131,10 +131,7 @@ async function drain(it: AsyncIterable<unknown>): Promise<void> {
  * Yields the file entries of a ZIP stream in order. Skipped entries are reported through
  * onSkip. Throws ZipFormatError on a structurally broken archive.
  */
-export async function* readZipEntries(
-  reader: ChunkReader,
-  onSkip: (skip: ZipSkip) => void = () => {},
-): AsyncGenerator<ZipEntry> {
+export async function* readZipEntries(reader: ChunkReader, onSkip: (skip: ZipSkip) => void = () => {}): AsyncGenerator<ZipEntry> {
   for (;;) {
     if (!(await reader.fill(4))) return;
     const sig = reader.buffered.readUInt32LE(0);
@@ -152,7 +149,7 @@ export async function* readZipEntries(
     const extra = reader.take(extraLen);
     const streamed = (flags & 0x08) !== 0;
     let zip64 = false;
-    for (let i = 0; i + 4 <= extra.length; ) {
+    for (let i = 0; i + 4 <= extra.length;) {
       const id = extra.readUInt16LE(i);
       const len = extra.readUInt16LE(i + 2);
       if (id === 0x0001) {

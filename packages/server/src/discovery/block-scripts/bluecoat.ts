@@ -7,5 +7,8 @@ export const bluecoatBlockScript: BlockScriptGenerator = {
   name: 'BLUECOAT',
   appliance: 'Blue Coat ProxySG',
   fileSuffix: 'BlueCoat',
-  generate: (apps) => blockDomains(apps).map((d) => `url.domain=${d} deny\n`).join(''),
+  generate: (apps) =>
+    blockDomains(apps)
+      .map((d) => `url.domain=${d} deny\n`)
+      .join(''),
 };

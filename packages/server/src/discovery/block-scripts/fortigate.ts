@@ -25,7 +25,13 @@ export const fortigateBlockScript: BlockScriptGenerator = {
         [d, 'simple'],
         [`*.${d}`, 'wildcard'],
       ] as const) {
-        lines.push(`            edit ${id++}`, `                set url "${url}"`, `                set type ${type}`, '                set action block', '            next');
+        lines.push(
+          `            edit ${id++}`,
+          `                set url "${url}"`,
+          `                set type ${type}`,
+          '                set action block',
+          '            next',
+        );
       }
     }
     lines.push('        end', '    next', 'end');

@@ -10,5 +10,8 @@ export const paloAltoBlockScript: BlockScriptGenerator = {
   name: 'PALO_ALTO',
   appliance: 'Palo Alto Networks',
   fileSuffix: 'PaloAlto',
-  generate: (apps) => blockDomains(apps).map((d) => `${d}\n*.${d}\n`).join(''),
+  generate: (apps) =>
+    blockDomains(apps)
+      .map((d) => `${d}\n*.${d}\n`)
+      .join(''),
 };

@@ -30,7 +30,11 @@ export function blockDomains(apps: readonly BlockScriptApp[]): string[] {
   for (const app of apps) {
     for (const raw of app.domains) {
       let d = raw.trim().toLowerCase();
-      d = d.replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/:\d+$/, '').replace(/\.$/, '');
+      d = d
+        .replace(/^[a-z]+:\/\//, '')
+        .replace(/[/?#].*$/, '')
+        .replace(/:\d+$/, '')
+        .replace(/\.$/, '');
       while (d.startsWith('*.') || d.startsWith('.')) d = d.slice(d.startsWith('*.') ? 2 : 1);
       if (d.startsWith('*')) d = d.slice(d.indexOf('.') + 1);
       if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(d)) continue;

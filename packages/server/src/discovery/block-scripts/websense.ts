@@ -7,5 +7,8 @@ export const websenseBlockScript: BlockScriptGenerator = {
   name: 'WEBSENSE_V7_5',
   appliance: 'Websense',
   fileSuffix: 'Websense',
-  generate: (apps) => blockDomains(apps).map((d) => `dest_host=${d} action=deny\n`).join(''),
+  generate: (apps) =>
+    blockDomains(apps)
+      .map((d) => `dest_host=${d} action=deny\n`)
+      .join(''),
 };

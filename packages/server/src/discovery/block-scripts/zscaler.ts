@@ -8,5 +8,8 @@ export const zscalerBlockScript: BlockScriptGenerator = {
   name: 'ZSCALER',
   appliance: 'Zscaler',
   fileSuffix: 'Zscaler',
-  generate: (apps) => blockDomains(apps).map((d) => `.${d}\n`).join(''),
+  generate: (apps) =>
+    blockDomains(apps)
+      .map((d) => `.${d}\n`)
+      .join(''),
 };

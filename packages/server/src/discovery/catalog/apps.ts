@@ -66,7 +66,17 @@ export function riskFromSubscores(general: number, security: number, compliance:
   return { score: Math.round((general + security + compliance + legal) / 4), general, security, compliance, legal };
 }
 
-type Row = [id: number, name: string, category: string, domains: string, tier: Tier, vendor: string, hq: string, tags: string, ipRanges: string];
+type Row = [
+  id: number,
+  name: string,
+  category: string,
+  domains: string,
+  tier: Tier,
+  vendor: string,
+  hq: string,
+  tags: string,
+  ipRanges: string,
+];
 
 // prettier-ignore
 const ROWS: readonly Row[] = [

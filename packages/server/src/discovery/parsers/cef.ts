@@ -9,15 +9,7 @@ import { endpointFromUrl, normalizeIp, parseAuthority } from './endpoints.js';
 import { scanSyslogHeader } from './syslog-prefix.js';
 import { parseAnyTimestamp } from './timestamps.js';
 import { parseExtension, parseOptionalCount, presentValue } from './tokenizers.js';
-import {
-  IGNORED_BLANK,
-  fail,
-  makeRecord,
-  type LineParser,
-  type LogParser,
-  type ParseResult,
-  type ParserOptions,
-} from './types.js';
+import { IGNORED_BLANK, fail, makeRecord, type LineParser, type LogParser, type ParseResult, type ParserOptions } from './types.js';
 
 const BLOCK_WORDS = /block|deny|denied|drop|reject|prevent|quarantin|terminat/i;
 

@@ -45,10 +45,7 @@ function createCheckpoint(options: ParserOptions = {}): LineParser {
   const now = options.now ?? Date.now();
   let csv: { delimiter: string; index: Record<string, number>; width: number } | undefined;
 
-  function build(
-    timestamp: number,
-    get: (k: string) => string | undefined,
-  ): ParseResult {
+  function build(timestamp: number, get: (k: string) => string | undefined): ParseResult {
     if (Number.isNaN(timestamp)) return fail('invalid or missing time');
     const srcIp = normalizeIp(get('src'));
     if (!srcIp) return fail('invalid or missing source address');
@@ -82,7 +79,9 @@ function createCheckpoint(options: ParserOptions = {}): LineParser {
   function parseExporter(line: string): ParseResult {
     const open = line.indexOf('[');
     const header = scanSyslogHeader(line, offset, now);
-    const pairs = parseColonQuotedPairs(open >= 0 ? line.slice(open + 1, line.lastIndexOf(']') > open ? line.lastIndexOf(']') : undefined) : line.slice(header.bodyStart));
+    const pairs = parseColonQuotedPairs(
+      open >= 0 ? line.slice(open + 1, line.lastIndexOf(']') > open ? line.lastIndexOf(']') : undefined) : line.slice(header.bodyStart),
+    );
     if (!pairs) return fail('unterminated quoted value');
     let timestamp = pairs.time ? parseEpoch(pairs.time) : NaN;
     if (Number.isNaN(timestamp)) timestamp = header.timestamp;

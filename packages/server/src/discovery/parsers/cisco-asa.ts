@@ -103,7 +103,10 @@ function createCiscoAsa(options: ParserOptions = {}): LineParser {
     const header = scanSyslogHeader(line.slice(0, tag), offset, now);
     const timestamp = header.timestamp;
     if (Number.isNaN(timestamp)) return fail('no timestamp before the message tag');
-    const words = line.slice(idEnd + 1).trim().split(/\s+/);
+    const words = line
+      .slice(idEnd + 1)
+      .trim()
+      .split(/\s+/);
 
     if (messageId === '302013' || messageId === '302015') {
       // Built outbound TCP connection <id> for ...

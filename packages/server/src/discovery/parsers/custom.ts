@@ -54,7 +54,11 @@ type TimeReader = (s: string) => number;
 export function compileTimeFormat(pattern: string, utcOffsetMinutes: number, now: number): TimeReader {
   if (pattern === 'auto') return (s) => parseAnyTimestamp(s, utcOffsetMinutes, now);
   if (pattern === 'epoch') return parseEpoch;
-  type Step = { kind: 'num'; field: 'y' | 'M' | 'd' | 'H' | 'm' | 's' | 'S'; width: number } | { kind: 'mon' } | { kind: 'zone' } | { kind: 'lit'; ch: string };
+  type Step =
+    | { kind: 'num'; field: 'y' | 'M' | 'd' | 'H' | 'm' | 's' | 'S'; width: number }
+    | { kind: 'mon' }
+    | { kind: 'zone' }
+    | { kind: 'lit'; ch: string };
   const steps: Step[] = [];
   const tokens: [string, Step][] = [
     ['yyyy', { kind: 'num', field: 'y', width: 4 }],

@@ -32,7 +32,10 @@ function createSquidCommon(options: ParserOptions = {}): LineParser {
     const close = open < 0 ? -1 : line.indexOf(']', open);
     if (open < 0 || close < 0) return fail('missing [date] field');
     // The three fields before ` [` are host, ident, user; anything earlier is a syslog envelope.
-    const head = line.slice(0, open).split(' ').filter((t) => t.length > 0);
+    const head = line
+      .slice(0, open)
+      .split(' ')
+      .filter((t) => t.length > 0);
     if (head.length < 3) return fail('expected host, ident and user before the date');
     if (head.length > 3) {
       const h = scanSyslogHeader(line, offset, now);

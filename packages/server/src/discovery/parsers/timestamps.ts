@@ -43,7 +43,18 @@ export function digits(s: string, i: number, n: number): number {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 
 /** Month number for a three-letter English abbreviation at `i` (any case), or -1. */
@@ -179,12 +190,7 @@ export interface ScannedTimestamp {
  * BSD syslog style at `i`: `Mmm dd hh:mm:ss`, `Mmm  d hh:mm:ss` or `Mmm dd yyyy hh:mm:ss`
  * (Cisco ASA with `logging timestamp`), optionally followed by `.fff`.
  */
-export function scanBsdTimestamp(
-  s: string,
-  i: number,
-  utcOffsetMinutes: number,
-  now: number,
-): ScannedTimestamp | undefined {
+export function scanBsdTimestamp(s: string, i: number, utcOffsetMinutes: number, now: number): ScannedTimestamp | undefined {
   const mo = monthAt(s, i);
   if (mo < 0 || s.charCodeAt(i + 3) !== 32) return undefined;
   let j = i + 4;

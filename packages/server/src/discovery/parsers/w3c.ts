@@ -118,7 +118,11 @@ function createW3c(profile: W3cProfile, options: ParserOptions = {}): LineParser
     if (line.length === 0) return IGNORED_BLANK;
     if (line.charCodeAt(0) === 35) {
       if (line.startsWith('#Fields:')) {
-        const names = line.slice(8).trim().split(/\s+/).filter((s) => s.length > 0);
+        const names = line
+          .slice(8)
+          .trim()
+          .split(/\s+/)
+          .filter((s) => s.length > 0);
         if (names.length === 0) return fail('empty #Fields directive');
         setFields(names);
       }

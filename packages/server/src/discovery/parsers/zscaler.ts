@@ -25,9 +25,31 @@ import {
 } from './types.js';
 
 export const ZSCALER_DEFAULT_CSV_COLUMNS: readonly string[] = [
-  'time', 'login', 'proto', 'eurl', 'action', 'appname', 'appclass', 'reqsize', 'respsize',
-  'urlclass', 'urlsupercat', 'urlcat', 'malwarecat', 'threatname', 'riskscore', 'dlpeng',
-  'dlpdict', 'location', 'dept', 'cip', 'sip', 'reqmethod', 'respcode', 'ua', 'ereferer',
+  'time',
+  'login',
+  'proto',
+  'eurl',
+  'action',
+  'appname',
+  'appclass',
+  'reqsize',
+  'respsize',
+  'urlclass',
+  'urlsupercat',
+  'urlcat',
+  'malwarecat',
+  'threatname',
+  'riskscore',
+  'dlpeng',
+  'dlpdict',
+  'location',
+  'dept',
+  'cip',
+  'sip',
+  'reqmethod',
+  'respcode',
+  'ua',
+  'ereferer',
 ];
 
 const KNOWN_NAMES = new Set(['time', 'login', 'cip', 'url', 'eurl', 'action', 'reqsize', 'respsize', 'epochtime']);

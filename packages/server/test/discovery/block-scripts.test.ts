@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SCRIPT_GENERATORS, blockScriptFileName, blockScriptGenerator, generateBlockScript } from '../../src/discovery/block-scripts/registry.js';
+import {
+  BLOCK_SCRIPT_GENERATORS,
+  blockScriptFileName,
+  blockScriptGenerator,
+  generateBlockScript,
+} from '../../src/discovery/block-scripts/registry.js';
 import { blockDomains, type BlockScriptApp } from '../../src/discovery/block-scripts/types.js';
 
 const APPS: BlockScriptApp[] = [
@@ -56,7 +61,9 @@ describe('block scripts', () => {
     expect(BLOCK_SCRIPT_GENERATORS.map((g) => g.format).sort()).toEqual([102, 104, 108, 112, 120, 129, 135]);
     expect(blockScriptGenerator('108')?.name).toBe('FORTIGATE');
     expect(blockScriptGenerator(999)).toBeUndefined();
-    expect(blockScriptFileName(blockScriptGenerator(108)!, new Date(Date.UTC(2017, 1, 19)))).toBe('2017-02-19_CAS_Fortigate_block_script.txt');
+    expect(blockScriptFileName(blockScriptGenerator(108)!, new Date(Date.UTC(2017, 1, 19)))).toBe(
+      '2017-02-19_CAS_Fortigate_block_script.txt',
+    );
     for (const g of BLOCK_SCRIPT_GENERATORS) expect(g.generate([])).not.toContain('undefined');
   });
 });

@@ -35,7 +35,8 @@ function mutate(line: string, r: () => number): string {
   for (let k = 0; k < ops; k++) {
     const i = Math.floor(r() * (s.length + 1));
     const op = Math.floor(r() * 5);
-    if (op === 0) s = s.slice(0, i); // truncate
+    if (op === 0)
+      s = s.slice(0, i); // truncate
     else if (op === 1) s = s.slice(0, i) + ALPHABET[Math.floor(r() * ALPHABET.length)] + s.slice(i);
     else if (op === 2) s = s.slice(0, i) + s.slice(i + 1 + Math.floor(r() * 5));
     else if (op === 3) s = s.slice(0, i) + s.slice(Math.floor(r() * s.length));
@@ -48,7 +49,11 @@ describe('parser fuzzing', () => {
   const parsers = [
     ...Object.values(PARSERS),
     defineCustomParser({ layout: 'csv', fields: { timestamp: '0', srcIp: '1', destHost: '2' } }),
-    defineCustomParser({ layout: 'keyvalue', fields: { timestamp: 'ts', srcIp: 'src', url: 'u' }, timestampFormat: 'dd/MMM/yyyy:HH:mm:ss Z' }),
+    defineCustomParser({
+      layout: 'keyvalue',
+      fields: { timestamp: 'ts', srcIp: 'src', url: 'u' },
+      timestampFormat: 'dd/MMM/yyyy:HH:mm:ss Z',
+    }),
   ];
 
   it('never throws on mutated or random lines, and always returns a valid outcome', () => {

@@ -126,7 +126,8 @@ describe('squid common', () => {
 });
 
 describe('blue coat ELFF', () => {
-  const header = '#Fields: date time time-taken c-ip cs-username cs-auth-group x-exception-id sc-filter-result cs-categories cs(Referer) sc-status s-action cs-method rs(Content-Type) cs-uri-scheme cs-host cs-uri-port cs-uri-path cs-uri-query cs-uri-extension cs(User-Agent) s-ip sc-bytes cs-bytes x-virus-id';
+  const header =
+    '#Fields: date time time-taken c-ip cs-username cs-auth-group x-exception-id sc-filter-result cs-categories cs(Referer) sc-status s-action cs-method rs(Content-Type) cs-uri-scheme cs-host cs-uri-port cs-uri-path cs-uri-query cs-uri-extension cs(User-Agent) s-ip sc-bytes cs-bytes x-virus-id';
   it('maps sc-bytes to download and cs-bytes to upload, quoted fields, double blanks', () => {
     const out = run(bluecoatParser, [
       '#Software: SGOS 7.3.1.1',
@@ -186,9 +187,21 @@ describe('palo alto traffic', () => {
     return cols.join(',');
   }
   const base = {
-    0: '1', 1: '2024/06/15 10:00:01', 2: '001122334455', 3: 'TRAFFIC', 4: 'end', 6: '2024/06/15 10:00:00',
-    7: '192.0.2.50', 8: '203.0.113.70', 12: 'corp\\kim', 14: 'box-base', 25: '443', 30: 'allow',
-    31: '7000', 32: '2000', 33: '5000',
+    0: '1',
+    1: '2024/06/15 10:00:01',
+    2: '001122334455',
+    3: 'TRAFFIC',
+    4: 'end',
+    6: '2024/06/15 10:00:00',
+    7: '192.0.2.50',
+    8: '203.0.113.70',
+    12: 'corp\\kim',
+    14: 'box-base',
+    25: '443',
+    30: 'allow',
+    31: '7000',
+    32: '2000',
+    33: '5000',
   };
   it('reads bytes sent as upload and received as download, with a syslog header', () => {
     const [a] = run(paloAltoParser, [`Jun 15 10:00:01 fw-edge-01 ${pan(base)}`], { now: NOW, utcOffsetMinutes: -240 });
@@ -226,17 +239,78 @@ describe('zscaler', () => {
   it('reads JSON, CSV (default order and header) and LEEF', () => {
     const json = JSON.stringify({
       sourcetype: 'zscalernss-web',
-      event: { time: 'Sat Jun 15 09:00:00 2024', login: 'lee@example.com', eurl: 'share.example.com/f/abc%20d', action: 'Blocked', reqsize: '4000', respsize: '300', cip: '192.0.2.60', sip: '203.0.113.90', appname: 'ExampleShare' },
+      event: {
+        time: 'Sat Jun 15 09:00:00 2024',
+        login: 'lee@example.com',
+        eurl: 'share.example.com/f/abc%20d',
+        action: 'Blocked',
+        reqsize: '4000',
+        respsize: '300',
+        cip: '192.0.2.60',
+        sip: '203.0.113.90',
+        appname: 'ExampleShare',
+      },
     });
-    const csvCols = ['Sat Jun 15 09:01:00 2024', 'lee@example.com', 'HTTPS', 'docs.example.com/edit', 'Allowed', 'Docs', 'Productivity', '100', '2500', 'a', 'b', 'c', 'None', 'None', '0', 'None', 'None', 'HQ', 'IT', '192.0.2.61', '203.0.113.91', 'GET', '200', 'UA', 'None'];
+    const csvCols = [
+      'Sat Jun 15 09:01:00 2024',
+      'lee@example.com',
+      'HTTPS',
+      'docs.example.com/edit',
+      'Allowed',
+      'Docs',
+      'Productivity',
+      '100',
+      '2500',
+      'a',
+      'b',
+      'c',
+      'None',
+      'None',
+      '0',
+      'None',
+      'None',
+      'HQ',
+      'IT',
+      '192.0.2.61',
+      '203.0.113.91',
+      'GET',
+      '200',
+      'UA',
+      'None',
+    ];
     const csv = csvCols.map((c) => `"${c}"`).join(',');
-    const leef = 'Jun 15 09:02:00 nss LEEF:1.0|Zscaler|NSS|4.1|Allowed|cat=Allowed\tdevTime=Jun 15 2024 09:02:00 UTC\tsrc=192.0.2.62\tdst=203.0.113.92\tusrName=pat@example.com\tsrcBytes=11\tdstBytes=22\turl=https://wiki.example.com/page one';
+    const leef =
+      'Jun 15 09:02:00 nss LEEF:1.0|Zscaler|NSS|4.1|Allowed|cat=Allowed\tdevTime=Jun 15 2024 09:02:00 UTC\tsrc=192.0.2.62\tdst=203.0.113.92\tusrName=pat@example.com\tsrcBytes=11\tdstBytes=22\turl=https://wiki.example.com/page one';
     const out = run(zscalerParser, [json, csv, leef], { now: NOW, utcOffsetMinutes: 60 });
-    expect(record(out[0])).toMatchObject({ timestamp: Date.UTC(2024, 5, 15, 8), action: 'blocked', bytesUp: 4000, bytesDown: 300, destHost: 'share.example.com', url: 'share.example.com/f/abc d', user: 'lee@example.com' });
-    expect(record(out[1])).toMatchObject({ srcIp: '192.0.2.61', destHost: 'docs.example.com', bytesUp: 100, bytesDown: 2500, action: 'allowed' });
-    expect(record(out[2])).toMatchObject({ timestamp: Date.UTC(2024, 5, 15, 9, 2), srcIp: '192.0.2.62', user: 'pat@example.com', bytesUp: 11, bytesDown: 22, destHost: 'wiki.example.com' });
+    expect(record(out[0])).toMatchObject({
+      timestamp: Date.UTC(2024, 5, 15, 8),
+      action: 'blocked',
+      bytesUp: 4000,
+      bytesDown: 300,
+      destHost: 'share.example.com',
+      url: 'share.example.com/f/abc d',
+      user: 'lee@example.com',
+    });
+    expect(record(out[1])).toMatchObject({
+      srcIp: '192.0.2.61',
+      destHost: 'docs.example.com',
+      bytesUp: 100,
+      bytesDown: 2500,
+      action: 'allowed',
+    });
+    expect(record(out[2])).toMatchObject({
+      timestamp: Date.UTC(2024, 5, 15, 9, 2),
+      srcIp: '192.0.2.62',
+      user: 'pat@example.com',
+      bytesUp: 11,
+      bytesDown: 22,
+      destHost: 'wiki.example.com',
+    });
 
-    const withHeader = run(zscalerParser, ['datetime,cip,eurl,action,reqsize,respsize,login', '2024-06-15 10:00:00,192.0.2.63,app.example.com/,Allowed,1,2,x@example.com']);
+    const withHeader = run(zscalerParser, [
+      'datetime,cip,eurl,action,reqsize,respsize,login',
+      '2024-06-15 10:00:00,192.0.2.63,app.example.com/,Allowed,1,2,x@example.com',
+    ]);
     expect(withHeader[0]!.kind).toBe('ignored');
     expect(record(withHeader[1])).toMatchObject({ bytesUp: 1, bytesDown: 2, destHost: 'app.example.com' });
     expect(failure(run(zscalerParser, ['{"event": {"time": "x"']).at(0))).toMatch(/time|JSON/);
@@ -251,8 +325,20 @@ describe('fortigate', () => {
       'date=2024-06-15 time=10:00:05 type="event" subtype="system" msg="admin login"',
       'date=2024-06-15 time=10:00:05 type="traffic" srcip=192.0.2.71 dstip=203.0.113.101 msg="unterminated',
     ]);
-    expect(record(out[0])).toMatchObject({ timestamp: Date.UTC(2024, 5, 15, 8), user: 'ana', bytesUp: 1500, bytesDown: 98000, action: 'allowed', destIp: '203.0.113.100' });
-    expect(record(out[1])).toMatchObject({ timestamp: 1718445605123, destHost: 'paste.example.com', url: 'https://paste.example.com/raw/1', action: 'blocked' });
+    expect(record(out[0])).toMatchObject({
+      timestamp: Date.UTC(2024, 5, 15, 8),
+      user: 'ana',
+      bytesUp: 1500,
+      bytesDown: 98000,
+      action: 'allowed',
+      destIp: '203.0.113.100',
+    });
+    expect(record(out[1])).toMatchObject({
+      timestamp: 1718445605123,
+      destHost: 'paste.example.com',
+      url: 'https://paste.example.com/raw/1',
+      action: 'blocked',
+    });
     expect(out[2]!.kind).toBe('ignored');
     expect(failure(out[3])).toMatch(/unterminated/);
   });
@@ -299,7 +385,14 @@ describe('cisco asa firepower', () => {
       '<113>Jun 15 12:00:02 ftd-1 : %FTD-1-430002: ConnectionID: 7, AccessControlRuleAction: Block, SrcIP: 192.0.2.91, DstIP: 203.0.113.121, DstPort: 443',
       'Jun 15 12:00:03 sfr SFIMS: [Primary Detection Engine (1)][Default Policy] Connection Type: End, User: No Authentication Required, Access Control Rule Action: Allow, Initiator Bytes: 10, Responder Bytes: 20, URL: http://news.example.com/ {TCP} 192.0.2.92:52000 -> 203.0.113.122:80',
     ]);
-    expect(record(out[0])).toMatchObject({ bytesUp: 900000, bytesDown: 4000, user: 'CORP\\dana', destHost: 'drive.example.com', destIp: '203.0.113.120', action: 'allowed' });
+    expect(record(out[0])).toMatchObject({
+      bytesUp: 900000,
+      bytesDown: 4000,
+      user: 'CORP\\dana',
+      destHost: 'drive.example.com',
+      destIp: '203.0.113.120',
+      action: 'allowed',
+    });
     expect(out[1]!.kind).toBe('ignored');
     expect(record(out[2])).toMatchObject({ action: 'blocked', srcIp: '192.0.2.91' });
     expect(record(out[3])).toMatchObject({ srcIp: '192.0.2.92', destIp: '203.0.113.122', destPort: 80, bytesUp: 10, bytesDown: 20 });
@@ -314,7 +407,15 @@ describe('check point', () => {
       '<134>1 2024-06-15T13:00:05Z cp-gw CheckPoint 2201 - [action:"Drop"; src:"192.0.2.101"; dst:"203.0.113.131"; service:"22"; time:"1718456400"]',
       '<134>1 2024-06-15T13:00:05Z cp-gw CheckPoint 2201 - [action:"Drop"; src:"192.0.2.101"; dst:"203.0.113.131; service:"22"]',
     ]);
-    expect(record(out[0])).toMatchObject({ timestamp: Date.UTC(2024, 5, 15, 13), user: 'Sam Lee (slee)', destHost: 'crm.example.com', bytesUp: 700, bytesDown: 9000, action: 'allowed', destPort: 443 });
+    expect(record(out[0])).toMatchObject({
+      timestamp: Date.UTC(2024, 5, 15, 13),
+      user: 'Sam Lee (slee)',
+      destHost: 'crm.example.com',
+      bytesUp: 700,
+      bytesDown: 9000,
+      action: 'allowed',
+      destPort: 443,
+    });
     expect(record(out[1])).toMatchObject({ timestamp: 1718456400000, action: 'blocked', destIp: '203.0.113.131' });
     expect(out[2]!.kind).not.toBe('record');
   });
@@ -336,7 +437,13 @@ describe('juniper srx', () => {
       '<14>1 2024-06-15T14:00:02Z srx-1 RT_FLOW - RT_FLOW_SESSION_CREATE [junos@2636.1.1.1.2.40 source-address="192.0.2.112"]',
       '<14>1 2024-06-15T14:00:02Z srx-1 RT_FLOW - RT_FLOW_SESSION_CLOSE [junos@2636.1.1.1.2.40 source-address="192.0.2.112" destination-address="203.0.113.142" bytes-from-client="1',
     ]);
-    expect(record(out[0])).toMatchObject({ timestamp: Date.UTC(2024, 5, 15, 12, 0, 0, 500), bytesUp: 3300, bytesDown: 120000, vendorApp: 'EXAMPLE-DRIVE', destPort: 443 });
+    expect(record(out[0])).toMatchObject({
+      timestamp: Date.UTC(2024, 5, 15, 12, 0, 0, 500),
+      bytesUp: 3300,
+      bytesDown: 120000,
+      vendorApp: 'EXAMPLE-DRIVE',
+      destPort: 443,
+    });
     expect(record(out[0]).user).toBeUndefined();
     expect(record(out[1])).toMatchObject({ action: 'blocked', user: 'mia', timestamp: Date.UTC(2024, 5, 15, 14, 0, 1) });
     expect(out[2]!.kind).toBe('ignored');
@@ -345,7 +452,8 @@ describe('juniper srx', () => {
 });
 
 describe('generic CEF', () => {
-  const line = 'Jun 15 15:00:00 gw CEF:0|Example|Gateway|2.1|100|Web request \\| allowed|3|rt=Jun 15 2024 15:00:00 UTC src=192.0.2.120 suser=Kai Moe dhost=video.example.com dpt=443 request=https://video.example.com/watch?v\\=1 act=allowed in=1500 out=64000 msg=padded   ';
+  const line =
+    'Jun 15 15:00:00 gw CEF:0|Example|Gateway|2.1|100|Web request \\| allowed|3|rt=Jun 15 2024 15:00:00 UTC src=192.0.2.120 suser=Kai Moe dhost=video.example.com dpt=443 request=https://video.example.com/watch?v\\=1 act=allowed in=1500 out=64000 msg=padded   ';
   it('reads header escapes, values with blanks, in/out per the ArcSight dictionary', () => {
     const [a] = run(cefParser, [line]);
     expect(record(a)).toMatchObject({
@@ -375,7 +483,9 @@ describe('generic CEF', () => {
 
 describe('generic LEEF', () => {
   it('reads LEEF 2.0 with a custom delimiter', () => {
-    const [a] = run(leefParser, ['LEEF:2.0|Example|Proxy|1.0|42|^|devTime=2024-06-15T16:00:00Z^src=192.0.2.130^url=https://chat.example.com/^srcBytes=5^dstBytes=6^action=block']);
+    const [a] = run(leefParser, [
+      'LEEF:2.0|Example|Proxy|1.0|42|^|devTime=2024-06-15T16:00:00Z^src=192.0.2.130^url=https://chat.example.com/^srcBytes=5^dstBytes=6^action=block',
+    ]);
     expect(record(a)).toMatchObject({ destHost: 'chat.example.com', bytesUp: 5, bytesDown: 6, action: 'blocked' });
   });
 });
@@ -386,7 +496,15 @@ describe('custom parser', () => {
       layout: 'csv',
       delimiter: ';',
       header: 'first-line',
-      fields: { timestamp: ['Day', 'Clock'], srcIp: 'Client', user: 'Who', destHost: 'Site', bytesUp: 'Out', bytesDown: 'In', action: 'Verdict' },
+      fields: {
+        timestamp: ['Day', 'Clock'],
+        srcIp: 'Client',
+        user: 'Who',
+        destHost: 'Site',
+        bytesUp: 'Out',
+        bytesDown: 'In',
+        action: 'Verdict',
+      },
       timestampFormat: 'dd.MM.yyyy HH:mm:ss Z',
       blockedValues: ['refused'],
     });
@@ -396,7 +514,15 @@ describe('custom parser', () => {
       '2024-06-15;18:00:00;192.0.2.140;eve;notes.example.com;10;20;ok',
     ]);
     expect(out[0]!.kind).toBe('ignored');
-    expect(record(out[1])).toMatchObject({ timestamp: Date.UTC(2024, 5, 15, 16), user: 'eve', destHost: 'notes.example.com', destPort: 8443, bytesUp: 10, bytesDown: 20, action: 'blocked' });
+    expect(record(out[1])).toMatchObject({
+      timestamp: Date.UTC(2024, 5, 15, 16),
+      user: 'eve',
+      destHost: 'notes.example.com',
+      destPort: 8443,
+      bytesUp: 10,
+      bytesDown: 20,
+      action: 'blocked',
+    });
     expect(failure(out[2])).toMatch(/format/);
   });
   it('maps key=value keys case-sensitively', () => {
@@ -405,7 +531,10 @@ describe('custom parser', () => {
       fields: { timestamp: 'ts', srcIp: 'client', destIp: 'server', bytesTotal: 'bytes' },
       timestampFormat: 'epoch',
     });
-    const out = run(parser, ['ts=1718460000 client=192.0.2.141 server=203.0.113.160 bytes=77', 'TS=1718460000 client=192.0.2.141 server=203.0.113.160']);
+    const out = run(parser, [
+      'ts=1718460000 client=192.0.2.141 server=203.0.113.160 bytes=77',
+      'TS=1718460000 client=192.0.2.141 server=203.0.113.160',
+    ]);
     expect(record(out[0])).toMatchObject({ bytesTotal: 77, destIp: '203.0.113.160' });
     expect(failure(out[1])).toMatch(/timestamp/);
   });

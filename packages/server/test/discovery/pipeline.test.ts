@@ -36,10 +36,50 @@ function expectTotals(r: Awaited<ReturnType<typeof parseStream>>): void {
   expect(r.stats).toMatchObject({ linesRead: 8, parsed: 6, ignored: 1, failed: 1, tooOld: 1, matched: 4, unclassified: 1, blocked: 1 });
   expect(r.failures).toEqual([expect.objectContaining({ line: 6, text: 'this line is not squid' })]);
   expect(r.aggregates).toEqual([
-    { day: '2024-06-15', appId: 11627, user: 'ann', srcIp: '192.0.2.1', transactions: 2, blockedTransactions: 0, bytesUp: 0, bytesDown: 3000, bytesTotal: 3000 },
-    { day: '2024-06-15', appId: expect.any(Number), user: 'ann', srcIp: '192.0.2.1', transactions: 1, blockedTransactions: 1, bytesUp: 0, bytesDown: 300, bytesTotal: 300 },
-    { day: '2024-06-16', appId: null, user: null, srcIp: '192.0.2.2', transactions: 1, blockedTransactions: 0, bytesUp: 0, bytesDown: 50, bytesTotal: 50 },
-    { day: '2024-06-16', appId: 20893, user: null, srcIp: '192.0.2.2', transactions: 1, blockedTransactions: 0, bytesUp: 0, bytesDown: 4000, bytesTotal: 4000 },
+    {
+      day: '2024-06-15',
+      appId: 11627,
+      user: 'ann',
+      srcIp: '192.0.2.1',
+      transactions: 2,
+      blockedTransactions: 0,
+      bytesUp: 0,
+      bytesDown: 3000,
+      bytesTotal: 3000,
+    },
+    {
+      day: '2024-06-15',
+      appId: expect.any(Number),
+      user: 'ann',
+      srcIp: '192.0.2.1',
+      transactions: 1,
+      blockedTransactions: 1,
+      bytesUp: 0,
+      bytesDown: 300,
+      bytesTotal: 300,
+    },
+    {
+      day: '2024-06-16',
+      appId: null,
+      user: null,
+      srcIp: '192.0.2.2',
+      transactions: 1,
+      blockedTransactions: 0,
+      bytesUp: 0,
+      bytesDown: 50,
+      bytesTotal: 50,
+    },
+    {
+      day: '2024-06-16',
+      appId: 20893,
+      user: null,
+      srcIp: '192.0.2.2',
+      transactions: 1,
+      blockedTransactions: 0,
+      bytesUp: 0,
+      bytesDown: 4000,
+      bytesTotal: 4000,
+    },
   ]);
   expect(r.unclassifiedDestinations).toEqual([{ key: 'corp.example', transactions: 1, bytesTotal: 50 }]);
   expect(r.stats.firstTimestamp).toBe(T0 * 1000);
@@ -55,7 +95,10 @@ describe('parseStream', () => {
   });
 
   it('reads gzip input (also multi-member) and log-source codes', async () => {
-    const gz = Buffer.concat([gzipSync(Buffer.from(LINES.slice(0, 4).join('\n') + '\n')), gzipSync(Buffer.from(LINES.slice(4).join('\n') + '\n'))]);
+    const gz = Buffer.concat([
+      gzipSync(Buffer.from(LINES.slice(0, 4).join('\n') + '\n')),
+      gzipSync(Buffer.from(LINES.slice(4).join('\n') + '\n')),
+    ]);
     const r = await parseStream(chunked(gz, 100), 155, { now: NOW });
     expect(r.compression).toBe('gzip');
     expectTotals(r);
@@ -90,7 +133,9 @@ describe('parseStream', () => {
     await expect(parseStream(Readable.from([badGzip]), 'SQUID_NATIVE')).rejects.toBeInstanceOf(DiscoveryInputError);
     await expect(parseStream(Readable.from(['x']), 'NOT_A_SOURCE')).rejects.toMatchObject({ code: 'UNSUPPORTED_LOG_TYPE' });
     await expect(parseStream(Readable.from(['x']), 'CUSTOM_PARSER')).rejects.toMatchObject({ code: 'UNSUPPORTED_LOG_TYPE' });
-    await expect(parseStream(Readable.from(['x'.repeat(100)]), 'SQUID_NATIVE', { maxInputBytes: 10 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE' });
+    await expect(parseStream(Readable.from(['x'.repeat(100)]), 'SQUID_NATIVE', { maxInputBytes: 10 })).rejects.toMatchObject({
+      code: 'INPUT_TOO_LARGE',
+    });
   });
 
   it('counts oversized lines as failures and keeps at most N samples', async () => {

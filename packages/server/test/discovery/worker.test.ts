@@ -13,7 +13,9 @@ function lines(n: number): string {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const host = ['www.dropbox.com', 'github.com', 'unknown.example.org'][i % 3];
-    out.push(`${1718445600 + i}.000 5 192.0.2.${i % 7} TCP_MISS/200 ${100 + i} GET https://${host}/p${i} user${i % 4} HIER_DIRECT/203.0.113.1 -`);
+    out.push(
+      `${1718445600 + i}.000 5 192.0.2.${i % 7} TCP_MISS/200 ${100 + i} GET https://${host}/p${i} user${i % 4} HIER_DIRECT/203.0.113.1 -`,
+    );
   }
   return out.join('\n') + '\nbroken line\n';
 }
@@ -22,7 +24,8 @@ describe.skipIf(!built)('parseStreamInWorker', () => {
   it('gives the same result as parseStream on the main thread, with backpressure', async () => {
     const text = Buffer.from(lines(20_000));
     const gz = gzipSync(text);
-    const chunks = (b: Buffer): Buffer[] => Array.from({ length: Math.ceil(b.length / 4096) }, (_, i) => b.subarray(i * 4096, (i + 1) * 4096));
+    const chunks = (b: Buffer): Buffer[] =>
+      Array.from({ length: Math.ceil(b.length / 4096) }, (_, i) => b.subarray(i * 4096, (i + 1) * 4096));
     const options = { now: Date.UTC(2024, 5, 20) };
     const inline = await parseStream(Readable.from(chunks(text)), 'SQUID_NATIVE', options);
     const worker = await parseStreamInWorker(Readable.from(chunks(gz)), 'SQUID_NATIVE', options, { maxChunksInFlight: 2 });

@@ -36,6 +36,18 @@ export interface UnclassifiedEntry extends UnclassifiedDestination {
   first: number;
 }
 
+/** A rollup in transferable form (typed arrays and string tables), for merging across threads. */
+export interface PartialRollup {
+  users: string[];
+  ips: string[];
+  appIds: (number | null)[];
+  /** count x (day, app index, user id or -1, ip id). */
+  keys: Int32Array;
+  /** count x (transactions, blocked, up, down, total). */
+  counts: Float64Array;
+  unclassified: UnclassifiedEntry[];
+}
+
 /**
  * A private copy of a string. Values parsed from a line can be V8 slices of the whole decoded
  * chunk; a key that is a slice would keep that chunk alive for the life of the rollup.
@@ -189,21 +201,32 @@ export class TrafficAggregator {
     u.bytesTotal += bytesTotal;
   }
 
-  /** Adds a row of another (partial) rollup. */
-  addRow(row: AggregateRow): void {
-    const b = this.bucket(
-      Math.round(Date.parse(row.day) / MS_PER_DAY),
-      this.appIdxOf(row.appId),
-      row.user === null ? NONE : this.users.idOf(row.user),
-      this.ips.idOf(row.srcIp),
-    );
-    const c = this.counts;
-    const o = b * 5;
-    c[o]! += row.transactions;
-    c[o + 1]! += row.blockedTransactions;
-    c[o + 2]! += row.bytesUp;
-    c[o + 3]! += row.bytesDown;
-    c[o + 4]! += row.bytesTotal;
+  /** This rollup in transferable form (see mergePartial). */
+  exportPartial(): PartialRollup {
+    return {
+      users: Array.from({ length: this.users.size }, (_, i) => this.users.get(i)),
+      ips: Array.from({ length: this.ips.size }, (_, i) => this.ips.get(i)),
+      appIds: [...this.appIds],
+      keys: this.keys.slice(0, this.count * 4),
+      counts: this.counts.slice(0, this.count * 5),
+      unclassified: this.unclassifiedEntries(),
+    };
+  }
+
+  /** Adds the buckets of another rollup (unknown destinations are merged by the caller). */
+  mergePartial(p: PartialRollup): void {
+    const users = p.users.map((u) => this.users.idOf(u));
+    const ips = p.ips.map((ip) => this.ips.idOf(ip));
+    const apps = p.appIds.map((id) => this.appIdxOf(id));
+    const n = p.keys.length / 4;
+    for (let b = 0; b < n; b++) {
+      const k = b * 4;
+      const user = p.keys[k + 2]!;
+      const o = this.bucket(p.keys[k]!, apps[p.keys[k + 1]!]!, user === NONE ? NONE : users[user]!, ips[p.keys[k + 3]!]!) * 5;
+      const c = this.counts;
+      const q = b * 5;
+      for (let i = 0; i < 5; i++) c[o + i]! += p.counts[q + i]!;
+    }
   }
 
   /** Rows sorted by day, app, user, source IP (deterministic output for tests and storage). */

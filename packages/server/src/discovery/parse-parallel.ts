@@ -110,6 +110,7 @@ export async function parseStreamParallel(
         const meta = pendingMeta.get(msg.seq)!;
         pendingMeta.delete(msg.seq);
         reports.set(msg.seq, { lines: msg.lines, failures: msg.failures, ...meta });
+        if (msg.buffer.byteLength === batchBytes) pool.push(new Uint8Array(msg.buffer));
         applyReports();
       } else if (msg.type === 'partial') partials.push(msg);
       else failed ??= workerError(msg);
@@ -135,6 +136,13 @@ export async function parseStreamParallel(
   };
 
   signal?.addEventListener('abort', notify, { once: true });
+
+  // Batch buffers travel to a worker and back (transferred, not copied) and are reused.
+  const pool: Uint8Array[] = [];
+  const takeBuffer = (min = batchBytes): Uint8Array => {
+    const b = pool.pop();
+    return b && b.length >= min ? b : new Uint8Array(Math.max(min, batchBytes));
+  };
 
   let seq = 0;
   const send = async (data: Uint8Array, file: string | undefined, newFile: boolean, atFileStart: boolean): Promise<void> => {
@@ -165,34 +173,21 @@ export async function parseStreamParallel(
   try {
     const { compression, skippedEntries } = await forEachTextStream(input, options, async (content, file) => {
       stats.files++;
-      let parts: Buffer[] = [];
-      let partsLen = 0;
       let newFile = true;
       let atFileStart = true;
       let skipping = false;
       let skipped = 0;
-      // Bytes buffered after the last newline: the current partial line.
+      // Text is copied once, into a (pooled) batch buffer; `tail` bytes after its last newline
+      // are the current partial line, carried into the next buffer when a batch is sent.
+      let buf = takeBuffer();
+      let len = 0;
       let tail = 0;
-      const flush = async (upTo: number): Promise<void> => {
-        // Sends parts[0 .. upTo bytes) as one batch (a fresh buffer, transferred), keeps the rest.
-        const data = new Uint8Array(upTo);
-        let off = 0;
-        const rest: Buffer[] = [];
-        for (const p of parts) {
-          if (off >= upTo) rest.push(p);
-          else if (off + p.length <= upTo) {
-            data.set(p, off);
-            off += p.length;
-          } else {
-            const take = upTo - off;
-            data.set(p.subarray(0, take), off);
-            off = upTo;
-            rest.push(p.subarray(take));
-          }
-        }
-        parts = rest;
-        partsLen -= upTo;
-        if (tail > partsLen) tail = partsLen;
+      const flush = async (cut: number): Promise<void> => {
+        const next = takeBuffer(Math.max(batchBytes, len - cut));
+        next.set(buf.subarray(cut, len));
+        const data = buf.subarray(0, cut);
+        len -= cut;
+        buf = next;
         await send(data, file, newFile, atFileStart);
         newFile = false;
         atFileStart = false;
@@ -202,37 +197,46 @@ export async function parseStreamParallel(
         if (failed) throw failed;
         stats.bytes += chunk.length;
         if (stats.bytes > o.maxInputBytes) throw new DiscoveryInputError('INPUT_TOO_LARGE', `input exceeds ${o.maxInputBytes} bytes`);
-        let c = chunk;
-        if (skipping) {
-          const nl = c.indexOf(10);
-          if (nl < 0) {
-            skipped += c.length;
+        let pos = 0;
+        while (pos < chunk.length) {
+          if (skipping) {
+            const nl = chunk.indexOf(10, pos);
+            if (nl < 0) {
+              skipped += chunk.length - pos;
+              break;
+            }
+            oversizedLine(skipped + nl - pos, file, newFile);
+            // (Like LineSplitter, a skipped line does not end the "first line" BOM handling.)
+            newFile = false;
+            skipping = false;
+            pos = nl + 1;
             continue;
           }
-          oversizedLine(skipped + nl, file, newFile);
-          // (Like LineSplitter, a skipped line does not end the "first line" BOM handling.)
-          newFile = false;
-          skipping = false;
-          c = c.subarray(nl + 1);
+          if (len === buf.length) {
+            const bigger = new Uint8Array(buf.length * 2);
+            bigger.set(buf);
+            buf = bigger;
+          }
+          const n = Math.min(buf.length - len, chunk.length - pos);
+          const piece = chunk.subarray(pos, pos + n);
+          buf.set(piece, len);
+          const nl = piece.lastIndexOf(10);
+          tail = nl < 0 ? tail + n : n - nl - 1;
+          len += n;
+          pos += n;
+          if (tail > o.maxLineBytes) {
+            // A line that cannot fit: send what precedes it, then skip to its end.
+            skipping = true;
+            skipped = tail;
+            len -= tail;
+            tail = 0;
+            if (len > 0) await flush(len);
+          } else if (len >= batchBytes && tail < len) await flush(len - tail);
         }
-        const lastNl = c.lastIndexOf(10);
-        // Bytes after the last newline of everything buffered form the current partial line.
-        tail = lastNl < 0 ? tail + c.length : c.length - lastNl - 1;
-        parts.push(Buffer.from(c)); // the source may reuse its chunk memory
-        partsLen += c.length;
-        if (tail > o.maxLineBytes) {
-          // A line that cannot fit: send what precedes it, then skip to its end.
-          const before = partsLen - tail;
-          if (before > 0) await flush(before);
-          skipping = true;
-          skipped = tail;
-          parts = [];
-          partsLen = 0;
-          tail = 0;
-        } else if (partsLen >= batchBytes && lastNl >= 0) await flush(partsLen - tail);
       }
       if (skipping) oversizedLine(skipped, file, newFile);
-      else if (partsLen > 0) await flush(partsLen);
+      else if (len > 0) await flush(len);
+      pool.push(buf);
     });
     // All batches sent: collect the partial rollups.
     await waitFor(() => inFlight.every((n) => n === 0));

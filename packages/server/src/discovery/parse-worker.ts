@@ -25,7 +25,7 @@ export type BatchInbound = { type: 'batch'; seq: number; data: Uint8Array; newFi
 
 /** Worker -> parseStreamParallel. */
 export type BatchOutbound =
-  | { type: 'batchDone'; seq: number; lines: number; failures: LineFailure[] }
+  | { type: 'batchDone'; seq: number; lines: number; failures: LineFailure[]; buffer: ArrayBuffer }
   | { type: 'partial'; rollup: PartialRollup; span: FastPathState; ignored: number; failed: number }
   | { type: 'error'; name: string; message: string; code?: string };
 
@@ -43,12 +43,17 @@ function runBatches(port: NonNullable<typeof parentPort>, init: WorkerInit): voi
         processor.begin(msg.newFile, msg.atFileStart, msg.seq * POSITIONS_PER_BATCH);
         processor.push(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
         processor.end();
-        port.postMessage({
-          type: 'batchDone',
-          seq: msg.seq,
-          lines: processor.lineNo,
-          failures: processor.failures,
-        } satisfies BatchOutbound);
+        port.postMessage(
+          {
+            type: 'batchDone',
+            seq: msg.seq,
+            lines: processor.lineNo,
+            failures: processor.failures,
+            buffer: msg.data.buffer as ArrayBuffer,
+          } satisfies BatchOutbound,
+          // The batch buffer goes back to the parent's pool (nothing here refers to it any more).
+          [msg.data.buffer as ArrayBuffer],
+        );
       } else {
         const rollup = aggregator.exportPartial();
         port.postMessage(

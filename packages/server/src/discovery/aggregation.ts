@@ -201,14 +201,17 @@ export class TrafficAggregator {
     u.bytesTotal += bytesTotal;
   }
 
-  /** This rollup in transferable form (see mergePartial). */
+  /**
+   * This rollup in transferable form (see mergePartial). The key and counter arrays are views of
+   * this aggregator's own storage - no copy - so the aggregator must not be used afterwards.
+   */
   exportPartial(): PartialRollup {
     return {
       users: Array.from({ length: this.users.size }, (_, i) => this.users.get(i)),
       ips: Array.from({ length: this.ips.size }, (_, i) => this.ips.get(i)),
       appIds: [...this.appIds],
-      keys: this.keys.slice(0, this.count * 4),
-      counts: this.counts.slice(0, this.count * 5),
+      keys: this.keys.subarray(0, this.count * 4),
+      counts: this.counts.subarray(0, this.count * 5),
       unclassified: this.unclassifiedEntries(),
     };
   }

@@ -126,6 +126,16 @@ export async function parseStreamParallel(
     });
   });
 
+  let stopped = false;
+  const stopWorkers = (): void => {
+    if (stopped) return;
+    stopped = true;
+    for (const w of workers) {
+      w.removeAllListeners('exit');
+      void w.terminate();
+    }
+  };
+
   const waitFor = async (ready: () => boolean): Promise<void> => {
     while (!ready()) {
       if (failed) throw failed;
@@ -242,6 +252,8 @@ export async function parseStreamParallel(
     await waitFor(() => inFlight.every((n) => n === 0));
     for (const w of workers) w.postMessage({ type: 'end' } satisfies BatchInbound);
     await waitFor(() => partials.length === workerCount);
+    // The workers are done: free their memory before the merge builds the report.
+    stopWorkers();
 
     const aggregator = new TrafficAggregator();
     const span: FastPathState = { parsed: 0, tooOld: 0, blocked: 0, matched: 0, unclassified: 0, first: Infinity, last: -Infinity };
@@ -284,9 +296,6 @@ export async function parseStreamParallel(
     };
   } finally {
     signal?.removeEventListener('abort', notify);
-    for (const w of workers) {
-      w.removeAllListeners('exit');
-      void w.terminate();
-    }
+    stopWorkers();
   }
 }

@@ -13,7 +13,8 @@ import type { AppMatcher } from '../catalog/app-matcher.js';
 import { Interner } from '../interner.js';
 
 const MS_PER_DAY = 86_400_000;
-const FIELD_COUNT = 10;
+/** Fields read: the 10th (MIME type) is optional and unused, so tokenising stops after 9. */
+const FIELDS_USED = 9;
 const NO_USER = -1;
 const UNKNOWN = -2;
 
@@ -75,8 +76,8 @@ export function createSquidNativeFastPath(
   minTimestamp: number,
   state: FastPathState,
 ): FastLineHandler {
-  const starts = new Int32Array(FIELD_COUNT);
-  const ends = new Int32Array(FIELD_COUNT);
+  const starts = new Int32Array(FIELDS_USED);
+  const ends = new Int32Array(FIELDS_USED);
   const hosts = new Interner();
   // host id -> aggregator app index (0 = unmatched), or UNKNOWN before the first lookup.
   let hostApp = new Int32Array(1024).fill(UNKNOWN);
@@ -100,7 +101,7 @@ export function createSquidNativeFastPath(
     while (i < end && (b[i] === 32 || b[i] === 9)) i++;
     if (i === end || !isDigit(b[i]!)) return false;
     let count = 0;
-    while (i < end && count < FIELD_COUNT) {
+    while (i < end && count < FIELDS_USED) {
       const c = b[i]!;
       if (c === 32 || c === 9) {
         i++;
@@ -114,7 +115,7 @@ export function createSquidNativeFastPath(
       }
       ends[count++] = i;
     }
-    if (count < FIELD_COUNT - 1) return false;
+    if (count < FIELDS_USED) return false;
 
     // %ts.%03tu: 1-11 digits, a dot, exactly three digits.
     const t0 = starts[0]!;
@@ -189,10 +190,12 @@ export function createSquidNativeFastPath(
     }
     let he = hs;
     let letters = false;
+    let hostHash = 0x811c9dc5 | 0;
     while (he < u1) {
       const c = b[he]!;
       if (!isHostByte(c)) break;
       if (c > 57 || c === 45 || c === 95) letters = true;
+      hostHash = Math.imul(hostHash ^ c, 0x01000193);
       he++;
     }
     // A name (not an IP literal), 1-253 chars, no trailing dot.
@@ -224,11 +227,11 @@ export function createSquidNativeFastPath(
       userHash = h;
     }
 
-    const hostId = hosts.idOfBytes(b, hs, he);
+    const hostId = hosts.idOfBytes(b, hs, he, hostHash);
     let appIdx = hostId < hostApp.length ? hostApp[hostId]! : UNKNOWN;
     if (appIdx === UNKNOWN) appIdx = classify(hostId, b, hs, he);
     let viaIp = false;
-    if (appIdx === 0 && useIpRanges && count > 8) {
+    if (appIdx === 0 && useIpRanges) {
       // Unknown host: the peer address of %Sh/%<a decides, as in AppMatcher.match.
       const h0 = starts[8]!;
       const h1 = ends[8]!;

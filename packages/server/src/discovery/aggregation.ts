@@ -236,15 +236,26 @@ export class TrafficAggregator {
   rows(): AggregateRow[] {
     const order = Array.from({ length: this.count }, (_, b) => b);
     const keys = this.keys;
-    const userOf = (id: number): string => (id === NONE ? '' : this.users.get(id));
+    // Rank users, addresses and apps once, then sort buckets on integers only.
+    const rank = (interner: Interner): Int32Array => {
+      const ids = Array.from({ length: interner.size }, (_, i) => i).sort((a, b) => cmp(interner.get(a), interner.get(b)));
+      const r = new Int32Array(interner.size);
+      ids.forEach((id, k) => (r[id] = k));
+      return r;
+    };
+    const userRank = rank(this.users);
+    const ipRank = rank(this.ips);
+    const appOrder = Int32Array.from(this.appIds, (id) => id ?? -1);
+    // No user sorts as the empty string: before every user name.
+    const userKey = (id: number): number => (id === NONE ? -1 : userRank[id]!);
     order.sort((a, b) => {
       const ka = a * 4;
       const kb = b * 4;
       return (
         keys[ka]! - keys[kb]! ||
-        (this.appIds[keys[ka + 1]!] ?? -1) - (this.appIds[keys[kb + 1]!] ?? -1) ||
-        cmp(userOf(keys[ka + 2]!), userOf(keys[kb + 2]!)) ||
-        cmp(this.ips.get(keys[ka + 3]!), this.ips.get(keys[kb + 3]!))
+        appOrder[keys[ka + 1]!]! - appOrder[keys[kb + 1]!]! ||
+        userKey(keys[ka + 2]!) - userKey(keys[kb + 2]!) ||
+        ipRank[keys[ka + 3]!]! - ipRank[keys[kb + 3]!]!
       );
     });
     const days = new Map<number, string>();

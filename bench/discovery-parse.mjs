@@ -2,82 +2,38 @@
 //   npm run build && node bench/discovery-parse.mjs [sizeMB=300] [runs=3]
 // Prints, in one run on this machine:
 //  - MB/s of a raw read of the file (the physical limit for this input path),
-//  - MB/s of Appwarden's parseStream (byte-level splitting, Squid native parser, catalog
-//    match, daily aggregation),
+//  - MB/s of Appwarden's parseStream on one thread (byte-level splitting, Squid native fast
+//    path, catalog match, daily aggregation) and of parseStreamParallel over 2 worker threads,
 //  - MB/s of a naive peer: readline + split(/\s+/) + new URL() + Map aggregation (no catalog),
+//  - MB/s of GoAccess (Debian package `goaccess`) on the same file, JSON report to a temp file,
 //  - the ratios, as medians of `runs` alternating runs,
-//  - IP range lookups/s with 10k ranges (string input, and pre-parsed IPv4 numbers).
+//  - IP range lookups/s with 10k ranges (IPv4 string and number, IPv6 string).
 // Absolute numbers on shared 2-core machines are noisy; compare the ratios.
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, statSync, unlinkSync } from 'node:fs';
+//
+// GoAccess's predefined SQUID format does not read this file (it expects other fields after the
+// epoch), so it gets the equivalent custom format below: %x = epoch seconds (date and time
+// format %s), %L = elapsed ms, %h = client, %s = status, %b = bytes, %m = method, %U = URL,
+// %e = user. GoAccess builds more panels than our rollup (URLs, status codes, visitors).
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { parseStream } from '../packages/server/dist/discovery/parse-stream.js';
+import { parseStreamParallel } from '../packages/server/dist/discovery/parse-parallel.js';
 import { IpRangeTable, parseIpv4Number } from '../packages/server/dist/discovery/ip-ranges.js';
 import { LineSplitter } from '../packages/server/dist/discovery/line-splitter.js';
 import { squidNativeParser } from '../packages/server/dist/discovery/parsers/squid-native.js';
+import { rng, writeSquidLog } from './discovery-gen.mjs';
 
 const sizeMB = Number(process.argv[2] ?? 300);
 const runs = Number(process.argv[3] ?? 3);
 const file = join(tmpdir(), `appwarden-bench-squid-${sizeMB}.log`);
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-const HOSTS = [
-  'www.dropbox.com',
-  'outlook.office.com',
-  'github.com',
-  'api.github.com',
-  'contoso-my.sharepoint.com',
-  'slack.com',
-  'files.slack-edge.com',
-  'www.youtube.com',
-  'drive.google.com',
-  'unknown-saas.example.org',
-  'cdn.example.net',
-  'zoom.us',
-  'mega.nz',
-  'chatgpt.com',
-  'app.asana.com',
-  'login.salesforce.com',
-];
-
 async function generate() {
   if (existsSync(file) && statSync(file).size >= sizeMB * 1e6) return;
-  const r = rng(7);
-  const out = createWriteStream(file);
-  let written = 0;
-  let t = 1718400000;
-  while (written < sizeMB * 1e6) {
-    const lines = [];
-    for (let i = 0; i < 5000; i++) {
-      t += r() < 0.01 ? 1 : 0;
-      const host = HOSTS[Math.floor(r() * HOSTS.length)];
-      const connect = r() < 0.4;
-      const status = r() < 0.03 ? 'TCP_DENIED/403' : connect ? 'TCP_TUNNEL/200' : 'TCP_MISS/200';
-      // 2000 users, each on one or two workstations; a fifth of the lines are unauthenticated.
-      const u = Math.floor(r() * 2000);
-      const user = r() < 0.2 ? '-' : `user${u}`;
-      const ip = `10.${u % 4}.${(u >> 2) & 255}.${1 + ((u + (r() < 0.1 ? 1 : 0)) % 250)}`;
-      const url = connect ? `${host}:443` : `https://${host}/path/${Math.floor(r() * 1e6)}?q=${Math.floor(r() * 1000)}`;
-      lines.push(
-        `${t}.${String(Math.floor(r() * 1000)).padStart(3, '0')} ${String(Math.floor(r() * 90000)).padStart(6)} ${ip} ${status} ${Math.floor(r() * 200000)} ${connect ? 'CONNECT' : 'GET'} ${url} ${user} HIER_DIRECT/203.0.113.${Math.floor(r() * 250)} ${connect ? '-' : 'text/html'}`,
-      );
-    }
-    const chunk = lines.join('\n') + '\n';
-    written += Buffer.byteLength(chunk);
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  await writeSquidLog(createWriteStream(file), sizeMB);
 }
 
 async function rawRead() {
@@ -92,6 +48,32 @@ async function ours() {
     maxAgeDays: null,
   });
   return r.stats.parsed;
+}
+
+async function oursParallel() {
+  const r = await parseStreamParallel(
+    createReadStream(file, { highWaterMark: 1 << 16 }),
+    'SQUID_NATIVE',
+    { now: 1718400000000 + 86400000, maxAgeDays: null },
+    { workers: 2 },
+  );
+  return r.stats.parsed;
+}
+
+const GOACCESS_FORMAT = '%x.%^ %~%L %h %^/%s %b %m %U %e %^';
+const hasGoAccess = spawnSync('goaccess', ['--version']).status === 0;
+
+async function goaccess() {
+  const out = join(tmpdir(), `appwarden-bench-goaccess-${process.pid}.json`);
+  const r = spawnSync(
+    'goaccess',
+    [file, `--log-format=${GOACCESS_FORMAT}`, '--date-format=%s', '--time-format=%s', '--no-progress', '--no-global-config', '-o', out],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`goaccess failed: ${r.stderr}`);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  unlinkSync(out);
+  return report.general.valid_requests;
 }
 
 // Split + parse only (no catalog, no aggregation), to compare the line engine alone.
@@ -222,18 +204,22 @@ const mb = bytes / 1e6;
 console.log(
   `input: ${file} (${mb.toFixed(0)} MB), node ${process.version}, runs=${runs}; ${cpus().length} cores, load average ${loadavg()
     .map((x) => x.toFixed(1))
-    .join(' ')} (no load generator; the parser and its peer run one after the other in this process)`,
+    .join(' ')} (no load generator; the parsers and their peers run one after the other)`,
 );
-const res = { raw: [], ours: [], naive: [], oursParse: [], naiveParse: [] };
+const res = { raw: [], ours: [], oursPar: [], naive: [], goaccess: [], oursParse: [], naiveParse: [] };
 let counts = {};
+const variants = [
+  ['raw', rawRead],
+  ['ours', ours],
+  ['oursPar', oursParallel],
+  ['naive', naive],
+  ['oursParse', oursParseOnly],
+  ['naiveParse', naiveParseOnly],
+];
+if (hasGoAccess) variants.splice(4, 0, ['goaccess', goaccess]);
+else console.log('goaccess not installed (apt-get install goaccess): GoAccess ratio skipped');
 for (let i = 0; i < runs; i++) {
-  for (const [name, fn] of [
-    ['raw', rawRead],
-    ['ours', ours],
-    ['naive', naive],
-    ['oursParse', oursParseOnly],
-    ['naiveParse', naiveParseOnly],
-  ]) {
+  for (const [name, fn] of variants) {
     const { ms, n } = await timeIt(fn);
     res[name].push(mb / (ms / 1000));
     counts[name] = n;
@@ -241,20 +227,30 @@ for (let i = 0; i < runs; i++) {
 }
 const m = Object.fromEntries(Object.entries(res).map(([k, v]) => [k, median(v)]));
 console.log(`raw read (physical limit): ${m.raw.toFixed(0)} MB/s`);
+const all = (k) => res[k].map((x) => x.toFixed(1)).join(', ');
 console.log(
-  `appwarden parseStream:     ${m.ours.toFixed(1)} MB/s  (${counts.ours} transactions; all runs: ${res.ours.map((x) => x.toFixed(1)).join(', ')})`,
+  `appwarden parseStream (1 thread):          ${m.ours.toFixed(1)} MB/s  (${counts.ours} transactions; all runs: ${all('ours')})`,
 );
 console.log(
-  `naive readline+split:      ${m.naive.toFixed(1)} MB/s  (${counts.naive} lines; all runs: ${res.naive.map((x) => x.toFixed(1)).join(', ')})`,
+  `appwarden parseStreamParallel (2 workers): ${m.oursPar.toFixed(1)} MB/s  (${counts.oursPar} transactions; all runs: ${all('oursPar')})`,
 );
-console.log(`ratio appwarden / naive:   ${(m.ours / m.naive).toFixed(2)}x`);
-console.log(`ratio appwarden / raw:     ${(m.ours / m.raw).toFixed(3)}`);
+console.log(`naive readline+split:                      ${m.naive.toFixed(1)} MB/s  (${counts.naive} lines; all runs: ${all('naive')})`);
+if (hasGoAccess)
+  console.log(
+    `goaccess (${GOACCESS_FORMAT}): ${m.goaccess.toFixed(1)} MB/s  (${counts.goaccess} valid requests; all runs: ${all('goaccess')})`,
+  );
+console.log(`ratio appwarden / naive:    1 thread ${(m.ours / m.naive).toFixed(2)}x, 2 workers ${(m.oursPar / m.naive).toFixed(2)}x`);
+if (hasGoAccess)
+  console.log(
+    `ratio appwarden / goaccess: 1 thread ${(m.ours / m.goaccess).toFixed(2)}x, 2 workers ${(m.oursPar / m.goaccess).toFixed(2)}x`,
+  );
+console.log(`ratio appwarden / raw:      1 thread ${(m.ours / m.raw).toFixed(3)}, 2 workers ${(m.oursPar / m.raw).toFixed(3)}`);
 console.log(
   `split+parse only: appwarden ${m.oursParse.toFixed(1)} MB/s, naive readline+split+URL ${m.naiveParse.toFixed(1)} MB/s, ratio ${(m.oursParse / m.naiveParse).toFixed(2)}x`,
 );
 const ip = ipBench();
 console.log(`ip ranges: 10k ranges -> ${ip.segments} segments, built in ${ip.buildMs.toFixed(0)} ms`);
 console.log(
-  `ip lookups (IPv4 string): ${(ip.strPerSec / 1e6).toFixed(2)} M/s; (IPv4 number): ${(ip.numPerSec / 1e6).toFixed(2)} M/s; (IPv6 string, ipaddr.js parse): ${(ip.v6PerSec / 1e6).toFixed(2)} M/s`,
+  `ip lookups (IPv4 string): ${(ip.strPerSec / 1e6).toFixed(2)} M/s; (IPv4 number): ${(ip.numPerSec / 1e6).toFixed(2)} M/s; (IPv6 string): ${(ip.v6PerSec / 1e6).toFixed(2)} M/s`,
 );
 if (process.env.KEEP_BENCH_FILE !== '1') unlinkSync(file);

@@ -15,6 +15,7 @@ export {
   type DiscoveryInputErrorCode,
 } from './parse-stream.js';
 export { parseStreamInWorker, defaultWorkerUrl, type WorkerParseOptions } from './parse-in-worker.js';
+export { parseStreamParallel, type ParallelParseOptions } from './parse-parallel.js';
 export { TrafficAggregator, type AggregateRow, type UnclassifiedDestination } from './aggregation.js';
 export { LineSplitter, type LineSink } from './line-splitter.js';
 export { readZipEntries, ChunkReader, ZipFormatError, type ZipEntry, type ZipSkip } from './zip-reader.js';

@@ -123,10 +123,77 @@ export function parseRange(text: string): ParsedRange | undefined {
   }
 }
 
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+const groups = new Uint16Array(8);
+
+/**
+ * Plain IPv6 text (hex groups, at most one `::`) -> words, by hand. Returns undefined for
+ * anything else - dotted-quad tails (ipaddr.js reads `::a.b.c.d` as IPv4-mapped), zone ids,
+ * invalid text - and the caller asks ipaddr.js, which stays the authority (and the test oracle).
+ */
+export function parseIpv6Fast(s: string): Words | undefined {
+  const n = s.length;
+  if (n < 2 || n > 45) return undefined;
+  let count = 0;
+  let gap = -1; // group index where `::` stands
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return undefined;
+    gap = 0;
+    i = 2;
+    if (i === n) return [0, 0, 0, 0];
+  }
+  for (;;) {
+    if (count === 8) return undefined;
+    let v = 0;
+    const start = i;
+    for (; i < n; i++) {
+      const d = hexDigit(s.charCodeAt(i));
+      if (d < 0) break;
+      v = v * 16 + d;
+    }
+    const len = i - start;
+    if (len === 0 || len > 4) return undefined;
+    groups[count++] = v;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 58) return undefined;
+    i++;
+    if (i < n && s.charCodeAt(i) === 58) {
+      if (gap >= 0) return undefined;
+      gap = count;
+      i++;
+      if (i === n) break;
+    } else if (i === n) return undefined;
+  }
+  if (gap < 0) {
+    if (count !== 8) return undefined;
+  } else {
+    if (count > 7) return undefined;
+    // Move the groups after `::` to the end and zero the gap.
+    const shift = 8 - count;
+    for (let k = 7; k >= gap + shift; k--) groups[k] = groups[k - shift]!;
+    for (let k = gap; k < gap + shift; k++) groups[k] = 0;
+  }
+  return [
+    ((groups[0]! << 16) | groups[1]!) >>> 0,
+    ((groups[2]! << 16) | groups[3]!) >>> 0,
+    ((groups[4]! << 16) | groups[5]!) >>> 0,
+    ((groups[6]! << 16) | groups[7]!) >>> 0,
+  ];
+}
+
 /** Address text -> words, or undefined. IPv4 (and IPv4-mapped IPv6) land in ::ffff:0:0/96. */
 export function parseAddressWords(ip: string): Words | undefined {
   const v4 = parseIpv4Number(ip);
   if (v4 >= 0) return [0, 0, 0xffff, v4];
+  const fast = parseIpv6Fast(ip);
+  if (fast) return fast;
   try {
     return wordsOf(ipaddr.IPv6.parse(ip));
   } catch {

@@ -22,8 +22,10 @@ export class LineSplitter {
   private first = true;
   private readonly maxLineBytes: number;
 
-  constructor(maxLineBytes = 1 << 20) {
+  /** `atFileStart` false: the input continues a file, so a leading BOM is not stripped. */
+  constructor(maxLineBytes = 1 << 20, atFileStart = true) {
     this.maxLineBytes = maxLineBytes;
+    this.first = atFileStart;
   }
 
   push(chunk: Buffer, sink: LineSink): void {
@@ -98,5 +100,105 @@ export class LineSplitter {
     }
     if (t.charCodeAt(t.length - 1) === 13) t = t.slice(0, -1);
     sink.line(t);
+  }
+}
+
+export interface ByteLineSink {
+  /** A line as bytes `buf[start, end)`, CR and (on the first line) BOM already stripped. */
+  bytes(buf: Buffer, start: number, end: number): void;
+  oversized(bytes: number): void;
+}
+
+function hasNonAscii(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! > 127) return true;
+  return false;
+}
+
+/**
+ * LineSplitter for byte-level parsers: the same lines, limits and size reports, but each line is
+ * handed over as a byte range of the chunk instead of a decoded string. A line is only decoded
+ * when a consumer asks for it (fallback to a string parser, failure samples).
+ */
+export class ByteLineSplitter {
+  private carry: Buffer = EMPTY;
+  private skipping = false;
+  private skippedBytes = 0;
+  private first = true;
+  private readonly maxLineBytes: number;
+
+  /** `atFileStart` false: the input continues a file, so a leading BOM is not stripped. */
+  constructor(maxLineBytes = 1 << 20, atFileStart = true) {
+    this.maxLineBytes = maxLineBytes;
+    this.first = atFileStart;
+  }
+
+  push(chunk: Buffer, sink: ByteLineSink): void {
+    const firstNl = chunk.indexOf(10);
+    if (firstNl < 0) {
+      this.accumulate(chunk);
+      return;
+    }
+    const max = this.maxLineBytes;
+    if (this.skipping) {
+      sink.oversized(this.skippedBytes + firstNl);
+      this.skipping = false;
+      this.skippedBytes = 0;
+    } else if (this.carry.length > 0) {
+      const len = this.carry.length + firstNl;
+      if (len > max) sink.oversized(len);
+      else this.emit(Buffer.concat([this.carry, chunk.subarray(0, firstNl)]), 0, len, sink);
+    } else if (firstNl > max) {
+      sink.oversized(firstNl);
+    } else this.emit(chunk, 0, firstNl, sink);
+    this.carry = EMPTY;
+    let pos = firstNl + 1;
+    const lastNl = chunk.lastIndexOf(10);
+    if (lastNl >= pos) {
+      for (;;) {
+        let nl = chunk.indexOf(10, pos);
+        if (nl < 0 || nl > lastNl) nl = lastNl;
+        const len = nl - pos;
+        // LineSplitter measures lines inside a chunk in UTF-16 code units; so does this.
+        if (len > max && (!hasNonAscii(chunk, pos, nl) || chunk.toString('utf8', pos, nl).length > max)) {
+          sink.oversized(hasNonAscii(chunk, pos, nl) ? chunk.toString('utf8', pos, nl).length : len);
+        } else this.emit(chunk, pos, nl, sink);
+        pos = nl + 1;
+        if (nl === lastNl) break;
+      }
+    }
+    if (pos < chunk.length) this.accumulate(chunk.subarray(pos));
+  }
+
+  end(sink: ByteLineSink): void {
+    if (this.skipping) sink.oversized(this.skippedBytes);
+    else if (this.carry.length > 0) this.emit(this.carry, 0, this.carry.length, sink);
+    this.carry = EMPTY;
+    this.skipping = false;
+    this.skippedBytes = 0;
+  }
+
+  private accumulate(part: Buffer): void {
+    if (this.skipping) {
+      this.skippedBytes += part.length;
+      return;
+    }
+    if (this.carry.length + part.length > this.maxLineBytes) {
+      this.skipping = true;
+      this.skippedBytes = this.carry.length + part.length;
+      this.carry = EMPTY;
+      return;
+    }
+    this.carry = this.carry.length === 0 ? Buffer.from(part) : Buffer.concat([this.carry, part]);
+  }
+
+  private emit(buf: Buffer, start: number, end: number, sink: ByteLineSink): void {
+    let s = start;
+    let e = end;
+    if (this.first) {
+      this.first = false;
+      if (e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3;
+    }
+    if (e > s && buf[e - 1] === 13) e--;
+    sink.bytes(buf, s, e);
   }
 }

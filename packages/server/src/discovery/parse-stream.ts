@@ -8,9 +8,10 @@ import { createGunzip } from 'node:zlib';
 import { TrafficAggregator, type AggregateRow, type UnclassifiedDestination } from './aggregation.js';
 import { AppMatcher } from './catalog/app-matcher.js';
 import { CATALOG_APPS, type CatalogApp } from './catalog/apps.js';
-import { LineSplitter, type LineSink } from './line-splitter.js';
+import { LineProcessor } from './line-processor.js';
 import type { CustomParserConfig } from './parsers/custom.js';
 import { parserForSource } from './parsers/registry.js';
+import type { FastPathState } from './parsers/squid-native-fast.js';
 import type { LogParser, ParserOptions } from './parsers/types.js';
 import { ChunkReader, ZipFormatError, readZipEntries, type ZipSkip } from './zip-reader.js';
 
@@ -39,6 +40,11 @@ export interface ParseStreamOptions {
   /** Name reported with failures of a plain or gzip input. */
   fileName?: string;
   signal?: AbortSignal;
+  /**
+   * Use the byte-level fast path where a format has one (Squid native). Default true; false runs
+   * every line through the string parser (the reference the fast path is tested against).
+   */
+  fastPath?: boolean;
 }
 
 export interface FailureSample {
@@ -114,33 +120,32 @@ function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   return z;
 }
 
-const FAILURE_TEXT_CHARS = 200;
+/** Everything parseStream derives from its options, shared with the parallel variant. */
+export interface ResolvedOptions {
+  parser: LogParser;
+  matcher: AppMatcher;
+  maxSamples: number;
+  maxLineBytes: number;
+  parserOptions: ParserOptions;
+  minTimestamp: number;
+  maxInputBytes: number;
+}
 
-/**
- * Parses one log upload. `format` is a parser, a log-source code (112) or name ('PALO_ALTO').
- * Rejects with DiscoveryInputError for unsupported formats, broken archives, oversize input or
- * abort; malformed lines never reject, they are counted and sampled.
- */
-export async function parseStream(
-  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
-  format: LogParser | number | string,
-  options: ParseStreamOptions = {},
-): Promise<ParseStreamResult> {
-  const parser = resolveParser(format, options.custom);
-  const matcher =
-    options.matcher ?? (options.catalog ? new AppMatcher(options.catalog) : (defaultMatcher ??= new AppMatcher(CATALOG_APPS)));
-  const maxSamples = options.maxSampleFailures ?? 20;
-  const maxLineBytes = options.maxLineBytes ?? 1 << 20;
+export function resolveOptions(format: LogParser | number | string, options: ParseStreamOptions): ResolvedOptions {
   const now = options.now ?? Date.now();
-  const parserOptions: ParserOptions = { now, ...options.parser };
-  const minTimestamp = options.maxAgeDays === null ? -Infinity : now - (options.maxAgeDays ?? 90) * 86_400_000;
-  const maxInputBytes = options.maxInputBytes ?? Infinity;
-  const signal = options.signal;
+  return {
+    parser: resolveParser(format, options.custom),
+    matcher: options.matcher ?? (options.catalog ? new AppMatcher(options.catalog) : (defaultMatcher ??= new AppMatcher(CATALOG_APPS))),
+    maxSamples: options.maxSampleFailures ?? 20,
+    maxLineBytes: options.maxLineBytes ?? 1 << 20,
+    parserOptions: { now, ...options.parser },
+    minTimestamp: options.maxAgeDays === null ? -Infinity : now - (options.maxAgeDays ?? 90) * 86_400_000,
+    maxInputBytes: options.maxInputBytes ?? Infinity,
+  };
+}
 
-  const aggregator = new TrafficAggregator();
-  const failures: FailureSample[] = [];
-  const skippedEntries: ZipSkip[] = [];
-  const stats: ParseStreamStats = {
+export function emptyStats(): ParseStreamStats {
+  return {
     bytes: 0,
     files: 0,
     linesRead: 0,
@@ -154,72 +159,26 @@ export async function parseStream(
     firstTimestamp: null,
     lastTimestamp: null,
   };
+}
 
-  async function parseText(content: AsyncIterable<Buffer>, file: string | undefined): Promise<void> {
-    stats.files++;
-    const lineParser = parser.create(parserOptions);
-    const splitter = new LineSplitter(maxLineBytes);
-    let lineNo = 0;
-    let first = Infinity;
-    let last = -Infinity;
-    const addFailure = (reason: string, text: string): void => {
-      stats.failed++;
-      if (failures.length < maxSamples) {
-        const sample: FailureSample = { line: lineNo, reason, text: text.slice(0, FAILURE_TEXT_CHARS) };
-        if (file !== undefined) sample.file = file;
-        failures.push(sample);
-      }
-    };
-    const sink: LineSink = {
-      line(text) {
-        lineNo++;
-        const r = lineParser.parseLine(text);
-        if (r.kind === 'record') {
-          stats.parsed++;
-          if (r.timestamp < minTimestamp) {
-            stats.tooOld++;
-            return;
-          }
-          if (r.timestamp < first) first = r.timestamp;
-          if (r.timestamp > last) last = r.timestamp;
-          if (r.action === 'blocked') stats.blocked++;
-          const m = matcher.match(r);
-          if (m.app) stats.matched++;
-          else stats.unclassified++;
-          aggregator.add(r, m.app, m.unclassifiedKey);
-        } else if (r.kind === 'ignored') {
-          stats.ignored++;
-        } else addFailure(r.reason, text);
-      },
-      oversized(bytes) {
-        lineNo++;
-        addFailure(`line longer than ${maxLineBytes} bytes (${bytes})`, '');
-      },
-    };
-    for await (const chunk of content) {
-      if (signal?.aborted) throw new DiscoveryInputError('ABORTED', 'parsing aborted');
-      stats.bytes += chunk.length;
-      if (stats.bytes > maxInputBytes) {
-        throw new DiscoveryInputError('INPUT_TOO_LARGE', `input exceeds ${maxInputBytes} bytes`);
-      }
-      splitter.push(chunk, sink);
-    }
-    splitter.end(sink);
-    stats.linesRead += lineNo;
-    if (first !== Infinity) {
-      stats.firstTimestamp = stats.firstTimestamp === null ? first : Math.min(stats.firstTimestamp, first);
-      stats.lastTimestamp = stats.lastTimestamp === null ? last : Math.max(stats.lastTimestamp, last);
-    }
-  }
-
+/**
+ * Sniffs the input (plain, gzip, zip of plain or gzip entries) and calls `onText` for each text
+ * stream in order, with the zip entry name (or `fileName`). Maps archive and decompression
+ * errors to DiscoveryInputError.
+ */
+export async function forEachTextStream(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
+  options: Pick<ParseStreamOptions, 'compression' | 'fileName'>,
+  onText: (content: AsyncIterable<Buffer>, file: string | undefined) => Promise<void>,
+): Promise<{ compression: Compression; skippedEntries: ZipSkip[] }> {
+  const skippedEntries: ZipSkip[] = [];
   /** A plain or gzip member (also used for each zip entry, which may itself be a .gz). */
-  async function parseMaybeGzip(source: AsyncIterable<Buffer>, file: string | undefined): Promise<Compression> {
+  async function parseMaybeGzip(source: AsyncIterable<Buffer>, file: string | undefined): Promise<void> {
     const reader = new ChunkReader(source);
     await reader.fill(4);
     const kind = sniff(reader.buffered);
-    if (kind === 'gzip') await parseText(gunzip(reader.rest()), file);
-    else await parseText(reader.rest(), file);
-    return kind;
+    if (kind === 'gzip') await onText(gunzip(reader.rest()), file);
+    else await onText(reader.rest(), file);
   }
 
   const source = input as AsyncIterable<Buffer | Uint8Array | string>;
@@ -236,9 +195,9 @@ export async function parseStream(
         await parseMaybeGzip(entry.content, entry.name);
       }
     } else if (compression === 'gzip') {
-      await parseText(gunzip(reader.rest()), options.fileName);
+      await onText(gunzip(reader.rest()), options.fileName);
     } else {
-      await parseText(reader.rest(), options.fileName);
+      await onText(reader.rest(), options.fileName);
     }
   } catch (err) {
     if (err instanceof DiscoveryInputError) throw err;
@@ -249,9 +208,63 @@ export async function parseStream(
     }
     throw err;
   }
+  return { compression, skippedEntries };
+}
+
+/** Copies the transaction counters of a processor (or merged workers) into the stats. */
+export function applySpan(stats: ParseStreamStats, span: FastPathState): void {
+  stats.parsed = span.parsed;
+  stats.tooOld = span.tooOld;
+  stats.blocked = span.blocked;
+  stats.matched = span.matched;
+  stats.unclassified = span.unclassified;
+  if (span.first !== Infinity) {
+    stats.firstTimestamp = span.first;
+    stats.lastTimestamp = span.last;
+  }
+}
+
+/**
+ * Parses one log upload. `format` is a parser, a log-source code (112) or name ('PALO_ALTO').
+ * Rejects with DiscoveryInputError for unsupported formats, broken archives, oversize input or
+ * abort; malformed lines never reject, they are counted and sampled.
+ */
+export async function parseStream(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
+  format: LogParser | number | string,
+  options: ParseStreamOptions = {},
+): Promise<ParseStreamResult> {
+  const o = resolveOptions(format, options);
+  const signal = options.signal;
+  const aggregator = new TrafficAggregator();
+  const failures: FailureSample[] = [];
+  const stats = emptyStats();
+  const processor = new LineProcessor({ ...o, aggregator, fastPath: options.fastPath !== false });
+
+  const { compression, skippedEntries } = await forEachTextStream(input, options, async (content, file) => {
+    stats.files++;
+    processor.begin(true);
+    for await (const chunk of content) {
+      if (signal?.aborted) throw new DiscoveryInputError('ABORTED', 'parsing aborted');
+      stats.bytes += chunk.length;
+      if (stats.bytes > o.maxInputBytes) {
+        throw new DiscoveryInputError('INPUT_TOO_LARGE', `input exceeds ${o.maxInputBytes} bytes`);
+      }
+      processor.push(chunk);
+    }
+    processor.end();
+    stats.linesRead += processor.lineNo;
+    for (const f of processor.failures) {
+      if (failures.length >= o.maxSamples) break;
+      failures.push(file === undefined ? { ...f } : { ...f, file });
+    }
+  });
+  stats.ignored = processor.ignored;
+  stats.failed = processor.failed;
+  applySpan(stats, processor.span);
 
   return {
-    parserId: parser.id,
+    parserId: o.parser.id,
     compression,
     stats,
     failures,

@@ -2,7 +2,10 @@
 // transferred chunks, acknowledges each one when the pipeline pulls it (the parent's
 // backpressure), and posts back the plain-data result or an error.
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseStream, type ParseStreamOptions } from './parse-stream.js';
+import { TrafficAggregator, type PartialRollup } from './aggregation.js';
+import { LineProcessor, type LineFailure } from './line-processor.js';
+import { parseStream, resolveOptions, type ParseStreamOptions } from './parse-stream.js';
+import type { FastPathState } from './parsers/squid-native-fast.js';
 
 export type WorkerInbound = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'abort' };
 export type WorkerOutbound =
@@ -13,10 +16,69 @@ export type WorkerOutbound =
 export interface WorkerInit {
   format: number | string;
   options: Omit<ParseStreamOptions, 'matcher' | 'signal'>;
+  /** `batches`: parse line-aligned batches of a larger input (parseStreamParallel). */
+  mode?: 'stream' | 'batches';
+}
+
+/** parseStreamParallel -> worker. */
+export type BatchInbound = { type: 'batch'; seq: number; data: Uint8Array; newFile: boolean; atFileStart: boolean } | { type: 'end' };
+
+/** Worker -> parseStreamParallel. */
+export type BatchOutbound =
+  | { type: 'batchDone'; seq: number; lines: number; failures: LineFailure[]; buffer: ArrayBuffer }
+  | { type: 'partial'; rollup: PartialRollup; span: FastPathState; ignored: number; failed: number }
+  | { type: 'error'; name: string; message: string; code?: string };
+
+/** Positions (for first-seen order of unknown destinations) are seq * 2^24 + line in batch. */
+export const POSITIONS_PER_BATCH = 2 ** 24;
+
+function runBatches(port: NonNullable<typeof parentPort>, init: WorkerInit): void {
+  try {
+    const o = resolveOptions(init.format, init.options);
+    // Exact merge of the capped unknown-destination list needs every key with its first position.
+    const aggregator = new TrafficAggregator({ maxUnclassifiedKeys: 1_000_000 });
+    const processor = new LineProcessor({ ...o, aggregator, fastPath: init.options.fastPath !== false });
+    port.on('message', (msg: BatchInbound) => {
+      if (msg.type === 'batch') {
+        processor.begin(msg.newFile, msg.atFileStart, msg.seq * POSITIONS_PER_BATCH);
+        processor.push(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength));
+        processor.end();
+        port.postMessage(
+          {
+            type: 'batchDone',
+            seq: msg.seq,
+            lines: processor.lineNo,
+            failures: processor.failures,
+            buffer: msg.data.buffer as ArrayBuffer,
+          } satisfies BatchOutbound,
+          // The batch buffer goes back to the parent's pool (nothing here refers to it any more).
+          [msg.data.buffer as ArrayBuffer],
+        );
+      } else {
+        const rollup = aggregator.exportPartial();
+        port.postMessage(
+          {
+            type: 'partial',
+            rollup,
+            span: processor.span,
+            ignored: processor.ignored,
+            failed: processor.failed,
+          } satisfies BatchOutbound,
+          [rollup.keys.buffer as ArrayBuffer, rollup.counts.buffer as ArrayBuffer],
+        );
+      }
+    });
+  } catch (err) {
+    const e = err as { name?: string; message?: string; code?: unknown };
+    const out: BatchOutbound = { type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err) };
+    if (typeof e.code === 'string') out.code = e.code;
+    port.postMessage(out);
+  }
 }
 
 const port = parentPort;
-if (port) {
+if (port && (workerData as WorkerInit).mode === 'batches') runBatches(port, workerData as WorkerInit);
+else if (port) {
   const init = workerData as WorkerInit;
   const queue: (Uint8Array | null)[] = [];
   let wake: (() => void) | undefined;

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { IpRangeTable, parseIpv4Number, parseRange } from '../../src/discovery/ip-ranges.js';
+import { IpRangeTable, parseAddressWords, parseIpv4Number, parseIpv6Fast, parseRange } from '../../src/discovery/ip-ranges.js';
 
 // Small deterministic PRNG so failures reproduce.
 function rng(seed: number): () => number {
@@ -104,5 +104,71 @@ describe('ip range table', () => {
     expect(table.lookup('not an ip')).toEqual([]);
     expect(table.rejected.map((e) => e.value)).toEqual(['x']);
     expect(IpRangeTable.build([]).lookup('192.0.2.1')).toEqual([]);
+  });
+});
+
+describe('hand-written IPv6 parsing', () => {
+  /** ipaddr.js is the authority: its words, or undefined when it rejects the text. */
+  function oracle(text: string): number[] | undefined {
+    let p: number[];
+    try {
+      p = ipaddr.IPv6.parse(text).parts;
+    } catch {
+      return undefined;
+    }
+    return [0, 2, 4, 6].map((i) => ((p[i]! << 16) | p[i + 1]!) >>> 0);
+  }
+
+  it('agrees with ipaddr.js on random, compressed, mixed-case, dotted-quad and malformed text', () => {
+    const r = rng(66);
+    const samples = [
+      '::',
+      '::1',
+      '1::',
+      '1:2:3:4:5:6:7::',
+      '::2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7:8',
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      ':1::2',
+      '1::2:',
+      '2001:DB8::A',
+      '::ffff:192.0.2.1',
+      '64:ff9b::198.51.100.7',
+      '1:2:3:4:5:6:1.2.3.4',
+      '1:2:3:4:5:6:7:1.2.3.4',
+      '::1.2.3',
+      '::256.1.1.1',
+      '12345::1',
+      '0001:0002::',
+      'fe80::1%eth0',
+      'g::1',
+      ':',
+      '',
+      '1:2:3:4:5:6:7::8',
+    ];
+    const hex = (): string => Math.floor(r() * 65536).toString(16);
+    for (let i = 0; i < 3000; i++) {
+      const groups = Array.from({ length: 8 }, hex);
+      const zeroFrom = Math.floor(r() * 8);
+      const zeroLen = Math.floor(r() * (9 - zeroFrom));
+      let text = groups.join(':');
+      if (zeroLen > 0) text = `${groups.slice(0, zeroFrom).join(':')}::${groups.slice(zeroFrom + zeroLen).join(':')}`;
+      if (r() < 0.2) text = text.toUpperCase();
+      if (r() < 0.1) text = text.replace(/:[^:]*$/, `:${randomV4(r)}`);
+      if (r() < 0.1) text = text.slice(0, Math.floor(r() * text.length));
+      samples.push(text);
+    }
+    let fastHits = 0;
+    for (const text of samples) {
+      const want = oracle(text);
+      const fast = parseIpv6Fast(text);
+      if (fast) {
+        fastHits++;
+        expect(fast, text).toEqual(want);
+      }
+      if (parseIpv4Number(text) < 0) expect(parseAddressWords(text), text).toEqual(want);
+    }
+    expect(fastHits).toBeGreaterThan(2500);
   });
 });

@@ -62,6 +62,21 @@ export class AppMatcher {
     return this.ipTable.lookupFirst(ip);
   }
 
+  /** matchIp for an unsigned 32-bit IPv4 address. */
+  matchIpv4(addr: number): CatalogApp | undefined {
+    return this.ipTable.lookupV4(addr)[0];
+  }
+
+  /** Whether any catalog app has IP ranges (IP matching can be skipped when none does). */
+  get hasIpRanges(): boolean {
+    return this.ipTable.size > 0;
+  }
+
+  /** Host-name step of match() alone (cached per host). */
+  matchHostResult(host: string): MatchResult {
+    return this.classifyHost(host);
+  }
+
   /** Host first, then IP; unmatched results carry the key to group unknown destinations by. */
   match(target: MatchTarget): MatchResult {
     if (target.destHost) {

@@ -76,7 +76,7 @@ async function goaccess() {
   return report.general.valid_requests;
 }
 
-// Split + parse only (no catalog, no aggregation), to compare the line engine alone.
+// The string parser alone (the fallback for lines the fast path does not take): no catalog, no rollup.
 async function oursParseOnly() {
   const p = squidNativeParser.create({ now: 1718400000000 });
   const splitter = new LineSplitter();
@@ -145,9 +145,11 @@ function median(xs) {
 }
 
 async function timeIt(fn) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const n = await fn();
-  return { ms: performance.now() - t0, n };
+  const c = process.cpuUsage(c0);
+  return { ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, n };
 }
 
 function ipBench() {
@@ -184,7 +186,7 @@ function ipBench() {
   const t1 = performance.now();
   for (let i = 0; i < N; i++) hits += table.lookupV4(nums[i & 0xffff]).length;
   const numMs = performance.now() - t1;
-  const M = 200_000;
+  const M = 2_000_000;
   const t2 = performance.now();
   for (let i = 0; i < M; i++) hits += table.lookup(v6[i & 0xfff]).length;
   const v6Ms = performance.now() - t2;
@@ -207,6 +209,8 @@ console.log(
     .join(' ')} (no load generator; the parsers and their peers run one after the other)`,
 );
 const res = { raw: [], ours: [], oursPar: [], naive: [], goaccess: [], oursParse: [], naiveParse: [] };
+// CPU seconds per GB (process-wide, worker threads included): steadier than wall time on a busy machine.
+const cpu = { ours: [], oursPar: [], naive: [] };
 let counts = {};
 const variants = [
   ['raw', rawRead],
@@ -220,8 +224,9 @@ if (hasGoAccess) variants.splice(4, 0, ['goaccess', goaccess]);
 else console.log('goaccess not installed (apt-get install goaccess): GoAccess ratio skipped');
 for (let i = 0; i < runs; i++) {
   for (const [name, fn] of variants) {
-    const { ms, n } = await timeIt(fn);
+    const { ms, cpuMs, n } = await timeIt(fn);
     res[name].push(mb / (ms / 1000));
+    if (cpu[name]) cpu[name].push(cpuMs / 1000 / (mb / 1000));
     counts[name] = n;
   }
 }
@@ -244,9 +249,13 @@ if (hasGoAccess)
   console.log(
     `ratio appwarden / goaccess: 1 thread ${(m.ours / m.goaccess).toFixed(2)}x, 2 workers ${(m.oursPar / m.goaccess).toFixed(2)}x`,
   );
+const c = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)]));
+console.log(
+  `CPU s per GB: appwarden 1 thread ${c.ours.toFixed(1)}, 2 workers ${c.oursPar.toFixed(1)} (all threads), naive ${c.naive.toFixed(1)}; naive / appwarden 1 thread ${(c.naive / c.ours).toFixed(2)}x`,
+);
 console.log(`ratio appwarden / raw:      1 thread ${(m.ours / m.raw).toFixed(3)}, 2 workers ${(m.oursPar / m.raw).toFixed(3)}`);
 console.log(
-  `split+parse only: appwarden ${m.oursParse.toFixed(1)} MB/s, naive readline+split+URL ${m.naiveParse.toFixed(1)} MB/s, ratio ${(m.oursParse / m.naiveParse).toFixed(2)}x`,
+  `string parser only (the fallback path: LineSplitter + squid-native parseLine, no match or rollup): appwarden ${m.oursParse.toFixed(1)} MB/s, naive readline+split+URL ${m.naiveParse.toFixed(1)} MB/s, ratio ${(m.oursParse / m.naiveParse).toFixed(2)}x`,
 );
 const ip = ipBench();
 console.log(`ip ranges: 10k ranges -> ${ip.segments} segments, built in ${ip.buildMs.toFixed(0)} ms`);

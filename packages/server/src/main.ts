@@ -55,6 +55,16 @@ function closeServer(server: http.Server | https.Server, graceMs: number): Promi
   });
 }
 
+/** The demo tenants and, in each tenant that has none yet, the Cloud Apps demo data. Idempotent. */
+async function seedDemo(services: Services, dataDir: string, log: (msg: string, o: object) => void): Promise<DemoFile> {
+  const demo = await seedDemoIdentity(services, dataDir);
+  for (const t of [demo.tenants.contoso, demo.tenants.fabrikam]) {
+    const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now());
+    if (loaded) log('demo cloud apps data loaded', { tenant: t.tenantId, ...loaded });
+  }
+  return demo;
+}
+
 /**
  * Prepares a data directory once, before several worker processes start on it: migrations, master
  * and operator keys, TLS material, demo data. Every step is idempotent.
@@ -65,7 +75,7 @@ export async function initializeInstallation(start: StartOptions = {}): Promise<
   try {
     loadOperatorKey(config.dataDir, start.env ?? process.env);
     await ensureTlsMaterial(config.dataDir, tlsHosts(config));
-    const demo = config.demo ? await seedDemoIdentity(services, config.dataDir) : undefined;
+    const demo = config.demo ? await seedDemo(services, config.dataDir, () => undefined) : undefined;
     return { config, demo };
   } finally {
     await services.close();
@@ -96,13 +106,7 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   }
   const url = config.publicUrl ?? `https://localhost:${port}`;
   services.origin.value = url;
-  const demo = config.demo ? await seedDemoIdentity(services, config.dataDir) : undefined;
-  if (demo) {
-    for (const t of [demo.tenants.contoso, demo.tenants.fabrikam]) {
-      const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now());
-      if (loaded) app.log.info({ tenant: t.tenantId, ...loaded }, 'demo cloud apps data loaded');
-    }
-  }
+  const demo = config.demo ? await seedDemo(services, config.dataDir, (msg, o) => app.log.info(o, msg)) : undefined;
 
   const maintain = async () => {
     for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);

@@ -45,6 +45,7 @@ export {
   type UploadOptions,
   type UploadProgress,
   type UploadResult,
+  type UploadJob,
   type UploadStep,
 } from './cloudapps/discovery.js';
 export { DEFAULT_BLOCK_SIZE, uploadToBlobUrl, type BlobUploadOptions, type UploadData } from './cloudapps/blob-upload.js';

@@ -2,7 +2,7 @@ import { uploadToBlobUrl, sizeOf, type UploadData } from './blob-upload.js';
 import { listBySkip, withSignal, type SortDirection } from './list-request.js';
 import type { DiscoveredApp, DiscoveryCategory, DiscoveryStream, UploadUrl } from './models.js';
 import type { PagedAsyncIterableIterator } from './paging.js';
-import type { RequestPipeline } from './request-pipeline.js';
+import { abortableSleep, type RequestPipeline } from './request-pipeline.js';
 
 /** The three steps of an upload, reported to `onProgress`. */
 export type UploadStep = 'initiate' | 'upload' | 'finalize' | 'done';
@@ -32,7 +32,24 @@ export interface UploadResult {
   provider: string;
   /** What `done_upload` answered (Appwarden: the job it started). */
   response: unknown;
+  /** Appwarden: the processing job (`getUploadJob`, `waitForUploadJob`); the real service reports none. */
+  jobId?: string;
 }
+
+/** Appwarden's processing job of an upload (not part of Microsoft's API). */
+export interface UploadJob {
+  _id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | string;
+  streamId?: string;
+  fileName?: string;
+  source?: string;
+  error?: string | null;
+  /** Lines read, parsed, skipped (with samples), bytes, matched apps... when finished. */
+  result?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+const FINISHED_JOB_STATES = new Set(['succeeded', 'failed']);
 
 export type DiscoveredAppSortField =
   'name' | 'usersCount' | 'ipAddressesCount' | 'lastUsed' | 'trafficUploadedBytes' | 'trafficTotalEvents';
@@ -123,7 +140,8 @@ export class DiscoveryOperations {
       withSignal(options.signal),
     );
     report('done', uploaded);
-    return { uploadUrl: target.url, provider: target.provider ?? 'azure', response };
+    const jobId = (response as { jobId?: unknown } | undefined)?.jobId;
+    return { uploadUrl: target.url, provider: target.provider ?? 'azure', response, ...(typeof jobId === 'string' ? { jobId } : {}) };
   }
 
   /** Uploads a file from disk (Node only), streaming it block by block. */
@@ -133,6 +151,28 @@ export class DiscoveryOperations {
     const { size } = await fs.promises.stat(path);
     const stream = fs.createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Uint8Array>;
     return this.upload(stream, { ...options, filename: options.filename ?? nodePath.basename(path), totalBytes: size });
+  }
+
+  /** Appwarden: the status and result of the job an upload started. */
+  getUploadJob(jobId: string, options: { signal?: AbortSignal } = {}): Promise<UploadJob> {
+    return this.pipeline.send<UploadJob>({
+      method: 'GET',
+      url: `/api/v1/discovery/upload_jobs/${encodeURIComponent(jobId)}/`,
+      ...withSignal(options.signal),
+    });
+  }
+
+  /** Appwarden: polls the job until it succeeded or failed; `onStatus` sees every answer. */
+  async waitForUploadJob(
+    jobId: string,
+    options: { intervalMs?: number; onStatus?: (job: UploadJob) => void; signal?: AbortSignal } = {},
+  ): Promise<UploadJob> {
+    for (;;) {
+      const job = await this.getUploadJob(jobId, withSignal(options.signal));
+      options.onStatus?.(job);
+      if (FINISHED_JOB_STATES.has(job.status)) return job;
+      await abortableSleep(options.intervalMs ?? 1000, options.signal);
+    }
   }
 
   /** Continuous reports (data sources), the "Global View" included. Note the path has no /v1/. */

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPermission } from '@appwarden/protocol';
 import { AppError, OperatorError } from '../http/errors.js';
-import { loadDemoData } from '../demo/load-cloudapps-data.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { authenticateGraphCaller } from '../management/graph-auth.js';
 import type { Services } from '../wiring.js';
 import type { ApiTokenInfo } from './api-tokens.js';
+import { registerDemoDataRoute } from './demo-data-route.js';
 import { parseFaultSettings } from './faults.js';
 import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
 import type { CloudAppsTenantSettings } from './tenant-settings.js';
@@ -119,33 +119,7 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
     return settingsJson(next, services.config.rateLimitPerMinute);
   });
 
-  // Generated demo data (`appwarden demo generate`): the seeded generator of --demo, any size.
-  app.post(`${base}/demo`, async (req) => {
-    const { tenant } = await guard(req, WRITE);
-    const b = body(req);
-    const count = (k: string, max: number, required = false) => {
-      const v = b[k];
-      if (v === undefined && !required) return undefined;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
-        throw new OperatorError('invalid_request', 400, `'${k}' must be an integer between 0 and ${max}.`);
-      return v;
-    };
-    const activities = count('activities', 2_000_000, true)!;
-    const alerts = count('alerts', 1_000_000);
-    const users = count('users', 100_000);
-    const endTime = count('endTime', 8_640_000_000_000);
-    const seed = typeof b.seed === 'string' || typeof b.seed === 'number' ? b.seed : `demo:${tenant.id}:${services.clock.now()}`;
-    const loaded = await loadDemoData(services.stores, tenant.id, {
-      activities,
-      seed,
-      domain: tenant.domain,
-      endTime: endTime ?? services.clock.now(),
-      ...(alerts !== undefined ? { alerts } : {}),
-      ...(users !== undefined ? { users } : {}),
-    });
-    req.log.info({ tenant: tenant.id, ...loaded }, 'cloud apps demo data generated');
-    return loaded;
-  });
+  registerDemoDataRoute(app, services, `${base}/demo`, (req) => guard(req, WRITE));
 
   app.register(async (scope) => {
     scope.addContentTypeParser(

@@ -15,9 +15,8 @@ let live: LiveServer;
 let totalAlerts = 0;
 
 beforeAll(async () => {
-  live = await startLiveServer();
-  // The demo holds 150 alerts and 2,500 activities; add enough alerts to page past 1,000.
-  await live.admin('POST', '/demo', { activities: 2000, alerts: 1100, seed: 'sdk-paging', endTime: Date.UTC(2025, 5, 1) });
+  live = await startLiveServer({ freshTenant: 'sdkpaging' });
+  await live.admin('POST', '/demo', { activities: 5000, alerts: 1250, seed: 'sdk-paging', endTime: Date.UTC(2025, 5, 1) });
   const first = await live.client().alerts.list({ maxPageSize: 1 }).byPage().next();
   totalAlerts = (first.value as { total: number }).total;
 }, 120_000);

@@ -55,7 +55,11 @@ describe('docs/sdk.md examples', () => {
       AZURE_CLIENT_ID: live.daemon.clientId,
       AZURE_CLIENT_SECRET: live.daemon.clientSecret,
     });
-    await live.admin('PATCH', '/settings', { faults: { error429: 0.3, retryAfterSeconds: 0, endpoints: ['activities.list'] } });
+    await live.admin('PATCH', '/settings', { faults: { error429: 0.5, retryAfterSeconds: 0, endpoints: ['activities.list'] } });
+    // Every other request is throttled: the fault dice are the server's injectable random.
+    let roll = 0;
+    const random = live.server.services.cloudApps.random;
+    live.server.services.cloudApps.random = () => (roll++ % 2 === 0 ? 0.1 : 0.9);
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
@@ -67,6 +71,7 @@ describe('docs/sdk.md examples', () => {
       log.mockRestore();
       err.mockRestore();
       setGlobalDispatcher(previous);
+      live.server.services.cloudApps.random = random;
       await live.admin('PATCH', '/settings', { faults: null });
     }
   }, 120_000);

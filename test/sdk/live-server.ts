@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES } from '@appwarden/protocol';
 import {
   ClientSecretCredential,
   CloudAppsClient,
+  ManagementClient,
   type CloudAppsClientOptions,
   type CredentialOptions,
   type FetchLike,
@@ -26,18 +28,45 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** A live HTTPS Appwarden with --demo data (Contoso holds a daemon app with every Cloud Apps role). */
-export async function startLiveServer(): Promise<LiveServer> {
+/**
+ * A live HTTPS Appwarden with --demo data. By default the client is Contoso's demo daemon (every
+ * Cloud Apps role, 2,500 demo activities); with `freshTenant` a new tenant without data and its
+ * own daemon app, for tests that generate data (a second data set in a tenant may reuse user names).
+ */
+export async function startLiveServer(options: { freshTenant?: string } = {}): Promise<LiveServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-sdk-'));
   const server = await startServer({
-    options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent', databaseUrl: testDatabaseUrl(), rateLimitPerMinute: 0 },
+    options: {
+      dataDir: dir,
+      port: 0,
+      demo: true,
+      logLevel: (process.env.AW_TEST_LOG_LEVEL ?? 'silent') as 'silent',
+      databaseUrl: testDatabaseUrl(),
+      rateLimitPerMinute: 0,
+    },
     env: {},
   });
   const agent = new Agent({ connect: { ca: server.caPem } });
   const fetchImpl = ((input: string, init?: RequestInit) =>
     undiciFetch(input, { ...(init as object), dispatcher: agent } as never)) as unknown as FetchLike;
-  const contoso = server.demo!.tenants.contoso;
-  const daemon = contoso.daemon!;
+  let contoso: { tenantId: string } = server.demo!.tenants.contoso;
+  let daemon = server.demo!.tenants.contoso.daemon!;
+  if (options.freshTenant) {
+    const op = new ManagementClient(server.url, { operatorKey: server.operatorKey }, { fetch: fetchImpl });
+    const tenant = await op.createTenant(options.freshTenant);
+    const m = new ManagementClient(server.url, { operatorKey: server.operatorKey, tenant: tenant.tenantId! }, { fetch: fetchImpl });
+    const app = await m.createApplication({
+      displayName: 'SDK test daemon',
+      requiredResourceAccess: [
+        { resourceAppId: CLOUD_APP_SECURITY_APP_ID, resourceAccess: CLOUD_APP_SECURITY_ROLES.map((r) => ({ id: r.id, type: 'Role' })) },
+      ],
+    });
+    await m.createServicePrincipal(String(app.appId));
+    const secret = await m.addPassword(app.id);
+    await m.grantAdminConsent(String(app.appId));
+    contoso = { tenantId: tenant.tenantId! };
+    daemon = { clientId: String(app.appId), clientSecret: secret.secretText };
+  }
   const live: LiveServer = {
     server,
     dir,

@@ -1,6 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { AuthenticationError, PermissionError, ThrottledError, ApiError } from '@appwarden/sdk';
+import { registerActivities } from './commands/activities.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerApp } from './commands/app.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerDiscovery } from './commands/discovery.js';
+import { registerEntities } from './commands/entities.js';
+import { registerDemo, registerImport } from './commands/import.js';
+import { registerProfile } from './commands/profile.js';
+import { registerSubnets } from './commands/subnets.js';
 import { registerDb } from './commands/db.js';
 import { registerJwt } from './commands/jwt.js';
 import { registerServe } from './commands/serve.js';
@@ -23,6 +31,15 @@ export function buildProgram(): Command {
   registerToken(program);
   registerJwt(program);
   registerDb(program);
+  registerAlerts(program);
+  registerActivities(program);
+  registerEntities(program);
+  registerSubnets(program);
+  registerDiscovery(program);
+  registerImport(program);
+  registerDemo(program);
+  registerProfile(program);
+  registerCompletion(program);
   return program;
 }
 

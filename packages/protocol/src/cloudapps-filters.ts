@@ -43,18 +43,19 @@ export interface FilterFieldSpec {
 
 export type FilterResource = 'alerts' | 'activities' | 'entities';
 
-const f = (type: FilterValueType, operators: readonly FilterOperator[], origin: FilterFieldSpec['origin'] = 'docs'): FilterFieldSpec => ({
-  type,
-  operators,
-  origin,
-});
+// Generic so that each field keeps its literal type and operators: the SDK derives typed filters from them.
+const f = <T extends FilterValueType, const O extends readonly FilterOperator[]>(
+  type: T,
+  operators: O,
+  origin: FilterFieldSpec['origin'] = 'docs',
+): { type: T; operators: O; origin: FilterFieldSpec['origin'] } => ({ type, operators, origin });
 
 const EQ = ['eq', 'neq'] as const;
 const DATE = ['lte', 'gte', 'range', 'lte_ndays', 'gte_ndays'] as const;
 const SET = ['isset', 'isnotset'] as const;
 
 /** Alerts filters (reference §5.2). */
-export const ALERT_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
+export const ALERT_FILTER_FIELDS = {
   'entity.entity': f('entityPk', EQ),
   'entity.ip': f('string', EQ),
   'entity.service': f('int', EQ),
@@ -73,10 +74,10 @@ export const ALERT_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
   id: f('string', EQ),
   source: f('string', ['eq']),
   instance: f('int', ['eq'], 'client'),
-};
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
 /** Activities filters (reference §5.3). */
-export const ACTIVITY_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
+export const ACTIVITY_FILTER_FIELDS = {
   service: f('int', EQ),
   instance: f('int', EQ),
   'user.orgUnit': f('string', [...EQ, ...SET, 'descendantof', 'ndescendantof']),
@@ -112,10 +113,10 @@ export const ACTIVITY_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> =
   'user.username': f('string', [...EQ, ...SET, 'startswith']),
   'user.tags': f('tag', [...EQ, 'deq', ...SET, 'startswith']),
   'user.domain': f('string', [...EQ, ...SET]),
-};
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
 /** Entities filters (reference §5.4). */
-export const ENTITY_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
+export const ENTITY_FILTER_FIELDS = {
   type: f('entityType', EQ),
   isAdmin: f('bool', ['eq']),
   entity: f('entityPk', EQ),
@@ -132,7 +133,7 @@ export const ENTITY_FILTER_FIELDS: Readonly<Record<string, FilterFieldSpec>> = {
   service: f('int', EQ, 'client'),
   affiliation: f('nullableBool', EQ, 'client'),
   'user.username': f('string', EQ, 'client'),
-};
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
 export const FILTER_FIELDS: Readonly<Record<FilterResource, Readonly<Record<string, FilterFieldSpec>>>> = {
   alerts: ALERT_FILTER_FIELDS,

@@ -21,6 +21,8 @@ export interface CredentialOptions {
   fetch?: FetchLike;
   /** Renew this long before expiry (default 5 minutes, as MSAL does). */
   refreshMarginMs?: number;
+  /** The clock the cache reads (default Date.now); tests freeze it. */
+  now?: () => number;
 }
 
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
@@ -36,6 +38,7 @@ abstract class ClientCredentialBase implements TokenCredential {
   protected readonly authorityHost: string;
   protected readonly fetchImpl: FetchLike;
   private readonly margin: number;
+  private readonly now: () => number;
 
   constructor(
     readonly tenantId: string,
@@ -45,6 +48,7 @@ abstract class ClientCredentialBase implements TokenCredential {
     this.authorityHost = (options.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.margin = options.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS;
+    this.now = options.now ?? Date.now;
   }
 
   get tokenEndpoint(): string {
@@ -56,7 +60,7 @@ abstract class ClientCredentialBase implements TokenCredential {
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
     const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(' ');
     const cached = this.cache.get(scope);
-    if (cached && cached.expiresOnTimestamp - this.margin > Date.now()) return cached;
+    if (cached && cached.expiresOnTimestamp - this.margin > this.now()) return cached;
     const running = this.inflight.get(scope);
     if (running) return running;
     const p = this.requestToken(scope, options).finally(() => this.inflight.delete(scope));
@@ -71,7 +75,7 @@ abstract class ClientCredentialBase implements TokenCredential {
       scope,
       ...(await this.credentialParameters()),
     });
-    const started = Date.now();
+    const started = this.now();
     const res = await this.fetchImpl(this.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },

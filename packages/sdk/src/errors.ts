@@ -38,5 +38,24 @@ export class ThrottledError extends AppwardenError {
   }
 }
 
-/** Any other non-2xx answer. */
-export class ApiError extends AppwardenError {}
+/** Any other non-2xx answer; `retryAfterMs` when a 503 carried Retry-After. */
+export class ApiError extends AppwardenError {
+  constructor(
+    message: string,
+    status: number | undefined,
+    body: unknown,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, status, body);
+  }
+}
+
+/** The server did not answer within the client's `timeoutMs` (after any retries). */
+export class RequestTimeoutError extends AppwardenError {
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
+    super(message, undefined, undefined);
+  }
+}

@@ -27,6 +27,11 @@ export function errorMessage(body: unknown, fallback: string): string {
     }
     if (typeof b.detail === 'string') return b.detail;
     if (typeof b.error_description === 'string') return b.error_description.split('\r\n')[0]!;
+    // Cloud Apps 400: {"<param>": [{"error": "..."}], "error": true} or {"errors": [{"error": "..."}]}
+    for (const v of Object.values(b)) {
+      const first = Array.isArray(v) ? (v[0] as Record<string, unknown> | undefined) : undefined;
+      if (first && typeof first.error === 'string') return first.error;
+    }
   }
   return fallback;
 }
@@ -61,9 +66,14 @@ export async function callJson<T>(
     }
   }
   if (res.ok) return parsed as T;
-  const message = `${options.method ?? 'GET'} ${url} → ${res.status}: ${errorMessage(parsed, text.slice(0, 200))}`;
-  if (res.status === 401) throw new AuthenticationError(message, 401, parsed, undefined, []);
-  if (res.status === 403) throw new PermissionError(message, 403, parsed);
-  if (res.status === 429) throw new ThrottledError(message, 429, parsed, retryAfterMs(res.headers.get('retry-after')));
-  throw new ApiError(message, res.status, parsed);
+  throw errorFor(options.method ?? 'GET', url, res.status, parsed, text, res.headers.get('retry-after'));
+}
+
+/** The typed error for a non-2xx answer. */
+export function errorFor(method: string, url: string, status: number, parsed: unknown, text: string, retryAfter: string | null): Error {
+  const message = `${method} ${url} → ${status}: ${errorMessage(parsed, text.slice(0, 200))}`;
+  if (status === 401) return new AuthenticationError(message, 401, parsed, undefined, []);
+  if (status === 403) return new PermissionError(message, 403, parsed);
+  if (status === 429) return new ThrottledError(message, 429, parsed, retryAfterMs(retryAfter));
+  return new ApiError(message, status, parsed, retryAfterMs(retryAfter));
 }

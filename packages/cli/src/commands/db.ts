@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { copySqliteToPostgres } from '@appwarden/server';
 import { emit, printTable } from '../output.js';
 
 /** `appwarden db copy`: moves an installation from SQLite to PostgreSQL (run with the server stopped). */
@@ -11,6 +10,7 @@ export function registerDb(program: Command): void {
     .requiredOption('--to <postgres-url>', 'PostgreSQL URL, e.g. postgres://user@host:5432/appwarden')
     .option('--json', 'print JSON')
     .action(async (opts: { from: string; to: string; json?: boolean }) => {
+      const { copySqliteToPostgres } = await import('@appwarden/server');
       const reports = await copySqliteToPostgres(opts.from, opts.to, (line) => process.stderr.write(line + '\n'));
       const mismatched = reports.filter((r) => r.source !== r.target);
       emit(opts, { tables: reports, verified: mismatched.length === 0 }, () => {

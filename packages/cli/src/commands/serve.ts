@@ -1,6 +1,10 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
-import { ConfigError, initializeInstallation, startServer, type DemoFile } from '@appwarden/server';
+// The server loads lazily: every other command starts without Fastify, SQLite and the rest.
+import type { DemoFile } from '@appwarden/server';
+
+/** ConfigError of the lazily loaded server module (undefined until loaded). */
+let configError: (new (...args: never[]) => Error) | undefined;
 
 /** `appwarden serve`: runs the server in this process until SIGINT/SIGTERM. */
 export function registerServe(program: Command): void {
@@ -35,9 +39,11 @@ export function registerServe(program: Command): void {
       if (workers > 1 && cluster.isPrimary) return runPrimary(options, workers);
       let server;
       try {
+        const { startServer, ConfigError } = await import('@appwarden/server');
+        configError = ConfigError;
         server = await startServer({ options });
       } catch (e) {
-        if (e instanceof ConfigError) {
+        if (configError !== undefined && e instanceof configError) {
           console.error(`appwarden: ${e.message}`);
           process.exit(2);
         }
@@ -92,9 +98,11 @@ interface BannerInfo {
 async function runPrimary(options: Record<string, string | boolean | undefined>, workers: number): Promise<void> {
   let prepared;
   try {
+    const { initializeInstallation, ConfigError } = await import('@appwarden/server');
+    configError = ConfigError;
     prepared = await initializeInstallation({ options });
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (configError !== undefined && e instanceof configError) {
       console.error(`appwarden: ${e.message}`);
       process.exit(2);
     }

@@ -5,6 +5,7 @@ import type { Tenant } from '../identity/tenant-service.js';
 import { authenticateGraphCaller } from '../management/graph-auth.js';
 import type { Services } from '../wiring.js';
 import type { ApiTokenInfo } from './api-tokens.js';
+import { registerDemoDataRoute } from './demo-data-route.js';
 import { parseFaultSettings } from './faults.js';
 import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
 import type { CloudAppsTenantSettings } from './tenant-settings.js';
@@ -117,6 +118,8 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
     req.log.warn({ tenant: tenant.id, settings: next }, 'cloud apps settings changed');
     return settingsJson(next, services.config.rateLimitPerMinute);
   });
+
+  registerDemoDataRoute(app, services, `${base}/demo`, (req) => guard(req, WRITE));
 
   app.register(async (scope) => {
     scope.addContentTypeParser(

@@ -1,0 +1,116 @@
+import { ClientSecretCredential, CloudAppsClient, GRAPH_SCOPE, type CloudAppsAuth, type RetryEvent } from '@appwarden/sdk';
+import { fetchFor, serverUrl, UsageError, type ConnectionOptions } from './connection.js';
+import { isTty } from './output.js';
+import { selectProfile, type Profile } from './profiles.js';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Options of every Cloud Apps command (withCloudAppsOptions). */
+export interface CloudAppsOptions extends ConnectionOptions {
+  profile?: string;
+  apiToken?: string;
+  json?: boolean;
+  jsonl?: boolean;
+  timeout?: string;
+  retries?: string;
+}
+
+/** Flags, then environment, then the profile. */
+function resolve(o: CloudAppsOptions): { url: string; profile: Profile | undefined; fetchOptions: ConnectionOptions } {
+  let profile: Profile | undefined;
+  try {
+    profile = selectProfile(o.profile);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const url = o.url ?? process.env.APPWARDEN_URL ?? profile?.url;
+  const fetchOptions: ConnectionOptions = { ...o, ...(url ? { url } : {}), ...((o.ca ?? profile?.ca) ? { ca: o.ca ?? profile?.ca } : {}) };
+  return { url: serverUrl(fetchOptions), profile, fetchOptions };
+}
+
+function describeRetry(e: RetryEvent): string {
+  const what = e.status === 429 ? 'throttled' : e.status ? `HTTP ${e.status}` : ((e.error as Error)?.name ?? 'error');
+  return `appwarden: ${what}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt + 1})\n`;
+}
+
+/**
+ * The Cloud Apps client: client credentials (--tenant/--client-id/--client-secret,
+ * AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET or the profile) with the server as authority
+ * host unless AZURE_AUTHORITY_HOST says otherwise; or a legacy API token (--api-token,
+ * APPWARDEN_API_TOKEN, the profile).
+ */
+export function cloudAppsClient(o: CloudAppsOptions): CloudAppsClient {
+  const { url, profile, fetchOptions } = resolve(o);
+  const fetchImpl = fetchFor(fetchOptions);
+  const tenant = o.tenant ?? process.env.AZURE_TENANT_ID ?? profile?.tenant;
+  const clientId = o.clientId ?? process.env.AZURE_CLIENT_ID ?? profile?.clientId;
+  const clientSecret = o.clientSecret ?? process.env.AZURE_CLIENT_SECRET ?? profile?.clientSecret;
+  const apiToken = o.apiToken ?? process.env.APPWARDEN_API_TOKEN ?? profile?.apiToken;
+  let auth: CloudAppsAuth;
+  if (tenant && clientId && clientSecret) {
+    const authorityHost = process.env.AZURE_AUTHORITY_HOST ?? profile?.authorityHost ?? url;
+    auth = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost, fetch: fetchImpl });
+  } else if (apiToken) {
+    auth = { apiToken };
+  } else {
+    throw new UsageError(
+      'No credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app with Cloud Apps permissions), use --api-token / APPWARDEN_API_TOKEN, or a profile (appwarden profile set).',
+    );
+  }
+  const timeoutMs = o.timeout !== undefined ? Number(o.timeout) * 1000 : undefined;
+  const maxRetries = o.retries !== undefined ? Number(o.retries) : undefined;
+  if (timeoutMs !== undefined && !(timeoutMs >= 0)) throw new UsageError('--timeout must be a number of seconds');
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) throw new UsageError('--retries must be an integer');
+  return new CloudAppsClient(url, auth, {
+    fetch: fetchImpl,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxRetries !== undefined ? { retry: { maxRetries } } : {}),
+    onRetry: (e) => {
+      if (isTty(process.stderr)) process.stderr.write(describeRetry(e));
+    },
+  });
+}
+
+/**
+ * Authorization for Appwarden's admin endpoints (import, demo): a Graph token of a management app
+ * (AZURE_* credentials) or the operator key (--operator-key, APPWARDEN_OPERATOR_KEY, <data-dir>/operator.key).
+ */
+export async function adminRequest(
+  o: CloudAppsOptions,
+  tenant: string,
+  subpath: string,
+  init: { method: string; body?: string; contentType?: string },
+): Promise<{ status: number; body: unknown }> {
+  const { url, profile, fetchOptions } = resolve(o);
+  const fetchImpl = fetchFor(fetchOptions);
+  const clientId = o.clientId ?? process.env.AZURE_CLIENT_ID ?? profile?.clientId;
+  const clientSecret = o.clientSecret ?? process.env.AZURE_CLIENT_SECRET ?? profile?.clientSecret;
+  const dataDir = path.resolve(o.dataDir ?? process.env.APPWARDEN_DATA_DIR ?? './.appwarden');
+  const keyFile = path.join(dataDir, 'operator.key');
+  const operatorKey =
+    o.operatorKey ?? process.env.APPWARDEN_OPERATOR_KEY ?? (fs.existsSync(keyFile) ? fs.readFileSync(keyFile, 'utf8').trim() : undefined);
+  let authorization: string;
+  if (operatorKey) authorization = `Bearer ${operatorKey}`;
+  else if (clientId && clientSecret) {
+    const authorityHost = process.env.AZURE_AUTHORITY_HOST ?? profile?.authorityHost ?? url;
+    const cred = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost, fetch: fetchImpl });
+    authorization = `Bearer ${(await cred.getToken(GRAPH_SCOPE)).token}`;
+  } else {
+    throw new UsageError(
+      'Admin endpoints need the operator key (--operator-key, APPWARDEN_OPERATOR_KEY, --data-dir) or a management app (AZURE_*).',
+    );
+  }
+  const res = await fetchImpl(`${url}/admin/tenants/${encodeURIComponent(tenant)}/cloud-apps${subpath}`, {
+    method: init.method,
+    headers: { authorization, accept: 'application/json', ...(init.contentType ? { 'content-type': init.contentType } : {}) },
+    ...(init.body !== undefined ? { body: init.body } : {}),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // keep text
+  }
+  return { status: res.status, body };
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { adminRequest, type CloudAppsOptions } from '../cloudapps-connection.js';
+import { UsageError } from '../connection.js';
+import { withCloudAppsOptions } from '../cloudapps-options.js';
+import { outputMode, printObject } from '../output.js';
+import { ApiError, AuthenticationError, PermissionError } from '@appwarden/sdk';
+
+async function readInput(file: string): Promise<string> {
+  if (file !== '-') {
+    if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+    return fs.promises.readFile(file, 'utf8');
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tenantOf(o: CloudAppsOptions): string {
+  const t = o.tenant ?? process.env.AZURE_TENANT_ID;
+  if (!t) throw new UsageError('--tenant (or AZURE_TENANT_ID) is required');
+  return t;
+}
+
+function check(status: number, body: unknown, what: string): void {
+  if (status >= 200 && status < 300) return;
+  const msg = (body as { error?: { message?: string } })?.error?.message ?? JSON.stringify(body);
+  const text = `${what} → ${status}: ${msg}`;
+  if (status === 401) throw new AuthenticationError(text, status, body, undefined, []);
+  if (status === 403) throw new PermissionError(text, status, body);
+  throw new ApiError(text, status, body);
+}
+
+/** `appwarden import <file> --resource R`: JSON Lines into a tenant (Appwarden admin endpoint). */
+export function registerImport(program: Command): void {
+  withCloudAppsOptions(
+    program.command('import <file>').description('Import alerts, activities or entities from JSON Lines (- for stdin) into a tenant'),
+  )
+    .addOption(
+      new Option('--resource <resource>', 'what the lines are').choices(['alerts', 'activities', 'entities']).makeOptionMandatory(),
+    )
+    .option('--operator-key <key>', 'operator key (APPWARDEN_OPERATOR_KEY)')
+    .action(async (file: string, o: CloudAppsOptions & { resource: string }) => {
+      const text = await readInput(file);
+      const { status, body } = await adminRequest(o, tenantOf(o), `/import/${o.resource}`, {
+        method: 'POST',
+        body: text,
+        contentType: 'application/x-ndjson',
+      });
+      if (status === 400 && body && typeof body === 'object' && 'errors' in body) {
+        printObject(body, outputMode(o, false));
+        process.exitCode = 1;
+        return;
+      }
+      check(status, body, 'import');
+      printObject(body, outputMode(o, false));
+    });
+}
+
+/** `appwarden demo generate`: seeded demo data in a tenant (Appwarden admin endpoint). */
+export function registerDemo(program: Command): void {
+  const demo = program.command('demo').description('Demo data');
+  withCloudAppsOptions(demo.command('generate').description('Generate demo users, activities and alerts in a tenant (through the server)'))
+    .requiredOption('--activities <n>', 'activities to generate')
+    .option('--alerts <n>', 'alerts (default 5% of activities)')
+    .option('--users <n>', 'users (default activities / 60)')
+    .option('--seed <seed>', 'seed: the same seed gives the same data')
+    .option('--operator-key <key>', 'operator key (APPWARDEN_OPERATOR_KEY)')
+    .action(async (o: CloudAppsOptions & { activities: string; alerts?: string; users?: string; seed?: string }) => {
+      const int = (name: string, v: string | undefined) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer`);
+        return n;
+      };
+      const payload = {
+        activities: int('activities', o.activities),
+        ...(o.alerts !== undefined ? { alerts: int('alerts', o.alerts) } : {}),
+        ...(o.users !== undefined ? { users: int('users', o.users) } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      };
+      const { status, body } = await adminRequest(o, tenantOf(o), '/demo', {
+        method: 'POST',
+        body: JSON.stringify(payload),
+        contentType: 'application/json',
+      });
+      check(status, body, 'demo generate');
+      printObject(body, outputMode(o, false));
+    });
+}

@@ -1,0 +1,103 @@
+import type {
+  ACTIVITY_FILTER_FIELDS,
+  ALERT_FILTER_FIELDS,
+  ENTITY_FILTER_FIELDS,
+  FilterFieldSpec,
+  FilterOperator,
+  FilterValueType,
+} from '@appwarden/protocol';
+
+/**
+ * Typed filters, derived from the protocol's field registry (the same table the server validates
+ * against): a field the resource does not have, an operator the field does not support, or a value
+ * of the wrong type is a compile error.
+ */
+
+/** An entity key as the API writes it: `{"id": "<guid>", "saas": 11161, "inst": 0}`. */
+export interface EntityKey {
+  id: string;
+  saas?: number;
+  inst?: number;
+}
+
+/** A time: epoch milliseconds, an ISO-8601 string or a Date (sent as epoch milliseconds). */
+export type TimeValue = number | string | Date;
+
+/** The TypeScript type of one value of a field. */
+export type FilterValueOf<T extends FilterValueType> = T extends 'int'
+  ? number
+  : T extends 'string'
+    ? string
+    : T extends 'bool'
+      ? boolean
+      : T extends 'nullableBool'
+        ? boolean | null
+        : T extends 'timestamp'
+          ? TimeValue
+          : T extends 'entityPk'
+            ? EntityKey
+            : T extends 'entityType'
+              ? 1 | 2 | 'account' | 'user'
+              : T extends 'tag'
+                ? string
+                : never;
+
+type OneOrMany<V> = V | readonly V[];
+
+/** What an operator takes for a field whose values are `V` (reference §5.1). */
+export type OperandOf<Op extends FilterOperator, V> = Op extends 'eq' | 'neq' | 'deq' | 'descendantof' | 'ndescendantof'
+  ? OneOrMany<V>
+  : Op extends 'contains' | 'ncontains' | 'startswith' | 'doesnotstartwith' | 'endswith'
+    ? OneOrMany<string>
+    : Op extends 'startswithsingle' | 'text'
+      ? string
+      : Op extends 'gt' | 'gte' | 'lt' | 'lte'
+        ? V
+        : Op extends 'range'
+          ? readonly { start: V; end: V }[]
+          : Op extends 'gte_ndays' | 'lte_ndays'
+            ? number
+            : Op extends 'isset' | 'isnotset'
+              ? boolean
+              : Op extends 'cabinetmatchedrulesequals'
+                ? readonly unknown[]
+                : never;
+
+/** The operators of one field and their operands. */
+export type FieldFilter<S extends FilterFieldSpec> = {
+  [Op in S['operators'][number]]?: OperandOf<Op, FilterValueOf<S['type']>>;
+};
+
+/** Filters for a resource whose registry is `R`. */
+export type FiltersOf<R extends Readonly<Record<string, FilterFieldSpec>>> = {
+  [K in keyof R]?: FieldFilter<R[K]>;
+};
+
+export type AlertFilters = FiltersOf<typeof ALERT_FILTER_FIELDS>;
+export type ActivityFilters = FiltersOf<typeof ACTIVITY_FILTER_FIELDS>;
+export type EntityFilters = FiltersOf<typeof ENTITY_FILTER_FIELDS>;
+
+export type AlertFilterField = keyof typeof ALERT_FILTER_FIELDS;
+export type ActivityFilterField = keyof typeof ACTIVITY_FILTER_FIELDS;
+export type EntityFilterField = keyof typeof ENTITY_FILTER_FIELDS;
+
+/**
+ * IP address range filters (reference §5.6).
+ * TODO(discovery-http): derive from the protocol registry once the subnet fields are added there.
+ */
+export interface SubnetFilters {
+  category?: { eq?: OneOrMany<number>; neq?: OneOrMany<number> };
+  tags?: { eq?: OneOrMany<string>; neq?: OneOrMany<string> };
+  builtIn?: { eq?: boolean };
+}
+
+/** Filters as sent on the wire: Dates become epoch milliseconds (the real service wants numbers). */
+export function filtersToWire(filters: object | undefined): Record<string, unknown> {
+  const walk = (v: unknown): unknown => {
+    if (v instanceof Date) return v.getTime();
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return (walk(filters ?? {}) as Record<string, unknown>) ?? {};
+}

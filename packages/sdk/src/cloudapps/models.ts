@@ -1,0 +1,159 @@
+/**
+ * Resource objects of the Cloud Apps API (reference §7). Only the fields clients rely on are
+ * typed; every object keeps the rest of what the server sent.
+ */
+
+export interface AlertEntity {
+  id: string | number;
+  label?: string;
+  type: string;
+  entityRole?: string;
+  entityType?: number;
+  inst?: number;
+  saas?: number;
+  pa?: string;
+  em?: string;
+  policyType?: string;
+  [key: string]: unknown;
+}
+
+export interface Alert {
+  _id: string;
+  idValue?: number;
+  timestamp: number;
+  title: string;
+  description?: string;
+  entities: AlertEntity[];
+  /** 0 UNREAD, 1 READ, 2 ARCHIVED */
+  statusValue?: number;
+  /** 0 LOW, 1 MEDIUM, 2 HIGH, 3 INFORMATIONAL */
+  severityValue?: number;
+  /** 0 OPEN, 1 DISMISSED, 2 RESOLVED, 3 FALSE_POSITIVE, 4 BENIGN, 5 TRUE_POSITIVE */
+  resolutionStatusValue?: number;
+  stories?: number[];
+  intent?: number[];
+  threatScore?: number;
+  policy?: { id: string; label: string; policyType?: string; type: string };
+  comment?: string;
+  handledByUser?: string;
+  resolveTime?: string;
+  URL?: string;
+  [key: string]: unknown;
+}
+
+export interface Activity {
+  _id: string;
+  timestamp: number;
+  created?: number;
+  appId?: number;
+  appName?: string;
+  eventTypeValue?: string;
+  eventTypeName?: string;
+  description?: string;
+  device?: { clientIP?: string; userAgent?: string; countryCode?: string; [key: string]: unknown };
+  location?: { countryCode?: string; city?: string; [key: string]: unknown };
+  user?: { userName?: string; userTags?: string[]; [key: string]: unknown };
+  source?: number;
+  [key: string]: unknown;
+}
+
+export interface Entity {
+  _id: string;
+  id: string;
+  /** 1 ACCOUNT, 2 USER */
+  type: number;
+  /** 0 N/A, 1 Staged, 2 Active, 3 Suspended, 4 Deleted */
+  status?: number;
+  displayName?: string;
+  email?: string | null;
+  isAdmin?: boolean;
+  isExternal?: boolean | null;
+  domain?: string | null;
+  lastSeen?: string | null;
+  threatScore?: number | null;
+  appData?: { appId: number; name: string; saas: number; instance: number };
+  /** `"<saas>|<inst>|<id>"` */
+  ii?: string;
+  [key: string]: unknown;
+}
+
+/** The tree of an entity: the user, with its accounts in `children` (Appwarden's shape). */
+export interface EntityTree extends Entity {
+  children?: Entity[];
+}
+
+export interface SubnetAddress {
+  mask: number;
+  address: string;
+  originalString: string;
+}
+
+export interface Subnet {
+  _id: string;
+  name: string;
+  /** 1 Corporate, 2 Administrative, 3 Risky, 4 VPN, 5 Cloud provider, 6 Other */
+  category: number;
+  subnets: SubnetAddress[];
+  organization?: string | null;
+  location?: Record<string, unknown> | null;
+  tags?: { id: string; name: string; [key: string]: unknown }[];
+  lastModified?: number;
+  [key: string]: unknown;
+}
+
+/** Body of create_rule / update_rule (update is a full replace). */
+export interface SubnetInput {
+  name: string;
+  category: number;
+  /** CIDR or bare addresses, IPv4 or IPv6. */
+  subnets: string[];
+  organization?: string;
+  overrideOrganization?: boolean;
+  /** Tag names or 24-hex tag ids. */
+  tags?: string[];
+}
+
+export interface DiscoveryStream {
+  _id: string;
+  displayName: string;
+  logType?: number;
+  streamType?: number;
+  isManual?: boolean;
+  created?: string;
+  lastModified?: string;
+  lastDataReceived?: string;
+  [key: string]: unknown;
+}
+
+export interface DiscoveredApp {
+  appId: number;
+  name: string;
+  category?: string;
+  score?: number;
+  usersCount?: number;
+  ipAddressesCount?: number;
+  trafficTotalBytes?: number;
+  trafficUploadedBytes?: number;
+  trafficTotalEvents?: number;
+  lastUsed?: number | string;
+  [key: string]: unknown;
+}
+
+export interface DiscoveryCategory {
+  id: string;
+  total: number;
+}
+
+export interface UploadUrl {
+  url: string;
+  provider: 'azure' | 'aws' | string;
+}
+
+/** What a close action answers: `{"closed_benign": 1}` or with `alertsNotFound`. */
+export interface CloseResult {
+  /** Alerts closed by this call. */
+  closed: number;
+  alertsNotFound: string[];
+  /** The answer as sent. */
+  raw: Record<string, unknown>;
+}

@@ -31,36 +31,41 @@ async function token(url: string, ca: string, tenantId: string, clientId: string
 }
 
 describe('db copy: SQLite to PostgreSQL', () => {
-  it('copies every table, verifies counts, and the copied installation keeps serving the same clients and keys', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-copy-'));
-    dirs.push(dir);
-    const first = await startServer({ options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent' }, env: {} });
-    const demo = first.demo!.tenants.contoso;
-    const before = (await (
-      await token(first.url, first.caPem, demo.tenantId, demo.daemon!.clientId, demo.daemon!.clientSecret)
-    ).json()) as {
-      access_token: string;
-    };
-    const kidBefore = JSON.parse(Buffer.from(String(before.access_token).split('.')[0]!, 'base64url').toString()).kid as string;
-    await first.close();
+  // The demo holds a few thousand Cloud Apps records: copying them takes seconds on a loaded machine.
+  it(
+    'copies every table, verifies counts, and the copied installation keeps serving the same clients and keys',
+    { timeout: 180_000 },
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-copy-'));
+      dirs.push(dir);
+      const first = await startServer({ options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent' }, env: {} });
+      const demo = first.demo!.tenants.contoso;
+      const before = (await (
+        await token(first.url, first.caPem, demo.tenantId, demo.daemon!.clientId, demo.daemon!.clientSecret)
+      ).json()) as {
+        access_token: string;
+      };
+      const kidBefore = JSON.parse(Buffer.from(String(before.access_token).split('.')[0]!, 'base64url').toString()).kid as string;
+      await first.close();
 
-    const url = pgUrl();
-    const reports = await copySqliteToPostgres(path.join(dir, 'appwarden.sqlite'), url);
-    expect(reports.length).toBeGreaterThanOrEqual(9);
-    for (const r of reports) expect(r.target, r.table).toBe(r.source);
-    expect(reports.find((r) => r.table === 'tenants')!.source).toBe(2);
-    await expect(copySqliteToPostgres(path.join(dir, 'appwarden.sqlite'), url)).rejects.toThrow(/not empty/);
+      const url = pgUrl();
+      const reports = await copySqliteToPostgres(path.join(dir, 'appwarden.sqlite'), url);
+      expect(reports.length).toBeGreaterThanOrEqual(9);
+      for (const r of reports) expect(r.target, r.table).toBe(r.source);
+      expect(reports.find((r) => r.table === 'tenants')!.source).toBe(2);
+      await expect(copySqliteToPostgres(path.join(dir, 'appwarden.sqlite'), url)).rejects.toThrow(/not empty/);
 
-    // Same data directory (master key, CA) with the database now in PostgreSQL.
-    const second = await startServer({ options: { dataDir: dir, port: 0, logLevel: 'silent', databaseUrl: url }, env: {} });
-    try {
-      const res = await token(second.url, second.caPem, demo.tenantId, demo.daemon!.clientId, demo.daemon!.clientSecret);
-      expect(res.status).toBe(200);
-      const after = (await res.json()) as { access_token: string };
-      const kidAfter = JSON.parse(Buffer.from(after.access_token.split('.')[0]!, 'base64url').toString()).kid as string;
-      expect(kidAfter).toBe(kidBefore);
-    } finally {
-      await second.close();
-    }
-  });
+      // Same data directory (master key, CA) with the database now in PostgreSQL.
+      const second = await startServer({ options: { dataDir: dir, port: 0, logLevel: 'silent', databaseUrl: url }, env: {} });
+      try {
+        const res = await token(second.url, second.caPem, demo.tenantId, demo.daemon!.clientId, demo.daemon!.clientSecret);
+        expect(res.status).toBe(200);
+        const after = (await res.json()) as { access_token: string };
+        const kidAfter = JSON.parse(Buffer.from(after.access_token.split('.')[0]!, 'base64url').toString()).kid as string;
+        expect(kidAfter).toBe(kidBefore);
+      } finally {
+        await second.close();
+      }
+    },
+  );
 });

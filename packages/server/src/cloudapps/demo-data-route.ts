@@ -31,15 +31,35 @@ export function registerDemoDataRoute(
     const users = count('users', 100_000);
     const endTime = count('endTime', 8_640_000_000_000);
     const seed = typeof b.seed === 'string' || typeof b.seed === 'number' ? b.seed : `demo:${tenant.id}:${services.clock.now()}`;
-    const loaded = await loadDemoData(services.stores, tenant.id, {
-      activities,
-      seed,
-      domain: tenant.domain,
-      endTime: endTime ?? services.clock.now(),
-      ...(alerts !== undefined ? { alerts } : {}),
-      ...(users !== undefined ? { users } : {}),
-    });
+    let loaded;
+    try {
+      loaded = await loadDemoData(services.stores, tenant.id, {
+        activities,
+        seed,
+        domain: tenant.domain,
+        endTime: endTime ?? services.clock.now(),
+        ...(alerts !== undefined ? { alerts } : {}),
+        ...(users !== undefined ? { users } : {}),
+      });
+    } catch (e) {
+      // Generated users are named from a fixed pool: a second data set can collide with the first.
+      if (isUniqueViolation(e)) {
+        throw new OperatorError(
+          'conflict',
+          409,
+          'The tenant already holds generated entities that collide with this data set; generate into a tenant without Cloud Apps data, or import with appwarden import.',
+          String(e),
+        );
+      }
+      throw e;
+    }
     req.log.info({ tenant: tenant.id, ...loaded }, 'cloud apps demo data generated');
     return loaded;
   });
+}
+
+/** SQLite (SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY) and PostgreSQL (23505) unique violations. */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -53,28 +53,42 @@ export function chunk<T>(rows: T[], columns: number): T[][] {
   return out;
 }
 
-const statements = new WeakMap<SQLite.Database, Map<string, SQLite.Statement>>();
+interface BulkStatement {
+  stmt: SQLite.Statement;
+  cols: string[];
+}
+
+const statements = new WeakMap<SQLite.Database, Map<string, BulkStatement>>();
 
 /**
  * Bulk upsert through one prepared statement, row by row: far cheaper than compiling multi-row
- * INSERTs. Only used by stores bound to a transaction, which own the connection while it runs.
+ * INSERTs. Values are bound by position (binding by name looks every key up, twice as slow for
+ * rows of 36 columns). Only used by stores bound to a transaction, which own the connection while
+ * it runs.
  */
 export function upsertPrepared(raw: SQLite.Database, table: ListTable, key: string[], rows: object[]): void {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]!);
-  const sig = `${table}:${cols.join(',')}`;
+  const first = Object.keys(rows[0]!);
+  const sig = `${table}:${first.join(',')}`;
   let cache = statements.get(raw);
   if (!cache) statements.set(raw, (cache = new Map()));
-  let stmt = cache.get(sig);
-  if (!stmt) {
-    const updates = cols.filter((c) => !key.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
-    stmt = raw.prepare(
-      `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})
+  let bulk = cache.get(sig);
+  if (!bulk) {
+    const updates = first.filter((c) => !key.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
+    const stmt = raw.prepare(
+      `INSERT INTO "${table}" (${first.map((c) => `"${c}"`).join(', ')}) VALUES (${first.map(() => '?').join(', ')})
        ON CONFLICT (${key.map((c) => `"${c}"`).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
     );
-    cache.set(sig, stmt);
+    cache.set(sig, (bulk = { stmt, cols: first }));
   }
-  for (const r of rows) stmt.run(r);
+  const { stmt, cols } = bulk;
+  const n = cols.length;
+  const values: unknown[] = new Array(n);
+  for (const r of rows) {
+    const rec = r as Record<string, unknown>;
+    for (let i = 0; i < n; i++) values[i] = rec[cols[i]!];
+    stmt.run(values);
+  }
 }
 
 /** Refreshes the planner's statistics after bulk loads, so that it picks the composite indexes. */

@@ -5,7 +5,8 @@
 // (without --data-dir, a temporary directory is filled and removed). The server runs in a child
 // process (bench/lib/serve-cloudapps.mjs); the load generator (autocannon, 16 connections) runs in
 // this one, on the same CPU cores. BENCH_APPWARDEN_MODULE=/other/packages/server/dist/index.js
-// serves another build (e.g. main's) from the same data directory.
+// serves another build (e.g. main's) from the same data directory; BENCH_SERVER_EXEC_ARGV passes
+// node options to the server process.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,8 @@ fs.mkdirSync(dataDir, { recursive: true });
 
 const child = fork(new URL('./lib/serve-cloudapps.mjs', import.meta.url).pathname, [dataDir, args.alerts, args.activities], {
   stdio: 'inherit',
+  // e.g. BENCH_SERVER_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  execArgv: process.env.BENCH_SERVER_EXEC_ARGV ? process.env.BENCH_SERVER_EXEC_ARGV.split(' ') : [],
 });
 const next = () => new Promise((resolve) => child.once('message', resolve));
 const server = await next();

@@ -1,71 +1,52 @@
 // Filtered alert list vs a cached page behind the same authentication, in one run on this machine.
-// Usage: npm run build && node bench/cloudapps-alerts.mjs [--alerts 100000] [--activities 200000] [--duration 10]
-// The load generator (autocannon, 16 connections) shares the CPU cores with the server.
+// Usage: npm run build && node bench/cloudapps-alerts.mjs [--alerts 1000000] [--activities 5000000]
+//          [--data-dir /tmp/appwarden-cloudapps-bench] [--duration 10] [--rounds 3] [--connections 16]
+// The data set is generated once into --data-dir and reused by later runs with the same sizes
+// (without --data-dir, a temporary directory is filled and removed). The server runs in a child
+// process (bench/lib/serve-cloudapps.mjs); the load generator (autocannon, 16 connections) runs in
+// this one, on the same CPU cores. BENCH_APPWARDEN_MODULE=/other/packages/server/dist/index.js
+// serves another build (e.g. main's) from the same data directory; BENCH_SERVER_EXEC_ARGV passes
+// node options to the server process.
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
-import { buildApp, createServices, loadConfig, loadDemoData } from '../packages/server/dist/index.js';
-import { authenticateCloudAppsCaller } from '../packages/server/dist/cloudapps/auth.js';
-import { seedDemoIdentity } from '../packages/server/dist/demo/seed-identity.js';
 
 const { values: args } = parseArgs({
   options: {
-    alerts: { type: 'string', default: '100000' },
-    activities: { type: 'string', default: '200000' },
+    alerts: { type: 'string', default: '1000000' },
+    activities: { type: 'string', default: '5000000' },
+    'data-dir': { type: 'string' },
     duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
   },
 });
-const ALERTS = Number(args.alerts);
-const ACTIVITIES = Number(args.activities);
 const DURATION = Number(args.duration);
+const ROUNDS = Number(args.rounds);
 const CONNECTIONS = Number(args.connections);
+const keep = args['data-dir'] !== undefined;
+const dataDir = keep ? path.resolve(args['data-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-'));
+fs.mkdirSync(dataDir, { recursive: true });
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-'));
-const config = loadConfig({ dataDir, rateLimitPerMinute: 0, logLevel: 'silent' }, {});
-const services = await createServices(config, { env: {}, origin: 'http://127.0.0.1' });
-const demo = await seedDemoIdentity(services, dataDir);
-const tenantId = demo.tenants.contoso.tenantId;
-const endTime = Date.UTC(2025, 0, 1);
-
-// 1. Bulk load through the import path (validation + one transaction per batch).
-let t = performance.now();
-const counts = await loadDemoData(services.stores, tenantId, {
-  activities: ACTIVITIES,
-  alerts: ALERTS,
-  seed: 'bench',
-  endTime,
-  batchSize: 5000,
+const child = fork(new URL('./lib/serve-cloudapps.mjs', import.meta.url).pathname, [dataDir, args.alerts, args.activities], {
+  stdio: 'inherit',
+  // e.g. BENCH_SERVER_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
+  execArgv: process.env.BENCH_SERVER_EXEC_ARGV ? process.env.BENCH_SERVER_EXEC_ARGV.split(' ') : [],
 });
-const loadSeconds = (performance.now() - t) / 1000;
-const records = counts.activities + counts.alerts + counts.entities;
+const next = () => new Promise((resolve) => child.once('message', resolve));
+const server = await next();
+const { load } = server;
+const c = load.counts;
 console.log(
-  `loaded ${counts.alerts} alerts, ${counts.activities} activities, ${counts.entities} entities in ${loadSeconds.toFixed(1)} s ` +
-    `(${Math.round(records / loadSeconds)} records/s including generation)`,
+  `data set (${dataDir}): ${c.alerts} alerts, ${c.activities} activities, ${c.entities} entities; ` +
+    `${load.reused ? 'reused, ' : ''}generated and loaded in ${load.seconds.toFixed(0)} s (${load.recordsPerSecond} records/s)`,
 );
 
-// 2. The API under test, and the ceiling: same authentication, a cached page of the same size.
-const app = await buildApp({ services, logger: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${app.server.address().port}`;
-services.origin.value = base;
-const daemon = demo.tenants.contoso.daemon;
-const tokenRes = await fetch(`${base}/${tenantId}/oauth2/v2.0/token`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: daemon.clientId,
-    client_secret: daemon.clientSecret,
-    scope: `${CLOUD_APP_SECURITY_APP_ID}/.default`,
-  }),
-});
-const token = (await tokenRes.json()).access_token;
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+const endTime = server.endTime;
 const body = JSON.stringify({
   filters: {
     severity: { eq: [1, 2] },
@@ -76,20 +57,16 @@ const body = JSON.stringify({
   sortDirection: 'desc',
   limit: 100,
 });
-const sample = await fetch(`${base}/api/v1/alerts/`, { method: 'POST', headers, body });
+const apiUrl = `${server.base}/api/v1/alerts/`;
+const sample = await fetch(apiUrl, { method: 'POST', headers, body });
 const page = await sample.text();
+if (sample.status !== 200) throw new Error(`alerts list answered ${sample.status}: ${page}`);
 const parsed = JSON.parse(page);
 console.log(
   `filtered page: ${parsed.data.length} alerts of ${parsed.total}${parsed.moreThanTotal ? '+' : ''} matching, ${page.length} bytes`,
 );
-
-const ceiling = Fastify({ logger: false });
-ceiling.post('/cached', async (req, reply) => {
-  await authenticateCloudAppsCaller(services, services.cloudApps.tokens, req.headers.authorization);
-  return reply.type('application/json').send(page);
-});
-await ceiling.listen({ port: 0, host: '127.0.0.1' });
-const ceilingUrl = `http://127.0.0.1:${ceiling.server.address().port}/cached`;
+child.send({ cache: page });
+await next();
 
 const run = (url) =>
   new Promise((resolve, reject) =>
@@ -100,23 +77,30 @@ const run = (url) =>
 const fmt = (r) =>
   `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx}`;
 
-await run(`${base}/api/v1/alerts/`); // warm-up
+await run(apiUrl); // warm-up
 const results = { api: [], ceiling: [] };
-for (let i = 0; i < 3; i++) {
-  results.api.push(await run(`${base}/api/v1/alerts/`));
-  results.ceiling.push(await run(ceilingUrl));
+for (let i = 0; i < ROUNDS; i++) {
+  results.api.push(await run(apiUrl));
+  results.ceiling.push(await run(server.ceilingUrl));
 }
 const median = (xs, f) => xs.map(f).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`cores: ${os.cpus().length}; load generator shares them; ${CONNECTIONS} connections, ${DURATION} s per run, medians of 3 runs`);
+console.log(
+  `cores: ${os.cpus().length}, load average ${os.loadavg()[0].toFixed(1)}; the load generator shares them; ` +
+    `${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} alternating rounds`,
+);
 for (const r of results.api) console.log(`  filtered list : ${fmt(r)}`);
 for (const r of results.ceiling) console.log(`  cached page   : ${fmt(r)}`);
+const ratios = results.api.map((r, i) => r.requests.average / results.ceiling[i].requests.average);
 const apiRps = median(results.api, (r) => r.requests.average);
 const ceilRps = median(results.ceiling, (r) => r.requests.average);
+const p99 = median(results.api, (r) => r.latency.p99);
+const ratio = median(ratios, (x) => x);
 console.log(
-  `filtered list p99 median ${median(results.api, (r) => r.latency.p99)} ms; throughput ratio filtered/cached = ${(apiRps / ceilRps).toFixed(2)}`,
+  `median: filtered list ${Math.round(apiRps)} req/s, p99 ${p99} ms; cached page ${Math.round(ceilRps)} req/s; ` +
+    `ratio filtered/cached per round ${ratios.map((x) => x.toFixed(2)).join(', ')}, median ${ratio.toFixed(2)}`,
 );
+console.log(`targets: p99 <= 30 ms ${p99 <= 30 ? 'PASS' : 'FAIL'}; ratio >= 0.40 ${ratio >= 0.4 ? 'PASS' : 'FAIL'}`);
 
-await ceiling.close();
-await app.close();
-await services.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+child.send({ stop: true });
+await new Promise((resolve) => child.once('exit', resolve));
+if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });

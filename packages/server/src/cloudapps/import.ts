@@ -9,7 +9,7 @@ export const IMPORT_RESOURCES = ['activities', 'alerts', 'entities'] as const;
 export type ImportResource = (typeof IMPORT_RESOURCES)[number];
 
 /** Rows written per transaction. */
-export const IMPORT_BATCH_SIZE = 2000;
+export const IMPORT_BATCH_SIZE = 5000;
 /** Bulk writes at least this large refresh the planner's statistics. */
 const ANALYZE_AFTER_ROWS = 1000;
 /** Bad lines listed in one answer. */

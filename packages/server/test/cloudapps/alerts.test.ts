@@ -19,6 +19,21 @@ async function openAlertIds(n: number): Promise<string[]> {
 }
 
 describe('alerts', () => {
+  it('counts the total again after a write (remembered totals are never stale)', async () => {
+    const total = async () =>
+      ((await post('/api/v1/alerts/', { filters: { alertOpen: { eq: true } }, limit: 1 })).json() as { total: number }).total;
+    const before = await total();
+    expect(before).toBeGreaterThan(2);
+    expect(await total()).toBe(before);
+    const [id] = await openAlertIds(1);
+    expect((await post('/api/v1/alerts/close_true_positive/', { filters: { id: { eq: [id] } } })).json()).toEqual({
+      closed_true_positive: 1,
+    });
+    expect(await total()).toBe(before - 1);
+    await post('/api/v1/alerts/reopen/', { filters: { id: { eq: [id] } } });
+    expect(await total()).toBe(before);
+  });
+
   it('fetches one alert in the documented shape', async () => {
     const [id] = await openAlertIds(1);
     const res = await get(`/api/v1/alerts/${id}`);

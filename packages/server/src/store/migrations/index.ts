@@ -3,6 +3,7 @@ import * as m0001 from './0001-identity.js';
 import * as m0002 from './0002-change-notify.js';
 import * as m0003 from './0003-cloudapps.js';
 import * as m0005scale from './0005-scale-postgres.js';
+import * as m0005sqlite from './0005-sqlite-alert-list-indexes.js';
 
 /**
  * Migrations, compiled in (not read from disk) so that the built package runs anywhere. Names sort
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-change-notify': m0002,
   '0003-cloudapps': m0003,
   '0005-scale-postgres': m0005scale,
+  '0005-sqlite-alert-list-indexes': m0005sqlite,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -4,7 +4,7 @@ import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
-import { analyze, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
+import { analyze, type CountCache, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
 
 const scalar = (column: string) => ({ kind: 'scalar', column }) as const;
 const array = (column: string) => ({ kind: 'array', column }) as const;
@@ -67,9 +67,10 @@ export class SqliteActivityStore implements ActivityStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly raw?: SQLite.Database,
+    private readonly counts?: CountCache,
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+    return listPage(this.db, SPEC, tenantId, query, this.counts);
   }
   get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined> {
     return this.db.selectFrom('ca_activities').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

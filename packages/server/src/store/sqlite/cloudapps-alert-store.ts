@@ -4,7 +4,7 @@ import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import type { AlertStatePatch, AlertStore, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
-import { analyze, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
+import { analyze, type CountCache, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
 
 const boolOn = (expr: (v: boolean) => ReturnType<typeof sql<SqlBool>>) => (c: FilterCondition) => {
   const vs = c.values.filter((v): v is boolean => typeof v === 'boolean');
@@ -48,9 +48,10 @@ export class SqliteAlertStore implements AlertStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly raw?: SQLite.Database,
+    private readonly counts?: CountCache,
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+    return listPage(this.db, SPEC, tenantId, query, this.counts);
   }
   get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined> {
     return this.db.selectFrom('ca_alerts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

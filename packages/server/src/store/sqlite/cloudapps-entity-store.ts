@@ -4,7 +4,7 @@ import type { EntityPk, FilterCondition } from '../../cloudapps/filters/model.js
 import type { EntityStore, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsEntityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
-import { analyze, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
+import { analyze, type CountCache, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
 
 const scalar = (column: string) => ({ kind: 'scalar', column }) as const;
 
@@ -61,9 +61,10 @@ export class SqliteEntityStore implements EntityStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly raw?: SQLite.Database,
+    private readonly counts?: CountCache,
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsEntityRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+    return listPage(this.db, SPEC, tenantId, query, this.counts);
   }
   getByPk(tenantId: string, pk: string): Promise<CloudAppsEntityRow | undefined> {
     return this.db.selectFrom('ca_entities').selectAll().where('tenant_id', '=', tenantId).where('pk', '=', pk).executeTakeFirst();

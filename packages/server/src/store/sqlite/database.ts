@@ -58,6 +58,12 @@ export async function openSqlite(file: string): Promise<SqliteDatabase> {
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache instead of 2 MiB: the Cloud Apps tables reach gigabytes, and index pages
+  // touched by list queries and by bulk writes (random primary keys) should stay in memory.
+  raw.pragma('cache_size = -65536');
+  // Checkpoint every 64 MiB of WAL instead of every 4 MiB: bulk imports write that much in one
+  // batch, and each checkpoint syncs the database file. Durability is unchanged (WAL + NORMAL).
+  raw.pragma('wal_autocheckpoint = 16384');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   await migrateToLatest(db);
   return { db, raw, changeStamp: changeStampOf(raw) };

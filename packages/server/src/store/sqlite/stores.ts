@@ -7,6 +7,7 @@ import { SqliteApiTokenStore } from './api-token-store.js';
 import { SqliteActivityStore } from './cloudapps-activity-store.js';
 import { SqliteAlertStore } from './cloudapps-alert-store.js';
 import { SqliteEntityStore } from './cloudapps-entity-store.js';
+import { CountCache } from './cloudapps-list.js';
 import { SqliteTenantSettingsStore } from './tenant-settings-store.js';
 
 /**
@@ -21,11 +22,13 @@ export function sqliteStores(
   inTransaction = false,
 ): Stores {
   const bulk = inTransaction ? raw : undefined;
+  // List totals are remembered only outside transactions (a transaction sees its own writes).
+  const counts = inTransaction ? undefined : new CountCache(changeStamp);
   return {
     ...identityStores(db),
-    alerts: new SqliteAlertStore(db, bulk),
-    activities: new SqliteActivityStore(db, bulk),
-    entities: new SqliteEntityStore(db, bulk),
+    alerts: new SqliteAlertStore(db, bulk, counts),
+    activities: new SqliteActivityStore(db, bulk, counts),
+    entities: new SqliteEntityStore(db, bulk, counts),
     apiTokens: new SqliteApiTokenStore(db),
     tenantSettings: new SqliteTenantSettingsStore(db),
     changeStamp,

@@ -1,4 +1,5 @@
 import type { FilterCondition } from '../cloudapps/filters/model.js';
+import type { DiscoveryStores } from './discovery-interfaces.js';
 import type {
   ApiTokenRow,
   AppRoleAssignmentRow,
@@ -181,6 +182,8 @@ export interface Stores {
   entities: EntityStore;
   apiTokens: ApiTokenStore;
   tenantSettings: TenantSettingsStore;
+  /** Cloud Discovery and IP ranges (discovery-interfaces.ts). */
+  discovery: DiscoveryStores;
   /**
    * A value that differs whenever committed data may have changed, by this process or another one
    * sharing the database. Read caches compare it before serving an entry, so they never serve a

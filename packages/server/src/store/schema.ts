@@ -1,3 +1,5 @@
+import type { DiscoveryTables } from './discovery-schema.js';
+
 /**
  * Row types shared by every backend. Times are epoch milliseconds (numbers), JSON columns are
  * strings, booleans are 0/1 so that SQLite and PostgreSQL rows look the same to services.
@@ -213,7 +215,7 @@ export interface CloudAppsTenantSettingsRow {
   updated_at: number;
 }
 
-export interface Database {
+export interface Database extends DiscoveryTables {
   ca_alerts: CloudAppsAlertRow;
   ca_activities: CloudAppsActivityRow;
   ca_entities: CloudAppsEntityRow;

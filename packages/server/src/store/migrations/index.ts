@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './0001-identity.js';
 import * as m0002 from './0002-change-notify.js';
 import * as m0003 from './0003-cloudapps.js';
+import * as m0004 from './0004-discovery.js';
 import * as m0005scale from './0005-scale-postgres.js';
 import * as m0005sqlite from './0005-sqlite-alert-list-indexes.js';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001-identity': m0001,
   '0002-change-notify': m0002,
   '0003-cloudapps': m0003,
+  '0004-discovery': m0004,
   '0005-scale-postgres': m0005scale,
   '0005-sqlite-alert-list-indexes': m0005sqlite,
 };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Stores } from '../interfaces.js';
+import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
 import type { Database } from '../schema.js';
 import { PostgresApiTokenStore } from './api-token-store.js';
@@ -26,6 +27,7 @@ export function postgresStores(
     entities: new PostgresEntityStore(db, ctx),
     apiTokens: new PostgresApiTokenStore(db),
     tenantSettings: new PostgresTenantSettingsStore(db),
+    discovery: discoveryStores(db, 'postgres'),
     changeStamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(postgresStores(trx, close, changeStamp, ctx))),
     close,

@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Stores } from '../interfaces.js';
+import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
 import type { Database } from '../schema.js';
 import { SqliteApiTokenStore } from './api-token-store.js';
@@ -31,6 +32,7 @@ export function sqliteStores(
     entities: new SqliteEntityStore(db, bulk, counts),
     apiTokens: new SqliteApiTokenStore(db),
     tenantSettings: new SqliteTenantSettingsStore(db),
+    discovery: discoveryStores(db, 'sqlite'),
     changeStamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close, changeStamp, raw, true))),
     close,

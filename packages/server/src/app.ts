@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCloudAppsAdminRoutes } from './cloudapps/admin-routes.js';
+import { registerDiscoveryAdminRoutes } from './cloudapps/discovery/admin-routes.js';
+import { registerDiscoveryUploadRoutes } from './cloudapps/discovery/upload-blob-routes.js';
 import { registerCloudAppsRoutes } from './cloudapps/routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
@@ -58,6 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 9. Defender for Cloud Apps API (/api/v1, /cas/api/v1) and its administration (API tokens, limits, faults, import).
   registerCloudAppsRoutes(app, services);
   registerCloudAppsAdminRoutes(app, services, operatorKey);
+  registerDiscoveryAdminRoutes(app, services, operatorKey);
+  // 10. Cloud Discovery upload URLs: an Azure-blob-compatible PUT endpoint that streams to disk.
+  registerDiscoveryUploadRoutes(app, services);
   await app.ready();
   return app;
 }

@@ -32,6 +32,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Largest accepted request body (JSON and form), in bytes. */
   bodyLimitBytes: number;
+  /** Largest Cloud Discovery log upload (one file, after any block commit), in bytes. Default 5 GiB. */
+  discoveryMaxUploadBytes: number;
+  /** Interface the syslog receivers of discovery data sources listen on. */
+  discoverySyslogHost: string;
+  /** Received syslog lines are parsed in batches at least this often (milliseconds). */
+  discoverySyslogFlushMs: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -50,6 +56,9 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   clientAuthFailuresPerMinute: 20,
   rateLimitPerMinute: 30,
   bodyLimitBytes: 1024 * 1024,
+  discoveryMaxUploadBytes: 5 * 1024 ** 3,
+  discoverySyslogHost: '127.0.0.1',
+  discoverySyslogFlushMs: 5000,
 };
 
 export class ConfigError extends Error {}
@@ -113,6 +122,9 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     clientAuthFailuresPerMinute: int('clientAuthFailuresPerMinute', 1, 100000),
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 1_000_000),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 1024 * 1024 * 1024),
+    discoveryMaxUploadBytes: int('discoveryMaxUploadBytes', 1024, 1024 ** 4),
+    discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,
+    discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
+import { seedDemoIpRanges } from './demo/discovery-data.js';
 import { seedDemoCloudApps } from './demo/load-cloudapps-data.js';
 import { seedDemoIdentity, type DemoFile } from './demo/seed-identity.js';
 import { loadOperatorKey } from './management/operator-key.js';
@@ -59,7 +60,11 @@ function closeServer(server: http.Server | https.Server, graceMs: number): Promi
 async function seedDemo(services: Services, dataDir: string, log: (msg: string, o: object) => void): Promise<DemoFile> {
   const demo = await seedDemoIdentity(services, dataDir);
   for (const t of [demo.tenants.contoso, demo.tenants.fabrikam]) {
-    const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now());
+    // IP ranges first, so that the demo activities are enriched as they load.
+    await seedDemoIpRanges(services.stores, t.tenantId, services.clock.now());
+    const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now(), (rows) =>
+      services.discovery.ipRanges.enrichActivities(t.tenantId, rows),
+    );
     if (loaded) log('demo cloud apps data loaded', { tenant: t.tenantId, ...loaded });
   }
   return demo;
@@ -107,6 +112,9 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   const url = config.publicUrl ?? `https://localhost:${port}`;
   services.origin.value = url;
   const demo = config.demo ? await seedDemo(services, config.dataDir, (msg, o) => app.log.info(o, msg)) : undefined;
+
+  // Cloud Discovery: upload job runner, syslog receivers of data sources (TLS with the server certificate), retention.
+  await services.discovery.start({ tls: { key: tls.key, cert: tls.cert }, log: app.log });
 
   const maintain = async () => {
     for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);

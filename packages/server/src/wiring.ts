@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createCloudAppsRuntime, type CloudAppsRuntime } from './cloudapps/runtime.js';
 import type { Config } from './config.js';
+import { DiscoveryRuntime } from './discovery/ingest/discovery-runtime.js';
 import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
 import { DirectoryReadCache } from './identity/directory-read-cache.js';
@@ -35,6 +36,8 @@ export interface Services {
   verifier: AccessTokenVerifier;
   /** Cloud Apps API: legacy API tokens, tenant settings, rate limiter, fault injection. */
   cloudApps: CloudAppsRuntime;
+  /** Cloud Discovery: IP-range lookups, uploads, jobs, syslog receivers (started by main.ts). */
+  discovery: DiscoveryRuntime;
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
   close(): Promise<void>;
@@ -64,6 +67,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const directoryCache = new DirectoryReadCache(() => stores.changeStamp());
   const origin = { value: options.origin ?? config.publicUrl ?? `https://localhost:${config.port}` };
   await ensureBuiltInApplications(stores, clock.now());
+  const discovery = new DiscoveryRuntime(stores, clock, {
+    dataDir: config.dataDir,
+    maxUploadBytes: config.discoveryMaxUploadBytes,
+    syslogHost: config.discoverySyslogHost,
+    syslogFlushMs: config.discoverySyslogFlushMs,
+  });
   return {
     config,
     clock,
@@ -78,7 +87,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
     cloudApps: createCloudAppsRuntime(stores, master, clock),
+    discovery,
     origin,
-    close: () => stores.close(),
+    close: async () => {
+      await discovery.stop();
+      await stores.close();
+    },
   };
 }

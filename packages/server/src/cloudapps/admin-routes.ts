@@ -13,8 +13,11 @@ import type { CloudAppsTenantSettings } from './tenant-settings.js';
 /** Imports may be much larger than API requests. */
 const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
 
-const READ: GraphPermission[] = ['Application.Read.All', 'Application.ReadWrite.All'];
-const WRITE: GraphPermission[] = ['Application.ReadWrite.All'];
+/** Read and write permissions of the admin endpoints (Microsoft Graph app roles). */
+export const ADMIN_READ: GraphPermission[] = ['Application.Read.All', 'Application.ReadWrite.All'];
+export const ADMIN_WRITE: GraphPermission[] = ['Application.ReadWrite.All'];
+const READ = ADMIN_READ;
+const WRITE = ADMIN_WRITE;
 
 const tokenJson = (t: ApiTokenInfo) => ({
   id: t.id,
@@ -33,16 +36,14 @@ const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
 });
 
 /**
- * Administration of a tenant's Cloud Apps API (Appwarden's own endpoints, not Microsoft's):
- * legacy API tokens, the rate-limit override, fault injection and JSON Lines import. Guarded like
- * the management API: the operator key, or a Microsoft Graph app token of that same tenant with
- * Application.ReadWrite.All (Application.Read.All suffices to read).
+ * The guard of the admin endpoints under /admin/tenants/:tenant/cloud-apps: the operator key, or a
+ * Microsoft Graph app token of that same tenant holding one of `permissions`.
  */
-export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Services, operatorKey: () => string | undefined): void {
-  const rt = services.cloudApps;
-  const base = '/admin/tenants/:tenant/cloud-apps';
-
-  async function guard(req: FastifyRequest, permissions: GraphPermission[]): Promise<{ tenant: Tenant; actor: string }> {
+export function adminGuard(
+  services: Services,
+  operatorKey: () => string | undefined,
+): (req: FastifyRequest, permissions: GraphPermission[]) => Promise<{ tenant: Tenant; actor: string }> {
+  return async function guard(req: FastifyRequest, permissions: GraphPermission[]): Promise<{ tenant: Tenant; actor: string }> {
     const segment = (req.params as { tenant: string }).tenant;
     const tenant = await services.tenants.find(segment);
     let caller;
@@ -59,7 +60,20 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
       throw new OperatorError('forbidden', 403, `Insufficient privileges. Requires one of: ${permissions.join(', ')}.`);
     }
     return { tenant, actor: caller.clientAppId };
-  }
+  };
+}
+
+/**
+ * Administration of a tenant's Cloud Apps API (Appwarden's own endpoints, not Microsoft's):
+ * legacy API tokens, the rate-limit override, fault injection and JSON Lines import. Guarded like
+ * the management API: the operator key, or a Microsoft Graph app token of that same tenant with
+ * Application.ReadWrite.All (Application.Read.All suffices to read).
+ */
+export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Services, operatorKey: () => string | undefined): void {
+  const rt = services.cloudApps;
+  const base = '/admin/tenants/:tenant/cloud-apps';
+
+  const guard = adminGuard(services, operatorKey);
   const body = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 
   app.get(`${base}/api-tokens`, async (req) => {
@@ -139,7 +153,9 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
         if (typeof req.body !== 'string') {
           throw new OperatorError('invalid_request', 400, 'Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
         }
-        const result = await importJsonLines(services.stores, tenant.id, resource, req.body);
+        const result = await importJsonLines(services.stores, tenant.id, resource, req.body, (rows) =>
+          services.discovery.ipRanges.enrichActivities(tenant.id, rows),
+        );
         req.log.info(
           { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },
           'cloud apps import',

@@ -69,7 +69,14 @@ export async function writeRows(
  * anything is written: one bad line rejects the whole import, reported with line numbers. Import
  * is idempotent by id (a repeated id replaces the record, the last line wins).
  */
-export async function importJsonLines(stores: Stores, tenantId: string, resource: ImportResource, text: string): Promise<ImportResult> {
+export async function importJsonLines(
+  stores: Stores,
+  tenantId: string,
+  resource: ImportResource,
+  text: string,
+  /** Labels activities with the tenant's IP ranges before they are written. */
+  enrichActivities?: (rows: CloudAppsActivityRow[]) => Promise<unknown>,
+): Promise<ImportResult> {
   const toRow = TO_ROW[resource];
   const byId = new Map<string, AnyRow>();
   const errors: ImportLineError[] = [];
@@ -99,6 +106,7 @@ export async function importJsonLines(stores: Stores, tenantId: string, resource
   }
   if (errorCount > 0) return { resource, lines, imported: 0, batches: 0, errors, moreErrors: errorCount > errors.length };
   const rows = [...byId.values()];
+  if (resource === 'activities' && enrichActivities) await enrichActivities(rows as CloudAppsActivityRow[]);
   const batches = await writeRows(stores, resource, rows);
   return { resource, lines, imported: rows.length, batches, errors: [], moreErrors: false };
 }

@@ -17,6 +17,8 @@ export interface CloudAppsCall {
 export interface CloudAppsRoute {
   methods: ('GET' | 'POST' | 'DELETE')[];
   paths: string[];
+  /** Paths relative to `/api/` (no version), for operations clients call there too. */
+  rootPaths?: string[];
   endpoint: CloudAppsEndpoint;
   handle(call: CloudAppsCall): Promise<unknown>;
 }
@@ -24,4 +26,13 @@ export interface CloudAppsRoute {
 /** A response body that is already JSON text (stored documents are spliced, not re-serialised). */
 export class RawJson {
   constructor(readonly text: string) {}
+}
+
+/** A non-JSON response body (block scripts are plain text). */
+export class RawText {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }

@@ -8,12 +8,22 @@ import { ENTITY_ROUTES } from './entities/handlers.js';
 import { decideFault } from './faults.js';
 import { authorize } from './permissions.js';
 import { readRequestParams } from './request-params.js';
-import { RawJson, type CloudAppsRoute } from './route-definition.js';
+import { RawJson, RawText, type CloudAppsRoute } from './route-definition.js';
+import { DISCOVERY_ROUTES } from './discovery/handlers.js';
+import { SUBNET_ROUTES } from './subnets/handlers.js';
 
 /** Every path family the real clients use (reference §1); trailing slashes are optional (app.ts). */
 export const PATH_PREFIXES = ['/api/v1/', '/cas/api/v1/'];
+/** The unversioned families (`/api/subnet/`, `/api/discovery/streams/`). */
+export const ROOT_PATH_PREFIXES = ['/api/', '/cas/api/'];
 
-export const CLOUD_APPS_ROUTES: CloudAppsRoute[] = [...ALERT_ROUTES, ...ACTIVITY_ROUTES, ...ENTITY_ROUTES];
+export const CLOUD_APPS_ROUTES: CloudAppsRoute[] = [
+  ...ALERT_ROUTES,
+  ...ACTIVITY_ROUTES,
+  ...ENTITY_ROUTES,
+  ...SUBNET_ROUTES,
+  ...DISCOVERY_ROUTES,
+];
 
 function throttled(retryAfterSeconds: number): CloudAppsError {
   return new CloudAppsError(
@@ -63,10 +73,14 @@ export function registerCloudAppsRoutes(app: FastifyInstance, services: Services
         services,
         now: services.clock.now(),
       });
+      if (result instanceof RawText) return reply.headers(result.headers).type(result.contentType).send(result.text);
       return reply.type('application/json').send(result instanceof RawJson ? result.text : result);
     };
     for (const prefix of PATH_PREFIXES) {
       for (const p of route.paths) app.route({ method: route.methods, url: `${prefix}${p}`, handler });
+    }
+    for (const prefix of ROOT_PATH_PREFIXES) {
+      for (const p of route.rootPaths ?? []) app.route({ method: route.methods, url: `${prefix}${p}`, handler });
     }
   }
 }

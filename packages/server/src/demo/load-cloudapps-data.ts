@@ -3,6 +3,7 @@ import { alertRowFromDocument } from '../cloudapps/alerts/model.js';
 import { entityRowFromDocument } from '../cloudapps/entities/model.js';
 import { writeRows } from '../cloudapps/import.js';
 import type { Stores } from '../store/interfaces.js';
+import type { CloudAppsActivityRow } from '../store/schema.js';
 import { generateDemoData, type DemoDataOptions } from './cloudapps-data.js';
 
 export interface LoadedCounts {
@@ -12,7 +13,13 @@ export interface LoadedCounts {
 }
 
 /** Generates demo data for a tenant and writes it batch by batch (one transaction per batch). */
-export async function loadDemoData(stores: Stores, tenantId: string, options: DemoDataOptions): Promise<LoadedCounts> {
+export async function loadDemoData(
+  stores: Stores,
+  tenantId: string,
+  options: DemoDataOptions,
+  /** Labels activities with the tenant's IP ranges before they are written. */
+  enrichActivities?: (rows: CloudAppsActivityRow[]) => Promise<unknown>,
+): Promise<LoadedCounts> {
   const counts: LoadedCounts = { entities: 0, activities: 0, alerts: 0 };
   for await (const b of generateDemoData(tenantId, options)) {
     const rows =
@@ -21,6 +28,7 @@ export async function loadDemoData(stores: Stores, tenantId: string, options: De
         : b.resource === 'activities'
           ? b.documents.map((d) => activityRowFromDocument(tenantId, d))
           : b.documents.map((d) => entityRowFromDocument(tenantId, d));
+    if (b.resource === 'activities' && enrichActivities) await enrichActivities(rows as CloudAppsActivityRow[]);
     await writeRows(stores, b.resource, rows, rows.length || 1, false);
     counts[b.resource] += rows.length;
   }
@@ -29,9 +37,15 @@ export async function loadDemoData(stores: Stores, tenantId: string, options: De
 }
 
 /** `--demo`: a few thousand records for a tenant that has no Cloud Apps data yet. */
-export async function seedDemoCloudApps(stores: Stores, tenantId: string, domain: string, now: number): Promise<LoadedCounts | undefined> {
+export async function seedDemoCloudApps(
+  stores: Stores,
+  tenantId: string,
+  domain: string,
+  now: number,
+  enrichActivities?: (rows: CloudAppsActivityRow[]) => Promise<unknown>,
+): Promise<LoadedCounts | undefined> {
   if ((await stores.alerts.count(tenantId)) > 0 || (await stores.activities.count(tenantId)) > 0) return undefined;
   // Whole days keep the data identical across restarts on the same day.
   const endTime = Math.floor(now / 86_400_000) * 86_400_000;
-  return loadDemoData(stores, tenantId, { activities: 2500, alerts: 150, seed: `demo:${tenantId}`, domain, endTime });
+  return loadDemoData(stores, tenantId, { activities: 2500, alerts: 150, seed: `demo:${tenantId}`, domain, endTime }, enrichActivities);
 }

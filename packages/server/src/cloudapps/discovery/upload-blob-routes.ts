@@ -1,0 +1,173 @@
+// The URL that upload_url hands out: a small Azure Blob Storage look-alike, enough for what Azure
+// blob clients send to a SAS URL of a block blob (reference §6.6, "perform upload"):
+//   PUT <url>                        Put Blob (x-ms-blob-type: BlockBlob), Content-Length or chunked
+//   PUT <url>&comp=block&blockid=<b> Put Block
+//   PUT <url>&comp=blocklist         Put Block List (XML <BlockList><Latest|Committed|Uncommitted>)
+//   HEAD <url>                       Get Blob Properties
+// Bodies stream to disk: this scope has a catch-all content-type parser that hands the raw
+// request through untouched, so Fastify never buffers an upload. Errors use Azure's XML shape.
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MissingBlock, UploadTooLarge, blockFileName } from '../../discovery/ingest/upload-storage.js';
+import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
+import type { Services } from '../../wiring.js';
+import { BLOB_API_VERSION, UPLOAD_PATH } from './handlers.js';
+
+/** A Put Block List body: up to 50,000 block ids. */
+const BLOCK_LIST_LIMIT = 8 * 1024 * 1024;
+/** Azure's limit per staged block (4000 MiB). */
+const MAX_BLOCK_BYTES = 4000 * 1024 * 1024;
+
+class BlobError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function sendBlobError(req: FastifyRequest, reply: FastifyReply, e: BlobError): FastifyReply {
+  const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${e.code}</Code><Message>${xmlEscape(
+    `${e.message}\nRequestId:${req.id}\nTime:${new Date().toISOString()}`,
+  )}</Message></Error>`;
+  // The body of a rejected upload was not read: close rather than drain gigabytes.
+  if (req.method === 'PUT' && !req.raw.readableEnded) reply.header('connection', 'close');
+  return reply.code(e.status).headers({ 'x-ms-error-code': e.code, 'x-ms-version': BLOB_API_VERSION }).type('application/xml').send(body);
+}
+
+function created(reply: FastifyReply, now: number, extra: Record<string, string> = {}): FastifyReply {
+  const etag = `"0x${crypto.randomBytes(8).toString('hex').toUpperCase()}"`;
+  return reply
+    .code(201)
+    .headers({
+      etag,
+      'last-modified': new Date(now).toUTCString(),
+      'x-ms-version': BLOB_API_VERSION,
+      'x-ms-request-server-encrypted': 'false',
+      'content-length': '0',
+      ...extra,
+    })
+    .send();
+}
+
+async function readSmallBody(req: FastifyRequest, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req.raw) {
+    const b = c as Buffer;
+    size += b.length;
+    if (size > limit) throw new BlobError(413, 'RequestBodyTooLarge', 'The block list is too large.');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Block ids of a Put Block List body, in order (Latest, Committed and Uncommitted all name staged blocks here). */
+export function parseBlockList(xml: string): string[] {
+  if (!/<BlockList\b/i.test(xml)) throw new BlobError(400, 'InvalidXmlDocument', 'The body is not a BlockList document.');
+  const ids: string[] = [];
+  const re = /<(Latest|Committed|Uncommitted)>\s*([^<]*?)\s*<\/\1>/g;
+  for (let m = re.exec(xml); m; m = re.exec(xml)) ids.push(m[2]!);
+  return ids;
+}
+
+export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Services): void {
+  const stores = services.stores.discovery;
+  const storage = services.discovery.storage;
+  const max = services.discovery.maxUploadBytes;
+
+  async function authorize(req: FastifyRequest): Promise<DiscoveryUploadRow> {
+    const { id } = req.params as { id: string };
+    const q = req.query as Record<string, string | undefined>;
+    const upload = /^[A-Za-z0-9-]{8,64}$/.test(id) ? await stores.uploads.get(id) : undefined;
+    if (!upload || typeof q.sig !== 'string' || !services.master.verifySecret(q.sig, upload.token_hash)) {
+      throw new BlobError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the upload URL is complete.');
+    }
+    if (upload.expires_at < services.clock.now()) throw new BlobError(403, 'AuthenticationFailed', 'Signed expiry time has passed.');
+    if (upload.state === 'submitted') throw new BlobError(409, 'BlobImmutable', 'This upload was already submitted for processing.');
+    return upload;
+  }
+
+  const declaredLength = (req: FastifyRequest): number | undefined => {
+    const v = req.headers['content-length'];
+    return v === undefined ? undefined : Number(v);
+  };
+
+  async function put(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const upload = await authorize(req);
+    const q = req.query as Record<string, string | undefined>;
+    const now = services.clock.now();
+    const comp = q.comp?.toLowerCase();
+    if (comp === 'block') {
+      const file = q.blockid ? blockFileName(q.blockid) : undefined;
+      if (!file) throw new BlobError(400, 'InvalidQueryParameterValue', 'The blockid is not valid base64 of at most 64 bytes.');
+      const len = declaredLength(req);
+      if (len !== undefined && len > Math.min(max, MAX_BLOCK_BYTES))
+        throw new BlobError(413, 'RequestBodyTooLarge', 'The block is larger than the limit.');
+      await storage.putBlock(upload.id, file, req.raw, Math.min(max, MAX_BLOCK_BYTES));
+      return created(reply, now);
+    }
+    if (comp === 'blocklist') {
+      const ids = parseBlockList(await readSmallBody(req, BLOCK_LIST_LIMIT));
+      if (ids.length === 0) throw new BlobError(400, 'InvalidBlockList', 'The block list is empty.');
+      const size = await storage.commitBlocks(upload.id, ids, max);
+      await stores.uploads.transition(upload.id, ['open', 'committed'], 'committed', { size, committed_at: now });
+      req.log.info({ upload: upload.id, blocks: ids.length, size }, 'discovery upload committed');
+      return created(reply, now);
+    }
+    if (comp !== undefined) throw new BlobError(400, 'InvalidQueryParameterValue', `comp=${comp} is not supported here.`);
+    const blobType = req.headers['x-ms-blob-type'];
+    if (blobType === undefined)
+      throw new BlobError(
+        400,
+        'MissingRequiredHeader',
+        'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.',
+      );
+    if (String(blobType).toLowerCase() !== 'blockblob')
+      throw new BlobError(400, 'InvalidHeaderValue', 'Only x-ms-blob-type: BlockBlob is accepted.');
+    const len = declaredLength(req);
+    if (len !== undefined && len > max)
+      throw new BlobError(413, 'RequestBodyTooLarge', `The file is larger than the limit of ${max} bytes.`);
+    const size = await storage.putBlob(upload.id, req.raw, max);
+    await stores.uploads.transition(upload.id, ['open', 'committed'], 'committed', { size, committed_at: now });
+    req.log.info({ upload: upload.id, size }, 'discovery upload received');
+    return created(reply, now);
+  }
+
+  async function properties(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const upload = await authorize(req);
+    if (upload.state !== 'committed') throw new BlobError(404, 'BlobNotFound', 'The specified blob does not exist.');
+    return reply
+      .code(200)
+      .headers({
+        'content-length': String(upload.size),
+        'x-ms-blob-type': 'BlockBlob',
+        'last-modified': new Date(upload.committed_at ?? upload.created_at).toUTCString(),
+        'x-ms-version': BLOB_API_VERSION,
+      })
+      .send();
+  }
+
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    const wrap =
+      (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) => async (req: FastifyRequest, reply: FastifyReply) => {
+        try {
+          return await fn(req, reply);
+        } catch (e) {
+          if (e instanceof BlobError) return sendBlobError(req, reply, e);
+          if (e instanceof UploadTooLarge) return sendBlobError(req, reply, new BlobError(413, 'RequestBodyTooLarge', e.message));
+          if (e instanceof MissingBlock) return sendBlobError(req, reply, new BlobError(400, 'InvalidBlockList', e.message));
+          req.log.error({ err: e }, 'discovery upload failed');
+          return sendBlobError(req, reply, new BlobError(500, 'InternalError', 'The server encountered an internal error.'));
+        }
+      };
+    scope.put(`${UPLOAD_PATH}/:id`, wrap(put));
+    scope.head(`${UPLOAD_PATH}/:id`, wrap(properties));
+  });
+}

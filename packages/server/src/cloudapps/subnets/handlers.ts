@@ -1,0 +1,228 @@
+import { LIST_LIMITS } from '@appwarden/protocol';
+import { numericTenantId } from '../../demo/cloudapps-data.js';
+import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
+import { invalidParameter, notFound } from '../errors.js';
+import { boolParam, intParam, stringParam } from '../request-params.js';
+import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
+import { ipRangeJson, newObjectId, normaliseSubnet, resolveTags, VALID_CATEGORIES, type NormalisedSubnet } from './model.js';
+
+type RangeJson = ReturnType<typeof ipRangeJson>;
+
+const SORT_FIELDS = ['name', 'category', 'tags', 'date'] as const;
+
+async function tagMap(call: CloudAppsCall): Promise<Map<string, IpTagRow>> {
+  const tags = await call.services.stores.discovery.ipRanges.listTags(call.caller.tenant.id);
+  return new Map(tags.map((t) => [t.id, t]));
+}
+
+/** `filters` of a subnet list (reference §5.6): category, tags (eq/neq), builtIn (eq). */
+function subnetFilter(raw: unknown): (r: RangeJson) => boolean {
+  let filters: unknown = raw;
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') return () => true;
+    try {
+      filters = JSON.parse(raw);
+    } catch {
+      throw invalidParameter('filters', 'filters is not valid JSON', raw);
+    }
+  }
+  if (filters === undefined || filters === null) return () => true;
+  if (typeof filters !== 'object' || Array.isArray(filters)) throw invalidParameter('filters', 'filters must be an object', filters);
+  const tests: ((r: RangeJson) => boolean)[] = [];
+  for (const [field, ops] of Object.entries(filters as Record<string, unknown>)) {
+    if (!ops || typeof ops !== 'object') throw invalidParameter('filters', `filter '${field}' must be an object of operators`, ops);
+    for (const [op, value] of Object.entries(ops as Record<string, unknown>)) {
+      const list = Array.isArray(value) ? value : [value];
+      if (field === 'category' && (op === 'eq' || op === 'neq')) {
+        const wanted = list.map((v) => Number(v));
+        if (wanted.some((v) => !Number.isInteger(v))) throw invalidParameter('filters', `category: '${String(value)}' is not valid`, value);
+        tests.push(op === 'eq' ? (r) => wanted.includes(r.category) : (r) => !wanted.includes(r.category));
+      } else if (field === 'tags' && (op === 'eq' || op === 'neq')) {
+        const wanted = list.map(String);
+        const has = (r: RangeJson) => r.tags.some((t) => wanted.includes(t.id) || wanted.includes(t.name));
+        tests.push(op === 'eq' ? has : (r) => !has(r));
+      } else if (field === 'builtIn' && op === 'eq') {
+        const wanted = list.map((v) => v === true || v === 'true');
+        tests.push((r) => wanted.includes(r.builtIn));
+      } else {
+        throw invalidParameter('filters', `filter '${field}' does not support '${op}'`, { [field]: ops });
+      }
+    }
+  }
+  return (r) => tests.every((t) => t(r));
+}
+
+async function list(call: CloudAppsCall) {
+  const p = call.params;
+  const skip = intParam(p, 'skip', 0);
+  if (skip < 0) throw invalidParameter('skip', 'skip must not be negative', skip);
+  const limit = Math.min(Math.max(intParam(p, 'limit', LIST_LIMITS.defaultLimit), 1), LIST_LIMITS.maxLimit);
+  const sortField = stringParam(p, 'sortField') ?? 'name';
+  if (!(SORT_FIELDS as readonly string[]).includes(sortField)) {
+    throw invalidParameter('sortField', `sortField must be one of ${SORT_FIELDS.join(', ')}`, sortField);
+  }
+  const dir = (stringParam(p, 'sortDirection') ?? 'asc').toLowerCase();
+  if (dir !== 'asc' && dir !== 'desc') throw invalidParameter('sortDirection', 'sortDirection must be asc or desc', dir);
+  const tid = numericTenantId(call.caller.tenant.id);
+  const tags = await tagMap(call);
+  const keep = subnetFilter(p.filters);
+  const all = (await call.services.stores.discovery.ipRanges.list(call.caller.tenant.id))
+    .map((r) => ipRangeJson(r, tags, tid))
+    .filter(keep);
+  const key = (r: RangeJson): string | number =>
+    sortField === 'category'
+      ? r.category
+      : sortField === 'tags'
+        ? r.tags.map((t) => t.name.toLowerCase()).join(',')
+        : sortField === 'date'
+          ? r.lastModified
+          : r.name.toLowerCase();
+  const sign = dir === 'asc' ? 1 : -1;
+  all.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    return (x < y ? -1 : x > y ? 1 : a._id < b._id ? -1 : 1) * sign;
+  });
+  const data = all.slice(skip, skip + limit);
+  return { data, hasNext: skip + data.length < all.length, max: LIST_LIMITS.maxLimit, total: all.length, moreThanTotal: false };
+}
+
+async function fetchOne(call: CloudAppsCall) {
+  const row = await call.services.stores.discovery.ipRanges.get(call.caller.tenant.id, call.path.id!);
+  if (!row) throw notFound();
+  return ipRangeJson(row, await tagMap(call), numericTenantId(call.caller.tenant.id));
+}
+
+interface RangeInput {
+  name: string;
+  category: number;
+  subnets: NormalisedSubnet[];
+  organization: string | null;
+  overrideOrganization: boolean;
+  tags: string[];
+  newTags: IpTagRow[];
+}
+
+/**
+ * The body of create_rule / update_rule. Read-only keys of a previously fetched object (`_id`,
+ * `_tid`, `location`, `lastModified`, `builtIn`) are ignored; subnets may be strings or objects
+ * carrying `originalString`; tags names, ids or objects.
+ */
+async function readRangeInput(call: CloudAppsCall, selfId?: string): Promise<RangeInput> {
+  const p = call.params;
+  const tenantId = call.caller.tenant.id;
+  const name = typeof p.name === 'string' ? p.name.trim() : '';
+  if (name === '') throw invalidParameter('name', 'name is required', p.name ?? null);
+  const category = intParam(p, 'category', NaN);
+  if (!VALID_CATEGORIES.includes(category)) {
+    throw invalidParameter('category', `${String(p.category)} is not a valid category (1 to 6)`, p.category ?? null);
+  }
+  const raw = typeof p.subnets === 'string' ? [p.subnets] : p.subnets;
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw invalidParameter('subnets', 'subnets must list at least one IP address or subnet', p.subnets ?? null);
+  const subnets: NormalisedSubnet[] = [];
+  for (const item of raw) {
+    const text =
+      typeof item === 'string' ? item : item && typeof item === 'object' ? (item as Record<string, unknown>).originalString : undefined;
+    const n = typeof text === 'string' ? normaliseSubnet(text) : undefined;
+    if (!n)
+      throw invalidParameter(
+        'subnets',
+        `${typeof text === 'string' ? text : JSON.stringify(item)} is not a valid IP address or subnet`,
+        text ?? item,
+      );
+    if (!subnets.some((s) => s.address === n.address && s.mask === n.mask)) subnets.push(n);
+  }
+  const organization = stringParam(p, 'organization')?.trim() || null;
+  const overrideOrganization = boolParam(p, 'overrideOrganization') ?? false;
+  const store = call.services.stores.discovery.ipRanges;
+  const resolved = resolveTags(p.tags, await store.listTags(tenantId), tenantId, call.now);
+  if (!resolved.ok) throw invalidParameter('tags', resolved.message, resolved.value);
+  const existing = await store.getByName(tenantId, name);
+  if (existing && existing.id !== selfId) throw duplicateName(name);
+  return { name, category, subnets, organization, overrideOrganization, tags: resolved.tags.ids, newTags: resolved.tags.create };
+}
+
+const duplicateName = (name: string) => invalidParameter('name', `An IP address range named '${name}' already exists`, name);
+
+function toRow(tenantId: string, id: string, input: RangeInput, createdAt: number, now: number, location: string | null): IpRangeRow {
+  return {
+    tenant_id: tenantId,
+    id,
+    name: input.name,
+    category: input.category,
+    subnets: JSON.stringify(input.subnets),
+    organization: input.organization,
+    override_organization: input.overrideOrganization ? 1 : 0,
+    tags: JSON.stringify(input.tags),
+    location,
+    created_at: createdAt,
+    last_modified: now,
+  };
+}
+
+/** A concurrent create with the same name loses on the unique index: same 400 as the pre-check. */
+async function writeUnique(name: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    if (/unique|duplicate key/i.test((e as Error).message)) throw duplicateName(name);
+    throw e;
+  }
+}
+
+async function create(call: CloudAppsCall) {
+  const input = await readRangeInput(call);
+  const tenantId = call.caller.tenant.id;
+  const id = newObjectId(call.now);
+  await writeUnique(input.name, () =>
+    call.services.stores.transaction(async (tx) => {
+      for (const t of input.newTags) await tx.discovery.ipRanges.insertTag(t);
+      await tx.discovery.ipRanges.insert(toRow(tenantId, id, input, call.now, call.now, null));
+    }),
+  );
+  call.services.discovery.ipRanges.invalidate(tenantId);
+  // The new id as a JSON string literal: clients strip the quotes or json.loads it.
+  return new RawJson(JSON.stringify(id));
+}
+
+async function update(call: CloudAppsCall) {
+  const tenantId = call.caller.tenant.id;
+  const store = call.services.stores.discovery.ipRanges;
+  const current = await store.get(tenantId, call.path.id!);
+  if (!current) throw notFound();
+  const input = await readRangeInput(call, current.id);
+  const row = toRow(tenantId, current.id, input, current.created_at, Math.max(call.now, current.last_modified + 1), current.location);
+  let found = true;
+  await writeUnique(input.name, () =>
+    call.services.stores.transaction(async (tx) => {
+      for (const t of input.newTags) await tx.discovery.ipRanges.insertTag(t);
+      found = await tx.discovery.ipRanges.replace(row);
+    }),
+  );
+  if (!found) throw notFound();
+  call.services.discovery.ipRanges.invalidate(tenantId);
+  return ipRangeJson(row, await tagMap(call), numericTenantId(tenantId));
+}
+
+async function remove(call: CloudAppsCall) {
+  const tenantId = call.caller.tenant.id;
+  if (!(await call.services.stores.discovery.ipRanges.delete(tenantId, call.path.id!))) throw notFound();
+  call.services.discovery.ipRanges.invalidate(tenantId);
+  return {};
+}
+
+/** Served under /api/v1/subnet/ and /api/subnet/ (and /cas/api/...): reference §1. */
+export const SUBNET_ROUTES: CloudAppsRoute[] = [
+  { methods: ['GET', 'POST'], paths: ['subnet'], rootPaths: ['subnet'], endpoint: 'subnet.list', handle: list },
+  { methods: ['POST'], paths: ['subnet/create_rule'], rootPaths: ['subnet/create_rule'], endpoint: 'subnet.create', handle: create },
+  { methods: ['GET'], paths: ['subnet/:id'], rootPaths: ['subnet/:id'], endpoint: 'subnet.fetch', handle: fetchOne },
+  {
+    methods: ['POST'],
+    paths: ['subnet/:id/update_rule'],
+    rootPaths: ['subnet/:id/update_rule'],
+    endpoint: 'subnet.update',
+    handle: update,
+  },
+  { methods: ['DELETE'], paths: ['subnet/:id'], rootPaths: ['subnet/:id'], endpoint: 'subnet.delete', handle: remove },
+];

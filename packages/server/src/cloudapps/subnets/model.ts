@@ -1,0 +1,187 @@
+import crypto from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { BUILT_IN_IP_TAGS, IP_CATEGORY, OBJECT_ID_PATTERN } from '@appwarden/protocol';
+import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
+
+/** One entry of a range's `subnets`, as the service returns it (reference §6.5). */
+export interface NormalisedSubnet {
+  mask: number;
+  address: string;
+  originalString: string;
+}
+
+/** A Mongo-style ObjectId: 4 bytes of seconds, then 8 random bytes (24 lower-case hex digits). */
+export function newObjectId(now: number): string {
+  const head = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8);
+  return head + crypto.randomBytes(8).toString('hex');
+}
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+
+/**
+ * `10.0.0.0/8` -> {mask: 104, address: "0000:0000:0000:0000:0000:ffff:0a00:0000"}: IPv4 as an
+ * IPv4-mapped IPv6 network address with the prefix + 96, IPv6 expanded to eight groups; a bare
+ * address is a /32 (/128). The host bits of the input are cleared, as the service does
+ * (`197.198.192.20/16` -> `...:ffff:c5c6:0000`). Undefined when the text is not an address.
+ */
+export function normaliseSubnet(input: string): NormalisedSubnet | undefined {
+  const text = input.trim();
+  if (text === '') return undefined;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  let bits: number;
+  try {
+    if (text.includes('/')) {
+      // parseCIDR accepts only decimal prefixes within the family's width.
+      if (!/\/\d{1,3}$/.test(text)) return undefined;
+      [addr, bits] = ipaddr.parseCIDR(text);
+    } else {
+      addr = ipaddr.parse(text);
+      bits = addr.kind() === 'ipv4' ? 32 : 128;
+    }
+  } catch {
+    return undefined;
+  }
+  // Only canonical dotted quads: ipaddr.js also reads '10.1' or '0x0a.0.0.1' as IPv4.
+  if (addr.kind() === 'ipv4' && !/^\d{1,3}(\.\d{1,3}){3}(\/\d+)?$/.test(text)) return undefined;
+  let parts: number[];
+  let mask: number;
+  if (addr.kind() === 'ipv4') {
+    const b = (addr as ipaddr.IPv4).toByteArray();
+    parts = [0, 0, 0, 0, 0, 0xffff, (b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
+    mask = bits + 96;
+  } else {
+    parts = [...(addr as ipaddr.IPv6).parts];
+    mask = bits;
+  }
+  for (let i = 0; i < 8; i++) {
+    const keep = Math.max(0, Math.min(16, mask - i * 16));
+    parts[i] = parts[i]! & (keep === 0 ? 0 : (0xffff << (16 - keep)) & 0xffff);
+  }
+  return { mask, address: parts.map(hex4).join(':'), originalString: input };
+}
+
+/** The normalised subnet as CIDR text for IpRangeTable (`::ffff:a00:0/104`). */
+export function subnetCidr(s: NormalisedSubnet): string {
+  return `${s.address}/${s.mask}`;
+}
+
+/** Built-in tags: `Anonymous_proxy` -> name "Anonymous proxy". */
+export const BUILT_IN_TAGS: readonly { id: string; name: string; key: string }[] = Object.entries(BUILT_IN_IP_TAGS).map(([key, id]) => ({
+  id,
+  key,
+  name: key.replace(/_/g, ' ').replace(/\bCnC\b/, 'C&C'),
+}));
+const BUILT_IN_BY_ID = new Map(BUILT_IN_TAGS.map((t) => [t.id, t]));
+
+export interface TagObject {
+  _id: string;
+  id: string;
+  target: number;
+  type: number;
+  name: string;
+  nameTemplate?: { template: string };
+  description: string | null;
+  visibility: number;
+  status: number;
+  builtIn: boolean;
+  _tid: number;
+}
+
+/** A tag as the API shows it inside a range (reference §7.5). */
+export function tagObject(id: string, custom: ReadonlyMap<string, IpTagRow>, tid: number): TagObject | undefined {
+  const b = BUILT_IN_BY_ID.get(id);
+  if (b) {
+    const key = b.key.toUpperCase();
+    return {
+      _id: id,
+      id,
+      target: 1,
+      type: 2,
+      name: b.name,
+      nameTemplate: { template: `SAGE_BUILTIN_TAG_${key}_NAME` },
+      description: null,
+      visibility: 0,
+      status: 0,
+      builtIn: true,
+      _tid: tid,
+    };
+  }
+  const c = custom.get(id);
+  if (!c) return undefined;
+  return { _id: id, id, target: 1, type: 0, name: c.name, description: null, visibility: 0, status: 0, builtIn: false, _tid: tid };
+}
+
+/** Result of resolving the `tags` the client sent: ids to store, and custom tags to create. */
+export interface ResolvedTags {
+  ids: string[];
+  create: IpTagRow[];
+}
+
+/**
+ * Tags arrive as names (docs: `"existing tag"`), ids (the docs' manage script:
+ * `"000000290000000000000000"`), or objects from a previous fetch (`{id}`, `{_id}`, `{name}`,
+ * the oldest docs' `{text}`). Names match built-in and custom tags case-insensitively; an unknown
+ * name creates a custom tag (as the portal does); an unknown 24-hex id is an error.
+ */
+export function resolveTags(
+  input: unknown,
+  custom: readonly IpTagRow[],
+  tenantId: string,
+  now: number,
+): { ok: true; tags: ResolvedTags } | { ok: false; value: unknown; message: string } {
+  if (input === undefined || input === null) return { ok: true, tags: { ids: [], create: [] } };
+  if (!Array.isArray(input)) return { ok: false, value: input, message: 'tags must be a list of tag names or ids' };
+  const byId = new Map(custom.map((t) => [t.id, t]));
+  const byName = new Map<string, string>();
+  for (const t of BUILT_IN_TAGS) {
+    byName.set(t.name.toLowerCase(), t.id);
+    byName.set(t.key.toLowerCase(), t.id);
+  }
+  for (const t of custom) byName.set(t.name.toLowerCase(), t.id);
+  const ids: string[] = [];
+  const create: IpTagRow[] = [];
+  for (const item of input) {
+    let text: unknown = item;
+    if (item && typeof item === 'object') {
+      const o = item as Record<string, unknown>;
+      text = o.id ?? o._id ?? o.name ?? o.text;
+    }
+    if (typeof text !== 'string' || text.trim() === '')
+      return { ok: false, value: item, message: `'${JSON.stringify(item)}' is not a valid tag` };
+    const t = text.trim();
+    let id: string | undefined;
+    if (BUILT_IN_BY_ID.has(t) || byId.has(t)) id = t;
+    else id = byName.get(t.toLowerCase());
+    if (!id) {
+      if (OBJECT_ID_PATTERN.test(t)) return { ok: false, value: t, message: `${t} is not a valid tag id` };
+      const row: IpTagRow = { tenant_id: tenantId, id: newObjectId(now), name: t, created_at: now };
+      create.push(row);
+      byName.set(t.toLowerCase(), row.id);
+      id = row.id;
+    }
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return { ok: true, tags: { ids, create } };
+}
+
+export const VALID_CATEGORIES: readonly number[] = Object.values(IP_CATEGORY).filter((c) => c >= 1);
+
+/** The subnet object of the API (reference §7.5), keys in the published order. */
+export function ipRangeJson(row: IpRangeRow, custom: ReadonlyMap<string, IpTagRow>, tid: number) {
+  const tagIds = JSON.parse(row.tags) as string[];
+  return {
+    _id: row.id,
+    name: row.name,
+    subnets: JSON.parse(row.subnets) as NormalisedSubnet[],
+    location: row.location === null ? null : (JSON.parse(row.location) as unknown),
+    organization: row.organization,
+    tags: tagIds.map((id) => tagObject(id, custom, tid)).filter((t): t is TagObject => !!t),
+    category: row.category,
+    lastModified: row.last_modified,
+    builtIn: false,
+    _tid: tid,
+  };
+}

@@ -1,0 +1,81 @@
+// Cloud Discovery's long-lived parts, built once per process in wiring.ts: the IP-range lookup
+// cache, upload storage, the job runner, the syslog receivers and the retention sweep.
+// Background work starts with start() (main.ts, after TLS material exists), never in tests that
+// only build the app: they call jobs.drain() and syslog.flush() themselves.
+import { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
+import type { Clock } from '../../identity/clock.js';
+import type { Stores } from '../../store/interfaces.js';
+import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';
+import { SyslogReceivers } from './syslog-receiver.js';
+import { UploadStorage } from './upload-storage.js';
+
+export const RETENTION_DAYS = 90;
+const MS_PER_DAY = 86_400_000;
+const SWEEP_INTERVAL_MS = 60 * 60_000;
+
+export interface DiscoveryRuntimeOptions {
+  dataDir: string;
+  maxUploadBytes: number;
+  syslogHost: string;
+  syslogFlushMs: number;
+  jobs?: Partial<JobRunnerOptions>;
+}
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class DiscoveryRuntime {
+  readonly ipRanges: IpRangeService;
+  readonly storage: UploadStorage;
+  readonly jobs: JobRunner;
+  readonly syslog: SyslogReceivers;
+  readonly maxUploadBytes: number;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private started = false;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly clock: Clock,
+    options: DiscoveryRuntimeOptions,
+  ) {
+    this.ipRanges = new IpRangeService(stores);
+    this.storage = new UploadStorage(options.dataDir);
+    this.maxUploadBytes = options.maxUploadBytes;
+    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, options.jobs);
+    this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs }, silent);
+  }
+
+  /** Job runner, syslog receivers of existing data sources, retention sweep. */
+  async start(options: { tls?: { key: string; cert: string }; log?: Logger } = {}): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const log = options.log ?? silent;
+    this.jobs.log = log;
+    this.syslog.log = log;
+    if (options.tls) this.syslog.setTls(options.tls);
+    this.jobs.start();
+    await this.syslog.openAll();
+    const sweep = () => void this.sweep().catch((e: unknown) => log.error({ err: e }, 'discovery retention sweep failed'));
+    sweep();
+    this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  /** Drops buckets older than 90 days and uploads whose URL expired unused. */
+  async sweep(): Promise<{ buckets: number; uploads: number }> {
+    const now = this.clock.now();
+    const cutoff = Math.floor(now / MS_PER_DAY) * MS_PER_DAY - RETENTION_DAYS * MS_PER_DAY;
+    const buckets = await this.stores.discovery.usage.deleteBefore(cutoff);
+    const expired = await this.stores.discovery.uploads.listExpired(now, 1000);
+    for (const u of expired) {
+      await this.storage.remove(u.id);
+      await this.stores.discovery.uploads.delete(u.id);
+    }
+    return { buckets, uploads: expired.length };
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.syslog.closeAll();
+    await this.jobs.stop();
+  }
+}

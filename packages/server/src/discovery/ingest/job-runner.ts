@@ -1,0 +1,232 @@
+// Upload jobs: done_upload queues one row in disc_jobs; every Appwarden process runs a runner
+// that claims queued jobs (exactly one runner gets each: see DiscoveryJobStore.claim), parses the
+// uploaded file on a worker thread, stores the daily buckets and records the result. A runner
+// that dies leaves a `running` job without heartbeats; another runner takes it over.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
+import type { Clock } from '../../identity/clock.js';
+import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
+import type { Stores } from '../../store/interfaces.js';
+import { DiscoveryInputError, parseStreamInWorker, uploadVerdict, type ParseStreamResult } from '../index.js';
+import type { UploadStorage } from './upload-storage.js';
+import { writeUsage } from './usage-writer.js';
+
+export interface JobInput {
+  uploadId: string;
+  fileName: string;
+  source: string;
+  snapshot: boolean;
+}
+
+/** What GET .../upload_jobs/<id>/ shows of a finished parse. */
+export interface JobResult {
+  parserId: string | null;
+  compression: string | null;
+  bytes: number;
+  files: number;
+  linesRead: number;
+  parsed: number;
+  /** linesRead - parsed: malformed + ignored (headers, other log types) lines. */
+  skipped: number;
+  failed: number;
+  ignored: number;
+  tooOld: number;
+  matched: number;
+  unclassified: number;
+  blocked: number;
+  firstTimestamp: number | null;
+  lastTimestamp: number | null;
+  /** Malformed lines, with line number, reason and the start of the line. */
+  samples: { file?: string; line: number; reason: string; text: string }[];
+  skippedEntries: { name: string; reason: string }[];
+  unclassifiedDestinations: { key: string; transactions: number; bytesTotal: number }[];
+  bucketsStored: number;
+  /** Why the upload was rejected (the portal's governance-log messages), or null. */
+  verdict: string | null;
+}
+
+export interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface JobRunnerOptions {
+  concurrency: number;
+  /** How often queued jobs of other processes are looked for. */
+  pollMs: number;
+  heartbeatMs: number;
+  /** A running job without a heartbeat for this long is taken over. */
+  staleMs: number;
+  maxAttempts: number;
+}
+
+export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
+  concurrency: 1,
+  pollMs: 2000,
+  heartbeatMs: 10_000,
+  staleMs: 120_000,
+  maxAttempts: 3,
+};
+
+function resultOf(r: ParseStreamResult, stored: number, verdict: string | undefined): JobResult {
+  const s = r.stats;
+  return {
+    parserId: r.parserId,
+    compression: r.compression,
+    bytes: s.bytes,
+    files: s.files,
+    linesRead: s.linesRead,
+    parsed: s.parsed,
+    skipped: Math.max(0, s.linesRead - s.parsed),
+    failed: s.failed,
+    ignored: s.ignored,
+    tooOld: s.tooOld,
+    matched: s.matched,
+    unclassified: s.unclassified,
+    blocked: s.blocked,
+    firstTimestamp: s.firstTimestamp,
+    lastTimestamp: s.lastTimestamp,
+    samples: r.failures.map((f) => ({ ...(f.file !== undefined ? { file: f.file } : {}), line: f.line, reason: f.reason, text: f.text })),
+    skippedEntries: r.skippedEntries.map((e) => ({ name: e.name, reason: e.reason })),
+    unclassifiedDestinations: r.unclassifiedDestinations.slice(0, 20),
+    bucketsStored: stored,
+    verdict: verdict ?? null,
+  };
+}
+
+export class JobRunner {
+  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  private readonly options: JobRunnerOptions;
+  private running = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private readonly active = new Set<Promise<void>>();
+  private pumping = false;
+  private again = false;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly storage: UploadStorage,
+    private readonly ipRanges: IpRangeService,
+    private readonly clock: Clock,
+    public log: Logger,
+    options: Partial<JobRunnerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_JOB_RUNNER_OPTIONS, ...options };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stops claiming; waits for the jobs in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.active]);
+  }
+
+  /** Looks for work now (done_upload calls this after queueing). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump()
+      .catch((e: unknown) => this.log.error({ err: e }, 'discovery job claim failed'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopped && this.running < this.options.concurrency) {
+      const now = this.clock.now();
+      await this.stores.discovery.jobs.failAbandoned(now - this.options.staleMs, this.options.maxAttempts, now);
+      const job = await this.stores.discovery.jobs.claim(this.workerId, now, now - this.options.staleMs, this.options.maxAttempts);
+      if (!job) return;
+      this.running++;
+      const p = this.run(job).finally(() => {
+        this.running--;
+        this.active.delete(p);
+        this.kick();
+      });
+      this.active.add(p);
+    }
+  }
+
+  /** Claims and runs queued jobs one after another until none is left (tests, `--once` tools). */
+  async drain(): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const now = this.clock.now();
+      const job = await this.stores.discovery.jobs.claim(this.workerId, now, now - this.options.staleMs, this.options.maxAttempts);
+      if (!job) return n;
+      await this.run(job);
+      n++;
+    }
+  }
+
+  private async run(job: DiscoveryJobRow): Promise<void> {
+    const input = JSON.parse(job.input) as JobInput;
+    const jobs = this.stores.discovery.jobs;
+    const beat = setInterval(
+      () => void jobs.heartbeat(job.id, this.workerId, this.clock.now()).catch(() => undefined),
+      this.options.heartbeatMs,
+    );
+    beat.unref();
+    const started = Date.now();
+    let state: 'succeeded' | 'failed' = 'failed';
+    let result: JobResult | null = null;
+    let error: string | null = null;
+    try {
+      const now = this.clock.now();
+      const parsed = await parseStreamInWorker(this.storage.openBlob(input.uploadId), input.source, {
+        now,
+        maxAgeDays: 90,
+        fileName: input.fileName,
+        maxSampleFailures: 20,
+      });
+      const verdict = uploadVerdict(parsed);
+      const stored = verdict ? 0 : await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed);
+      result = resultOf(parsed, stored, verdict);
+      if (verdict) error = verdict;
+      else state = 'succeeded';
+    } catch (e) {
+      error =
+        e instanceof DiscoveryInputError
+          ? e.code === 'UNSUPPORTED_FILE_TYPE'
+            ? `Unsupported file type: ${e.message}`
+            : e.message
+          : (e as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'The uploaded file is no longer available.'
+            : 'The log could not be processed.';
+      if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
+    } finally {
+      clearInterval(beat);
+    }
+    const at = this.clock.now();
+    await this.stores.discovery.streams.recordData(job.tenant_id, job.stream_id, at, state === 'failed', true);
+    const mine = await jobs.finish(job.id, this.workerId, state, result ? JSON.stringify(result) : null, error, at);
+    if (mine) {
+      await this.storage.remove(input.uploadId);
+      await this.stores.discovery.uploads.delete(input.uploadId);
+    }
+    this.log.info(
+      { job: job.id, tenant: job.tenant_id, state, lines: result?.linesRead, parsed: result?.parsed, ms: Date.now() - started },
+      'discovery upload processed',
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { CLOUD_APPS_PERMISSION_MATRIX, type CloudAppsEndpoint } from '@appwarden/protocol';
 import type { FastifyInstance } from 'fastify';
-import { CLOUD_APPS_ROUTES, PATH_PREFIXES } from '../cloudapps/routes.js';
+import { CLOUD_APPS_ROUTES, PATH_PREFIXES, ROOT_PATH_PREFIXES } from '../cloudapps/routes.js';
 import { escapeHtml } from '../identity/consent-pages.js';
 
 interface Operation {
@@ -144,6 +144,12 @@ const STATIC_OPERATIONS: Operation[] = [
     security: 'operatorKey',
     requestBody: 'json',
   },
+  {
+    method: 'put',
+    path: '/blob/discovery-uploads/{id}',
+    tag: 'Cloud Apps API',
+    summary: 'Cloud Discovery upload URL (Azure Put Blob, Put Block, Put Block List; SAS-style signature in the query)',
+  },
   { method: 'get', path: '/healthz', tag: 'Operations', summary: 'Liveness' },
   { method: 'get', path: '/openapi.json', tag: 'Operations', summary: 'This document' },
 ];
@@ -151,11 +157,12 @@ const STATIC_OPERATIONS: Operation[] = [
 function cloudAppsOperations(): Operation[] {
   const ops: Operation[] = [];
   for (const r of CLOUD_APPS_ROUTES) {
-    for (const p of r.paths) {
+    const full = [...r.paths.map((p) => `${PATH_PREFIXES[0]}${p}`), ...(r.rootPaths ?? []).map((p) => `${ROOT_PATH_PREFIXES[0]}${p}`)];
+    for (const p of full) {
       for (const m of r.methods) {
         ops.push({
           method: m.toLowerCase(),
-          path: `${PATH_PREFIXES[0]}${p.replace(/:(\w+)/g, '{$1}')}/`,
+          path: `${p.replace(/:(\w+)/g, '{$1}')}/`,
           tag: 'Cloud Apps API',
           summary: r.endpoint,
           security: 'cloudAppsToken',

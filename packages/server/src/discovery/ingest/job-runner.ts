@@ -158,11 +158,13 @@ export class JobRunner {
       const job = await this.stores.discovery.jobs.claim(this.workerId, now, now - this.options.staleMs, this.options.maxAttempts);
       if (!job) return;
       this.running++;
-      const p = this.run(job).finally(() => {
-        this.running--;
-        this.active.delete(p);
-        this.kick();
-      });
+      const p = this.run(job)
+        .catch((e: unknown) => this.log.error({ err: e, job: job.id }, 'discovery job bookkeeping failed'))
+        .finally(() => {
+          this.running--;
+          this.active.delete(p);
+          this.kick();
+        });
       this.active.add(p);
     }
   }

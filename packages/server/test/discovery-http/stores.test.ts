@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
+import type { Stores } from '../../src/store/interfaces.js';
+import { openPostgres } from '../../src/store/postgres/database.js';
+import { postgresStores } from '../../src/store/postgres/stores.js';
+import { openSqlite } from '../../src/store/sqlite/database.js';
+import { sqliteStores } from '../../src/store/sqlite/stores.js';
+import { testDatabaseUrl } from '../../../../test/support/test-database.js';
+
+// The discovery stores on the backend of this run (STORE=postgres or SQLite): the same Kysely
+// classes serve both, so the SQL they emit must hold on each.
+let stores: Stores;
+let dir: string | undefined;
+const TENANT = 'tenant-discovery-stores';
+
+beforeAll(async () => {
+  const url = testDatabaseUrl();
+  if (url) {
+    const pg = await openPostgres(url);
+    stores = postgresStores(pg.db, () => pg.db.destroy(), pg.changeStamp);
+  } else {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-disc-stores-'));
+    const lite = await openSqlite(path.join(dir, 'db.sqlite'));
+    stores = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
+  }
+  await stores.tenants.insert({
+    id: TENANT,
+    name: 'discovery',
+    domain: 'discovery.example',
+    display_name: 'Discovery',
+    created_at: 1,
+    settings: '{}',
+  });
+});
+afterAll(async () => {
+  await stores?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const job = (id: string, created: number): DiscoveryJobRow => ({
+  id,
+  tenant_id: TENANT,
+  upload_id: `u-${id}`,
+  stream_id: 's',
+  state: 'queued',
+  input: '{}',
+  result: null,
+  error: null,
+  attempts: 0,
+  created_at: created,
+  started_at: null,
+  heartbeat_at: null,
+  finished_at: null,
+  claimed_by: null,
+});
+
+describe(`discovery stores (${process.env.STORE === 'postgres' ? 'PostgreSQL' : 'SQLite'})`, () => {
+  it('usage buckets add up on conflict; per-app totals count distinct users and IPs', async () => {
+    const row = {
+      tenant_id: TENANT,
+      stream_id: 's1',
+      day: 86_400_000,
+      app_id: 11627,
+      user_name: 'alice',
+      ip: '10.0.0.1',
+      transactions: 2,
+      blocked: 1,
+      bytes_up: 10,
+      bytes_down: 20,
+      bytes_total: 30,
+      ip_category: null,
+      ip_tags: '[]',
+      organization: null,
+    };
+    await stores.discovery.usage.add([row, { ...row, user_name: '', ip: '10.0.0.2' }, { ...row, app_id: 10489 }]);
+    await stores.discovery.usage.add([{ ...row, transactions: 3, bytes_total: 5_000_000_000, ip_category: 1, ip_tags: '["t"]' }]);
+    const totals = (await stores.discovery.usage.appTotals(TENANT, ['s1'], 0)).sort((a, b) => a.app_id - b.app_id);
+    expect(totals).toEqual([
+      {
+        app_id: 10489,
+        transactions: 2,
+        blocked: 1,
+        bytes_up: 10,
+        bytes_down: 20,
+        bytes_total: 30,
+        users: 1,
+        ips: 1,
+        first_day: 86_400_000,
+        last_day: 86_400_000,
+      },
+      {
+        app_id: 11627,
+        transactions: 7,
+        blocked: 3,
+        bytes_up: 30,
+        bytes_down: 60,
+        bytes_total: 5_000_000_060,
+        users: 1,
+        ips: 2,
+        first_day: 86_400_000,
+        last_day: 86_400_000,
+      },
+    ]);
+    const [first] = await stores.discovery.usage.rows(TENANT, ['s1'], 0, 10);
+    expect(first).toBeDefined();
+    expect(await stores.discovery.usage.deleteBefore(2 * 86_400_000)).toBe(3);
+  });
+
+  it('each queued job is claimed exactly once by concurrent claimers; stale running jobs are taken over', async () => {
+    for (let i = 0; i < 20; i++) await stores.discovery.jobs.insert(job(`j${String(i).padStart(2, '0')}`, 1000 + i));
+    const claimed: string[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, w) => {
+        for (;;) {
+          const j = await stores.discovery.jobs.claim(`w${w}`, 5000, 0, 3);
+          if (!j) return;
+          expect(j).toMatchObject({ state: 'running', claimed_by: `w${w}`, attempts: 1 });
+          claimed.push(j.id);
+        }
+      }),
+    );
+    expect(claimed.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `j${String(i).padStart(2, '0')}`));
+    expect(await stores.discovery.jobs.finish('j00', 'someone-else', 'succeeded', '{}', null, 6000)).toBe(false);
+    expect(
+      await stores.discovery.jobs.finish(
+        'j00',
+        claimed.length ? (await stores.discovery.jobs.get(TENANT, 'j00'))!.claimed_by! : '',
+        'succeeded',
+        '{}',
+        null,
+        6000,
+      ),
+    ).toBe(true);
+    // Heartbeats older than staleBefore: another worker takes the job over.
+    const taken = await stores.discovery.jobs.claim('rescuer', 9000, 6000, 3);
+    expect(taken).toMatchObject({ state: 'running', claimed_by: 'rescuer', attempts: 2 });
+  });
+
+  it('IP ranges: unique names per tenant, version moves on every change', async () => {
+    const base = {
+      tenant_id: TENANT,
+      category: 1,
+      subnets: '[]',
+      organization: null,
+      override_organization: 0,
+      tags: '[]',
+      location: null,
+      created_at: 1,
+    };
+    const v0 = await stores.discovery.ipRanges.version(TENANT);
+    await stores.discovery.ipRanges.insert({ ...base, id: 'a'.repeat(24), name: 'one', last_modified: 1 });
+    const v1 = await stores.discovery.ipRanges.version(TENANT);
+    await expect(stores.discovery.ipRanges.insert({ ...base, id: 'b'.repeat(24), name: 'one', last_modified: 1 })).rejects.toThrow(
+      /unique|duplicate/i,
+    );
+    expect(await stores.discovery.ipRanges.replace({ ...base, id: 'a'.repeat(24), name: 'uno', last_modified: 2 })).toBe(true);
+    const v2 = await stores.discovery.ipRanges.version(TENANT);
+    expect(await stores.discovery.ipRanges.delete(TENANT, 'a'.repeat(24))).toBe(true);
+    const v3 = await stores.discovery.ipRanges.version(TENANT);
+    expect(v1).not.toBe(v0);
+    expect(v2).not.toBe(v1);
+    expect(v3).not.toBe(v2);
+    await stores.discovery.ipRanges.insertTag({ tenant_id: TENANT, id: 'c'.repeat(24), name: 'x', created_at: 1 });
+    await stores.discovery.ipRanges.insertTag({ tenant_id: TENANT, id: 'd'.repeat(24), name: 'x', created_at: 1 });
+    expect((await stores.discovery.ipRanges.listTags(TENANT)).map((t) => t.id)).toEqual(['c'.repeat(24)]);
+  });
+});

@@ -38,7 +38,7 @@ async function generate() {
     let chunk = '';
     for (let k = 0; k < 2000; k++, i++) {
       const host = HOSTS[i % HOSTS.length];
-      chunk += `${(now + i / 1000).toFixed(3)}    ${i % 900} 10.${(i >> 8) & 15}.${i & 255}.${(i >> 4) & 63} TCP_TUNNEL/200 ${(i * 7919) % 100000} CONNECT ${host}:443 user${i % 500} HIER_DIRECT/203.0.113.${i % 200} -\n`;
+      chunk += `${(now + i / 1000).toFixed(3)}    ${i % 900} 10.1.${(i % 500) >> 8}.${(i % 500) & 255} TCP_TUNNEL/200 ${(i * 7919) % 100000} CONNECT ${host}:443 user${i % 500} HIER_DIRECT/203.0.113.${i % 200} -\n`;
     }
     written += chunk.length;
     if (!out.write(chunk)) await once(out, 'drain');
@@ -59,7 +59,7 @@ const phase = async (fn) => {
 await generate();
 const bytes = statSync(file).size;
 const server = await startServer({
-  options: { dataDir: join(dir, 'data'), port: 0, demo: true, logLevel: 'silent', rateLimitPerMinute: 0 },
+  options: { dataDir: join(dir, 'data'), port: 0, demo: true, logLevel: process.env.BENCH_LOG ?? 'silent', rateLimitPerMinute: 0 },
   env: {},
 });
 const ca = (await import('node:fs')).readFileSync(server.caPath, 'utf8');

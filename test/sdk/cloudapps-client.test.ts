@@ -159,12 +159,13 @@ describe('retries, timeouts, aborts and errors', () => {
   }
 
   it('survives injected 429 (Retry-After) and 503 (backoff) while paging 1,000+ alerts', async () => {
-    await faults({ error429: 0.15, error503: 0.15, retryAfterSeconds: 0, endpoints: ['alerts.list'] });
+    // 25+ pages at 30% + 30%: the chance that one kind of fault never shows is below 1e-3.
+    await faults({ error429: 0.3, error503: 0.3, retryAfterSeconds: 0, endpoints: ['alerts.list'] });
     try {
       const events: RetryEvent[] = [];
-      const client = live.client({ retry: { maxRetries: 8, baseDelayMs: 1, maxDelayMs: 5 }, onRetry: (e) => events.push(e) });
+      const client = live.client({ retry: { maxRetries: 20, baseDelayMs: 1, maxDelayMs: 5 }, onRetry: (e) => events.push(e) });
       let n = 0;
-      for await (const _ of client.alerts.list()) n++;
+      for await (const _ of client.alerts.list({ maxPageSize: 40 })) n++;
       expect(n).toBe(totalAlerts);
       expect(events.some((e) => e.status === 429)).toBe(true);
       expect(events.some((e) => e.status === 503)).toBe(true);

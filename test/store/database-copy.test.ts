@@ -58,5 +58,5 @@ describe('db copy: SQLite to PostgreSQL', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000); // two servers, a demo seed and a copy: slow on a busy 2-core machine
 });

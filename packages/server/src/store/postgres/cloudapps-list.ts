@@ -13,6 +13,8 @@ export interface ListSpec {
   sort: Readonly<Record<string, string>>;
   /** Unique column that breaks ties so that pages never overlap. */
   tieBreak: string;
+  /** Sort columns that may be NULL (they get SQLite's NULL placement; the others keep index order). */
+  nullable?: readonly string[];
 }
 
 /**
@@ -44,14 +46,17 @@ export function whereClause(spec: ListSpec, tenantId: string, conditions: Filter
 
 /**
  * One page, as on SQLite: `limit + 1` rows tell whether there is a next page; the total is counted
- * up to LIST_TOTAL_CAP. NULLs sort first ascending and last descending, like SQLite.
+ * up to LIST_TOTAL_CAP. NULLs of nullable sort columns come first ascending and last descending,
+ * like SQLite; NOT NULL columns get no NULLS clause, so that a btree index still gives the order.
  */
 export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenantId: string, q: ListQuery): Promise<ListPage<Row>> {
   const where = whereClause(spec, tenantId, q.conditions);
   const column = spec.sort[q.sortField] ?? spec.sort['']!;
-  const dir = q.sortDirection === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`;
+  const asc = q.sortDirection === 'asc';
+  const dir = asc ? sql`ASC` : sql`DESC`;
+  const nulls = spec.nullable?.includes(column) ? (asc ? sql` NULLS FIRST` : sql` NULLS LAST`) : sql``;
   const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
-    ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
+    ORDER BY ${sql.ref(column)} ${dir}${nulls}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
   const hasNext = rows.rows.length > q.limit;
   const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;
   let total: number;
@@ -113,7 +118,12 @@ export async function upsertRows(
   }
 }
 
-/** Refreshes the planner's statistics after bulk loads, so that it picks the composite indexes. */
+/**
+ * After bulk loads: statistics, so that the planner picks the composite indexes, and (outside a
+ * transaction, where VACUUM may run) the visibility map, so that counts run as index-only scans
+ * instead of reading every matching row.
+ */
 export async function analyze(db: Kysely<Database>, table: ListTable): Promise<void> {
-  await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  if (db.isTransaction) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  else await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
 }

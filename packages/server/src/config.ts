@@ -16,6 +16,10 @@ export interface Config {
   demo: boolean;
   /** PostgreSQL connection string; SQLite in dataDir when unset. */
   databaseUrl: string | undefined;
+  /** Redis for the counters shared by processes (rate limits, lockouts); else the database holds them. */
+  redisUrl: string | undefined;
+  /** PostgreSQL: drop activity partitions (months) older than this many days; 0 keeps everything. */
+  activityRetentionDays: number;
   /** pino log level. */
   logLevel: string;
   /** Access-token lifetime in seconds counted from issue (Entra: 3600; `expires_in` shows 3599). */
@@ -48,6 +52,8 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   publicUrl: undefined,
   demo: false,
   databaseUrl: undefined,
+  redisUrl: undefined,
+  activityRetentionDays: 0,
   logLevel: 'info',
   tokenLifetimeSeconds: 3600,
   tokenBackdateSeconds: 300,
@@ -81,6 +87,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     if (options[key] !== undefined) return options[key];
     const fromEnv = env[envName(key)];
     if (key === 'databaseUrl' && fromEnv === undefined) return env.DATABASE_URL;
+    if (key === 'redisUrl' && fromEnv === undefined) return env.REDIS_URL;
     return fromEnv;
   };
   const int = (key: keyof Config, min: number, max: number): number => {
@@ -114,6 +121,8 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     publicUrl: str('publicUrl'),
     demo: bool('demo'),
     databaseUrl: str('databaseUrl'),
+    redisUrl: str('redisUrl'),
+    activityRetentionDays: int('activityRetentionDays', 0, 36500),
     logLevel: str('logLevel') ?? 'info',
     tokenLifetimeSeconds: int('tokenLifetimeSeconds', 300, 86400),
     tokenBackdateSeconds: int('tokenBackdateSeconds', 0, 600),

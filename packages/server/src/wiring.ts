@@ -13,8 +13,11 @@ import { SigningKeyService } from './identity/signing-keys.js';
 import { TenantService } from './identity/tenant-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
-import type { Stores } from './store/interfaces.js';
+import type { CounterStore, Stores } from './store/interfaces.js';
+import { PostgresCounterStore } from './store/postgres/counter-store.js';
 import { openPostgres } from './store/postgres/database.js';
+import { RedisCounterStore } from './store/redis/counter-store.js';
+import { SqliteCounterStore } from './store/sqlite/counter-store.js';
 import { postgresStores } from './store/postgres/stores.js';
 import { openSqlite } from './store/sqlite/database.js';
 import { sqliteStores } from './store/sqlite/stores.js';
@@ -38,6 +41,8 @@ export interface Services {
   cloudApps: CloudAppsRuntime;
   /** Cloud Discovery: IP-range lookups, uploads, jobs, syslog receivers (started by main.ts). */
   discovery: DiscoveryRuntime;
+  /** Rate-limit and lockout counters, shared by every process of the installation. */
+  counters: CounterStore;
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
   close(): Promise<void>;
@@ -53,12 +58,18 @@ export interface ServiceOptions {
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   const opened = config.databaseUrl
-    ? await openPostgres(config.databaseUrl)
+    ? await openPostgres(config.databaseUrl, { activityRetentionDays: config.activityRetentionDays, clock })
     : await openSqlite(path.join(config.dataDir, 'appwarden.sqlite'));
   const stores =
     'raw' in opened
       ? sqliteStores(opened.db, () => opened.db.destroy(), opened.changeStamp, opened.raw)
       : postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
+  // Counters: Redis when configured, else beside the data (docs/scale-out.md, "Shared counters").
+  const counters: CounterStore = config.redisUrl
+    ? await new RedisCounterStore(config.redisUrl).connect()
+    : 'pool' in opened
+      ? new PostgresCounterStore(opened.pool)
+      : new SqliteCounterStore(path.join(config.dataDir, 'counters.sqlite'));
   const master = MasterKey.load(config.dataDir, options.env);
   const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock, stores.changeStamp);
   const tenants = new TenantService(stores, signingKeys, clock);
@@ -84,13 +95,15 @@ export async function createServices(config: Config, options: ServiceOptions = {
     servicePrincipals,
     authenticator: new ClientAuthenticator(stores, master, clock, directoryCache),
     directoryCache,
-    throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock),
+    throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock, counters),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
-    cloudApps: createCloudAppsRuntime(stores, master, clock),
+    cloudApps: createCloudAppsRuntime(stores, master, clock, counters),
     discovery,
+    counters,
     origin,
     close: async () => {
       await discovery.stop();
+      await counters.close();
       await stores.close();
     },
   };

@@ -47,7 +47,7 @@ export function registerCloudAppsRoutes(app: FastifyInstance, services: Services
       const caller = await authenticateCloudAppsCaller(services, rt.tokens, req.headers.authorization);
       const settings = await rt.settings.get(caller.tenant.id);
       const limit = settings.rateLimitPerMinute ?? services.config.rateLimitPerMinute;
-      const t = rt.limiter.take(caller.tenant.id, limit);
+      const t = await rt.limiter.take(caller.tenant.id, limit);
       if (!t.allowed) {
         reply.raw.statusMessage = 'TOO MANY REQUESTS';
         throw throttled(t.retryAfterSeconds);

@@ -1,6 +1,6 @@
 import type { Clock } from '../identity/clock.js';
 import type { MasterKey } from '../identity/master-key.js';
-import type { Stores } from '../store/interfaces.js';
+import type { CounterStore, Stores } from '../store/interfaces.js';
 import { ApiTokenService } from './api-tokens.js';
 import { TenantSettingsService } from './tenant-settings.js';
 import { TenantRateLimiter } from './throttling.js';
@@ -16,11 +16,11 @@ export interface CloudAppsRuntime {
   delay: (ms: number) => Promise<void>;
 }
 
-export function createCloudAppsRuntime(stores: Stores, master: MasterKey, clock: Clock): CloudAppsRuntime {
+export function createCloudAppsRuntime(stores: Stores, master: MasterKey, clock: Clock, counters: CounterStore): CloudAppsRuntime {
   return {
     tokens: new ApiTokenService(stores, master, clock),
     settings: new TenantSettingsService(stores.tenantSettings, clock),
-    limiter: new TenantRateLimiter(clock),
+    limiter: new TenantRateLimiter(clock, counters),
     random: Math.random,
     delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };

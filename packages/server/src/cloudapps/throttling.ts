@@ -1,4 +1,5 @@
 import type { Clock } from '../identity/clock.js';
+import type { CounterStore } from '../store/interfaces.js';
 
 const WINDOW_MS = 60_000;
 
@@ -6,27 +7,24 @@ export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterSec
 
 /**
  * Requests per tenant per minute, like the real service (30/min by default). Fixed one-minute
- * windows aligned on the clock: a client that waits for Retry-After always gets through.
- * TODO(issue 6): keep the counters in PostgreSQL when several processes share a database.
+ * windows aligned on the clock: a client that waits for Retry-After always gets through. The
+ * counters are shared by every process of the installation (see CounterStore); a refused request
+ * counts too, which changes nothing: the window is over the limit either way.
  */
 export class TenantRateLimiter {
-  private readonly windows = new Map<string, { window: number; count: number }>();
+  constructor(
+    private readonly clock: Clock,
+    private readonly counters: CounterStore,
+  ) {}
 
-  constructor(private readonly clock: Clock) {}
-
-  take(tenantId: string, limitPerMinute: number): ThrottleResult {
+  async take(tenantId: string, limitPerMinute: number): Promise<ThrottleResult> {
     if (limitPerMinute <= 0) return { allowed: true };
     const now = this.clock.now();
-    const window = Math.floor(now / WINDOW_MS);
-    let w = this.windows.get(tenantId);
-    if (!w || w.window !== window) {
-      w = { window, count: 0 };
-      this.windows.set(tenantId, w);
+    const count = await this.counters.hit(`ca-rate:${tenantId}`, WINDOW_MS, now);
+    if (count > limitPerMinute) {
+      const end = (Math.floor(now / WINDOW_MS) + 1) * WINDOW_MS;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)) };
     }
-    if (w.count >= limitPerMinute) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000)) };
-    }
-    w.count += 1;
     return { allowed: true };
   }
 }

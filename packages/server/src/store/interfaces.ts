@@ -194,3 +194,18 @@ export interface Stores {
   transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * Fixed-window counters (rate limits, lockouts) that every process serving one installation sees:
+ * in PostgreSQL, Redis, or a SQLite file beside the SQLite database. Windows are aligned on the
+ * caller's clock (`floor(now / windowMs)`), so frozen-clock tests stay exact.
+ */
+export interface CounterStore {
+  /** Which backend holds the counters; `sqlite` reads are local and cheap, the others cross a network. */
+  readonly kind: 'sqlite' | 'postgres' | 'redis';
+  /** Adds one to `key` in the window containing `now`; resolves to the count after it. */
+  hit(key: string, windowMs: number, now: number): Promise<number>;
+  /** The count of `key` in the window containing `now` (0 when none). */
+  peek(key: string, windowMs: number, now: number): Promise<number>;
+  close(): Promise<void>;
+}

@@ -111,7 +111,7 @@ export const TOKEN_STEPS: readonly Step[] = [
     run: async (s, d) => {
       const tenant = s.tenant!;
       const client = s.client!;
-      d.throttle.check(tenant.id, client.app.appId);
+      await d.throttle.check(tenant.id, client.app.appId);
       try {
         const result = await d.authenticator.authenticate(
           client.app,
@@ -122,7 +122,10 @@ export const TOKEN_STEPS: readonly Step[] = [
         );
         client.authMethod = result.method;
       } catch (e) {
-        if (e instanceof EntraError && e.oauthError === 'invalid_client') d.throttle.recordFailure(tenant.id, client.app.appId);
+        // A counter store that is away must not turn the client's error into a server error.
+        if (e instanceof EntraError && e.oauthError === 'invalid_client') {
+          await d.throttle.recordFailure(tenant.id, client.app.appId).catch(() => undefined);
+        }
         throw e;
       }
     },

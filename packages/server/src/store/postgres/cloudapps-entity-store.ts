@@ -36,6 +36,7 @@ const SPEC: ListSpec = {
     severity: 'threat_score',
   },
   tieBreak: 'oid',
+  nullable: ['username', 'last_seen', 'threat_score'],
 };
 
 export class PostgresEntityStore implements EntityStore {

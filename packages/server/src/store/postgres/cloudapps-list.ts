@@ -13,6 +13,8 @@ export interface ListSpec {
   sort: Readonly<Record<string, string>>;
   /** Unique column that breaks ties so that pages never overlap. */
   tieBreak: string;
+  /** Sort columns that may be NULL (they get SQLite's NULL placement; the others keep index order). */
+  nullable?: readonly string[];
 }
 
 /**
@@ -44,14 +46,17 @@ export function whereClause(spec: ListSpec, tenantId: string, conditions: Filter
 
 /**
  * One page, as on SQLite: `limit + 1` rows tell whether there is a next page; the total is counted
- * up to LIST_TOTAL_CAP. NULLs sort first ascending and last descending, like SQLite.
+ * up to LIST_TOTAL_CAP. NULLs of nullable sort columns come first ascending and last descending,
+ * like SQLite; NOT NULL columns get no NULLS clause, so that a btree index still gives the order.
  */
 export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenantId: string, q: ListQuery): Promise<ListPage<Row>> {
   const where = whereClause(spec, tenantId, q.conditions);
   const column = spec.sort[q.sortField] ?? spec.sort['']!;
-  const dir = q.sortDirection === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`;
+  const asc = q.sortDirection === 'asc';
+  const dir = asc ? sql`ASC` : sql`DESC`;
+  const nulls = spec.nullable?.includes(column) ? (asc ? sql` NULLS FIRST` : sql` NULLS LAST`) : sql``;
   const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
-    ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
+    ORDER BY ${sql.ref(column)} ${dir}${nulls}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
   const hasNext = rows.rows.length > q.limit;
   const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;
   let total: number;
@@ -67,14 +72,17 @@ export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenant
   return { rows: page, total: moreThanTotal ? LIST_TOTAL_CAP : total, moreThanTotal, hasNext };
 }
 
-/** Rows per statement: one array parameter per column, so only memory bounds it. */
+/** Rows per statement: one JSON parameter, so only memory bounds it. */
 const UPSERT_ROWS = 5000;
 
 /**
- * Bulk upsert as `INSERT … SELECT FROM unnest($1::type[], $2::type[], …) ON CONFLICT DO UPDATE`:
- * one parameter per column whatever the row count, one plan, no per-row round trip. A key
- * repeated within the batch keeps its last row (as the SQLite row-by-row upsert does; PostgreSQL
- * refuses to update one row twice in a statement).
+ * Bulk upsert as `INSERT … SELECT FROM json_populate_recordset(NULL::table, $1) ON CONFLICT DO
+ * UPDATE`: one JSON parameter whatever the row count, one plan, no per-row round trip. JSON, not
+ * `unnest` of one array per column: array literals of long texts (the `doc` column) cost seconds
+ * per batch to build in node-postgres and to parse in PostgreSQL, a JSON document a fraction.
+ * jsonb columns go in as JSON values (the rows carry them as JSON text). A key repeated within
+ * the batch keeps its last row (as the SQLite row-by-row upsert does; PostgreSQL refuses to
+ * update one row twice in a statement).
  */
 export async function upsertRows(
   db: Kysely<Database>,
@@ -90,17 +98,32 @@ export async function upsertRows(
   const types = await ctx.columnTypes(table);
   const cols = Object.keys(unique[0]!);
   for (const c of cols) if (!types.has(c)) throw new Error(`${table} has no column ${c}`);
+  const jsonCols = cols.filter((c) => types.get(c) === 'jsonb');
+  const list = sql.join(cols.map((c) => sql.ref(c)));
   const updates = cols.filter((c) => !key.includes(c)).map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`);
   for (let i = 0; i < unique.length; i += UPSERT_ROWS) {
     const part = unique.slice(i, i + UPSERT_ROWS) as Record<string, unknown>[];
-    const arrays = cols.map((c) => sql`${part.map((r) => r[c] ?? null)}::${sql.raw(types.get(c)!)}[]`);
-    await sql`INSERT INTO ${sql.table(table)} (${sql.join(cols.map((c) => sql.ref(c)))})
-      SELECT * FROM unnest(${sql.join(arrays)})
+    const json = JSON.stringify(
+      jsonCols.length === 0
+        ? part
+        : part.map((r) => {
+            const o = { ...r };
+            for (const c of jsonCols) if (typeof o[c] === 'string') o[c] = JSON.parse(o[c] as string);
+            return o;
+          }),
+    );
+    await sql`INSERT INTO ${sql.table(table)} (${list})
+      SELECT ${list} FROM json_populate_recordset(NULL::${sql.table(table)}, ${json}::json)
       ON CONFLICT (${sql.join(key.map((c) => sql.ref(c)))}) DO UPDATE SET ${sql.join(updates)}`.execute(db);
   }
 }
 
-/** Refreshes the planner's statistics after bulk loads, so that it picks the composite indexes. */
+/**
+ * After bulk loads: statistics, so that the planner picks the composite indexes, and (outside a
+ * transaction, where VACUUM may run) the visibility map, so that counts run as index-only scans
+ * instead of reading every matching row.
+ */
 export async function analyze(db: Kysely<Database>, table: ListTable): Promise<void> {
-  await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  if (db.isTransaction) await sql`ANALYZE ${sql.table(table)}`.execute(db);
+  else await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
 }

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { Clock } from '../../identity/clock.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { maintainPartitions } from './activity-partitions.js';
 import { PostgresChangeFeed } from './change-feed.js';
 import type { Database } from '../schema.js';
 
@@ -11,6 +13,15 @@ pg.types.setTypeParser(pg.types.builtins.JSONB, (v: string) => v);
 
 /** Connections per process; several processes share one database (docs/scale-out.md). */
 export const POSTGRES_POOL_SIZE = 10;
+
+/** Partition maintenance (months ahead, retention) runs at open and then this often. */
+export const MAINTENANCE_INTERVAL_MS = 3_600_000;
+
+export interface PostgresOptions {
+  /** Drop activity partitions older than this many days; 0 (default) keeps everything. */
+  activityRetentionDays?: number;
+  clock?: Clock;
+}
 
 export interface PostgresDatabase {
   db: Kysely<Database>;
@@ -24,7 +35,7 @@ export interface PostgresDatabase {
  * (`postgres://host/db?schema=appwarden`) puts every table in that schema, created if missing;
  * tests use it to give each server its own namespace in one database.
  */
-export async function openPostgres(databaseUrl: string): Promise<PostgresDatabase> {
+export async function openPostgres(databaseUrl: string, options: PostgresOptions = {}): Promise<PostgresDatabase> {
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema');
   url.searchParams.delete('schema');
@@ -49,9 +60,18 @@ export async function openPostgres(databaseUrl: string): Promise<PostgresDatabas
   await feed.start();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [feed] });
   await migrateToLatest(db, schema ?? undefined);
+  const now = () => options.clock?.now() ?? Date.now();
+  const maintain = () => maintainPartitions(db, now(), options.activityRetentionDays ?? 0);
+  await maintain();
+  const timer = setInterval(
+    () => void maintain().catch((e: unknown) => process.emitWarning(`activity partition maintenance failed: ${String(e)}`)),
+    MAINTENANCE_INTERVAL_MS,
+  );
+  timer.unref();
   const destroy = db.destroy.bind(db);
-  // Closing the database also closes the LISTEN connection.
+  // Closing the database also closes the LISTEN connection and stops maintenance.
   db.destroy = async () => {
+    clearInterval(timer);
     await feed.close();
     await destroy();
   };

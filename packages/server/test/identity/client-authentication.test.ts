@@ -86,19 +86,22 @@ describe('brute-force protection on client authentication', () => {
       expect((await attempt(victim, `wrong-${i}`)).status).toBe(401);
     }
     fx.clock.advance(10_000);
+    // Windows are clock minutes (shared across processes): T0 is on a minute, now is T0 + 15 s.
     const locked = await attempt(victim, 'wrong-again');
     expect(locked.status).toBe(429);
-    expect(locked.headers['retry-after']).toBe('46');
+    expect(locked.headers['retry-after']).toBe('45');
     expect(locked.headers['cache-control']).toBe('no-store, no-cache');
     expect(locked.json.error).toBe('temporarily_unavailable');
     expect(locked.json.error_codes).toEqual([50196]);
-    expect(locked.json.error_description).toMatch(/^AADSTS50196: .*Retry after 46 seconds\./);
+    expect(locked.json.error_description).toMatch(/^AADSTS50196: .*Retry after 45 seconds\./);
     // The right secret is refused too while locked: guessing stays bounded.
     expect((await attempt(victim, victim.secret)).status).toBe(429);
     // Other clients are unaffected.
     expect((await attempt(bystander, bystander.secret)).status).toBe(200);
 
-    fx.clock.advance(46_000);
+    fx.clock.advance(44_000);
+    expect((await attempt(victim, victim.secret)).status).toBe(429);
+    fx.clock.advance(1_000);
     expect((await attempt(victim, victim.secret)).status).toBe(200);
   });
 

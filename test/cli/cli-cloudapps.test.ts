@@ -234,3 +234,23 @@ describe('a real pseudo-terminal', () => {
     expect(r.stdout.replace(/\r/g, '')).toMatch(/^id\s+date\s+severity/m);
   });
 });
+
+describe('discovery sanction', () => {
+  it('marks an app unsanctioned so that block scripts name its domains, and clears the mark', async () => {
+    const op = { APPWARDEN_OPERATOR_KEY: live.server.operatorKey };
+    // 11627 is Dropbox in the catalog.
+    const marked = await cli(['discovery', 'sanction', '11627', '--state', 'unsanctioned', '--json'], op);
+    expect(marked.code, marked.stderr).toBe(0);
+    expect(JSON.parse(marked.stdout)).toMatchObject({ state: 'unsanctioned' });
+    const script = await cli(['discovery', 'block-script', '--format', '112']);
+    expect(script.code, script.stderr).toBe(0);
+    expect(script.stdout).toContain('dropbox.com');
+
+    expect((await cli(['discovery', 'sanction', '11627', '--state', 'none'], op)).code).toBe(0);
+    const after = await cli(['discovery', 'block-script', '--format', '112']);
+    expect(after.stdout).not.toContain('dropbox.com');
+
+    const bad = await cli(['discovery', 'sanction', '11627', '--state', 'blocked'], op);
+    expect(bad.code).toBe(2);
+  });
+});

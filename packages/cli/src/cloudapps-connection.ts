@@ -1,4 +1,13 @@
-import { ClientSecretCredential, CloudAppsClient, GRAPH_SCOPE, type CloudAppsAuth, type RetryEvent } from '@appwarden/sdk';
+import {
+  ApiError,
+  AuthenticationError,
+  ClientSecretCredential,
+  CloudAppsClient,
+  GRAPH_SCOPE,
+  PermissionError,
+  type CloudAppsAuth,
+  type RetryEvent,
+} from '@appwarden/sdk';
 import { fetchFor, serverUrl, UsageError, type ConnectionOptions } from './connection.js';
 import { isTty } from './output.js';
 import { selectProfile, type Profile } from './profiles.js';
@@ -113,4 +122,21 @@ export async function adminRequest(
     // keep text
   }
   return { status: res.status, body };
+}
+
+/** The tenant an admin command acts in: --tenant or AZURE_TENANT_ID. */
+export function adminTenant(o: CloudAppsOptions): string {
+  const t = o.tenant ?? process.env.AZURE_TENANT_ID;
+  if (!t) throw new UsageError('--tenant (or AZURE_TENANT_ID) is required');
+  return t;
+}
+
+/** Turns a non-2xx admin answer into the typed error that picks the exit code. */
+export function checkAdminResponse(status: number, body: unknown, what: string): void {
+  if (status >= 200 && status < 300) return;
+  const msg = (body as { error?: { message?: string } })?.error?.message ?? JSON.stringify(body);
+  const text = `${what} → ${status}: ${msg}`;
+  if (status === 401) throw new AuthenticationError(text, status, body, undefined, []);
+  if (status === 403) throw new PermissionError(text, status, body);
+  throw new ApiError(text, status, body);
 }

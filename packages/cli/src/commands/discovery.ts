@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { BLOCK_SCRIPT_FORMATS, type DiscoveredApp, type DiscoveryCategory, type DiscoveryStream, type UploadJob } from '@appwarden/sdk';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
+import { adminRequest, adminTenant, checkAdminResponse, cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
 import { positiveInt, withCloudAppsOptions } from '../cloudapps-options.js';
 import { UsageError } from '../connection.js';
 import { formatBytes, isoTime } from '../display.js';
@@ -172,6 +172,29 @@ export function registerDiscovery(program: Command): void {
         outputMode(o, true),
         CATEGORY_COLUMNS,
       );
+    });
+
+  withCloudAppsOptions(
+    discovery
+      .command('sanction <appId>')
+      .description(
+        'Mark a catalog app sanctioned, unsanctioned or monitored in --tenant (block scripts use unsanctioned apps); "none" clears it',
+      ),
+  )
+    .requiredOption('--state <state>', 'sanctioned | unsanctioned | monitored | none')
+    .option('--operator-key <key>', 'operator key (APPWARDEN_OPERATOR_KEY)')
+    .action(async (appId: string, o: CloudAppsOptions & { state: string }) => {
+      const state = o.state.toLowerCase();
+      if (!['sanctioned', 'unsanctioned', 'monitored', 'none'].includes(state)) {
+        throw new UsageError('--state must be sanctioned, unsanctioned, monitored or none');
+      }
+      if (!/^\d+$/.test(appId)) throw new UsageError('<appId> is the numeric catalog id shown by `appwarden discovery apps`');
+      const { status, body } = await adminRequest(o, adminTenant(o), `/discovery/apps/${appId}`, {
+        method: state === 'none' ? 'DELETE' : 'PUT',
+        ...(state === 'none' ? {} : { body: JSON.stringify({ state }), contentType: 'application/json' }),
+      });
+      checkAdminResponse(status, body, 'discovery sanction');
+      printObject(body ?? { appId: Number(appId), state: null }, outputMode(o, false));
     });
 
   withCloudAppsOptions(discovery.command('block-script').description('Generate a block script for an appliance (plain text)'))

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { adminRequest, type CloudAppsOptions } from '../cloudapps-connection.js';
+import { adminRequest, adminTenant, checkAdminResponse, type CloudAppsOptions } from '../cloudapps-connection.js';
 import { UsageError } from '../connection.js';
 import { withCloudAppsOptions } from '../cloudapps-options.js';
 import { outputMode, printObject } from '../output.js';
-import { ApiError, AuthenticationError, PermissionError } from '@appwarden/sdk';
 
 async function readInput(file: string): Promise<string> {
   if (file !== '-') {
@@ -15,21 +14,6 @@ async function readInput(file: string): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function tenantOf(o: CloudAppsOptions): string {
-  const t = o.tenant ?? process.env.AZURE_TENANT_ID;
-  if (!t) throw new UsageError('--tenant (or AZURE_TENANT_ID) is required');
-  return t;
-}
-
-function check(status: number, body: unknown, what: string): void {
-  if (status >= 200 && status < 300) return;
-  const msg = (body as { error?: { message?: string } })?.error?.message ?? JSON.stringify(body);
-  const text = `${what} → ${status}: ${msg}`;
-  if (status === 401) throw new AuthenticationError(text, status, body, undefined, []);
-  if (status === 403) throw new PermissionError(text, status, body);
-  throw new ApiError(text, status, body);
 }
 
 /** `appwarden import <file> --resource R`: JSON Lines into a tenant (Appwarden admin endpoint). */
@@ -43,7 +27,7 @@ export function registerImport(program: Command): void {
     .option('--operator-key <key>', 'operator key (APPWARDEN_OPERATOR_KEY)')
     .action(async (file: string, o: CloudAppsOptions & { resource: string }) => {
       const text = await readInput(file);
-      const { status, body } = await adminRequest(o, tenantOf(o), `/import/${o.resource}`, {
+      const { status, body } = await adminRequest(o, adminTenant(o), `/import/${o.resource}`, {
         method: 'POST',
         body: text,
         contentType: 'application/x-ndjson',
@@ -53,7 +37,7 @@ export function registerImport(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      check(status, body, 'import');
+      checkAdminResponse(status, body, 'import');
       printObject(body, outputMode(o, false));
     });
 }
@@ -80,12 +64,12 @@ export function registerDemo(program: Command): void {
         ...(o.users !== undefined ? { users: int('users', o.users) } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
       };
-      const { status, body } = await adminRequest(o, tenantOf(o), '/demo', {
+      const { status, body } = await adminRequest(o, adminTenant(o), '/demo', {
         method: 'POST',
         body: JSON.stringify(payload),
         contentType: 'application/json',
       });
-      check(status, body, 'demo generate');
+      checkAdminResponse(status, body, 'demo generate');
       printObject(body, outputMode(o, false));
     });
 }

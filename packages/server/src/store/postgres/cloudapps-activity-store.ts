@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
+import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import { ACTIVITY_COLUMNS as SQLITE_ACTIVITY_COLUMNS } from '../sqlite/cloudapps-activity-store.js';
 import { ensureFor } from './activity-partitions.js';
@@ -34,16 +35,10 @@ export class PostgresActivityStore implements ActivityStore {
     return listPage(this.db, SPEC, tenantId, query);
   }
   get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined> {
-    return this.db.selectFrom('ca_activities').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return cloudAppsReads.activity(this.db, tenantId, id);
   }
-  async setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean> {
-    const r = await this.db
-      .updateTable('ca_activities')
-      .set({ feedback })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean> {
+    return cloudAppsReads.setActivityFeedback(this.db, tenantId, id, feedback);
   }
   /**
    * The key is (tenant_id, id, timestamp) because a partitioned table's keys must hold the

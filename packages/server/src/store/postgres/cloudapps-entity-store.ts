@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import { dialectOr, entityPkKey, likeEscape, POSTGRES_FILTERS, sqlNot, type ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { EntityPk, FilterCondition } from '../../cloudapps/filters/model.js';
 import type { EntityStore, ListPage, ListQuery } from '../interfaces.js';
+import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsEntityRow, Database } from '../schema.js';
 import { ENTITY_COLUMNS as SQLITE_ENTITY_COLUMNS } from '../sqlite/cloudapps-entity-store.js';
 import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
@@ -48,20 +49,13 @@ export class PostgresEntityStore implements EntityStore {
     return listPage(this.db, SPEC, tenantId, query);
   }
   getByPk(tenantId: string, pk: string): Promise<CloudAppsEntityRow | undefined> {
-    return this.db.selectFrom('ca_entities').selectAll().where('tenant_id', '=', tenantId).where('pk', '=', pk).executeTakeFirst();
+    return cloudAppsReads.entityByPk(this.db, tenantId, pk);
   }
   getByOid(tenantId: string, oid: string): Promise<CloudAppsEntityRow | undefined> {
-    return this.db.selectFrom('ca_entities').selectAll().where('tenant_id', '=', tenantId).where('oid', '=', oid).executeTakeFirst();
+    return cloudAppsReads.entityByOid(this.db, tenantId, oid);
   }
   children(tenantId: string, parentPk: string): Promise<CloudAppsEntityRow[]> {
-    return this.db
-      .selectFrom('ca_entities')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('parent_pk', '=', parentPk)
-      .orderBy('saas')
-      .orderBy('oid')
-      .execute();
+    return cloudAppsReads.entityChildren(this.db, tenantId, parentPk);
   }
   upsert(rows: CloudAppsEntityRow[]): Promise<void> {
     return upsertRows(this.db, this.ctx, 'ca_entities', ['tenant_id', 'oid'], rows);

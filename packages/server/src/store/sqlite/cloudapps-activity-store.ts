@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
+import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
 import { analyze, type CountCache, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
@@ -73,16 +74,10 @@ export class SqliteActivityStore implements ActivityStore {
     return listPage(this.db, SPEC, tenantId, query, this.counts);
   }
   get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined> {
-    return this.db.selectFrom('ca_activities').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return cloudAppsReads.activity(this.db, tenantId, id);
   }
-  async setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean> {
-    const r = await this.db
-      .updateTable('ca_activities')
-      .set({ feedback })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean> {
+    return cloudAppsReads.setActivityFeedback(this.db, tenantId, id, feedback);
   }
   async upsert(rows: CloudAppsActivityRow[]): Promise<void> {
     if (rows.length === 0) return;

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import { entityPkKey, likeEscape, sqlNot, sqlOr, type ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { EntityPk, FilterCondition } from '../../cloudapps/filters/model.js';
 import type { EntityStore, ListPage, ListQuery } from '../interfaces.js';
+import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsEntityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
 import { analyze, type CountCache, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
@@ -67,20 +68,13 @@ export class SqliteEntityStore implements EntityStore {
     return listPage(this.db, SPEC, tenantId, query, this.counts);
   }
   getByPk(tenantId: string, pk: string): Promise<CloudAppsEntityRow | undefined> {
-    return this.db.selectFrom('ca_entities').selectAll().where('tenant_id', '=', tenantId).where('pk', '=', pk).executeTakeFirst();
+    return cloudAppsReads.entityByPk(this.db, tenantId, pk);
   }
   getByOid(tenantId: string, oid: string): Promise<CloudAppsEntityRow | undefined> {
-    return this.db.selectFrom('ca_entities').selectAll().where('tenant_id', '=', tenantId).where('oid', '=', oid).executeTakeFirst();
+    return cloudAppsReads.entityByOid(this.db, tenantId, oid);
   }
   children(tenantId: string, parentPk: string): Promise<CloudAppsEntityRow[]> {
-    return this.db
-      .selectFrom('ca_entities')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('parent_pk', '=', parentPk)
-      .orderBy('saas')
-      .orderBy('oid')
-      .execute();
+    return cloudAppsReads.entityChildren(this.db, tenantId, parentPk);
   }
   async upsert(rows: CloudAppsEntityRow[]): Promise<void> {
     if (rows.length === 0) return;

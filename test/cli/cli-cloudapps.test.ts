@@ -201,7 +201,7 @@ describe('profiles, import, demo, completion', () => {
       ['demo', 'generate', '--tenant', live.tenantId, '--activities', '200', '--alerts', '20', '--seed', 'cli', '--json'],
       op,
     );
-    expect(demo.code).toBe(0);
+    expect(demo.code, demo.stderr).toBe(0);
     expect(JSON.parse(demo.stdout)).toMatchObject({ activities: 200, alerts: 20 });
   });
 

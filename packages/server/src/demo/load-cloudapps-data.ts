@@ -3,7 +3,7 @@ import { alertRowFromDocument } from '../cloudapps/alerts/model.js';
 import { entityRowFromDocument } from '../cloudapps/entities/model.js';
 import { writeRows } from '../cloudapps/import.js';
 import type { Stores } from '../store/interfaces.js';
-import type { CloudAppsActivityRow } from '../store/schema.js';
+import type { CloudAppsActivityRow, CloudAppsEntityRow } from '../store/schema.js';
 import { generateDemoData, type DemoDataOptions } from './cloudapps-data.js';
 
 export interface LoadedCounts {
@@ -27,13 +27,27 @@ export async function loadDemoData(
         ? b.documents.map((d) => alertRowFromDocument(tenantId, d))
         : b.resource === 'activities'
           ? b.documents.map((d) => activityRowFromDocument(tenantId, d))
-          : b.documents.map((d) => entityRowFromDocument(tenantId, d));
+          : await newEntities(
+              stores,
+              tenantId,
+              b.documents.map((d) => entityRowFromDocument(tenantId, d)),
+            );
     if (b.resource === 'activities' && enrichActivities) await enrichActivities(rows as CloudAppsActivityRow[]);
     await writeRows(stores, b.resource, rows, rows.length || 1, false);
     counts[b.resource] += rows.length;
   }
   await Promise.all([stores.alerts.analyze(), stores.activities.analyze(), stores.entities.analyze()]);
   return counts;
+}
+
+/**
+ * Generated user names come from a fixed pool, so a second data set in the same tenant can name
+ * an account the tenant already holds (same user, same app: the same entity key). Those accounts
+ * are kept as they are and the new activities simply refer to them.
+ */
+async function newEntities(stores: Stores, tenantId: string, rows: CloudAppsEntityRow[]): Promise<CloudAppsEntityRow[]> {
+  const present = await Promise.all(rows.map((r) => stores.entities.getByPk(tenantId, r.pk)));
+  return rows.filter((r, i) => present[i] === undefined || present[i]!.oid === r.oid);
 }
 
 /** `--demo`: a few thousand records for a tenant that has no Cloud Apps data yet. */

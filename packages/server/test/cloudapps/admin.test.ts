@@ -191,3 +191,34 @@ describe('import', () => {
     ).toBe(404);
   });
 });
+
+describe('demo data generation', () => {
+  const entityCount = async () =>
+    (
+      await h.services.stores.entities.list(h.tenantId, {
+        conditions: [],
+        sortField: 'displayName',
+        sortDirection: 'asc',
+        skip: 0,
+        limit: 1,
+      })
+    ).total;
+  it('adds a second data set to a tenant that already holds generated users with the same names', async () => {
+    const generate = (seed: string) => admin('POST', '/demo', { activities: 400, alerts: 5, users: 400, seed });
+    // 400 users from the fixed name pool: the two sets share many account keys (user@domain, app).
+    const first = await generate('first');
+    expect(first.statusCode).toBe(200);
+    const entitiesAfterFirst = await entityCount();
+    const second = await generate('second');
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toMatchObject({ activities: 400, alerts: 5 });
+    // Some accounts already existed, so fewer entities are new than were generated.
+    const generatedAccounts = first.json().entities as number;
+    expect(second.json().entities).toBeLessThan(generatedAccounts);
+    const total = await entityCount();
+    expect(total).toBe(entitiesAfterFirst + second.json().entities);
+    // The same seed again is idempotent.
+    expect((await generate('second')).statusCode).toBe(200);
+    expect(await entityCount()).toBe(total);
+  });
+});

@@ -2,7 +2,15 @@
 export { LOG_SOURCES, findLogSource, type LogSource } from './log-sources.js';
 export { PARSERS, parserForSource, parserIdForSource, supportedLogSources } from './parsers/registry.js';
 export type { LineParser, LogParser, ParseResult, ParsedRecord, ParseFailure, IgnoredLine, ParserOptions } from './parsers/types.js';
-export { defineCustomParser, createCustomParser, type CustomParserConfig, type CustomField } from './parsers/custom.js';
+export {
+  defineCustomParser,
+  createCustomParser,
+  validateCustomParserConfig,
+  CustomParserConfigError,
+  CUSTOM_FIELDS,
+  type CustomParserConfig,
+  type CustomField,
+} from './parsers/custom.js';
 export {
   parseStream,
   uploadVerdict,

@@ -5,11 +5,23 @@ import {
   blockScriptGenerator,
   BLOCK_SCRIPT_GENERATORS,
   CATALOG_APPS,
+  CustomParserConfigError,
   findLogSource,
   parserForSource,
+  validateCustomParserConfig,
+  type CustomParserConfig,
 } from '../../discovery/index.js';
 import type { JobInput, JobResult } from '../../discovery/ingest/job-runner.js';
-import { ensureGlobalStream, newStreamRow, reportStreams, STREAM_TYPE, streamJson } from '../../discovery/ingest/streams.js';
+import {
+  CUSTOM_PARSER_LOG_TYPE,
+  ensureGlobalStream,
+  newStreamRow,
+  reportStreams,
+  STREAM_TYPE,
+  streamJson,
+  streamSettings,
+  type StreamSettings,
+} from '../../discovery/ingest/streams.js';
 import { categoryCounts, discoveredApps, TIME_FRAMES, windowStart, type DiscoveredApp } from '../../discovery/reports/discovered-apps.js';
 import type { DiscoveryJobRow, DiscoveryStreamRow, SanctionState } from '../../store/discovery-schema.js';
 import { invalidParameter, notFound } from '../errors.js';
@@ -59,7 +71,16 @@ async function uploadUrl(call: CloudAppsCall) {
   if (!fileName) throw invalidParameter('filename', 'filename is required', call.params.filename ?? null);
   const source = stringParam(call.params, 'source')?.trim() ?? '';
   const known = findLogSource(source);
-  if (!known || !parserForSource(source)) throw invalidParameter('source', `Unsupported log type: ${source || '(none)'}`, source);
+  if (known?.id === CUSTOM_PARSER_LOG_TYPE) {
+    // The parser comes from a data source (named at done_upload): there has to be one.
+    if ((await customDataSources(call)).length === 0) {
+      throw invalidParameter(
+        'source',
+        'CUSTOM_PARSER needs a data source with a custom parser: create one (POST /api/v1/discovery/data_sources/ with logType 167 and customParser) and name it as inputStreamName in done_upload',
+        source,
+      );
+    }
+  } else if (!known || !parserForSource(source)) throw invalidParameter('source', `Unsupported log type: ${source || '(none)'}`, source);
   const id = crypto.randomUUID();
   const sig = crypto.randomBytes(32).toString('base64url');
   const expires = call.now + UPLOAD_URL_LIFETIME_MS;
@@ -112,13 +133,29 @@ async function doneUpload(call: CloudAppsCall) {
   if (!streamName) throw invalidParameter('inputStreamName', 'inputStreamName is required', p.inputStreamName ?? null);
   const snapshot = boolParam(p, 'uploadAsSnapshot') ?? false;
   if (upload.state === 'open') throw invalidParameter('uploadUrl', 'Nothing was uploaded to this URL yet', url);
+  const logType = findLogSource(upload.source)?.id ?? null;
+  // CUSTOM_PARSER: inputStreamName names the data source whose parser reads the file.
+  let custom: { row: DiscoveryStreamRow; settings: StreamSettings & { customParser: CustomParserConfig } } | undefined;
+  if (logType === CUSTOM_PARSER_LOG_TYPE) {
+    const sources = await customDataSources(call);
+    const row = sources.find((r) => r.display_name === streamName);
+    if (!row) {
+      const names = sources.map((r) => `'${r.display_name}'`).join(', ');
+      throw invalidParameter(
+        'inputStreamName',
+        `A CUSTOM_PARSER upload uses the parser of the data source named by inputStreamName; '${streamName}' is not a data source with a custom parser${names ? ` (${names} are)` : ''}`,
+        streamName,
+      );
+    }
+    custom = { row, settings: streamSettings(row) as StreamSettings & { customParser: CustomParserConfig } };
+  }
   if (!(await uploads.transition(upload.id, ['committed'], 'submitted'))) {
     throw invalidParameter('uploadUrl', 'This upload was already submitted', url);
   }
   const streams = call.services.stores.discovery.streams;
-  const logType = findLogSource(upload.source)?.id ?? null;
   let stream: DiscoveryStreamRow | undefined;
-  if (snapshot) {
+  if (custom && !snapshot) stream = custom.row;
+  else if (snapshot) {
     stream = newStreamRow(tenantId, newObjectId(call.now), call.now, {
       display_name: streamName,
       stream_type: STREAM_TYPE.PREVIEW,
@@ -145,7 +182,14 @@ async function doneUpload(call: CloudAppsCall) {
     upload_id: upload.id,
     stream_id: stream.id,
     state: 'queued',
-    input: JSON.stringify({ uploadId: upload.id, fileName: upload.file_name, source: upload.source, snapshot } satisfies JobInput),
+    input: JSON.stringify({
+      uploadId: upload.id,
+      fileName: upload.file_name,
+      source: upload.source,
+      snapshot,
+      ...(custom ? { custom: custom.settings.customParser } : {}),
+      ...(custom?.settings.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: custom.settings.utcOffsetMinutes } : {}),
+    } satisfies JobInput),
     result: null,
     error: null,
     attempts: 0,
@@ -365,10 +409,45 @@ const RECEIVERS: Record<string, 'udp' | 'tcp' | 'tls'> = {
   tls: 'tls',
 };
 
+/** The tenant's data sources that carry a custom parser (CUSTOM_PARSER, 167). */
+async function customDataSources(call: CloudAppsCall): Promise<DiscoveryStreamRow[]> {
+  const rows = await call.services.stores.discovery.streams.list(call.caller.tenant.id);
+  return rows.filter((r) => r.is_data_source === 1 && r.log_type === CUSTOM_PARSER_LOG_TYPE && !!streamSettings(r).customParser);
+}
+
+/** `customParser` of a data-source body (an object, or its JSON as a string), checked. */
+function customParserParam(p: Record<string, unknown>): CustomParserConfig {
+  let raw = p.customParser;
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      throw invalidParameter('customParser', 'customParser is not valid JSON', raw);
+    }
+  }
+  if (raw === undefined || raw === null) {
+    throw invalidParameter('customParser', 'customParser is required when logType is CUSTOM_PARSER (167)', null);
+  }
+  try {
+    return validateCustomParserConfig(raw);
+  } catch (e) {
+    if (!(e instanceof CustomParserConfigError)) throw e;
+    const param = e.field ? `customParser.${e.field}` : 'customParser';
+    let value: unknown = raw;
+    for (const part of e.field ? e.field.split(/\.|\[|\]/).filter(Boolean) : []) {
+      value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    throw invalidParameter(param, `${param} ${e.message}`, value ?? null);
+  }
+}
+
 function dataSourceJson(call: CloudAppsCall, row: DiscoveryStreamRow) {
   const stats = call.services.discovery.syslog.stats(row.id);
+  const settings = streamSettings(row);
   return {
     ...streamJson(row),
+    ...(settings.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: settings.utcOffsetMinutes } : {}),
+    ...(settings.customParser ? { customParser: settings.customParser } : {}),
     receiverTypeFull: row.protocol ? `syslog-${row.protocol}` : row.receiver_type,
     port: stats?.port ?? row.port,
     listening: !!stats,
@@ -403,9 +482,14 @@ async function createDataSource(call: CloudAppsCall) {
   if (!name) throw invalidParameter('displayName', 'displayName is required', p.displayName ?? null);
   const logTypeRaw = p.logType ?? p.source;
   const source = logTypeRaw === undefined || logTypeRaw === null ? undefined : findLogSource(String(logTypeRaw));
-  if (!source || source.id === null || !parserForSource(source.id)) {
+  const isCustom = source?.id === CUSTOM_PARSER_LOG_TYPE;
+  if (!source || source.id === null || (!isCustom && !parserForSource(source.id))) {
     throw invalidParameter('logType', `Unsupported log type: ${String(logTypeRaw ?? '(none)')}`, logTypeRaw ?? null);
   }
+  if (!isCustom && p.customParser !== undefined && p.customParser !== null) {
+    throw invalidParameter('customParser', 'customParser is only for data sources of logType CUSTOM_PARSER (167)', source.name);
+  }
+  const customParser = isCustom ? customParserParam(p) : undefined;
   const full = (stringParam(p, 'receiverTypeFull') ?? stringParam(p, 'protocol') ?? 'syslog-udp').toLowerCase();
   const receiverType = (stringParam(p, 'receiverType') ?? 'syslog').toLowerCase();
   const protocol = RECEIVERS[full];
@@ -427,7 +511,10 @@ async function createDataSource(call: CloudAppsCall) {
     protocol,
     port: port === 0 ? null : port,
     anonymize_users: boolParam(p, 'anonymizeUsers') ? 1 : 0,
-    settings: JSON.stringify(utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes }),
+    settings: JSON.stringify({
+      ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}),
+      ...(customParser ? { customParser } : {}),
+    } satisfies StreamSettings),
   });
   let bound: number;
   try {

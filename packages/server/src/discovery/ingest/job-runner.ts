@@ -8,7 +8,7 @@ import type { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
-import { DiscoveryInputError, parseStreamInWorker, uploadVerdict, type ParseStreamResult } from '../index.js';
+import { DiscoveryInputError, parseStreamInWorker, uploadVerdict, type CustomParserConfig, type ParseStreamResult } from '../index.js';
 import type { UploadStorage } from './upload-storage.js';
 import { writeUsage } from './usage-writer.js';
 
@@ -17,6 +17,10 @@ export interface JobInput {
   fileName: string;
   source: string;
   snapshot: boolean;
+  /** CUSTOM_PARSER uploads: the definition of the data source named by inputStreamName, as it was at done_upload. */
+  custom?: CustomParserConfig;
+  /** The data source's time zone for zone-less timestamps (CUSTOM_PARSER uploads). */
+  utcOffsetMinutes?: number;
 }
 
 /** What GET .../upload_jobs/<id>/ shows of a finished parse. */
@@ -200,6 +204,8 @@ export class JobRunner {
         maxAgeDays: 90,
         fileName: input.fileName,
         maxSampleFailures: 20,
+        ...(input.custom ? { custom: input.custom } : {}),
+        ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
       });
       const verdict = uploadVerdict(parsed);
       const stored = verdict ? 0 : await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed);

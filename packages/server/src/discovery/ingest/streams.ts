@@ -2,6 +2,7 @@
 // uploads, streamType 1) and snapshots (streamType 5), and their wire shape (reference §7.6).
 import crypto from 'node:crypto';
 import type { DiscoveryStreamRow } from '../../store/discovery-schema.js';
+import type { CustomParserConfig } from '../parsers/custom.js';
 import type { Stores } from '../../store/interfaces.js';
 
 export const STREAM_TYPE = { INPUT: 1, VIEW: 3, PREVIEW: 5 } as const;
@@ -70,6 +71,24 @@ export async function reportStreams(
   const stream = await stores.discovery.streams.get(tenantId, id);
   return stream ? { stream, sourceIds: [stream.id] } : undefined;
 }
+
+/** What a stream's `settings` JSON holds (data sources: time zone, CUSTOM_PARSER definition). */
+export interface StreamSettings {
+  utcOffsetMinutes?: number;
+  customParser?: CustomParserConfig;
+}
+
+export function streamSettings(row: Pick<DiscoveryStreamRow, 'settings'>): StreamSettings {
+  try {
+    const v = JSON.parse(row.settings) as unknown;
+    return v && typeof v === 'object' ? (v as StreamSettings) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The log-source code of CUSTOM_PARSER (reference §8.14). */
+export const CUSTOM_PARSER_LOG_TYPE = 167;
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 

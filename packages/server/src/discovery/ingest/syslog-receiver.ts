@@ -13,8 +13,9 @@ import type { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryStreamRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
-import { parseStream, parseStreamInWorker } from '../index.js';
+import { createCustomParser, parseStream, parseStreamInWorker, type LineParser, type LogParser } from '../index.js';
 import type { Logger } from './job-runner.js';
+import { streamSettings } from './streams.js';
 import { writeUsage } from './usage-writer.js';
 
 export type SyslogProtocol = 'udp' | 'tcp' | 'tls';
@@ -96,6 +97,8 @@ interface Receiver {
   /** Batches are processed one after another per receiver. */
   chain: Promise<void>;
   stats: ReceiverStats;
+  /** CUSTOM_PARSER with `header: "first-line"`: one parser for the receiver's life, so the first line received names the columns. */
+  customLineParser?: LineParser;
 }
 
 export interface SyslogReceiverOptions {
@@ -253,19 +256,28 @@ export class SyslogReceivers {
   private async process(r: Receiver, lines: string[], size: number): Promise<void> {
     const row = r.row;
     const text = Buffer.from(lines.join('\n') + '\n');
-    const settings = JSON.parse(row.settings) as { utcOffsetMinutes?: number };
+    const settings = streamSettings(row);
+    const custom = settings.customParser;
     const options = {
       now: this.clock.now(),
       maxAgeDays: 90,
       fileName: `${row.display_name} (syslog)`,
       maxSampleFailures: 5,
       ...(settings.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: settings.utcOffsetMinutes } } : {}),
+      ...(custom ? { custom } : {}),
     };
     const logType = row.log_type ?? 'OTHER';
-    const result =
-      size > WORKER_BATCH_BYTES
-        ? await parseStreamInWorker(Readable.from([text]), logType, options)
-        : await parseStream(Readable.from([text]), logType, options);
+    let result;
+    if (custom?.header === 'first-line') {
+      // The column names arrive once, as the first line: keep the parser across batches (in this thread).
+      const persistent: LogParser = {
+        id: 'custom',
+        name: 'Custom parser',
+        create: (o) => (r.customLineParser ??= createCustomParser(custom, o)),
+      };
+      result = await parseStream(Readable.from([text]), persistent, options);
+    } else if (size > WORKER_BATCH_BYTES) result = await parseStreamInWorker(Readable.from([text]), logType, options);
+    else result = await parseStream(Readable.from([text]), logType, options);
     await writeUsage(this.stores, this.ipRanges, row.tenant_id, row.id, result);
     const at = this.clock.now();
     await this.stores.discovery.streams.recordData(row.tenant_id, row.id, at, false, false);

@@ -2,6 +2,7 @@
 // as in MDA's custom log parser. Names are case-sensitive. The timestamp format is given as a
 // pattern (yyyy MM MMM dd HH mm ss SSS Z, other characters literal), `epoch`, or `auto`.
 import { endpointFromUrl, normalizeIp, parseAuthority } from './endpoints.js';
+import { scanSyslogHeader } from './syslog-prefix.js';
 import { monthAt, parseAnyTimestamp, parseEpoch, utcMs } from './timestamps.js';
 import { parseKeyValuePairs, parseOptionalCount, presentValue, splitDelimited } from './tokenizers.js';
 import {
@@ -132,8 +133,17 @@ export function createCustomParser(config: CustomParserConfig, options: ParserOp
   let expectHeader = config.layout === 'csv' && config.header === 'first-line';
 
   function parseLine(raw: string): ParseResult {
-    const line = raw.trim();
+    let line = raw.trim();
     if (line.length === 0) return IGNORED_BLANK;
+    // A syslog envelope (a line that starts with `<PRI>`, as a data source's receiver gets it):
+    // drop the header and an optional `tag[pid]:` before the body.
+    if (line.charCodeAt(0) === 60 && /^<\d{1,3}>/.test(line)) {
+      line = line.slice(scanSyslogHeader(line, offset, now).bodyStart);
+      const tag = /^[\w./-]{1,48}(\[\d+\])?: /.exec(line);
+      if (tag) line = line.slice(tag[0].length);
+      line = line.trim();
+      if (line.length === 0) return IGNORED_BLANK;
+    }
     if (line.charCodeAt(0) === 35) return IGNORED_COMMENT;
     let get: (ref: string) => string | undefined;
     if (config.layout === 'csv') {
@@ -198,4 +208,109 @@ export function defineCustomParser(config: CustomParserConfig, name = 'Custom pa
   // Fail at definition time on a bad pattern rather than on every line.
   compileTimeFormat(config.timestampFormat ?? 'auto', 0, 0);
   return { id: 'custom', name, create: (options) => createCustomParser(config, options) };
+}
+
+/** A custom parser definition that does not hold: `field` is the path of the offending key. */
+export class CustomParserConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CustomParserConfigError';
+  }
+}
+
+export const CUSTOM_FIELDS: readonly CustomField[] = [
+  'timestamp',
+  'srcIp',
+  'user',
+  'machine',
+  'destHost',
+  'destIp',
+  'destPort',
+  'url',
+  'bytesUp',
+  'bytesDown',
+  'bytesTotal',
+  'action',
+];
+const CONFIG_KEYS = ['layout', 'delimiter', 'header', 'fields', 'timestampFormat', 'blockedValues'];
+const MAX_NAME = 200;
+const MAX_LIST = 500;
+
+/**
+ * Checks a definition that came from outside (JSON) and returns it as a clean CustomParserConfig
+ * (only known keys). Throws CustomParserConfigError naming the first bad key.
+ */
+export function validateCustomParserConfig(raw: unknown): CustomParserConfig {
+  const bad = (field: string, message: string): never => {
+    throw new CustomParserConfigError(field, message);
+  };
+  const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return bad('', 'must be an object');
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!CONFIG_KEYS.includes(k)) bad(k, `unknown key (expected ${CONFIG_KEYS.join(', ')})`);
+  }
+  const layout = o.layout;
+  if (layout !== 'csv' && layout !== 'keyvalue') return bad('layout', 'must be "csv" or "keyvalue"');
+  const out: CustomParserConfig = { layout, fields: { timestamp: '', srcIp: '' } };
+  if (o.delimiter !== undefined) {
+    if (layout !== 'csv') bad('delimiter', 'applies to the csv layout only');
+    const d = o.delimiter;
+    if (typeof d !== 'string' || d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+      bad('delimiter', 'must be one character (not a quote or a line break)');
+    out.delimiter = d as string;
+  }
+  let columns: Set<string> | undefined;
+  if (o.header !== undefined) {
+    if (layout !== 'csv') bad('header', 'applies to the csv layout only');
+    if (o.header === 'first-line') out.header = 'first-line';
+    else if (Array.isArray(o.header) && o.header.length > 0 && o.header.length <= MAX_LIST) {
+      o.header.forEach((n, i) => isName(n) || bad(`header[${i}]`, 'must be a non-empty column name'));
+      const names = o.header as string[];
+      if (new Set(names).size !== names.length) bad('header', 'column names must be unique');
+      out.header = [...names];
+      columns = new Set(names);
+    } else bad('header', 'must be "first-line" or a non-empty list of column names');
+  }
+  const f = o.fields;
+  if (!f || typeof f !== 'object' || Array.isArray(f)) return bad('fields', 'must be an object mapping fields to columns or keys');
+  const refCheck = (path: string, ref: unknown): string => {
+    if (!isName(ref)) return bad(path, 'must be a non-empty column name or key');
+    if (layout === 'csv' && columns && !columns.has(ref)) bad(path, `'${ref}' is not a column of header`);
+    if (layout === 'csv' && out.header === undefined && !/^\d{1,4}$/.test(ref))
+      bad(path, `'${ref}' must be a 0-based column number when there is no header`);
+    return ref;
+  };
+  for (const [k, v] of Object.entries(f as Record<string, unknown>)) {
+    if (!(CUSTOM_FIELDS as readonly string[]).includes(k)) bad(`fields.${k}`, `unknown field (expected ${CUSTOM_FIELDS.join(', ')})`);
+    if (k === 'timestamp') {
+      if (Array.isArray(v)) {
+        if (v.length === 0 || v.length > 4) bad('fields.timestamp', 'must be a column or key, or a list of 1 to 4');
+        out.fields.timestamp = v.map((x, i) => refCheck(`fields.timestamp[${i}]`, x));
+      } else out.fields.timestamp = refCheck('fields.timestamp', v);
+    } else (out.fields as Record<string, string>)[k] = refCheck(`fields.${k}`, v);
+  }
+  if (!out.fields.timestamp) bad('fields.timestamp', 'is required');
+  if (!out.fields.srcIp) bad('fields.srcIp', 'is required');
+  if (!out.fields.destHost && !out.fields.url && !out.fields.destIp) bad('fields', 'needs a destination: destHost, url or destIp');
+  if (o.timestampFormat !== undefined) {
+    if (typeof o.timestampFormat !== 'string' || o.timestampFormat.length === 0 || o.timestampFormat.length > 64)
+      bad('timestampFormat', 'must be "auto", "epoch" or a date pattern such as "yyyy-MM-dd HH:mm:ss"');
+    try {
+      compileTimeFormat(o.timestampFormat as string, 0, 0);
+    } catch (e) {
+      bad('timestampFormat', (e as Error).message);
+    }
+    out.timestampFormat = o.timestampFormat as string;
+  }
+  if (o.blockedValues !== undefined) {
+    const b = o.blockedValues;
+    if (!Array.isArray(b) || b.length === 0 || b.length > MAX_LIST) return bad('blockedValues', 'must be a non-empty list of values');
+    b.forEach((v, i) => isName(v) || bad(`blockedValues[${i}]`, 'must be a non-empty string'));
+    out.blockedValues = [...(b as string[])];
+  }
+  return out;
 }

@@ -230,7 +230,7 @@ describe('CUSTOM_PARSER data sources and uploads', () => {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const gh = (await apps(csvSource._id)).get('GitHub');
-      if (gh && gh.trafficTotalEvents >= 3) {
+      if (gh && (gh.trafficTotalEvents ?? 0) >= 3) {
         expect(gh).toMatchObject({ trafficTotalEvents: 3, usersCount: 2, trafficTotalBytes: 30 + 12 + 2 });
         break;
       }

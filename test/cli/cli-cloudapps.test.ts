@@ -254,3 +254,71 @@ describe('discovery sanction', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('discovery data-sources with a custom parser', () => {
+  it('creates a CUSTOM_PARSER data source from a JSON file and uploads a log with its parser', async () => {
+    const parserFile = path.join(live.dir, 'edge-parser.json');
+    fs.writeFileSync(
+      parserFile,
+      JSON.stringify({
+        layout: 'csv',
+        delimiter: '|',
+        header: 'first-line',
+        fields: { timestamp: 'At', srcIp: 'Client', user: 'Who', url: 'Url', bytesTotal: 'Bytes' },
+        timestampFormat: 'epoch',
+      }),
+    );
+    const missing = await cli(['discovery', 'data-sources', 'create', 'Edge CLI', '--log-type', 'CUSTOM_PARSER']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--parser/);
+    const created = await cli([
+      'discovery',
+      'data-sources',
+      'create',
+      'Edge CLI',
+      '--log-type',
+      'CUSTOM_PARSER',
+      '--parser',
+      parserFile,
+      '--json',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const source = JSON.parse(created.stdout) as { _id: string; logType: number; customParser: { layout: string } };
+    expect(source).toMatchObject({ logType: 167, customParser: { layout: 'csv' } });
+    const listed = await cli(['discovery', 'data-sources', '--json']);
+    expect((JSON.parse(listed.stdout) as { _id: string }[]).map((d) => d._id)).toContain(source._id);
+
+    // A server-side validation error reaches the user with the field named.
+    fs.writeFileSync(parserFile.replace('.json', '-bad.json'), JSON.stringify({ layout: 'csv', fields: { srcIp: '1', destHost: '2' } }));
+    const bad = await cli([
+      'discovery',
+      'data-sources',
+      'create',
+      'Bad',
+      '--log-type',
+      '167',
+      '--parser',
+      parserFile.replace('.json', '-bad.json'),
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/customParser\.fields\.timestamp/);
+
+    const t = Math.floor(Date.now() / 1000) - 3600;
+    const log = path.join(live.dir, 'edge.log');
+    fs.writeFileSync(
+      log,
+      [
+        'At|Client|Who|Url|Bytes',
+        `${t}|10.70.0.1|hana|https://www.dropbox.com/x|500`,
+        `${t + 1}|10.70.0.2|ivan|https://github.com/y|20`,
+      ].join('\n'),
+    );
+    const up = await cli(['discovery', 'upload', log, '--source', 'CUSTOM_PARSER', '--stream', 'Edge CLI', '--json']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ status: 'succeeded', result: { parserId: 'custom', parsed: 2, matched: 2 } });
+    const apps = await cli(['discovery', 'apps', '--stream', 'Edge CLI', '--timeframe', '7', '--json']);
+    expect((JSON.parse(apps.stdout) as { name: string }[]).map((a) => a.name).sort()).toEqual(['Dropbox', 'GitHub']);
+
+    expect((await cli(['discovery', 'data-sources', 'delete', source._id])).code).toBe(0);
+  });
+});

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { BLOCK_SCRIPT_FORMATS, type DiscoveredApp, type DiscoveryCategory, type DiscoveryStream, type UploadJob } from '@appwarden/sdk';
+import {
+  BLOCK_SCRIPT_FORMATS,
+  type CustomParserDefinition,
+  type DiscoveredApp,
+  type DiscoveryCategory,
+  type DiscoveryDataSource,
+  type DiscoveryStream,
+  type UploadJob,
+} from '@appwarden/sdk';
 import { adminRequest, adminTenant, checkAdminResponse, cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
 import { positiveInt, withCloudAppsOptions } from '../cloudapps-options.js';
 import { UsageError } from '../connection.js';
@@ -24,6 +32,15 @@ const APP_COLUMNS: Column<DiscoveredApp>[] = [
   { header: 'ips', value: (a) => a.ipAddressesCount },
   { header: 'traffic', value: (a) => (a.trafficTotalBytes !== undefined ? formatBytes(a.trafficTotalBytes) : '') },
   { header: 'uploaded', value: (a) => (a.trafficUploadedBytes !== undefined ? formatBytes(a.trafficUploadedBytes) : '') },
+];
+const DATA_SOURCE_COLUMNS: Column<DiscoveryDataSource>[] = [
+  { header: 'id', value: (s) => s._id },
+  { header: 'displayName', value: (s) => s.displayName, max: 40 },
+  { header: 'logType', value: (s) => s.logType },
+  { header: 'receiver', value: (s) => s.receiverTypeFull ?? '' },
+  { header: 'port', value: (s) => s.port ?? '' },
+  { header: 'parser', value: (s) => (s.customParser ? s.customParser.layout : '') },
+  { header: 'lastDataReceived', value: (s) => (s.lastDataReceived ? isoTime(s.lastDataReceived) : '') },
 ];
 const CATEGORY_COLUMNS: Column<DiscoveryCategory>[] = [
   { header: 'category', value: (c) => c.id.replace(/^SAASDB_CATEGORY_/, '') },
@@ -61,7 +78,24 @@ function printJobSummary(job: UploadJob): void {
     );
 }
 
-/** `appwarden discovery upload|streams|apps|categories|block-script` */
+/** A custom parser definition from a JSON file (`-` = stdin); the server validates it. */
+function readParserFile(file: string): CustomParserDefinition {
+  let text: string;
+  try {
+    text = fs.readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--parser: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+    return v as CustomParserDefinition;
+  } catch (e) {
+    throw new UsageError(`--parser: ${file} is not a JSON object (${(e as Error).message})`);
+  }
+}
+
+/** `appwarden discovery upload|streams|apps|categories|data-sources|block-script` */
 export function registerDiscovery(program: Command): void {
   const discovery = program.command('discovery').description('Cloud Discovery: log upload, reports, block scripts');
 
@@ -70,8 +104,14 @@ export function registerDiscovery(program: Command): void {
       .command('upload <file>')
       .description('Upload a firewall/proxy log: upload_url, blob upload in blocks, done_upload; then wait for the report'),
   )
-    .requiredOption('--source <SOURCE>', 'log type, e.g. SQUID, PALO_ALTO, BLUECOAT, GENERIC_CEF')
-    .requiredOption('--stream <name>', 'data source (continuous report) name; with --snapshot the snapshot report name')
+    .requiredOption(
+      '--source <SOURCE>',
+      'log type, e.g. SQUID, PALO_ALTO, BLUECOAT, GENERIC_CEF; CUSTOM_PARSER uses the parser of the --stream data source',
+    )
+    .requiredOption(
+      '--stream <name>',
+      'data source (continuous report) name; with --snapshot the snapshot report name; with CUSTOM_PARSER the data source whose parser reads the file',
+    )
     .option('--snapshot', 'create a snapshot report instead of feeding a continuous one')
     .option('--block-size <MiB>', 'MiB per Put Block (default 4)')
     .option('--no-wait', 'do not wait for the processing job')
@@ -129,6 +169,74 @@ export function registerDiscovery(program: Command): void {
         outputMode(o, true),
         STREAM_COLUMNS,
       );
+    },
+  );
+
+  const ds = discovery.command('data-sources').alias('data-source').description('Data sources (syslog receivers, custom parsers)');
+  withCloudAppsOptions(ds.command('list', { isDefault: true }).description('List data sources, newest first'))
+    .option('--limit <n>', 'stop after n data sources')
+    .action(async (o: CloudAppsOptions & { limit?: string }) => {
+      await printList(
+        cloudAppsClient(o).discovery.dataSources(),
+        outputMode(o, true),
+        DATA_SOURCE_COLUMNS,
+        positiveInt('--limit', o.limit),
+      );
+    });
+  withCloudAppsOptions(ds.command('get <id>').description('One data source, with its receiver counters and custom parser')).action(
+    async (id: string, o: CloudAppsOptions) => {
+      printObject(await cloudAppsClient(o).discovery.getDataSource(id), outputMode(o, false));
+    },
+  );
+  withCloudAppsOptions(ds.command('create <displayName>').description('Create a data source and its syslog receiver'))
+    .requiredOption('--log-type <type>', 'log type name or code, e.g. SQUID_NATIVE_SYSLOG, 156, CUSTOM_PARSER (needs --parser)')
+    .option(
+      '--parser <file.json>',
+      'custom parser definition (JSON file, - for stdin): layout, delimiter, header, fields, timestampFormat, blockedValues',
+    )
+    .option('--receiver <type>', 'syslog-udp (default), syslog-tcp or syslog-tls', 'syslog-udp')
+    .option('--port <port>', 'port to listen on (default: a free one)')
+    .option('--utc-offset <minutes>', 'time zone of zone-less timestamps, minutes east of UTC')
+    .option('--anonymize-users', 'anonymize user names')
+    .action(
+      async (
+        displayName: string,
+        o: CloudAppsOptions & {
+          logType: string;
+          parser?: string;
+          receiver: string;
+          port?: string;
+          utcOffset?: string;
+          anonymizeUsers?: boolean;
+        },
+      ) => {
+        const receiver = o.receiver.toLowerCase();
+        if (!['syslog-udp', 'syslog-tcp', 'syslog-tls'].includes(receiver))
+          throw new UsageError('--receiver: syslog-udp, syslog-tcp or syslog-tls');
+        const logType = /^\d+$/.test(o.logType) ? Number(o.logType) : o.logType.toUpperCase();
+        const custom = logType === 167 || logType === 'CUSTOM_PARSER';
+        if (custom && !o.parser) throw new UsageError('--log-type CUSTOM_PARSER needs --parser <file.json>');
+        if (!custom && o.parser) throw new UsageError('--parser is only for --log-type CUSTOM_PARSER');
+        const port = o.port !== undefined ? Number(o.port) : undefined;
+        if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError('--port must be 1-65535');
+        const offset = o.utcOffset !== undefined ? Number(o.utcOffset) : undefined;
+        if (offset !== undefined && !Number.isInteger(offset)) throw new UsageError('--utc-offset must be a whole number of minutes');
+        const created = await cloudAppsClient(o).discovery.createDataSource({
+          displayName,
+          logType,
+          receiverTypeFull: receiver as 'syslog-udp',
+          ...(port !== undefined ? { port } : {}),
+          ...(offset !== undefined ? { utcOffsetMinutes: offset } : {}),
+          ...(o.anonymizeUsers ? { anonymizeUsers: true } : {}),
+          ...(o.parser ? { customParser: readParserFile(o.parser) } : {}),
+        });
+        printObject(created, outputMode(o, false));
+      },
+    );
+  withCloudAppsOptions(ds.command('delete <id>').description('Delete a data source: closes its receiver, drops its report data')).action(
+    async (id: string, o: CloudAppsOptions) => {
+      await cloudAppsClient(o).discovery.deleteDataSource(id);
+      printObject({ deleted: id }, outputMode(o, false));
     },
   );
 

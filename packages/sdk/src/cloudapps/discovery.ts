@@ -1,7 +1,7 @@
 import { uploadToBlobUrl, sizeOf, type UploadData } from './blob-upload.js';
 import { listBySkip, withSignal, type SortDirection } from './list-request.js';
-import type { DiscoveredApp, DiscoveryCategory, DiscoveryStream, UploadUrl } from './models.js';
-import type { PagedAsyncIterableIterator } from './paging.js';
+import type { DataSourceInput, DiscoveredApp, DiscoveryCategory, DiscoveryDataSource, DiscoveryStream, UploadUrl } from './models.js';
+import { pagedIterator, skipFromToken, skipPage, type ListEnvelope, type PagedAsyncIterableIterator } from './paging.js';
 import { abortableSleep, type RequestPipeline } from './request-pipeline.js';
 
 /** The three steps of an upload, reported to `onProgress`. */
@@ -16,7 +16,10 @@ export interface UploadProgress {
 export interface UploadOptions {
   /** Log-type name of the appliance, e.g. `SQUID`, `PALO_ALTO`, `GENERIC_CEF` (reference §8.15). */
   source: string;
-  /** Data source (continuous report) name; with `snapshot`, the name of the snapshot report. */
+  /**
+   * Data source (continuous report) name; with `snapshot`, the name of the snapshot report. With
+   * `source: 'CUSTOM_PARSER'`, the data source whose custom parser reads the file (Appwarden).
+   */
   streamName: string;
   snapshot?: boolean;
   /** File name sent to `upload_url` (default `upload.log`). */
@@ -183,6 +186,52 @@ export class DiscoveryOperations {
       return (r as { streams: DiscoveryStream[] }).streams;
     if (r && typeof r === 'object' && Array.isArray((r as { data?: unknown }).data)) return (r as { data: DiscoveryStream[] }).data;
     return r && typeof r === 'object' ? [r as DiscoveryStream] : [];
+  }
+
+  /** Data sources (syslog receivers), newest first. */
+  dataSources(options: { maxPageSize?: number; signal?: AbortSignal } = {}): PagedAsyncIterableIterator<DiscoveryDataSource> {
+    // GET with skip/limit in the query: a POST to this path creates a data source.
+    return pagedIterator<DiscoveryDataSource>(
+      async (settings) => {
+        const skip = skipFromToken(settings.continuationToken);
+        const env = await this.pipeline.send<ListEnvelope<DiscoveryDataSource>>({
+          method: 'GET',
+          url: '/api/v1/discovery/data_sources/',
+          query: { skip, limit: settings.maxPageSize ?? 100 },
+          ...withSignal(options.signal),
+        });
+        return skipPage(env, skip);
+      },
+      options.maxPageSize !== undefined ? { maxPageSize: options.maxPageSize } : {},
+    );
+  }
+
+  getDataSource(id: string, options: { signal?: AbortSignal } = {}): Promise<DiscoveryDataSource> {
+    return this.pipeline.send<DiscoveryDataSource>({
+      method: 'GET',
+      url: `/api/v1/discovery/data_sources/${encodeURIComponent(id)}/`,
+      ...withSignal(options.signal),
+    });
+  }
+
+  /** Creates a data source (and its receiver). Not retried after a 5xx: it could create it twice. */
+  createDataSource(input: DataSourceInput, options: { signal?: AbortSignal } = {}): Promise<DiscoveryDataSource> {
+    return this.pipeline.send<DiscoveryDataSource>({
+      method: 'POST',
+      url: '/api/v1/discovery/data_sources/',
+      json: { receiverType: 'syslog', ...input },
+      idempotent: false,
+      ...withSignal(options.signal),
+    });
+  }
+
+  /** Deletes a data source: closes its receiver and drops its report data. */
+  async deleteDataSource(id: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    await this.pipeline.send({
+      method: 'DELETE',
+      url: `/api/v1/discovery/data_sources/${encodeURIComponent(id)}/`,
+      ...withSignal(options.signal),
+    });
   }
 
   /** Discovered apps of a continuous report. */

@@ -125,6 +125,61 @@ export interface DiscoveryStream {
   [key: string]: unknown;
 }
 
+/** A custom log parser (CUSTOM_PARSER data sources): CSV columns or key=value keys mapped to fields. */
+export interface CustomParserDefinition {
+  layout: 'csv' | 'keyvalue';
+  /** CSV only: one character (default `,`). */
+  delimiter?: string;
+  /** CSV only: the column names, or `first-line` to read them from the file; without it, fields name 0-based column numbers. */
+  header?: string[] | 'first-line';
+  /** Field -> column name or key (case-sensitive). `timestamp` may list several columns joined with a blank. */
+  fields: {
+    timestamp: string | string[];
+    srcIp: string;
+    user?: string;
+    machine?: string;
+    destHost?: string;
+    destIp?: string;
+    destPort?: string;
+    url?: string;
+    bytesUp?: string;
+    bytesDown?: string;
+    bytesTotal?: string;
+    action?: string;
+  };
+  /** `auto` (default), `epoch`, or a pattern of yyyy MM MMM dd HH mm ss SSS Z (other characters literal). */
+  timestampFormat?: string;
+  /** Action values that mean blocked (case-insensitive). */
+  blockedValues?: string[];
+}
+
+/** A data source (continuous report with a syslog receiver). */
+export interface DiscoveryDataSource extends DiscoveryStream {
+  receiverType?: string;
+  receiverTypeFull?: string;
+  protocol?: string;
+  port?: number;
+  listening?: boolean;
+  utcOffsetMinutes?: number;
+  customParser?: CustomParserDefinition;
+  receiverStats?: Record<string, unknown> | null;
+}
+
+export interface DataSourceInput {
+  displayName: string;
+  /** Log-type code or name, e.g. 156 or `SQUID_NATIVE_SYSLOG`; `CUSTOM_PARSER` (167) needs `customParser`. */
+  logType: number | string;
+  receiverType?: 'syslog';
+  /** `syslog-udp` (default), `syslog-tcp` or `syslog-tls`. */
+  receiverTypeFull?: 'syslog-udp' | 'syslog-tcp' | 'syslog-tls';
+  /** Port to listen on; omit for a free one. */
+  port?: number;
+  anonymizeUsers?: boolean;
+  /** Time zone of zone-less timestamps, minutes east of UTC. */
+  utcOffsetMinutes?: number;
+  customParser?: CustomParserDefinition;
+}
+
 export interface DiscoveredApp {
   appId: number;
   name: string;

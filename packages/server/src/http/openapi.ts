@@ -11,7 +11,89 @@ interface Operation {
   security?: string;
   permissions?: readonly string[];
   requestBody?: 'form' | 'json';
+  /** A JSON request-body schema (a $ref into components.schemas) instead of a free object. */
+  requestSchema?: Record<string, unknown>;
+  /** Extra text after the permission sentence. */
+  notes?: string;
 }
+
+/** Request bodies described in detail, by `<method> <Cloud Apps route path>`. */
+const CLOUD_APPS_BODIES: Record<string, { schema?: Record<string, unknown>; notes: string }> = {
+  'post discovery/data_sources': {
+    schema: { $ref: '#/components/schemas/DiscoveryDataSourceCreate' },
+    notes:
+      'Creates a data source and its syslog receiver. With logType CUSTOM_PARSER (167) it needs customParser; an invalid definition is a 400 naming the field (customParser.fields.srcIp...).',
+  },
+  'get discovery/upload_url': {
+    notes:
+      'Query: filename, source (log-type name or code). source=CUSTOM_PARSER needs a data source with a custom parser (400 otherwise); done_upload then names it as inputStreamName.',
+  },
+  'post discovery/done_upload': {
+    schema: { $ref: '#/components/schemas/DiscoveryDoneUpload' },
+    notes:
+      'For a CUSTOM_PARSER upload, inputStreamName must be a data source with a custom parser (400 otherwise, the upload stays usable); the file then feeds that data source (or a snapshot of that name).',
+  },
+};
+
+const CUSTOM_PARSER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['layout', 'fields'],
+  properties: {
+    layout: { enum: ['csv', 'keyvalue'] },
+    delimiter: { type: 'string', minLength: 1, maxLength: 1, description: 'csv only; default ","' },
+    header: {
+      oneOf: [{ const: 'first-line' }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true }],
+      description: 'csv only: column names, or first-line; without it fields name 0-based column numbers',
+    },
+    fields: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['timestamp', 'srcIp'],
+      description: 'field -> column name or key (case-sensitive); needs destHost, url or destIp',
+      properties: {
+        timestamp: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 4 }] },
+        ...Object.fromEntries(
+          ['srcIp', 'user', 'machine', 'destHost', 'destIp', 'destPort', 'url', 'bytesUp', 'bytesDown', 'bytesTotal', 'action'].map((f) => [
+            f,
+            { type: 'string' },
+          ]),
+        ),
+      },
+    },
+    timestampFormat: { type: 'string', description: 'auto (default), epoch, or a pattern of yyyy MM MMM dd HH mm ss SSS Z' },
+    blockedValues: { type: 'array', items: { type: 'string' }, minItems: 1 },
+  },
+};
+
+const SCHEMAS = {
+  DiscoveryCustomParser: CUSTOM_PARSER_SCHEMA,
+  DiscoveryDataSourceCreate: {
+    type: 'object',
+    required: ['displayName', 'logType'],
+    properties: {
+      displayName: { type: 'string' },
+      logType: { oneOf: [{ type: 'integer' }, { type: 'string' }], description: 'log-type code or name (reference §8.14)' },
+      receiverType: { const: 'syslog' },
+      receiverTypeFull: { enum: ['syslog-udp', 'syslog-tcp', 'syslog-tls'] },
+      port: { type: 'integer', minimum: 0, maximum: 65535 },
+      anonymizeUsers: { type: 'boolean' },
+      utcOffsetMinutes: { type: 'integer' },
+      customParser: {
+        oneOf: [{ $ref: '#/components/schemas/DiscoveryCustomParser' }, { type: 'string', description: 'the same, as JSON text' }],
+      },
+    },
+  },
+  DiscoveryDoneUpload: {
+    type: 'object',
+    required: ['uploadUrl', 'inputStreamName'],
+    properties: {
+      uploadUrl: { type: 'string' },
+      inputStreamName: { type: 'string' },
+      uploadAsSnapshot: { type: 'boolean' },
+    },
+  },
+};
 
 /** Identity, management and operator operations; the Cloud Apps ones come from the route table. */
 const STATIC_OPERATIONS: Operation[] = [
@@ -160,7 +242,10 @@ function cloudAppsOperations(): Operation[] {
     const full = [...r.paths.map((p) => `${PATH_PREFIXES[0]}${p}`), ...(r.rootPaths ?? []).map((p) => `${ROOT_PATH_PREFIXES[0]}${p}`)];
     for (const p of full) {
       for (const m of r.methods) {
+        const body = r.paths.map((x) => CLOUD_APPS_BODIES[`${m.toLowerCase()} ${x}`]).find(Boolean);
         ops.push({
+          ...(body?.schema ? { requestSchema: body.schema } : {}),
+          ...(body ? { notes: body.notes } : {}),
           method: m.toLowerCase(),
           path: `${p.replace(/:(\w+)/g, '{$1}')}/`,
           tag: 'Cloud Apps API',
@@ -185,24 +270,31 @@ export function buildOpenApi(origin: string) {
       summary: op.summary,
       ...(params.length ? { parameters: params } : {}),
       ...(op.security ? { security: [{ [op.security]: [] }] } : {}),
-      ...(op.permissions ? { 'x-permissions': op.permissions, description: `Allowed with any of: ${op.permissions.join(', ')}.` } : {}),
+      ...(op.permissions
+        ? {
+            'x-permissions': op.permissions,
+            description: `Allowed with any of: ${op.permissions.join(', ')}.${op.notes ? ` ${op.notes}` : ''}`,
+          }
+        : {}),
       ...(op.requestBody === 'form'
         ? {
             requestBody: {
               content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', additionalProperties: { type: 'string' } } } },
             },
           }
-        : op.requestBody === 'json'
-          ? {
-              requestBody: {
-                required: false,
-                content: {
-                  'application/json': { schema: { type: 'object' } },
-                  'application/x-www-form-urlencoded': { schema: { type: 'object' } },
+        : op.requestSchema
+          ? { requestBody: { required: true, content: { 'application/json': { schema: op.requestSchema } } } }
+          : op.requestBody === 'json'
+            ? {
+                requestBody: {
+                  required: false,
+                  content: {
+                    'application/json': { schema: { type: 'object' } },
+                    'application/x-www-form-urlencoded': { schema: { type: 'object' } },
+                  },
                 },
-              },
-            }
-          : {}),
+              }
+            : {}),
       responses: { default: { description: 'See docs/ for the body shapes and docs/errors.md for errors.' } },
     };
     (paths[op.path] ??= {})[op.method] = entry;
@@ -217,6 +309,7 @@ export function buildOpenApi(origin: string) {
     },
     servers: [{ url: origin }],
     components: {
+      schemas: SCHEMAS,
       securitySchemes: {
         graphToken: {
           type: 'http',

@@ -43,6 +43,20 @@ describe('/openapi.json and /docs', () => {
     expect(doc.paths['/v1.0/applications']?.post?.['x-permissions']).toEqual(['Application.ReadWrite.All']);
   });
 
+  it('describes the Cloud Discovery data-source body with its custom parser', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; description?: string }>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[] }> };
+    };
+    const create = doc.paths['/api/v1/discovery/data_sources/']?.post;
+    expect(create?.requestBody?.content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/DiscoveryDataSourceCreate' });
+    expect(create?.description).toMatch(/CUSTOM_PARSER/);
+    const parser = doc.components.schemas.DiscoveryCustomParser!;
+    expect(parser.required).toEqual(['layout', 'fields']);
+    expect(Object.keys(parser.properties)).toEqual(['layout', 'delimiter', 'header', 'fields', 'timestampFormat', 'blockedValues']);
+    expect(doc.paths['/api/v1/discovery/upload_url/']?.get?.description).toMatch(/CUSTOM_PARSER/);
+  });
+
   it('documents only paths the server routes', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     for (const [p, methods] of Object.entries(doc.paths)) {

@@ -28,11 +28,14 @@ export const HOSTS = [
   'login.salesforce.com',
 ];
 
-/** Writes about `sizeMB` MB of Squid native lines to `out` (a writable stream) and ends it. */
-export async function writeSquidLog(out, sizeMB) {
+/**
+ * Writes about `sizeMB` MB of Squid native lines to `out` (a writable stream) and ends it. Times
+ * start at `startEpoch` (seconds; default 2024-06-15) and advance about one second per 100 lines.
+ */
+export async function writeSquidLog(out, sizeMB, { startEpoch = 1718400000 } = {}) {
   const r = rng(7);
   let written = 0;
-  let t = 1718400000;
+  let t = startEpoch;
   while (written < sizeMB * 1e6) {
     const lines = [];
     for (let i = 0; i < 5000; i++) {

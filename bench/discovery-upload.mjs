@@ -1,144 +1,212 @@
-// Cloud Discovery upload benchmark, end to end over HTTPS on loopback, from the BUILT packages:
-//   npm run build && node bench/discovery-upload.mjs [sizeMB=256]
-// One process runs the server (--demo, SQLite) and the clients, so the figures include the
-// clients' own CPU on the same 2 cores. For one generated Squid native file it prints:
-//  - PUT throughput of a single chunked Put Blob (a file stream piped to https.request),
-//  - PUT throughput of @azure/storage-blob's uploadFile (8 MiB blocks, 4 in parallel, then Put Block List),
-//  - job time (done_upload -> succeeded: parse on a worker thread + stored buckets) and its MB/s,
-//  - peak RSS of the whole process during each phase, against the file size.
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+// Cloud Discovery upload benchmark: first byte uploaded -> report ready, over HTTPS on loopback,
+// with the server in its own child process (so its peak RSS is its own), from BUILT packages:
+//   npm run build && node bench/discovery-upload.mjs [sizeMB=1024] [--rounds 3] [--blocks]
+//        [--build name=<repo root with packages/server/dist> ...]   (default: this checkout)
+// The log is bench/discovery-gen.mjs's realistic Squid native file (16 hosts, 2000 users, URLs,
+// ~132 bytes a line), dated from three days ago so every line is inside the 90-day window.
+// For each round and each build (alternating), a fresh server child (--demo, SQLite, data dir in
+// a temp dir) receives:
+//  - one chunked Put Blob (the file streamed to https.request, as the PowerShell module sends it),
+//    then done_upload, then GET upload_jobs/<id>/ every 20 ms until the job has finished;
+//  - with --blocks, in another fresh child, @azure/storage-blob's uploadFile (8 MiB blocks, 4 in
+//    parallel, Put Block List) and the same job wait.
+// Printed per case: PUT seconds and MB/s, job seconds (done_upload -> succeeded), end to end
+// (first byte -> report ready), the server child's peak RSS (getrusage maxRSS: main thread and
+// worker threads), and the load average. Medians per build at the end, with ratios to the first.
+// The client (this process) shares the machine's cores with the server, like a client on the host.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import https from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { once } from 'node:events';
-import { AnonymousCredential, BlockBlobClient } from '@azure/storage-blob';
-import { startServer } from '../packages/server/dist/main.js';
+import { fileURLToPath } from 'node:url';
 
-const sizeMB = Number(process.argv[2] ?? 256);
-const dir = mkdtempSync(join(tmpdir(), 'appwarden-upload-bench-'));
-const file = join(dir, 'squid.log');
-
-const HOSTS = [
-  'www.dropbox.com',
-  'outlook.office.com',
-  'github.com',
-  'slack.com',
-  'app.box.com',
-  'zoom.us',
-  'docs.google.com',
-  'unknown.example.net',
-];
-async function generate() {
-  const out = createWriteStream(file);
-  const now = Date.now() / 1000 - 3600;
-  let written = 0;
-  let i = 0;
-  while (written < sizeMB * 1024 * 1024) {
-    let chunk = '';
-    for (let k = 0; k < 2000; k++, i++) {
-      const host = HOSTS[i % HOSTS.length];
-      chunk += `${(now + i / 1000).toFixed(3)}    ${i % 900} 10.1.${(i % 500) >> 8}.${(i % 500) & 255} TCP_TUNNEL/200 ${(i * 7919) % 100000} CONNECT ${host}:443 user${i % 500} HIER_DIRECT/203.0.113.${i % 200} -\n`;
+// ---- children: data-dir preparation, then one server ----
+const serverOptions = (dataDir) => ({ dataDir, port: 0, demo: true, logLevel: process.env.BENCH_LOG ?? 'silent', rateLimitPerMinute: 0 });
+if (process.argv[2] === '--init') {
+  // The demo data (tenants, Cloud Apps records) is loaded here, in its own process, so that the
+  // server's peak RSS below is its start plus the upload, not the demo seeding.
+  const [root, dataDir] = process.argv.slice(3);
+  const { initializeInstallation } = await import(join(root, 'packages/server/dist/main.js'));
+  await initializeInstallation({ options: serverOptions(dataDir), env: {} });
+  process.exit(0);
+} else if (process.argv[2] === '--server') {
+  const [root, dataDir] = process.argv.slice(3);
+  const { startServer } = await import(join(root, 'packages/server/dist/main.js'));
+  const server = await startServer({ options: serverOptions(dataDir), env: {} });
+  const t = server.demo.tenants.contoso;
+  process.send({
+    url: server.url,
+    caPath: server.caPath,
+    tenantId: t.tenantId,
+    clientId: t.daemon.clientId,
+    secret: t.daemon.clientSecret,
+    startMaxRssMB: process.resourceUsage().maxRSS / 1024,
+  });
+  process.on('message', async (m) => {
+    if (m === 'rss') process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024, rssMB: process.memoryUsage().rss / 1048576 });
+    if (m === 'stop') {
+      await server.close();
+      process.exit(0);
     }
-    written += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
+  });
+} else {
+  await main();
 }
 
-let peak = 0;
-const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-const phase = async (fn) => {
-  peak = process.memoryUsage().rss;
-  const t0 = performance.now();
-  const r = await fn();
-  return { ms: performance.now() - t0, peakMB: peak / 1048576, r };
-};
+async function main() {
+  const args = process.argv.slice(2);
+  const opt = (name, def) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : def;
+  };
+  const sizeMB = Number(args.find((a) => /^\d+$/.test(a)) ?? 1024);
+  const rounds = Number(opt('--rounds', 3));
+  const withBlocks = args.includes('--blocks');
+  const builds = [];
+  args.forEach((a, i) => {
+    if (a === '--build') {
+      const [name, root] = args[i + 1].split('=');
+      builds.push({ name, root: resolve(root) });
+    }
+  });
+  if (builds.length === 0) builds.push({ name: 'this', root: resolve(fileURLToPath(new URL('..', import.meta.url))) });
 
-await generate();
-const bytes = statSync(file).size;
-const server = await startServer({
-  options: { dataDir: join(dir, 'data'), port: 0, demo: true, logLevel: process.env.BENCH_LOG ?? 'silent', rateLimitPerMinute: 0 },
-  env: {},
-});
-const ca = (await import('node:fs')).readFileSync(server.caPath, 'utf8');
-const agent = new https.Agent({ ca, keepAlive: true });
-function request(method, url, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+  const dir = mkdtempSync(join(tmpdir(), 'appwarden-upload-bench-'));
+  const file = join(dir, 'squid.log');
+  const { writeSquidLog } = await import('./discovery-gen.mjs');
+  const g0 = performance.now();
+  await writeSquidLog(createWriteStream(file), (sizeMB * 1048576) / 1e6, { startEpoch: Math.floor(Date.now() / 1000) - 3 * 86400 });
+  const bytes = statSync(file).size;
+  const mb = bytes / 1048576;
+  console.log(
+    `file ${mb.toFixed(0)} MiB realistic Squid native (generated in ${((performance.now() - g0) / 1000).toFixed(1)} s); ${cpus().length} cores; builds: ${builds.map((b) => `${b.name}=${b.root}`).join(', ')}`,
+  );
+
+  async function runCase(build, kind) {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const init = fork(fileURLToPath(import.meta.url), ['--init', build.root, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const [code] = await once(init, 'exit');
+    if (code !== 0) throw new Error(`init exited with ${code}`);
+    const child = fork(fileURLToPath(import.meta.url), ['--server', build.root, dataDir], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    req.on('error', reject);
-    if (body && typeof body.pipe === 'function') body.pipe(req);
-    else req.end(body);
-  });
-}
-const t = server.demo.tenants.contoso;
-const tok = JSON.parse(
-  (
-    await request(
-      'POST',
-      `${server.url}/${t.tenantId}/oauth2/v2.0/token`,
-      new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: t.daemon.clientId,
-        client_secret: t.daemon.clientSecret,
-        scope: '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default',
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    )
-  ).text,
-).access_token;
-const api = async (method, path, body) => {
-  const res = await request(method, server.url + path, body ? JSON.stringify(body) : undefined, {
-    authorization: `Bearer ${tok}`,
-    ...(body ? { 'content-type': 'application/json' } : {}),
-  });
-  return JSON.parse(res.text);
-};
-async function job(url, name) {
-  const done = await api('POST', '/api/v1/discovery/done_upload/', { uploadUrl: url, inputStreamName: name });
-  for (;;) {
-    const j = await api('GET', `/api/v1/discovery/upload_jobs/${done.jobId}/`);
-    if (j.status === 'succeeded' || j.status === 'failed') return j;
-    await new Promise((r) => setTimeout(r, 20));
+    const [info] = await once(child, 'message');
+    const ca = readFileSync(info.caPath, 'utf8');
+    const agent = new https.Agent({ ca, keepAlive: true });
+    const request = (method, url, body, headers = {}) =>
+      new Promise((resolvePromise, reject) => {
+        const req = https.request(url, { method, agent, headers }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolvePromise({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+        });
+        req.on('error', reject);
+        if (body && typeof body.pipe === 'function') body.pipe(req);
+        else req.end(body);
+      });
+    const tok = JSON.parse(
+      (
+        await request(
+          'POST',
+          `${info.url}/${info.tenantId}/oauth2/v2.0/token`,
+          new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: info.clientId,
+            client_secret: info.secret,
+            scope: '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default',
+          }).toString(),
+          { 'content-type': 'application/x-www-form-urlencoded' },
+        )
+      ).text,
+    ).access_token;
+    const api = async (method, path, body) => {
+      const res = await request(method, info.url + path, body ? JSON.stringify(body) : undefined, {
+        authorization: `Bearer ${tok}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      });
+      return JSON.parse(res.text);
+    };
+    const load = loadavg()[0];
+    const { url } = await api('GET', '/api/v1/discovery/upload_url/?filename=squid.log&source=SQUID_NATIVE');
+    const t0 = performance.now();
+    if (kind === 'put') {
+      const r = await request('PUT', url, createReadStream(file, { highWaterMark: 1 << 20 }), {
+        'x-ms-blob-type': 'BlockBlob',
+        'transfer-encoding': 'chunked',
+      });
+      if (r.status !== 201) throw new Error(`PUT ${r.status} ${r.text}`);
+    } else {
+      const { AnonymousCredential, BlockBlobClient } = await import('@azure/storage-blob');
+      const client = new BlockBlobClient(url, new AnonymousCredential(), { tlsOptions: { ca } });
+      await client.uploadFile(file, { blockSize: 8 << 20, concurrency: 4, maxSingleShotSize: 8 << 20 });
+    }
+    const t1 = performance.now();
+    const done = await api('POST', '/api/v1/discovery/done_upload/', { uploadUrl: url, inputStreamName: 'bench' });
+    let job;
+    for (;;) {
+      job = await api('GET', `/api/v1/discovery/upload_jobs/${done.jobId}/`);
+      if (job.status === 'succeeded' || job.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const t2 = performance.now();
+    child.send('rss');
+    const [rss] = await once(child, 'message');
+    child.send('stop');
+    await once(child, 'exit');
+    agent.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (job.status !== 'succeeded') throw new Error(`job ${job.status}: ${job.error}`);
+    const r = {
+      build: build.name,
+      kind,
+      putS: (t1 - t0) / 1000,
+      jobS: (t2 - t1) / 1000,
+      endToEndS: (t2 - t0) / 1000,
+      maxRssMB: rss.maxRssMB,
+      startRssMB: info.startMaxRssMB,
+      load,
+      lines: job.result.linesRead,
+      parsed: job.result.parsed,
+      buckets: job.result.bucketsStored,
+    };
+    console.log(
+      `${build.name.padEnd(8)} ${kind === 'put' ? 'chunked PUT' : 'uploadFile '}  PUT ${r.putS.toFixed(2)} s (${(mb / r.putS).toFixed(0)} MB/s)  job ${r.jobS.toFixed(2)} s  first byte -> report ${r.endToEndS.toFixed(2)} s  server peak RSS ${r.maxRssMB.toFixed(0)} MB (${r.startRssMB.toFixed(0)} MB after start)  load ${load.toFixed(2)}  (lines ${r.lines}, parsed ${r.parsed}, buckets ${r.buckets})`,
+    );
+    return r;
   }
+
+  const results = [];
+  const kinds = withBlocks ? ['put', 'blocks'] : ['put'];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order of builds between rounds.
+    const order = round % 2 === 0 ? builds : [...builds].reverse();
+    for (const b of order) for (const k of kinds) results.push(await runCase(b, k));
+  }
+
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  console.log(`\nmedians of ${rounds} rounds (${mb.toFixed(0)} MiB):`);
+  for (const k of kinds) {
+    let base;
+    for (const b of builds) {
+      const rs = results.filter((r) => r.build === b.name && r.kind === k);
+      const m = {
+        put: median(rs.map((r) => r.putS)),
+        job: median(rs.map((r) => r.jobS)),
+        e2e: median(rs.map((r) => r.endToEndS)),
+        rss: median(rs.map((r) => r.maxRssMB)),
+        load: median(rs.map((r) => r.load)),
+      };
+      base ??= m;
+      console.log(
+        `${b.name.padEnd(8)} ${k.padEnd(6)} PUT ${m.put.toFixed(2)} s  job ${m.job.toFixed(2)} s  end to end ${m.e2e.toFixed(2)} s (x${(base.e2e / m.e2e).toFixed(2)} vs ${builds[0].name})  peak RSS ${m.rss.toFixed(0)} MB  load ${m.load.toFixed(2)}`,
+      );
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
-
-const mb = bytes / 1048576;
-const baseMB = process.memoryUsage().rss / 1048576;
-console.log(
-  `file ${mb.toFixed(0)} MB Squid native; ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}; RSS before ${baseMB.toFixed(0)} MB`,
-);
-
-const u1 = (await api('GET', '/api/v1/discovery/upload_url/?filename=a.log&source=SQUID_NATIVE')).url;
-const put = await phase(() =>
-  request('PUT', u1, createReadStream(file, { highWaterMark: 1 << 20 }), { 'x-ms-blob-type': 'BlockBlob', 'transfer-encoding': 'chunked' }),
-);
-console.log(
-  `single chunked PUT:    ${(put.ms / 1000).toFixed(2)} s  ${(mb / (put.ms / 1000)).toFixed(0)} MB/s  peak RSS ${put.peakMB.toFixed(0)} MB (status ${put.r.status})`,
-);
-const j1 = await phase(() => job(u1, 'bench'));
-console.log(
-  `job (parse + store):   ${(j1.ms / 1000).toFixed(2)} s  ${(mb / (j1.ms / 1000)).toFixed(0)} MB/s  peak RSS ${j1.peakMB.toFixed(0)} MB  lines ${j1.r.result.linesRead} parsed ${j1.r.result.parsed} buckets ${j1.r.result.bucketsStored}`,
-);
-
-const u2 = (await api('GET', '/api/v1/discovery/upload_url/?filename=b.log&source=SQUID_NATIVE')).url;
-const client = new BlockBlobClient(u2, new AnonymousCredential(), { tlsOptions: { ca } });
-const blocks = await phase(() => client.uploadFile(file, { blockSize: 8 << 20, concurrency: 4, maxSingleShotSize: 8 << 20 }));
-console.log(
-  `uploadFile in blocks:  ${(blocks.ms / 1000).toFixed(2)} s  ${(mb / (blocks.ms / 1000)).toFixed(0)} MB/s  peak RSS ${blocks.peakMB.toFixed(0)} MB`,
-);
-const j2 = await phase(() => job(u2, 'bench'));
-console.log(
-  `job (parse + store):   ${(j2.ms / 1000).toFixed(2)} s  ${(mb / (j2.ms / 1000)).toFixed(0)} MB/s  peak RSS ${j2.peakMB.toFixed(0)} MB`,
-);
-console.log(`first byte -> report ready (chunked PUT + job): ${((put.ms + j1.ms) / 1000).toFixed(2)} s`);
-
-clearInterval(sampler);
-agent.destroy();
-await server.close();
-rmSync(dir, { recursive: true, force: true });

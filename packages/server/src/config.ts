@@ -42,6 +42,8 @@ export interface Config {
   discoverySyslogHost: string;
   /** Received syslog lines are parsed in batches at least this often (milliseconds). */
   discoverySyslogFlushMs: number;
+  /** Parse an upload while it is received (the job then only finishes it). Default true. */
+  discoveryEarlyParse: boolean;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -65,6 +67,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoveryMaxUploadBytes: 5 * 1024 ** 3,
   discoverySyslogHost: '127.0.0.1',
   discoverySyslogFlushMs: 5000,
+  discoveryEarlyParse: true,
 };
 
 export class ConfigError extends Error {}
@@ -134,6 +137,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoveryMaxUploadBytes: int('discoveryMaxUploadBytes', 1024, 1024 ** 4),
     discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,
     discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
+    discoveryEarlyParse: bool('discoveryEarlyParse'),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

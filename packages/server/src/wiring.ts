@@ -83,6 +83,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     maxUploadBytes: config.discoveryMaxUploadBytes,
     syslogHost: config.discoverySyslogHost,
     syslogFlushMs: config.discoverySyslogFlushMs,
+    earlyParse: config.discoveryEarlyParse,
   });
   return {
     config,

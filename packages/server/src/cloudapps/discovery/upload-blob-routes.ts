@@ -114,7 +114,15 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
     if (comp === 'blocklist') {
       const ids = parseBlockList(await readSmallBody(req, BLOCK_LIST_LIMIT));
       if (ids.length === 0) throw new BlobError(400, 'InvalidBlockList', 'The block list is empty.');
-      const size = await storage.commitBlocks(upload.id, ids, max);
+      const early = services.discovery.early.begin(upload);
+      let size: number;
+      try {
+        size = await storage.commitBlocks(upload.id, ids, max, early?.follow);
+      } catch (e) {
+        early?.abort();
+        throw e;
+      }
+      early?.commit(size);
       await stores.uploads.transition(upload.id, ['open', 'committed'], 'committed', { size, committed_at: now });
       req.log.info({ upload: upload.id, blocks: ids.length, size }, 'discovery upload committed');
       return created(reply, now);
@@ -132,7 +140,16 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
     const len = declaredLength(req);
     if (len !== undefined && len > max)
       throw new BlobError(413, 'RequestBodyTooLarge', `The file is larger than the limit of ${max} bytes.`);
-    const size = await storage.putBlob(upload.id, req.raw, max);
+    // Parsed while it arrives (early-parse.ts); the job then finishes the parse.
+    const early = services.discovery.early.begin(upload);
+    let size: number;
+    try {
+      size = await storage.putBlob(upload.id, req.raw, max, early?.follow);
+    } catch (e) {
+      early?.abort();
+      throw e;
+    }
+    early?.commit(size);
     await stores.uploads.transition(upload.id, ['open', 'committed'], 'committed', { size, committed_at: now });
     req.log.info({ upload: upload.id, size }, 'discovery upload received');
     return created(reply, now);

@@ -5,6 +5,7 @@
 import { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
 import type { Clock } from '../../identity/clock.js';
 import type { Stores } from '../../store/interfaces.js';
+import { EarlyParses } from './early-parse.js';
 import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';
 import { SyslogReceivers } from './syslog-receiver.js';
 import { UploadStorage } from './upload-storage.js';
@@ -18,6 +19,8 @@ export interface DiscoveryRuntimeOptions {
   maxUploadBytes: number;
   syslogHost: string;
   syslogFlushMs: number;
+  /** Parse uploads while they arrive (default true). */
+  earlyParse?: boolean;
   jobs?: Partial<JobRunnerOptions>;
 }
 
@@ -28,6 +31,7 @@ export class DiscoveryRuntime {
   readonly storage: UploadStorage;
   readonly jobs: JobRunner;
   readonly syslog: SyslogReceivers;
+  readonly early: EarlyParses;
   readonly maxUploadBytes: number;
   private sweepTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -40,7 +44,8 @@ export class DiscoveryRuntime {
     this.ipRanges = new IpRangeService(stores);
     this.storage = new UploadStorage(options.dataDir);
     this.maxUploadBytes = options.maxUploadBytes;
-    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, options.jobs);
+    this.early = new EarlyParses(clock, options.earlyParse ?? true);
+    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, options.jobs, this.early);
     this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs }, silent);
   }
 
@@ -67,6 +72,7 @@ export class DiscoveryRuntime {
     const buckets = await this.stores.discovery.usage.deleteBefore(cutoff);
     const expired = await this.stores.discovery.uploads.listExpired(now, 1000);
     for (const u of expired) {
+      this.early.discard(u.id);
       await this.storage.remove(u.id);
       await this.stores.discovery.uploads.delete(u.id);
     }
@@ -77,5 +83,6 @@ export class DiscoveryRuntime {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.syslog.closeAll();
     await this.jobs.stop();
+    this.early.discardAll();
   }
 }

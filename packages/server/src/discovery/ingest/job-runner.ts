@@ -9,6 +9,7 @@ import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import { DiscoveryInputError, parseStreamInWorker, uploadVerdict, type CustomParserConfig, type ParseStreamResult } from '../index.js';
+import { uploadParseOptions, type EarlyParses } from './early-parse.js';
 import type { UploadStorage } from './upload-storage.js';
 import { writeUsage } from './usage-writer.js';
 
@@ -117,6 +118,8 @@ export class JobRunner {
     private readonly clock: Clock,
     public log: Logger,
     options: Partial<JobRunnerOptions> = {},
+    /** Results of uploads parsed while they were received (this process only). */
+    private readonly early?: EarlyParses,
   ) {
     this.options = { ...DEFAULT_JOB_RUNNER_OPTIONS, ...options };
   }
@@ -199,11 +202,14 @@ export class JobRunner {
     let error: string | null = null;
     try {
       const now = this.clock.now();
-      const parsed = await parseStreamInWorker(this.storage.openBlob(input.uploadId), input.source, {
-        now,
-        maxAgeDays: 90,
-        fileName: input.fileName,
-        maxSampleFailures: 20,
+      let parsed: ParseStreamResult | undefined;
+      const early = input.custom ? undefined : this.early?.take(input.uploadId, await this.storage.blobSize(input.uploadId));
+      if (early) {
+        // A failed early parse (input error included) is repeated from the file below.
+        parsed = await early.catch(() => undefined);
+      }
+      parsed ??= await parseStreamInWorker(this.storage.openBlob(input.uploadId), input.source, {
+        ...uploadParseOptions(input.fileName, now),
         ...(input.custom ? { custom: input.custom } : {}),
         ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
       });
@@ -229,6 +235,7 @@ export class JobRunner {
     await this.stores.discovery.streams.recordData(job.tenant_id, job.stream_id, at, state === 'failed', true);
     const mine = await jobs.finish(job.id, this.workerId, state, result ? JSON.stringify(result) : null, error, at);
     if (mine) {
+      this.early?.discard(input.uploadId);
       await this.storage.remove(input.uploadId);
       await this.stores.discovery.uploads.delete(input.uploadId);
     }

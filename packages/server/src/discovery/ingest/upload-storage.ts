@@ -32,6 +32,70 @@ class ByteLimit extends Transform {
   }
 }
 
+/**
+ * A file that is being written, readable while it grows: `read()` yields what is on disk and
+ * waits for more until the writer has finished (or failed). The reader opens its own handle before
+ * the first byte is written, so it keeps reading after the temporary name is renamed.
+ */
+export class GrowingFile {
+  private done = false;
+  private error: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly handle: fs.promises.FileHandle,
+    /** Bytes known to be on disk. */
+    private readonly written: () => number,
+  ) {}
+
+  /** The writer made progress (more bytes may be on disk). */
+  notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  finish(): void {
+    this.done = true;
+    this.notify();
+  }
+
+  fail(e: Error): void {
+    this.error = e;
+    this.notify();
+  }
+
+  async *read(chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+    let pos = 0;
+    try {
+      for (;;) {
+        if (this.error) throw this.error;
+        const end = this.written();
+        if (pos < end) {
+          const want = Math.min(chunkBytes, end - pos);
+          const buf = Buffer.allocUnsafe(want);
+          const { bytesRead } = await this.handle.read(buf, 0, want, pos);
+          if (bytesRead === 0) throw new Error('upload file shrank while it was read');
+          pos += bytesRead;
+          yield bytesRead === want ? buf : buf.subarray(0, bytesRead);
+          continue;
+        }
+        if (this.done) return;
+        // Woken by the writer's progress; the timer covers writes completing between checks.
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, 10).unref();
+        });
+      }
+    } finally {
+      await this.handle.close().catch(() => undefined);
+    }
+  }
+}
+
+/** Called with the file as soon as it is created, while it is written (see GrowingFile). */
+export type FollowWrite = (file: GrowingFile) => void;
+
 /** Azure block ids are base64 of at most 64 bytes; on disk they are hex of those bytes. */
 export function blockFileName(blockId: string): string | undefined {
   if (!/^[A-Za-z0-9+/=_-]{1,100}$/.test(blockId)) return undefined;
@@ -56,13 +120,46 @@ export class UploadStorage {
     return path.join(this.dir(uploadId), 'blob');
   }
 
+  /**
+   * Writes `source` to `tmp` through a 1 MiB-buffered write stream (bytes handed over in
+   * small network chunks are written together), and lets `follow` read the file as it grows.
+   */
+  private async writeFollowed(run: (out: fs.WriteStream) => Promise<void>, tmp: string, follow?: FollowWrite): Promise<void> {
+    let grow: GrowingFile | undefined;
+    if (follow) {
+      // Create the file first, so that the reader's handle is on it before the rename.
+      await fs.promises.writeFile(tmp, '');
+    }
+    const out = fs.createWriteStream(tmp, { highWaterMark: 1 << 20, flags: follow ? 'r+' : 'w' });
+    if (follow) {
+      grow = new GrowingFile(await fs.promises.open(tmp, 'r'), () => out.bytesWritten);
+      follow(grow);
+    }
+    try {
+      const pending = run(out);
+      if (grow) {
+        const g = grow;
+        const tick = setInterval(() => g.notify(), 5);
+        try {
+          await pending;
+        } finally {
+          clearInterval(tick);
+        }
+      } else await pending;
+      grow?.finish();
+    } catch (e) {
+      grow?.fail(e as Error);
+      throw e;
+    }
+  }
+
   /** Streams a body to `file` (through a temporary name, so a broken upload leaves no partial file). */
-  private async writeStream(body: Readable, file: string, limit: number): Promise<number> {
+  private async writeStream(body: Readable, file: string, limit: number, follow?: FollowWrite): Promise<number> {
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${Date.now()}.part`;
     const counter = new ByteLimit(limit);
     try {
-      await pipeline(body, counter, fs.createWriteStream(tmp));
+      await this.writeFollowed((out) => pipeline(body, counter, out), tmp, follow);
       await fs.promises.rename(tmp, file);
       return counter.bytes;
     } catch (e) {
@@ -71,9 +168,12 @@ export class UploadStorage {
     }
   }
 
-  /** Put Blob: the whole file in one request body (chunked transfer or Content-Length). */
-  async putBlob(uploadId: string, body: Readable, limit: number): Promise<number> {
-    const size = await this.writeStream(body, this.blobPath(uploadId), limit);
+  /**
+   * Put Blob: the whole file in one request body (chunked transfer or Content-Length). `follow`
+   * may read the file while it arrives (the upload's early parse).
+   */
+  async putBlob(uploadId: string, body: Readable, limit: number, follow?: FollowWrite): Promise<number> {
+    const size = await this.writeStream(body, this.blobPath(uploadId), limit, follow);
     await fs.promises.rm(path.join(this.dir(uploadId), 'blocks'), { recursive: true, force: true });
     return size;
   }
@@ -83,8 +183,8 @@ export class UploadStorage {
     return this.writeStream(body, path.join(this.dir(uploadId), 'blocks', blockFile), limit);
   }
 
-  /** Put Block List: concatenates the named blocks, in order, into the blob. */
-  async commitBlocks(uploadId: string, blockIds: string[], limit: number): Promise<number> {
+  /** Put Block List: concatenates the named blocks, in order, into the blob (`follow`: as putBlob). */
+  async commitBlocks(uploadId: string, blockIds: string[], limit: number, follow?: FollowWrite): Promise<number> {
     const blocksDir = path.join(this.dir(uploadId), 'blocks');
     const files: string[] = [];
     let total = 0;
@@ -104,7 +204,7 @@ export class UploadStorage {
       async function* concatenated() {
         for (const f of files) yield* fs.createReadStream(f, { highWaterMark: 1 << 20 });
       }
-      await pipeline(concatenated, fs.createWriteStream(tmp));
+      await this.writeFollowed((out) => pipeline(concatenated, out), tmp, follow);
       await fs.promises.rename(tmp, file);
     } catch (e) {
       await fs.promises.rm(tmp, { force: true });
@@ -112,6 +212,12 @@ export class UploadStorage {
     }
     await fs.promises.rm(blocksDir, { recursive: true, force: true });
     return total;
+  }
+
+  /** Size of the committed blob, or -1 when there is none. */
+  async blobSize(uploadId: string): Promise<number> {
+    const st = await fs.promises.stat(this.blobPath(uploadId)).catch(() => undefined);
+    return st ? st.size : -1;
   }
 
   openBlob(uploadId: string): Readable {

@@ -1,7 +1,8 @@
 // Cloud Discovery upload benchmark: first byte uploaded -> report ready, over HTTPS on loopback,
 // with the server in its own child process (so its peak RSS is its own), from BUILT packages:
 //   npm run build && node bench/discovery-upload.mjs [sizeMB=1024] [--rounds 3] [--blocks]
-//        [--build name=<repo root with packages/server/dist> ...]   (default: this checkout)
+//        [--build name=<repo root with packages/server/dist>[@serverOption=json,...] ...]
+//   (default: this checkout; e.g. --build late=.@discoveryEarlyParse=false)
 // The log is bench/discovery-gen.mjs's realistic Squid native file (16 hosts, 2000 users, URLs,
 // ~132 bytes a line), dated from three days ago so every line is inside the 90-day window.
 // For each round and each build (alternating), a fresh server child (--demo, SQLite, data dir in
@@ -24,7 +25,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 // ---- children: data-dir preparation, then one server ----
-const serverOptions = (dataDir) => ({ dataDir, port: 0, demo: true, logLevel: process.env.BENCH_LOG ?? 'silent', rateLimitPerMinute: 0 });
+const serverOptions = (dataDir, extra = '{}') => ({
+  dataDir,
+  port: 0,
+  demo: true,
+  logLevel: process.env.BENCH_LOG ?? 'silent',
+  rateLimitPerMinute: 0,
+  ...JSON.parse(extra),
+});
 if (process.argv[2] === '--init') {
   // The demo data (tenants, Cloud Apps records) is loaded here, in its own process, so that the
   // server's peak RSS below is its start plus the upload, not the demo seeding.
@@ -33,9 +41,9 @@ if (process.argv[2] === '--init') {
   await initializeInstallation({ options: serverOptions(dataDir), env: {} });
   process.exit(0);
 } else if (process.argv[2] === '--server') {
-  const [root, dataDir] = process.argv.slice(3);
+  const [root, dataDir, extra] = process.argv.slice(3);
   const { startServer } = await import(join(root, 'packages/server/dist/main.js'));
-  const server = await startServer({ options: serverOptions(dataDir), env: {} });
+  const server = await startServer({ options: serverOptions(dataDir, extra), env: {} });
   const t = server.demo.tenants.contoso;
   process.send({
     url: server.url,
@@ -45,8 +53,22 @@ if (process.argv[2] === '--init') {
     secret: t.daemon.clientSecret,
     startMaxRssMB: process.resourceUsage().maxRSS / 1024,
   });
+  // BENCH_TRACE=1: RSS and heap every 100 ms, printed at the end (where the peak comes from).
+  const trace = [];
+  if (process.env.BENCH_TRACE) {
+    const t0 = Date.now();
+    setInterval(() => {
+      const m = process.memoryUsage();
+      trace.push(
+        `${((Date.now() - t0) / 1000).toFixed(1)}s rss ${(m.rss / 1048576).toFixed(0)} heap ${(m.heapUsed / 1048576).toFixed(0)} ext ${(m.external / 1048576).toFixed(0)} ab ${(m.arrayBuffers / 1048576).toFixed(0)}`,
+      );
+    }, 100).unref();
+  }
   process.on('message', async (m) => {
-    if (m === 'rss') process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024, rssMB: process.memoryUsage().rss / 1048576 });
+    if (m === 'rss') {
+      if (trace.length) console.error(trace.join('\n'));
+      process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024, rssMB: process.memoryUsage().rss / 1048576 });
+    }
     if (m === 'stop') {
       await server.close();
       process.exit(0);
@@ -68,8 +90,11 @@ async function main() {
   const builds = [];
   args.forEach((a, i) => {
     if (a === '--build') {
-      const [name, root] = args[i + 1].split('=');
-      builds.push({ name, root: resolve(root) });
+      // name=<root>[@option=value,...]: server options of that case, e.g. @discoveryEarlyParse=false
+      const [spec, opts] = args[i + 1].split('@');
+      const [name, root] = spec.split('=');
+      const options = Object.fromEntries((opts ? opts.split(',') : []).map((kv) => kv.split('=')).map(([k, v]) => [k, JSON.parse(v)]));
+      builds.push({ name, root: resolve(root), options });
     }
   });
   if (builds.length === 0) builds.push({ name: 'this', root: resolve(fileURLToPath(new URL('..', import.meta.url))) });
@@ -90,12 +115,12 @@ async function main() {
     const init = fork(fileURLToPath(import.meta.url), ['--init', build.root, dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const [code] = await once(init, 'exit');
     if (code !== 0) throw new Error(`init exited with ${code}`);
-    const child = fork(fileURLToPath(import.meta.url), ['--server', build.root, dataDir], {
+    const child = fork(fileURLToPath(import.meta.url), ['--server', build.root, dataDir, JSON.stringify(build.options ?? {})], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const [info] = await once(child, 'message');
     const ca = readFileSync(info.caPath, 'utf8');
-    const agent = new https.Agent({ ca, keepAlive: true });
+    let agent = new https.Agent({ ca, keepAlive: true });
     const request = (method, url, body, headers = {}) =>
       new Promise((resolvePromise, reject) => {
         const req = https.request(url, { method, agent, headers }, (res) => {
@@ -144,6 +169,9 @@ async function main() {
       await client.uploadFile(file, { blockSize: 8 << 20, concurrency: 4, maxSingleShotSize: 8 << 20 });
     }
     const t1 = performance.now();
+    // The API connections were idle during a long PUT and the server may have closed them: new ones.
+    agent.destroy();
+    agent = new https.Agent({ ca, keepAlive: true });
     const done = await api('POST', '/api/v1/discovery/done_upload/', { uploadUrl: url, inputStreamName: 'bench' });
     let job;
     for (;;) {

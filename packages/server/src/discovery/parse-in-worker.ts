@@ -14,6 +14,11 @@ export interface WorkerParseOptions {
   workerUrl?: URL;
   maxChunksInFlight?: number;
   signal?: AbortSignal;
+  /**
+   * The input's chunks are the caller's to give away: a chunk that spans its whole ArrayBuffer
+   * is transferred to the worker instead of copied (no second copy, no garbage left here).
+   */
+  transferInput?: boolean;
 }
 
 /**
@@ -74,11 +79,21 @@ export function parseStreamInWorker(
         for await (const chunk of input as AsyncIterable<Buffer | Uint8Array | string>) {
           if (settled) return;
           const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-          // Copy into a fresh buffer: pooled Buffers share memory that cannot be transferred.
-          const copy = new Uint8Array(bytes.byteLength);
-          copy.set(bytes);
+          let copy: Uint8Array;
+          if (
+            workerOptions.transferInput &&
+            bytes.byteOffset === 0 &&
+            bytes.byteLength === bytes.buffer.byteLength &&
+            bytes.buffer instanceof ArrayBuffer
+          ) {
+            copy = bytes;
+          } else {
+            // Copy into a fresh buffer: pooled Buffers share memory that cannot be transferred.
+            copy = new Uint8Array(bytes.byteLength);
+            copy.set(bytes);
+          }
           inFlight++;
-          worker.postMessage({ type: 'chunk', data: copy } satisfies WorkerInbound, [copy.buffer]);
+          worker.postMessage({ type: 'chunk', data: copy } satisfies WorkerInbound, [copy.buffer as ArrayBuffer]);
           while (inFlight >= maxInFlight && !settled) await new Promise<void>((r) => (resume = r));
         }
         if (!settled) worker.postMessage({ type: 'end' } satisfies WorkerInbound);

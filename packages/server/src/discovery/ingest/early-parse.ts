@@ -57,7 +57,7 @@ export class EarlyParses {
       follow: (file) => {
         this.stats.started++;
         this.running++;
-        result = parseStreamInWorker(file.read(), upload.source, options, { signal: abort.signal });
+        result = parseStreamInWorker(file.read(), upload.source, options, { signal: abort.signal, transferInput: true });
         // Observed here; whoever takes the result sees the rejection again.
         result.catch(() => undefined).finally(() => this.running--);
       },

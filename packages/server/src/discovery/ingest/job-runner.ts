@@ -208,11 +208,16 @@ export class JobRunner {
         // A failed early parse (input error included) is repeated from the file below.
         parsed = await early.catch(() => undefined);
       }
-      parsed ??= await parseStreamInWorker(this.storage.openBlob(input.uploadId), input.source, {
-        ...uploadParseOptions(input.fileName, now),
-        ...(input.custom ? { custom: input.custom } : {}),
-        ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
-      });
+      parsed ??= await parseStreamInWorker(
+        this.storage.openBlob(input.uploadId),
+        input.source,
+        {
+          ...uploadParseOptions(input.fileName, now),
+          ...(input.custom ? { custom: input.custom } : {}),
+          ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
+        },
+        { transferInput: true },
+      );
       const verdict = uploadVerdict(parsed);
       const stored = verdict ? 0 : await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed);
       result = resultOf(parsed, stored, verdict);

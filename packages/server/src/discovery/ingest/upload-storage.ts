@@ -73,7 +73,7 @@ export class GrowingFile {
         const end = this.written();
         if (pos < end) {
           const want = Math.min(chunkBytes, end - pos);
-          const buf = Buffer.allocUnsafe(want);
+          const buf = Buffer.allocUnsafeSlow(want);
           const { bytesRead } = await this.handle.read(buf, 0, want, pos);
           if (bytesRead === 0) throw new Error('upload file shrank while it was read');
           pos += bytesRead;
@@ -220,8 +220,22 @@ export class UploadStorage {
     return st ? st.size : -1;
   }
 
-  openBlob(uploadId: string): Readable {
-    return fs.createReadStream(this.blobPath(uploadId), { highWaterMark: 1 << 20 });
+  /**
+   * The committed blob in 1 MiB chunks, each in a buffer of its own (not pooled, not reused):
+   * parseStreamInWorker can hand them to its worker without copying (`transferInput`).
+   */
+  async *openBlob(uploadId: string, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+    const fh = await fs.promises.open(this.blobPath(uploadId), 'r');
+    try {
+      for (;;) {
+        const buf = Buffer.allocUnsafeSlow(chunkBytes);
+        const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
+        if (bytesRead === 0) return;
+        yield bytesRead === chunkBytes ? buf : buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await fh.close();
+    }
   }
 
   async remove(uploadId: string): Promise<void> {

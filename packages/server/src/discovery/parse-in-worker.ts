@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { TrafficAggregator } from './aggregation.js';
 import { DiscoveryInputError, type DiscoveryInputErrorCode, type ParseStreamResult } from './parse-stream.js';
 import type { WorkerInbound, WorkerInit, WorkerOutbound } from './parse-worker.js';
 
@@ -67,8 +68,13 @@ export function parseStreamInWorker(
         const r = resume;
         resume = undefined;
         r?.();
-      } else if (msg.type === 'result') finish(() => resolve(msg.result));
-      else {
+      } else if (msg.type === 'result') {
+        finish(() => {
+          const aggregator = new TrafficAggregator();
+          aggregator.mergePartial(msg.rollup);
+          resolve({ ...msg.result, aggregates: aggregator.rows() });
+        });
+      } else {
         const err =
           msg.code !== undefined && msg.name === 'DiscoveryInputError'
             ? new DiscoveryInputError(msg.code as DiscoveryInputErrorCode, msg.message)

@@ -234,6 +234,19 @@ export async function parseStream(
   format: LogParser | number | string,
   options: ParseStreamOptions = {},
 ): Promise<ParseStreamResult> {
+  const { result, aggregator } = await parseStreamRollup(input, format, options);
+  return { ...result, aggregates: aggregator.rows() };
+}
+
+/**
+ * parseStream without building the rows: the rollup itself, for callers that hand it on in
+ * compact form (the parse worker transfers `exportPartial()` instead of cloning row objects).
+ */
+export async function parseStreamRollup(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
+  format: LogParser | number | string,
+  options: ParseStreamOptions = {},
+): Promise<{ result: Omit<ParseStreamResult, 'aggregates'>; aggregator: TrafficAggregator }> {
   const o = resolveOptions(format, options);
   const signal = options.signal;
   const aggregator = new TrafficAggregator();
@@ -264,13 +277,15 @@ export async function parseStream(
   applySpan(stats, processor.span);
 
   return {
-    parserId: o.parser.id,
-    compression,
-    stats,
-    failures,
-    skippedEntries,
-    aggregates: aggregator.rows(),
-    unclassifiedDestinations: aggregator.unclassifiedDestinations(),
+    result: {
+      parserId: o.parser.id,
+      compression,
+      stats,
+      failures,
+      skippedEntries,
+      unclassifiedDestinations: aggregator.unclassifiedDestinations(),
+    },
+    aggregator,
   };
 }
 

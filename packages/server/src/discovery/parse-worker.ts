@@ -4,13 +4,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TrafficAggregator, type PartialRollup } from './aggregation.js';
 import { LineProcessor, type LineFailure } from './line-processor.js';
-import { parseStream, resolveOptions, type ParseStreamOptions } from './parse-stream.js';
+import { parseStreamRollup, resolveOptions, type ParseStreamOptions, type ParseStreamResult } from './parse-stream.js';
 import type { FastPathState } from './parsers/squid-native-fast.js';
 
 export type WorkerInbound = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'abort' };
 export type WorkerOutbound =
   | { type: 'ack' }
-  | { type: 'result'; result: Awaited<ReturnType<typeof parseStream>> }
+  /** The result without its rows, and the rollup in transferable form (the parent builds the rows). */
+  | { type: 'result'; result: Omit<ParseStreamResult, 'aggregates'>; rollup: PartialRollup }
   | { type: 'error'; name: string; message: string; code?: string };
 
 export interface WorkerInit {
@@ -104,8 +105,16 @@ else if (port) {
     }
   }
 
-  parseStream(chunks(), init.format, { ...init.options, signal: controller.signal }).then(
-    (result) => port.postMessage({ type: 'result', result } satisfies WorkerOutbound),
+  parseStreamRollup(chunks(), init.format, { ...init.options, signal: controller.signal }).then(
+    ({ result, aggregator }) => {
+      // Typed arrays are transferred; cloning hundreds of thousands of row objects would cost
+      // time and a copy of them on each side.
+      const rollup = aggregator.exportPartial();
+      port.postMessage({ type: 'result', result, rollup } satisfies WorkerOutbound, [
+        rollup.keys.buffer as ArrayBuffer,
+        rollup.counts.buffer as ArrayBuffer,
+      ]);
+    },
     (err: unknown) => {
       const e = err as { name?: string; message?: string; code?: unknown };
       const out: WorkerOutbound = { type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err) };

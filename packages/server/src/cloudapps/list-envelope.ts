@@ -32,6 +32,29 @@ export function envelope<Row>(page: ListPage<Row>, max: number, data: unknown[])
   return { data, hasNext: page.hasNext, max, total: page.total, moreThanTotal: page.moreThanTotal };
 }
 
+/**
+ * The envelope around items given as pieces of JSON (text or UTF-8 bytes, commas included by the
+ * caller), written into one buffer: stored documents read as bytes go out without being decoded
+ * into strings and encoded again.
+ */
+export function envelopeBytes<Row>(page: ListPage<Row>, max: number, pieces: (string | Uint8Array)[]): RawJson {
+  const head = '{"data":[';
+  const tail = `],"hasNext":${page.hasNext},"max":${max},"total":${page.total},"moreThanTotal":${page.moreThanTotal}}`;
+  let size = head.length + tail.length;
+  for (const p of pieces) size += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(head, 0, 'latin1');
+  for (const p of pieces) {
+    if (typeof p === 'string') at += out.write(p, at);
+    else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  out.write(tail, at, 'latin1');
+  return new RawJson(out);
+}
+
 /** The envelope around items that are already JSON text. */
 export function envelopeText<Row>(page: ListPage<Row>, max: number, items: string[], extra = ''): RawJson {
   return new RawJson(

@@ -1,4 +1,5 @@
 import { OBJECT_ID_PATTERN } from '@appwarden/protocol';
+import type { AlertView } from '../../store/interfaces.js';
 import type { CloudAppsAlertRow } from '../../store/schema.js';
 import { DocumentError, obj, optInt, optString, optTime, reqInt, reqString, type Doc } from '../document-fields.js';
 
@@ -76,20 +77,40 @@ export function alertRowFromDocument(tenantId: string, doc: Doc): CloudAppsAlert
   };
 }
 
+/** The state laid over a stored document, as JSON members (no braces, no leading comma). */
+function stateMembers(row: AlertView, origin: string): string {
+  let m = `"statusValue":${row.status_value},"severityValue":${row.severity},"resolutionStatusValue":${row.resolution_status}`;
+  if (row.resolve_time !== null) m += `,"resolveTime":"${new Date(row.resolve_time).toISOString()}"`;
+  if (row.handled_by_user !== null) m += `,"handledByUser":${JSON.stringify(row.handled_by_user)}`;
+  if (row.comment !== null) m += `,"comment":${JSON.stringify(row.comment)}`;
+  return `${m},"URL":${JSON.stringify(`${origin}/#/alerts/${row.id}`)}`;
+}
+
 /**
  * The alert object as the API returns it, as JSON text: the stored document with the current
  * state appended (splicing text avoids parsing and re-serialising every document of a page).
  */
 export function alertJsonText(row: CloudAppsAlertRow, origin: string): string {
-  const parts = [
-    `"statusValue":${row.status_value}`,
-    `"severityValue":${row.severity}`,
-    `"resolutionStatusValue":${row.resolution_status}`,
-  ];
-  if (row.resolve_time !== null) parts.push(`"resolveTime":"${new Date(row.resolve_time).toISOString()}"`);
-  if (row.handled_by_user !== null) parts.push(`"handledByUser":${JSON.stringify(row.handled_by_user)}`);
-  if (row.comment !== null) parts.push(`"comment":${JSON.stringify(row.comment)}`);
-  parts.push(`"URL":${JSON.stringify(`${origin}/#/alerts/${row.id}`)}`);
   const d = row.doc;
-  return d.length > 2 ? `${d.slice(0, -1)},${parts.join(',')}}` : `{${parts.join(',')}}`;
+  return d.length > 2 ? `${d.slice(0, -1)},${stateMembers(row, origin)}}` : `{${stateMembers(row, origin)}}`;
+}
+
+/**
+ * The same objects as alertJsonText, as pieces for envelopeBytes: a document read as bytes is
+ * referenced without its closing brace (no copy, no decoding), then the state members close it.
+ */
+export function alertJsonPieces(rows: AlertView[], origin: string): (string | Uint8Array)[] {
+  const pieces: (string | Uint8Array)[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const d = row.doc;
+    const sep = i === 0 ? '' : ',';
+    if (d.length <= 2) pieces.push(`${sep}{${stateMembers(row, origin)}}`);
+    else if (typeof d === 'string') pieces.push(`${sep}${d.slice(0, -1)},${stateMembers(row, origin)}}`);
+    else {
+      if (sep) pieces.push(sep);
+      pieces.push(d.subarray(0, d.length - 1), `,${stateMembers(row, origin)}}`);
+    }
+  }
+  return pieces;
 }

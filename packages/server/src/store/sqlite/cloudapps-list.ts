@@ -63,11 +63,13 @@ export async function listPage<Row>(
   tenantId: string,
   q: ListQuery,
   counts?: CountCache,
+  /** Select list (default `*`). */
+  columns = sql`*`,
 ): Promise<ListPage<Row>> {
   const where = whereClause(spec, tenantId, q.conditions);
   const column = spec.sort[q.sortField] ?? spec.sort['']!;
   const dir = q.sortDirection === 'asc' ? sql`ASC` : sql`DESC`;
-  const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
+  const rows = await sql<Row>`SELECT ${columns} FROM ${sql.table(spec.table)} WHERE ${where}
     ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
   const hasNext = rows.rows.length > q.limit;
   const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;

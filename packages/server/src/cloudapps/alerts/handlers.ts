@@ -5,7 +5,7 @@ import type { FilterCondition } from '../filters/model.js';
 import { envelopeBytes, readListRequest } from '../list-envelope.js';
 import { intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
-import { alertJsonPieces, alertJsonText } from './model.js';
+import { alertJsonText, alertListItems } from './model.js';
 
 /** Most alerts one close/reopen call acts on. */
 const MAX_BULK = 10_000;
@@ -23,7 +23,7 @@ async function list(call: CloudAppsCall) {
   const alerts = call.services.stores.alerts;
   const tenantId = call.caller.tenant.id;
   const page = alerts.listViews ? await alerts.listViews(tenantId, q) : await alerts.list(tenantId, q);
-  return envelopeBytes(page, q.max, alertJsonPieces(page.rows, call.services.origin.value));
+  return envelopeBytes(page, q.max, alertListItems(page.rows, call.services.origin.value));
 }
 
 async function fetch(call: CloudAppsCall) {

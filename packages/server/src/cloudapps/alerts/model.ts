@@ -1,5 +1,6 @@
 import { OBJECT_ID_PATTERN } from '@appwarden/protocol';
 import type { AlertView } from '../../store/interfaces.js';
+import type { SplicedItem } from '../list-envelope.js';
 import type { CloudAppsAlertRow } from '../../store/schema.js';
 import { DocumentError, obj, optInt, optString, optTime, reqInt, reqString, type Doc } from '../document-fields.js';
 
@@ -95,22 +96,7 @@ export function alertJsonText(row: CloudAppsAlertRow, origin: string): string {
   return d.length > 2 ? `${d.slice(0, -1)},${stateMembers(row, origin)}}` : `{${stateMembers(row, origin)}}`;
 }
 
-/**
- * The same objects as alertJsonText, as pieces for envelopeBytes: a document read as bytes is
- * referenced without its closing brace (no copy, no decoding), then the state members close it.
- */
-export function alertJsonPieces(rows: AlertView[], origin: string): (string | Uint8Array)[] {
-  const pieces: (string | Uint8Array)[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const d = row.doc;
-    const sep = i === 0 ? '' : ',';
-    if (d.length <= 2) pieces.push(`${sep}{${stateMembers(row, origin)}}`);
-    else if (typeof d === 'string') pieces.push(`${sep}${d.slice(0, -1)},${stateMembers(row, origin)}}`);
-    else {
-      if (sep) pieces.push(sep);
-      pieces.push(d.subarray(0, d.length - 1), `,${stateMembers(row, origin)}}`);
-    }
-  }
-  return pieces;
+/** The items of a list answer (see envelopeBytes): the stored documents with the state spliced in. */
+export function alertListItems(rows: AlertView[], origin: string): SplicedItem[] {
+  return rows.map((row) => ({ doc: row.doc, members: stateMembers(row, origin) }));
 }

@@ -1,6 +1,8 @@
 // Grows a partly generated Cloud Apps bench data set to its full size inside SQLite, for machines
 // where generating millions of records through the demo generator takes too long.
-// Usage: node bench/lib/replicate-cloudapps.mjs <dataDir> <activities> <alerts>
+// Usage: node bench/lib/replicate-cloudapps.mjs <dataDir> <activities> <alerts> [maxSeconds]
+// With maxSeconds, stops after the copy chunk that crosses it (rerun to resume; each chunk of
+// CHUNK source rows is one transaction, and the progress is kept in cloudapps-replicate.json).
 // The demo generator walks back in time from endTime over 30 days, so a run stopped after B of N
 // activities holds the newest B/N of the span. Copy k (k = 1, 2, ...) shifts that slice back by k
 // slices (new ids, `_id`/`timestamp`/`created` in the documents updated), until N activities and
@@ -10,7 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 
-const [dataDir, activities, alerts] = process.argv.slice(2);
+const [dataDir, activities, alerts, maxSeconds] = process.argv.slice(2);
+const CHUNK = 250_000;
+const deadline = maxSeconds ? performance.now() + Number(maxSeconds) * 1000 : Infinity;
 const N = Number(activities);
 const A = Number(alerts);
 const DAY = 86_400_000;
@@ -53,8 +57,8 @@ const actSelect = actCols
   .join(', ');
 const copyActivities = db.prepare(
   `INSERT INTO ca_activities (${actCols.map((c) => `"${c}"`).join(', ')})
-   SELECT ${actSelect} FROM ca_activities WHERE tenant_id = @tenantId AND rowid <= @maxRowid
-   ORDER BY timestamp DESC LIMIT @limit`,
+   SELECT ${actSelect} FROM ca_activities WHERE tenant_id = @tenantId AND rowid > @lo AND rowid <= @hi
+   ORDER BY rowid LIMIT @limit ON CONFLICT DO NOTHING`,
 );
 const copyAlerts = db.prepare(
   `INSERT INTO ca_alerts (tenant_id, id, id_value, timestamp, severity, resolution_status, status_value, resolve_time,
@@ -70,28 +74,44 @@ const copyAlerts = db.prepare(
    FROM (SELECT *, printf('%08x', @k) || substr(id, 9) AS nid, timestamp - @shift AS ts,
            abs(random()) % 1000 AS r, abs(random()) AS r2,
            (timestamp - @shift < @closedBefore AND abs(random()) % 1000 < 600) AS closed
-         FROM ca_alerts WHERE tenant_id = @tenantId AND rowid <= @maxRowid ORDER BY timestamp DESC LIMIT @limit)`,
+         FROM ca_alerts WHERE tenant_id = @tenantId AND rowid > @lo AND rowid <= @hi ORDER BY rowid LIMIT @limit)
+   WHERE 1 ON CONFLICT DO NOTHING`,
 );
 
-// Alerts first (the list under test), then activities; one transaction per copy.
+// Alerts first (the list under test), then activities; one transaction per chunk. The generator
+// wrote the newest records first, so rowid order is newest-first within the generated slice.
+const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+state.progress ??= {};
+const minRowid = (table) => db.prepare(`SELECT min(rowid) AS m FROM ${table} WHERE tenant_id = ?`).get(tenantId).m;
 for (const [table, base, wantedRows, copy] of [
   ['ca_alerts', baseAlert, A, copyAlerts],
   ['ca_activities', baseAct, N, copyActivities],
 ]) {
-  for (let have = count(table).n; have < wantedRows; have = count(table).n) {
-    const k = Math.floor((have - base.n) / base.n) + 1;
-    const limit = Math.min(base.n, wantedRows - have);
+  const first = minRowid(table) - 1;
+  let { k, lo } = state.progress[table] ?? { k: 1, lo: first };
+  for (let have = count(table).n; have < wantedRows && performance.now() < deadline; have = count(table).n) {
+    const hi = Math.min(lo + CHUNK, base.r);
     const t = performance.now();
-    copy.run({
+    const r = copy.run({
       k,
       shift: k * slice,
       tenantId,
-      maxRowid: base.r,
-      limit,
+      lo,
+      hi,
+      limit: wantedRows - have,
       ...(table === 'ca_alerts' ? { closedBefore: endTime - 7 * DAY, handler: `admin@${domain}` } : {}),
     });
-    console.log(`${table} copy ${k}: +${limit} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    console.log(`${table} copy ${k} rowid (${lo}, ${hi}]: +${r.changes} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    lo = hi;
+    if (lo >= base.r) [k, lo] = [k + 1, first];
+    state.progress[table] = { k, lo };
+    fs.writeFileSync(stateFile, JSON.stringify(state) + '\n');
   }
+}
+if (performance.now() >= deadline) {
+  console.log('stopped at maxSeconds; rerun to resume');
+  db.close();
+  process.exit(0);
 }
 let t = performance.now();
 db.exec('ANALYZE ca_alerts; ANALYZE ca_activities; ANALYZE ca_entities');

@@ -32,6 +32,46 @@ export function envelope<Row>(page: ListPage<Row>, max: number, data: unknown[])
   return { data, hasNext: page.hasNext, max, total: page.total, moreThanTotal: page.moreThanTotal };
 }
 
+/** A list item: a stored JSON object (text, or UTF-8 bytes) and members to add before its closing brace. */
+export interface SplicedItem {
+  doc: string | Uint8Array;
+  /** JSON members, without braces or leading comma. */
+  members: string;
+}
+
+/**
+ * The envelope around stored objects with members spliced in, written into one buffer: documents
+ * read as bytes go out without being decoded into strings and encoded again, and each is copied
+ * once (its closing brace is overwritten by the spliced members).
+ */
+export function envelopeBytes<Row>(page: ListPage<Row>, max: number, items: SplicedItem[]): RawJson {
+  const head = '{"data":[';
+  const tail = `],"hasNext":${page.hasNext},"max":${max},"total":${page.total},"moreThanTotal":${page.moreThanTotal}}`;
+  let size = head.length + tail.length;
+  for (const { doc, members } of items) {
+    size += (typeof doc === 'string' ? Buffer.byteLength(doc) : doc.length) + Buffer.byteLength(members) + 2;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(head, 0, 'latin1');
+  for (let i = 0; i < items.length; i++) {
+    const { doc, members } = items[i]!;
+    if (i > 0) out[at++] = 0x2c; // ,
+    if (doc.length <= 2) {
+      // `{}`: no member to follow with a comma.
+      at += out.write(`{${members}}`, at);
+      continue;
+    }
+    if (typeof doc === 'string') at += out.write(doc, at) - 1;
+    else {
+      out.set(doc, at);
+      at += doc.length - 1;
+    }
+    at += out.write(`,${members}}`, at);
+  }
+  at += out.write(tail, at, 'latin1');
+  return new RawJson(out.subarray(0, at));
+}
+
 /** The envelope around items that are already JSON text. */
 export function envelopeText<Row>(page: ListPage<Row>, max: number, items: string[], extra = ''): RawJson {
   return new RawJson(

@@ -23,9 +23,12 @@ export interface CloudAppsRoute {
   handle(call: CloudAppsCall): Promise<unknown>;
 }
 
-/** A response body that is already JSON text (stored documents are spliced, not re-serialised). */
+/**
+ * A response body that is already JSON, as text or UTF-8 bytes (stored documents are spliced, not
+ * re-serialised).
+ */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
 }
 
 /** A non-JSON response body (block scripts are plain text). */

@@ -119,8 +119,22 @@ export type AlertStatePatch = Partial<
   Pick<CloudAppsAlertRow, 'status_value' | 'resolution_status' | 'resolve_time' | 'handled_by_user' | 'comment' | 'reason_id'>
 >;
 
+/**
+ * What the API renders of an alert: its state columns and its stored document, as text or as the
+ * UTF-8 bytes stored (the SQLite list reads bytes and answers with them without decoding).
+ */
+export type AlertView = Pick<
+  CloudAppsAlertRow,
+  'id' | 'severity' | 'resolution_status' | 'status_value' | 'resolve_time' | 'handled_by_user' | 'comment'
+> & { doc: string | Uint8Array };
+
 export interface AlertStore {
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>>;
+  /**
+   * The same page as `list`, with only what the API renders. Optional: a store without it is
+   * served through `list` (PostgreSQL).
+   */
+  listViews?(tenantId: string, query: ListQuery): Promise<ListPage<AlertView>>;
   get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined>;
   /** Ids of the alerts matching the conditions (close and reopen act on them). */
   matchIds(tenantId: string, conditions: FilterCondition[], max: number): Promise<string[]>;

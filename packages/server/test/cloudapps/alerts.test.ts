@@ -34,6 +34,24 @@ describe('alerts', () => {
     expect(await total()).toBe(before);
   });
 
+  it('lists every alert exactly as it fetches it (non-ASCII state, resolve time, byte for byte)', async () => {
+    const [id] = await openAlertIds(1);
+    const comment = 'Geprüft — faux positif ✓ "quoted" \\ \u0007 😀';
+    await post('/api/v1/alerts/close_benign/', { filters: { id: { eq: [id] } }, comment, reasonId: 2 });
+    const res = await post('/api/v1/alerts/', { limit: 100, sortField: 'date', sortDirection: 'desc' });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+    const text = res.rawPayload.toString('utf8');
+    const page = JSON.parse(text) as { data: { _id: string }[]; total: number };
+    expect(page.data.length).toBe(page.total);
+    const closed = page.data.find((a) => a._id === id) as unknown as Record<string, unknown>;
+    expect(closed).toMatchObject({ comment, resolutionStatusValue: 4, resolveTime: new Date(T0).toISOString() });
+    const items: string[] = [];
+    for (const a of page.data) items.push((await get(`/api/v1/alerts/${a._id}`)).rawPayload.toString('utf8'));
+    expect(text.startsWith(`{"data":[${items.join(',')}],"hasNext":false,`)).toBe(true);
+    await post('/api/v1/alerts/reopen/', { filters: { id: { eq: [id] } } });
+  });
+
   it('fetches one alert in the documented shape', async () => {
     const [id] = await openAlertIds(1);
     const res = await get(`/api/v1/alerts/${id}`);

@@ -1,7 +1,8 @@
 import type { CloudAppsActivityRow } from '../../store/schema.js';
 import { DocumentError, obj, optBool, optInt, optString, reqInt, reqString, stringList, type Doc } from '../document-fields.js';
 
-const json = (xs: string[]) => JSON.stringify(xs);
+// Most tag lists are empty.
+const json = (xs: string[]) => (xs.length === 0 ? '[]' : JSON.stringify(xs));
 
 /**
  * Validates an activity in its wire shape (reference §7.2) and derives its row (field -> filter

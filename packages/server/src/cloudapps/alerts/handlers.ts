@@ -2,10 +2,10 @@ import { CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/p
 import { invalidParameter, notFound } from '../errors.js';
 import { readFilters } from '../filters/index.js';
 import type { FilterCondition } from '../filters/model.js';
-import { envelopeText, readListRequest } from '../list-envelope.js';
+import { envelopeBytes, readListRequest } from '../list-envelope.js';
 import { intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
-import { alertJsonText } from './model.js';
+import { alertJsonText, alertListItems } from './model.js';
 
 /** Most alerts one close/reopen call acts on. */
 const MAX_BULK = 10_000;
@@ -20,13 +20,10 @@ const REASONS: Record<CloseKind, Readonly<Record<number, string>> | undefined> =
 
 async function list(call: CloudAppsCall) {
   const q = readListRequest(call.params, 'alerts', call.now);
-  const page = await call.services.stores.alerts.list(call.caller.tenant.id, q);
-  const origin = call.services.origin.value;
-  return envelopeText(
-    page,
-    q.max,
-    page.rows.map((r) => alertJsonText(r, origin)),
-  );
+  const alerts = call.services.stores.alerts;
+  const tenantId = call.caller.tenant.id;
+  const page = alerts.listViews ? await alerts.listViews(tenantId, q) : await alerts.list(tenantId, q);
+  return envelopeBytes(page, q.max, alertListItems(page.rows, call.services.origin.value));
 }
 
 async function fetch(call: CloudAppsCall) {

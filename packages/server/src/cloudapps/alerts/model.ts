@@ -1,4 +1,6 @@
 import { OBJECT_ID_PATTERN } from '@appwarden/protocol';
+import type { AlertView } from '../../store/interfaces.js';
+import type { SplicedItem } from '../list-envelope.js';
 import type { CloudAppsAlertRow } from '../../store/schema.js';
 import { DocumentError, obj, optInt, optString, optTime, reqInt, reqString, type Doc } from '../document-fields.js';
 
@@ -76,20 +78,25 @@ export function alertRowFromDocument(tenantId: string, doc: Doc): CloudAppsAlert
   };
 }
 
+/** The state laid over a stored document, as JSON members (no braces, no leading comma). */
+function stateMembers(row: AlertView, origin: string): string {
+  let m = `"statusValue":${row.status_value},"severityValue":${row.severity},"resolutionStatusValue":${row.resolution_status}`;
+  if (row.resolve_time !== null) m += `,"resolveTime":"${new Date(row.resolve_time).toISOString()}"`;
+  if (row.handled_by_user !== null) m += `,"handledByUser":${JSON.stringify(row.handled_by_user)}`;
+  if (row.comment !== null) m += `,"comment":${JSON.stringify(row.comment)}`;
+  return `${m},"URL":${JSON.stringify(`${origin}/#/alerts/${row.id}`)}`;
+}
+
 /**
  * The alert object as the API returns it, as JSON text: the stored document with the current
  * state appended (splicing text avoids parsing and re-serialising every document of a page).
  */
 export function alertJsonText(row: CloudAppsAlertRow, origin: string): string {
-  const parts = [
-    `"statusValue":${row.status_value}`,
-    `"severityValue":${row.severity}`,
-    `"resolutionStatusValue":${row.resolution_status}`,
-  ];
-  if (row.resolve_time !== null) parts.push(`"resolveTime":"${new Date(row.resolve_time).toISOString()}"`);
-  if (row.handled_by_user !== null) parts.push(`"handledByUser":${JSON.stringify(row.handled_by_user)}`);
-  if (row.comment !== null) parts.push(`"comment":${JSON.stringify(row.comment)}`);
-  parts.push(`"URL":${JSON.stringify(`${origin}/#/alerts/${row.id}`)}`);
   const d = row.doc;
-  return d.length > 2 ? `${d.slice(0, -1)},${parts.join(',')}}` : `{${parts.join(',')}}`;
+  return d.length > 2 ? `${d.slice(0, -1)},${stateMembers(row, origin)}}` : `{${stateMembers(row, origin)}}`;
+}
+
+/** The items of a list answer (see envelopeBytes): the stored documents with the state spliced in. */
+export function alertListItems(rows: AlertView[], origin: string): SplicedItem[] {
+  return rows.map((row) => ({ doc: row.doc, members: stateMembers(row, origin) }));
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
-import type { AlertStatePatch, AlertStore, ListPage, ListQuery } from '../interfaces.js';
+import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
 import { analyze, type CountCache, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
@@ -43,6 +43,11 @@ const SPEC: ListSpec = {
   tieBreak: 'id',
 };
 
+/** The columns of an AlertView; the document as a BLOB, i.e. its UTF-8 bytes, never decoded. */
+const VIEW_COLUMNS = sql.raw(
+  'id, severity, resolution_status, status_value, resolve_time, handled_by_user, comment, CAST(doc AS BLOB) AS doc',
+);
+
 export class SqliteAlertStore implements AlertStore {
   /** `raw` is given only to stores bound to a transaction (see upsertPrepared). */
   constructor(
@@ -52,6 +57,9 @@ export class SqliteAlertStore implements AlertStore {
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>> {
     return listPage(this.db, SPEC, tenantId, query, this.counts);
+  }
+  listViews(tenantId: string, query: ListQuery): Promise<ListPage<AlertView>> {
+    return listPage(this.db, SPEC, tenantId, query, this.counts, VIEW_COLUMNS);
   }
   get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined> {
     return this.db.selectFrom('ca_alerts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

@@ -63,23 +63,31 @@ export async function listPage<Row>(
   tenantId: string,
   q: ListQuery,
   counts?: CountCache,
+  /** Select list (default `*`). */
+  columns = sql`*`,
 ): Promise<ListPage<Row>> {
   const where = whereClause(spec, tenantId, q.conditions);
   const column = spec.sort[q.sortField] ?? spec.sort['']!;
   const dir = q.sortDirection === 'asc' ? sql`ASC` : sql`DESC`;
-  const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
-    ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
+  const query = sql<Row>`SELECT ${columns} FROM ${sql.table(spec.table)} WHERE ${where}
+    ORDER BY ${sql.ref(column)} ${dir}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.compile(db);
+  const rows = await db.executeQuery(query);
   const hasNext = rows.rows.length > q.limit;
   const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;
   let total: number;
   if (!hasNext && (q.skip === 0 || page.length > 0)) {
     total = q.skip + page.length;
   } else {
-    const query = sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM ${sql.table(spec.table)} WHERE ${where} LIMIT ${
-      LIST_TOTAL_CAP + 1
-    })`.compile(db);
-    const count = async () => (await db.executeQuery(query)).rows[0]?.n ?? 0;
-    total = counts ? await counts.get(`${query.sql}\u0000${JSON.stringify(query.parameters)}`, count) : await count();
+    const count = async () => {
+      const c = sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM ${sql.table(spec.table)} WHERE ${where} LIMIT ${
+        LIST_TOTAL_CAP + 1
+      })`.compile(db);
+      return (await db.executeQuery(c)).rows[0]?.n ?? 0;
+    };
+    // Keyed by the page query without its LIMIT and OFFSET values (the last two parameters): the
+    // same filter and order, whatever the page, counts once; the count is compiled only when run.
+    const key = `${spec.table}\u0000${query.sql}\u0000${JSON.stringify(query.parameters.slice(0, -2))}`;
+    total = counts ? await counts.get(key, count) : await count();
   }
   const moreThanTotal = total > LIST_TOTAL_CAP;
   return { rows: page, total: moreThanTotal ? LIST_TOTAL_CAP : total, moreThanTotal, hasNext };

@@ -4,7 +4,15 @@
 // Optionally, a large activity table on PostgreSQL and the p99 of a filtered activity list.
 //
 //   npm run build && node bench/scale-out.mjs [--store postgres,sqlite] [--alerts 50000] [--duration 10]
-//       [--connections 16] [--rounds 2] [--activities 0]
+//       [--connections 16] [--rounds 2] [--activities 0] [--data-dir DIR] [--load-only]
+//
+// --data-dir keeps the data set (the data directory, and on PostgreSQL its schema, recorded in
+// DIR/scale-out.json) instead of deleting it; a later run with the same DIR reuses it as it is,
+// without loading. --load-only stops after loading. Together they let bench/lib/replicate-postgres.mjs
+// grow a generated PostgreSQL data set to millions of activities between loading and measuring:
+//   node bench/scale-out.mjs --store postgres --activities 333334 --alerts 50000 --data-dir D --load-only
+//   node bench/lib/replicate-postgres.mjs D 10000000        (repeat until it exits 0; see the file)
+//   node bench/scale-out.mjs --store postgres --data-dir D
 //
 // PostgreSQL: BENCH_DATABASE_URL (default: the local `test` database), in a schema of its own that
 // is dropped afterwards. autocannon runs in this process and shares the machine's cores with the
@@ -30,6 +38,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '2' },
+    'data-dir': { type: 'string' },
+    'load-only': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -88,7 +98,15 @@ const run = (opts) =>
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function prepare(store) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-scale-'));
+  const keep = args['data-dir'] ? path.resolve(args['data-dir'], store) : undefined;
+  const saved = keep && path.join(keep, 'scale-out.json');
+  if (saved && fs.existsSync(saved)) {
+    const { env, demo, activities } = JSON.parse(fs.readFileSync(saved, 'utf8'));
+    console.log(`[${store}] reusing the data set in ${keep}`);
+    return { env, demo, activities, cleanup: async () => {} };
+  }
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const dataDir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-scale-'));
   let databaseUrl;
   let dropSchema = async () => {};
   if (store === 'postgres') {
@@ -127,9 +145,14 @@ async function prepare(store) {
     APPWARDEN_RATE_LIMIT_PER_MINUTE: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
+  if (saved) {
+    fs.writeFileSync(saved, JSON.stringify({ env, demo, activities: counts.activities }, null, 2) + '\n');
+    return { env, demo, activities: counts.activities, cleanup: async () => {} };
+  }
   return {
     env,
     demo,
+    activities: counts.activities,
     cleanup: async () => {
       await dropSchema();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -244,11 +267,12 @@ console.log(
 const summary = [];
 for (const store of args.store.split(',')) {
   const prepared = await prepare(store);
+  if (args['load-only']) continue;
   try {
     const one = await measure(store, prepared, 1);
     const two = await measure(store, prepared, 2);
     for (const k of ['token', 'alerts']) summary.push(`[${store}] ${k}: 2 processes / 1 process = ${(two[k].rps / one[k].rps).toFixed(2)}`);
-    if (store === 'postgres' && Number(args.activities) > 0) await activityP99(prepared);
+    if (store === 'postgres' && prepared.activities > Number(args.alerts)) await activityP99(prepared);
   } finally {
     await prepared.cleanup();
   }

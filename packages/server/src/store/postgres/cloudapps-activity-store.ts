@@ -32,7 +32,7 @@ export class PostgresActivityStore implements ActivityStore {
     private readonly ctx: PostgresContext,
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+    return listPage(this.db, this.ctx, SPEC, tenantId, query);
   }
   get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined> {
     return cloudAppsReads.activity(this.db, tenantId, id);

@@ -19,7 +19,10 @@
 // Each copy is one transaction recorded in `bench_replicate`, so a run stopped anywhere resumes.
 // A run stops starting new steps after --max-seconds (default 420) and exits 3 when work remains,
 // 0 when the data set is complete: run it under the heavy-job lock in a loop as above so that
-// other jobs get turns between runs.
+// other jobs get turns between runs. Each copy takes about 1.3 GB (heap, TOAST and indexes); when
+// the file system of the current directory has less than --min-free-gb (default 15) free before a
+// copy, copying stops there for good (recorded as the step `disk`) and the data set is completed
+// (vacuumed) at the size reached.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,7 +30,7 @@ import pg from 'pg';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'max-seconds': { type: 'string', default: '420' } },
+  options: { 'max-seconds': { type: 'string', default: '420' }, 'min-free-gb': { type: 'string', default: '15' } },
 });
 const [dir, wanted] = positionals;
 if (!dir || !wanted) {
@@ -96,9 +99,20 @@ async function ensurePartitions(lo, hi) {
 }
 
 const [{ lo, hi }] = await q('SELECT min(timestamp)::bigint AS lo, max(timestamp)::bigint AS hi FROM bench_replicate_base');
-for (let k = 1; k <= copies && budgetLeft(); k++) {
+const freeGb = () => {
+  const st = fs.statfsSync('.');
+  return (st.bavail * st.bsize) / 2 ** 30;
+};
+for (let k = 1; k <= copies && budgetLeft() && !done.has('disk'); k++) {
   const step = `copy ${String(k).padStart(3, '0')}`;
   if (done.has(step)) continue;
+  if (freeGb() < Number(opts['min-free-gb'])) {
+    const [{ n }] = await q('SELECT count(*)::bigint AS n FROM ca_activities WHERE tenant_id = $1', [tenantId]);
+    await q(`INSERT INTO bench_replicate VALUES ('disk', $1, 0)`, [n]);
+    done.set('disk', Number(n));
+    console.log(`stopping before ${step}: ${freeGb().toFixed(1)} GB free; the data set stays at ${n} activities`);
+    break;
+  }
   const shift = (k % 6) * 30 * DAY + Math.floor(k / 6) * (4 * 3_600_000 + 7 * 60_000);
   const limit = k < copies ? B : N - B * copies;
   const t = performance.now();
@@ -112,7 +126,7 @@ for (let k = 1; k <= copies && budgetLeft(); k++) {
   console.log(`${step}: ${r.rowCount} rows in ${seconds.toFixed(1)} s (${Math.round(r.rowCount / seconds)} rows/s)`);
 }
 
-if ([...Array(copies)].every((_, i) => done.has(`copy ${String(i + 1).padStart(3, '0')}`))) {
+if (done.has('disk') || [...Array(copies)].every((_, i) => done.has(`copy ${String(i + 1).padStart(3, '0')}`))) {
   const parts = (
     await q(
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent

@@ -100,4 +100,36 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL list totals', () =
     expect(await total(storesA)).toBe(6);
     expect(a.changeStamp()).toBe(stamp);
   });
+
+  it('are remembered while no write is notified (a row written with triggers off is not counted)', async () => {
+    expect(await total(storesA)).toBe(6);
+    const c = await a.pool.connect();
+    try {
+      await c.query('SET session_replication_role = replica');
+      const row = activity('hidden', T0 + 7);
+      const list = Object.keys(row)
+        .map((k) => `"${k}"`)
+        .join(', ');
+      await c.query(`INSERT INTO ca_activities (${list}) SELECT ${list} FROM json_populate_record(NULL::ca_activities, $1::json)`, [
+        JSON.stringify({
+          ...row,
+          actor_keys: [],
+          user_tags: [],
+          ip_tags: [],
+          device_tags: [],
+          ua_tags: [],
+          policy_ids: [],
+          file_ids: [],
+          file_labels: [],
+          object_ids: [],
+        }),
+      ]);
+    } finally {
+      await c.query('RESET session_replication_role');
+      c.release();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await total(storesA)).toBe(6);
+    expect(await total(storesB)).toBe(7); // B had not counted this filter yet
+  });
 });

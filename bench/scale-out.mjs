@@ -216,9 +216,13 @@ async function measure(store, prepared, workers) {
   }
 }
 
-/** p99 of a filtered activity list straight over SQL-backed stores, 16 concurrent callers. */
-async function activityP99(prepared) {
-  const server = await serve(prepared.env, 1);
+/**
+ * Activity lists on PostgreSQL, `CONNECTIONS` concurrent callers, 100 per page, newest first:
+ * the filter of issue 6 (service + a 7-day range), and what connectors typically send: a 7-day
+ * range alone, one user, one IP address (the user and address of the newest activity).
+ */
+async function activityLists(prepared, workers) {
+  const server = await serve(prepared.env, workers);
   try {
     const { tenantId, daemon } = prepared.demo.tenants.contoso;
     const tokenRes = await fetch(`${server.base}/${tenantId}/oauth2/v2.0/token`, {
@@ -232,27 +236,31 @@ async function activityP99(prepared) {
       }),
     });
     const token = (await tokenRes.json()).access_token;
-    const body = JSON.stringify({
-      filters: { service: { eq: [11161] }, date: { range: [{ start: END - 10 * 86_400_000, end: END - 3 * 86_400_000 }] } },
-      sortDirection: 'desc',
-      limit: 100,
-    });
-    const opts = {
-      url: `${server.base}/api/v1/activities/`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body,
-      connections: 16,
+    const url = `${server.base}/api/v1/activities/`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const list = async (filters) =>
+      (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ filters, sortDirection: 'desc', limit: 100 }) })).json();
+    const week = { range: [{ start: END - 10 * 86_400_000, end: END - 3 * 86_400_000 }] };
+    const newest = (await list({ date: week })).data[0];
+    const filters = {
+      'service + 7 days': { service: { eq: [11161] }, date: week },
+      '7 days': { date: week },
+      user: { 'user.username': { eq: [newest.user.userName] } },
+      ip: { 'ip.address': { eq: [newest.device.clientIP] } },
     };
-    const sample = await (await fetch(opts.url, { method: 'POST', headers: opts.headers, body })).json();
-    console.log(`[postgres] activity page: ${sample.data?.length} of ${sample.total}${sample.moreThanTotal ? '+' : ''}`);
-    await run({ ...opts, duration: 2 });
-    const rs = [];
-    for (let i = 0; i < ROUNDS; i++) rs.push(await run(opts));
-    console.log(
-      `[postgres] filtered activity list, 16 connections: ${Math.round(median(rs.map((r) => r.requests.average)))} req/s, ` +
-        `p99 ${median(rs.map((r) => r.latency.p99))} ms (medians of ${ROUNDS})`,
-    );
+    for (const [name, f] of Object.entries(filters)) {
+      const body = JSON.stringify({ filters: f, sortDirection: 'desc', limit: 100 });
+      const sample = await list(f);
+      await run({ url, method: 'POST', headers, body, duration: 2 });
+      const rs = [];
+      for (let i = 0; i < ROUNDS; i++) rs.push(await run({ url, method: 'POST', headers, body }));
+      console.log(
+        `[postgres] ${workers} process${workers > 1 ? 'es' : ''} activities, ${name.padEnd(16)} (${sample.data?.length} of ${sample.total}${
+          sample.moreThanTotal ? '+' : ''
+        }): ${Math.round(median(rs.map((r) => r.requests.average)))} req/s, p99 ${median(rs.map((r) => r.latency.p99))} ms, ` +
+          `p50 ${median(rs.map((r) => r.latency.p50))} ms, errors ${rs.reduce((n, r) => n + r.errors + r.non2xx, 0)}`,
+      );
+    }
   } finally {
     await server.stop();
   }
@@ -272,7 +280,7 @@ for (const store of args.store.split(',')) {
     const one = await measure(store, prepared, 1);
     const two = await measure(store, prepared, 2);
     for (const k of ['token', 'alerts']) summary.push(`[${store}] ${k}: 2 processes / 1 process = ${(two[k].rps / one[k].rps).toFixed(2)}`);
-    if (store === 'postgres' && prepared.activities > Number(args.alerts)) await activityP99(prepared);
+    if (store === 'postgres' && prepared.activities > Number(args.alerts)) for (const w of [1, 2]) await activityLists(prepared, w);
   } finally {
     await prepared.cleanup();
   }

@@ -20,7 +20,7 @@
 // A run stops starting new steps after --max-seconds (default 420) and exits 3 when work remains,
 // 0 when the data set is complete: run it under the heavy-job lock in a loop as above so that
 // other jobs get turns between runs. Each copy takes about 1.3 GB (heap, TOAST and indexes); when
-// the file system of the current directory has less than --min-free-gb (default 15) free before a
+// the file system of the current directory has less than --min-free-gb (default 12) free before a
 // copy, copying stops there for good (recorded as the step `disk`) and the data set is completed
 // (vacuumed) at the size reached.
 import fs from 'node:fs';
@@ -30,7 +30,7 @@ import pg from 'pg';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'max-seconds': { type: 'string', default: '420' }, 'min-free-gb': { type: 'string', default: '15' } },
+  options: { 'max-seconds': { type: 'string', default: '420' }, 'min-free-gb': { type: 'string', default: '12' } },
 });
 const [dir, wanted] = positionals;
 if (!dir || !wanted) {

@@ -4,7 +4,15 @@
 // Optionally, a large activity table on PostgreSQL and the p99 of a filtered activity list.
 //
 //   npm run build && node bench/scale-out.mjs [--store postgres,sqlite] [--alerts 50000] [--duration 10]
-//       [--connections 16] [--rounds 2] [--activities 0]
+//       [--connections 16] [--rounds 2] [--activities 0] [--data-dir DIR] [--load-only]
+//
+// --data-dir keeps the data set (the data directory, and on PostgreSQL its schema, recorded in
+// DIR/scale-out.json) instead of deleting it; a later run with the same DIR reuses it as it is,
+// without loading. --load-only stops after loading. Together they let bench/lib/replicate-postgres.mjs
+// grow a generated PostgreSQL data set to millions of activities between loading and measuring:
+//   node bench/scale-out.mjs --store postgres --activities 333334 --alerts 50000 --data-dir D --load-only
+//   node bench/lib/replicate-postgres.mjs D 10000000        (repeat until it exits 0; see the file)
+//   node bench/scale-out.mjs --store postgres --data-dir D
 //
 // PostgreSQL: BENCH_DATABASE_URL (default: the local `test` database), in a schema of its own that
 // is dropped afterwards. autocannon runs in this process and shares the machine's cores with the
@@ -30,6 +38,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '2' },
+    'data-dir': { type: 'string' },
+    'load-only': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -88,7 +98,15 @@ const run = (opts) =>
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function prepare(store) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-scale-'));
+  const keep = args['data-dir'] ? path.resolve(args['data-dir'], store) : undefined;
+  const saved = keep && path.join(keep, 'scale-out.json');
+  if (saved && fs.existsSync(saved)) {
+    const { env, demo, activities } = JSON.parse(fs.readFileSync(saved, 'utf8'));
+    console.log(`[${store}] reusing the data set in ${keep}`);
+    return { env, demo, activities, cleanup: async () => {} };
+  }
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const dataDir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-scale-'));
   let databaseUrl;
   let dropSchema = async () => {};
   if (store === 'postgres') {
@@ -127,9 +145,14 @@ async function prepare(store) {
     APPWARDEN_RATE_LIMIT_PER_MINUTE: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
+  if (saved) {
+    fs.writeFileSync(saved, JSON.stringify({ env, demo, activities: counts.activities }, null, 2) + '\n');
+    return { env, demo, activities: counts.activities, cleanup: async () => {} };
+  }
   return {
     env,
     demo,
+    activities: counts.activities,
     cleanup: async () => {
       await dropSchema();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -193,9 +216,13 @@ async function measure(store, prepared, workers) {
   }
 }
 
-/** p99 of a filtered activity list straight over SQL-backed stores, 16 concurrent callers. */
-async function activityP99(prepared) {
-  const server = await serve(prepared.env, 1);
+/**
+ * Activity lists on PostgreSQL, `CONNECTIONS` concurrent callers, 100 per page, newest first:
+ * the filter of issue 6 (service + a 7-day range), and what connectors typically send: a 7-day
+ * range alone, one user, one IP address (the user and address of the newest activity).
+ */
+async function activityLists(prepared, workers) {
+  const server = await serve(prepared.env, workers);
   try {
     const { tenantId, daemon } = prepared.demo.tenants.contoso;
     const tokenRes = await fetch(`${server.base}/${tenantId}/oauth2/v2.0/token`, {
@@ -209,27 +236,31 @@ async function activityP99(prepared) {
       }),
     });
     const token = (await tokenRes.json()).access_token;
-    const body = JSON.stringify({
-      filters: { service: { eq: [11161] }, date: { range: [{ start: END - 10 * 86_400_000, end: END - 3 * 86_400_000 }] } },
-      sortDirection: 'desc',
-      limit: 100,
-    });
-    const opts = {
-      url: `${server.base}/api/v1/activities/`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body,
-      connections: 16,
+    const url = `${server.base}/api/v1/activities/`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const list = async (filters) =>
+      (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ filters, sortDirection: 'desc', limit: 100 }) })).json();
+    const week = { range: [{ start: END - 10 * 86_400_000, end: END - 3 * 86_400_000 }] };
+    const newest = (await list({ date: week })).data[0];
+    const filters = {
+      'service + 7 days': { service: { eq: [11161] }, date: week },
+      '7 days': { date: week },
+      user: { 'user.username': { eq: [newest.user.userName] } },
+      ip: { 'ip.address': { eq: [newest.device.clientIP] } },
     };
-    const sample = await (await fetch(opts.url, { method: 'POST', headers: opts.headers, body })).json();
-    console.log(`[postgres] activity page: ${sample.data?.length} of ${sample.total}${sample.moreThanTotal ? '+' : ''}`);
-    await run({ ...opts, duration: 2 });
-    const rs = [];
-    for (let i = 0; i < ROUNDS; i++) rs.push(await run(opts));
-    console.log(
-      `[postgres] filtered activity list, 16 connections: ${Math.round(median(rs.map((r) => r.requests.average)))} req/s, ` +
-        `p99 ${median(rs.map((r) => r.latency.p99))} ms (medians of ${ROUNDS})`,
-    );
+    for (const [name, f] of Object.entries(filters)) {
+      const body = JSON.stringify({ filters: f, sortDirection: 'desc', limit: 100 });
+      const sample = await list(f);
+      await run({ url, method: 'POST', headers, body, duration: 2 });
+      const rs = [];
+      for (let i = 0; i < ROUNDS; i++) rs.push(await run({ url, method: 'POST', headers, body }));
+      console.log(
+        `[postgres] ${workers} process${workers > 1 ? 'es' : ''} activities, ${name.padEnd(16)} (${sample.data?.length} of ${sample.total}${
+          sample.moreThanTotal ? '+' : ''
+        }): ${Math.round(median(rs.map((r) => r.requests.average)))} req/s, p99 ${median(rs.map((r) => r.latency.p99))} ms, ` +
+          `p50 ${median(rs.map((r) => r.latency.p50))} ms, errors ${rs.reduce((n, r) => n + r.errors + r.non2xx, 0)}`,
+      );
+    }
   } finally {
     await server.stop();
   }
@@ -244,11 +275,12 @@ console.log(
 const summary = [];
 for (const store of args.store.split(',')) {
   const prepared = await prepare(store);
+  if (args['load-only']) continue;
   try {
     const one = await measure(store, prepared, 1);
     const two = await measure(store, prepared, 2);
     for (const k of ['token', 'alerts']) summary.push(`[${store}] ${k}: 2 processes / 1 process = ${(two[k].rps / one[k].rps).toFixed(2)}`);
-    if (store === 'postgres' && Number(args.activities) > 0) await activityP99(prepared);
+    if (store === 'postgres' && prepared.activities > Number(args.alerts)) for (const w of [1, 2]) await activityLists(prepared, w);
   } finally {
     await prepared.cleanup();
   }

@@ -147,8 +147,14 @@ export interface AlertStore {
   analyze(): Promise<void>;
 }
 
+/**
+ * What an activity list page holds per record: the document (the wire item), its id and time
+ * (scan mode). Stores may return whole rows; PostgreSQL reads only these columns.
+ */
+export type ActivityListRow = Pick<CloudAppsActivityRow, 'id' | 'timestamp' | 'doc'>;
+
 export interface ActivityStore {
-  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>>;
+  list(tenantId: string, query: ListQuery): Promise<ListPage<ActivityListRow>>;
   get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined>;
   setFeedback(tenantId: string, id: string, feedback: string): Promise<boolean>;
   upsert(rows: CloudAppsActivityRow[]): Promise<void>;

@@ -1,5 +1,5 @@
 import { LIST_LIMITS } from '@appwarden/protocol';
-import type { CloudAppsActivityRow } from '../../store/schema.js';
+import type { ActivityListRow } from '../../store/interfaces.js';
 import { notFound } from '../errors.js';
 import { envelopeText, readListRequest } from '../list-envelope.js';
 import { boolParam } from '../request-params.js';
@@ -40,7 +40,7 @@ async function scan(call: CloudAppsCall) {
       page.rows.map((r) => r.doc),
     );
   const last = page.rows[page.rows.length - 1]!.timestamp;
-  let rows: CloudAppsActivityRow[] = page.rows.filter((r) => r.timestamp !== last);
+  let rows: ActivityListRow[] = page.rows.filter((r) => r.timestamp !== last);
   let bound = last;
   if (rows.length === 0) {
     const tied = await store.list(tenantId, {

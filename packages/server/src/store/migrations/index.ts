@@ -5,6 +5,8 @@ import * as m0003 from './0003-cloudapps.js';
 import * as m0004 from './0004-discovery.js';
 import * as m0005scale from './0005-scale-postgres.js';
 import * as m0005sqlite from './0005-sqlite-alert-list-indexes.js';
+import * as m0006scale from './0006-scale-postgres-lists.js';
+import * as m0006lz4 from './0006-scale-postgres-lz4.js';
 
 /**
  * Migrations, compiled in (not read from disk) so that the built package runs anywhere. Names sort
@@ -17,6 +19,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-discovery': m0004,
   '0005-scale-postgres': m0005scale,
   '0005-sqlite-alert-list-indexes': m0005sqlite,
+  '0006-scale-postgres-lists': m0006scale,
+  '0006-scale-postgres-lz4': m0006lz4,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -91,6 +91,8 @@ export async function maintainPartitions<DB>(db: Kysely<DB>, now: number, retent
         dropped.push(name);
       }
     }
+    // DROP fires no trigger: tell every process's list-total cache (change-feed.ts) here.
+    if (dropped.length > 0) await sql`SELECT pg_notify('appwarden_changes', current_schema() || '/cloudapps')`.execute(trx);
   });
   return dropped;
 }

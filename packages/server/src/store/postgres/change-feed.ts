@@ -1,6 +1,7 @@
 import {
   DeleteQueryNode,
   InsertQueryNode,
+  RawNode,
   UpdateQueryNode,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
@@ -13,15 +14,27 @@ import pg from 'pg';
 
 export const CHANGE_CHANNEL = 'appwarden_changes';
 
+/** Payload suffix of the notifications sent by writes to the Cloud Apps tables (migration 0006-scale-). */
+export const CLOUDAPPS_PAYLOAD_SUFFIX = '/cloudapps';
+
+/** Raw SQL that writes rows or drops them (partition retention): it moves the stamp like a built query. */
+const RAW_WRITE = /^\s*(insert|update|delete|merge|drop|truncate)\b/i;
+
 /**
  * Stores.changeStamp for PostgreSQL. The stamp moves when this process writes (a Kysely plugin sees
  * every INSERT/UPDATE/DELETE result) and when any process commits a write to the directory tables
  * (row triggers NOTIFY `appwarden_changes` with the schema name; this feed LISTENs). Other
  * processes' writes are therefore seen within the notification latency (milliseconds). While the
  * listening connection is down, every call returns a new stamp, which disables read caches.
+ *
+ * `dataStamp` is the same for the Cloud Apps tables (alerts, activities, entities), whose statement
+ * triggers notify with the schema name and CLOUDAPPS_PAYLOAD_SUFFIX: it moves with `stamp` and also
+ * on every other process's Cloud Apps commit (and on this process's own, when the notification
+ * comes back after the commit), while those bulk writes leave the token path's caches alone.
  */
 export class PostgresChangeFeed implements KyselyPlugin {
   private counter = 0;
+  private dataCounter = 0;
   private connected = false;
   private closed = false;
   private client: pg.Client | undefined;
@@ -34,10 +47,14 @@ export class PostgresChangeFeed implements KyselyPlugin {
 
   stamp = (): string => (this.connected ? String(this.counter) : `down.${++this.counter}`);
 
+  dataStamp = (): string => `${this.stamp()}.${this.dataCounter}`;
+
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (n) => {
-      if (n.channel === CHANGE_CHANNEL && n.payload === this.schema) this.counter++;
+      if (n.channel !== CHANGE_CHANNEL) return;
+      if (n.payload === this.schema) this.counter++;
+      else if (n.payload === this.schema + CLOUDAPPS_PAYLOAD_SUFFIX) this.dataCounter++;
     });
     client.on('error', () => this.reconnectLater(client));
     client.on('end', () => this.reconnectLater(client));
@@ -65,7 +82,14 @@ export class PostgresChangeFeed implements KyselyPlugin {
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (InsertQueryNode.is(args.node) || UpdateQueryNode.is(args.node) || DeleteQueryNode.is(args.node)) this.writes.add(args.queryId);
+    const node = args.node;
+    if (
+      InsertQueryNode.is(node) ||
+      UpdateQueryNode.is(node) ||
+      DeleteQueryNode.is(node) ||
+      (RawNode.is(node) && RAW_WRITE.test(node.sqlFragments[0] ?? ''))
+    )
+      this.writes.add(args.queryId);
     return args.node;
   }
 
@@ -73,4 +97,16 @@ export class PostgresChangeFeed implements KyselyPlugin {
     if (this.writes.has(args.queryId)) this.counter++;
     return args.result;
   }
+}
+
+const feeds = new WeakMap<object, PostgresChangeFeed>();
+
+/** Records the feed of a database handle opened by openPostgres (see feedOf). */
+export function registerFeed(db: object, feed: PostgresChangeFeed): void {
+  feeds.set(db, feed);
+}
+
+/** The change feed of a database handle opened by openPostgres, if it was. */
+export function feedOf(db: object): PostgresChangeFeed | undefined {
+  return feeds.get(db);
 }

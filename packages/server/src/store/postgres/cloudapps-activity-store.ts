@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { ColumnMap } from '../../cloudapps/filters/compile.js';
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
-import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
+import type { ActivityListRow, ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import { ACTIVITY_COLUMNS as SQLITE_ACTIVITY_COLUMNS } from '../sqlite/cloudapps-activity-store.js';
@@ -24,6 +24,7 @@ const SPEC: ListSpec = {
   columns: ACTIVITY_COLUMNS,
   sort: { '': 'timestamp', date: 'timestamp', created: 'created' },
   tieBreak: 'id',
+  select: ['id', 'timestamp', 'doc'],
 };
 
 export class PostgresActivityStore implements ActivityStore {
@@ -31,8 +32,8 @@ export class PostgresActivityStore implements ActivityStore {
     private readonly db: Kysely<Database>,
     private readonly ctx: PostgresContext,
   ) {}
-  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsActivityRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+  list(tenantId: string, query: ListQuery): Promise<ListPage<ActivityListRow>> {
+    return listPage(this.db, this.ctx, SPEC, tenantId, query);
   }
   get(tenantId: string, id: string): Promise<CloudAppsActivityRow | undefined> {
     return cloudAppsReads.activity(this.db, tenantId, id);

@@ -33,7 +33,7 @@ export class PostgresAlertStore implements AlertStore {
     private readonly ctx: PostgresContext,
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+    return listPage(this.db, this.ctx, SPEC, tenantId, query);
   }
   get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined> {
     return this.db.selectFrom('ca_alerts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

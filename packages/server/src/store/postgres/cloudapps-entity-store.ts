@@ -46,7 +46,7 @@ export class PostgresEntityStore implements EntityStore {
     private readonly ctx: PostgresContext,
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsEntityRow>> {
-    return listPage(this.db, SPEC, tenantId, query);
+    return listPage(this.db, this.ctx, SPEC, tenantId, query);
   }
   getByPk(tenantId: string, pk: string): Promise<CloudAppsEntityRow | undefined> {
     return cloudAppsReads.entityByPk(this.db, tenantId, pk);

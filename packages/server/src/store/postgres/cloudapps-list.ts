@@ -3,6 +3,8 @@ import { compileFilters, POSTGRES_FILTERS, type ColumnMap } from '../../cloudapp
 import type { FilterCondition } from '../../cloudapps/filters/model.js';
 import { LIST_TOTAL_CAP, type ListPage, type ListQuery } from '../interfaces.js';
 import type { Database } from '../schema.js';
+import { CountCache } from '../sqlite/cloudapps-list.js';
+import { feedOf } from './change-feed.js';
 
 export type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
 
@@ -15,6 +17,8 @@ export interface ListSpec {
   tieBreak: string;
   /** Sort columns that may be NULL (they get SQLite's NULL placement; the others keep index order). */
   nullable?: readonly string[];
+  /** The columns a page returns, when not all (fewer bytes to read, send and parse per row). */
+  select?: readonly string[];
 }
 
 /**
@@ -24,7 +28,16 @@ export interface ListSpec {
  */
 export class PostgresContext {
   private readonly types = new Map<string, Promise<Map<string, string>>>();
-  constructor(readonly root: Kysely<Database>) {}
+  /**
+   * Capped list totals, remembered while the Cloud Apps data stamp stays put (it moves on every
+   * write of any process, see PostgresChangeFeed.dataStamp); none when `root` has no change feed.
+   * Only for reads outside transactions (a transaction sees its own uncommitted writes).
+   */
+  readonly counts: CountCache | undefined;
+  constructor(readonly root: Kysely<Database>) {
+    const feed = feedOf(root);
+    this.counts = feed ? new CountCache(feed.dataStamp) : undefined;
+  }
 
   columnTypes(table: ListTable): Promise<Map<string, string>> {
     let t = this.types.get(table);
@@ -46,16 +59,25 @@ export function whereClause(spec: ListSpec, tenantId: string, conditions: Filter
 
 /**
  * One page, as on SQLite: `limit + 1` rows tell whether there is a next page; the total is counted
- * up to LIST_TOTAL_CAP. NULLs of nullable sort columns come first ascending and last descending,
- * like SQLite; NOT NULL columns get no NULLS clause, so that a btree index still gives the order.
+ * up to LIST_TOTAL_CAP, and remembered in `ctx.counts` until the data changes (paging through one
+ * filter, or many clients polling it, count once). NULLs of nullable sort columns come first
+ * ascending and last descending, like SQLite; NOT NULL columns get no NULLS clause, so that a
+ * btree index still gives the order.
  */
-export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenantId: string, q: ListQuery): Promise<ListPage<Row>> {
+export async function listPage<Row>(
+  db: Kysely<Database>,
+  ctx: PostgresContext,
+  spec: ListSpec,
+  tenantId: string,
+  q: ListQuery,
+): Promise<ListPage<Row>> {
   const where = whereClause(spec, tenantId, q.conditions);
   const column = spec.sort[q.sortField] ?? spec.sort['']!;
   const asc = q.sortDirection === 'asc';
   const dir = asc ? sql`ASC` : sql`DESC`;
   const nulls = spec.nullable?.includes(column) ? (asc ? sql` NULLS FIRST` : sql` NULLS LAST`) : sql``;
-  const rows = await sql<Row>`SELECT * FROM ${sql.table(spec.table)} WHERE ${where}
+  const columns = spec.select ? sql.join(spec.select.map((c) => sql.ref(c))) : sql`*`;
+  const rows = await sql<Row>`SELECT ${columns} FROM ${sql.table(spec.table)} WHERE ${where}
     ORDER BY ${sql.ref(column)} ${dir}${nulls}, ${sql.ref(spec.tieBreak)} ${dir} LIMIT ${q.limit + 1} OFFSET ${q.skip}`.execute(db);
   const hasNext = rows.rows.length > q.limit;
   const page = hasNext ? rows.rows.slice(0, q.limit) : rows.rows;
@@ -63,10 +85,12 @@ export async function listPage<Row>(db: Kysely<Database>, spec: ListSpec, tenant
   if (!hasNext && (q.skip === 0 || page.length > 0)) {
     total = q.skip + page.length;
   } else {
-    const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${sql.table(spec.table)} WHERE ${where} LIMIT ${
+    const query = sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${sql.table(spec.table)} WHERE ${where} LIMIT ${
       LIST_TOTAL_CAP + 1
-    }) AS capped`.execute(db);
-    total = counted.rows[0]?.n ?? 0;
+    }) AS capped`.compile(db);
+    const count = async () => (await db.executeQuery(query)).rows[0]?.n ?? 0;
+    const counts = db.isTransaction ? undefined : ctx.counts;
+    total = counts ? await counts.get(`${query.sql}\u0000${JSON.stringify(query.parameters)}`, count) : await count();
   }
   const moreThanTotal = total > LIST_TOTAL_CAP;
   return { rows: page, total: moreThanTotal ? LIST_TOTAL_CAP : total, moreThanTotal, hasNext };

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Clock } from '../../identity/clock.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { maintainPartitions } from './activity-partitions.js';
-import { PostgresChangeFeed } from './change-feed.js';
+import { PostgresChangeFeed, registerFeed } from './change-feed.js';
 import type { Database } from '../schema.js';
 
 // Times are epoch milliseconds in bigint columns: read them as numbers (exact below 2^53).
@@ -59,6 +59,7 @@ export async function openPostgres(databaseUrl: string, options: PostgresOptions
   const feed = new PostgresChangeFeed(url.toString(), schema ?? 'public');
   await feed.start();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [feed] });
+  registerFeed(db, feed);
   await migrateToLatest(db, schema ?? undefined);
   const now = () => options.clock?.now() ?? Date.now();
   const maintain = () => maintainPartitions(db, now(), options.activityRetentionDays ?? 0);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { TrafficAggregator } from './aggregation.js';
+import { rollupRows, type PartialRollup } from './aggregation.js';
 import { DiscoveryInputError, type DiscoveryInputErrorCode, type ParseStreamResult } from './parse-stream.js';
 import type { WorkerInbound, WorkerInit, WorkerOutbound } from './parse-worker.js';
 
@@ -34,12 +34,34 @@ export function defaultWorkerUrl(): URL {
 
 const YOUNG_GENERATION_MB = 4;
 
-export function parseStreamInWorker(
+/** A parse result whose buckets are still in compact form (see parseStreamRollupInWorker). */
+export interface ParsedRollup {
+  result: Omit<ParseStreamResult, 'aggregates'>;
+  /** One aggregator's buckets (unique keys): rows via rollupRows / sortedBuckets + rollupRow. */
+  rollup: PartialRollup;
+}
+
+export async function parseStreamInWorker(
   input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
   format: number | string,
   options: WorkerInit['options'] = {},
   workerOptions: WorkerParseOptions = {},
 ): Promise<ParseStreamResult> {
+  const { result, rollup } = await parseStreamRollupInWorker(input, format, options, workerOptions);
+  return { ...result, aggregates: rollupRows(rollup) };
+}
+
+/**
+ * parseStreamInWorker without building the rows: the worker's rollup as it was transferred
+ * (typed arrays and string tables). A caller that stores the buckets builds rows a slice at a
+ * time from it (usage-writer.ts) instead of holding one object per bucket.
+ */
+export function parseStreamRollupInWorker(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
+  format: number | string,
+  options: WorkerInit['options'] = {},
+  workerOptions: WorkerParseOptions = {},
+): Promise<ParsedRollup> {
   const maxInFlight = workerOptions.maxChunksInFlight ?? 8;
   const worker = new Worker(workerOptions.workerUrl ?? defaultWorkerUrl(), {
     // A small young generation: scavenges run sooner and free the input chunks (external
@@ -51,7 +73,7 @@ export function parseStreamInWorker(
   let resume: (() => void) | undefined;
   let settled = false;
 
-  return new Promise<ParseStreamResult>((resolve, reject) => {
+  return new Promise<ParsedRollup>((resolve, reject) => {
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
@@ -69,11 +91,7 @@ export function parseStreamInWorker(
         resume = undefined;
         r?.();
       } else if (msg.type === 'result') {
-        finish(() => {
-          const aggregator = new TrafficAggregator();
-          aggregator.mergePartial(msg.rollup);
-          resolve({ ...msg.result, aggregates: aggregator.rows() });
-        });
+        finish(() => resolve({ result: msg.result, rollup: msg.rollup }));
       } else {
         const err =
           msg.code !== undefined && msg.name === 'DiscoveryInputError'

@@ -293,7 +293,7 @@ export async function parseStreamRollup(
  * MDA's governance-log verdict for a finished upload, in its published wording; undefined when
  * the upload produced cataloged transactions.
  */
-export function uploadVerdict(result: ParseStreamResult): string | undefined {
+export function uploadVerdict(result: Pick<ParseStreamResult, 'stats'>): string | undefined {
   const s = result.stats;
   if (s.parsed === 0 && s.failed > 0) return 'The log format does not match';
   if (s.parsed > 0 && s.tooOld === s.parsed) return 'Transactions are more than 90 days old';

@@ -203,15 +203,19 @@ export class TrafficAggregator {
 
   /**
    * This rollup in transferable form (see mergePartial). The key and counter arrays are views of
-   * this aggregator's own storage - no copy - so the aggregator must not be used afterwards.
+   * this aggregator's own storage when it is mostly used, else exact-size copies (the storage
+   * grows by doubling: up to half of it is empty, and whoever receives the transferred buffers
+   * would hold that too). The aggregator must not be used afterwards.
    */
   exportPartial(): PartialRollup {
+    const fit = <T extends Int32Array | Float64Array>(a: T, n: number): T =>
+      n * 4 >= a.length * 3 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T);
     return {
       users: Array.from({ length: this.users.size }, (_, i) => this.users.get(i)),
       ips: Array.from({ length: this.ips.size }, (_, i) => this.ips.get(i)),
       appIds: [...this.appIds],
-      keys: this.keys.subarray(0, this.count * 4),
-      counts: this.counts.subarray(0, this.count * 5),
+      keys: fit(this.keys, this.count * 4),
+      counts: fit(this.counts, this.count * 5),
       unclassified: this.unclassifiedEntries(),
     };
   }

@@ -23,6 +23,7 @@ export {
   type DiscoveryInputErrorCode,
 } from './parse-stream.js';
 export {
+  ChunkPool,
   parseStreamInWorker,
   parseStreamRollupInWorker,
   defaultWorkerUrl,

@@ -20,6 +20,33 @@ export interface WorkerParseOptions {
    * is transferred to the worker instead of copied (no second copy, no garbage left here).
    */
   transferInput?: boolean;
+  /** With transferInput: the worker hands each whole chunk back when parsed, into this pool. */
+  pool?: ChunkPool;
+}
+
+/**
+ * Input buffers of one size, handed back by the parse worker (WorkerParseOptions.pool) and
+ * reused by the reader (UploadStorage.read / openBlob `alloc`): the reading thread allocates
+ * about `max` buffers for a whole file instead of one per chunk left to the worker's GC.
+ */
+export class ChunkPool {
+  private readonly free: ArrayBuffer[] = [];
+  constructor(
+    readonly size = 1 << 20,
+    private readonly max = 16,
+  ) {}
+  /** A buffer of n bytes: a pooled one when n is the pool's size. */
+  readonly alloc = (n: number): Buffer => {
+    const ab = n === this.size ? this.free.pop() : undefined;
+    return ab ? Buffer.from(ab) : Buffer.allocUnsafeSlow(n);
+  };
+  /** Buffers ready for reuse. */
+  get available(): number {
+    return this.free.length;
+  }
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.size && this.free.length < this.max) this.free.push(buffer);
+  }
 }
 
 /**
@@ -67,7 +94,7 @@ export function parseStreamRollupInWorker(
     // A small young generation: scavenges run sooner and free the input chunks (external
     // memory) of the worker earlier; peak RSS of a 256 MB upload job -10 MB, same speed.
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    workerData: { format, options } satisfies WorkerInit,
+    workerData: { format, options, returnChunks: !!(workerOptions.pool && workerOptions.transferInput) } satisfies WorkerInit,
   });
   let inFlight = 0;
   let resume: (() => void) | undefined;
@@ -85,7 +112,9 @@ export function parseStreamRollupInWorker(
     workerOptions.signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (msg: WorkerOutbound) => {
-      if (msg.type === 'ack') {
+      if (msg.type === 'release') {
+        workerOptions.pool?.give(msg.buffer);
+      } else if (msg.type === 'ack') {
         inFlight--;
         const r = resume;
         resume = undefined;

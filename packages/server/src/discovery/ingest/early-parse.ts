@@ -7,7 +7,7 @@
 // Uploads whose parser is known only at done_upload (CUSTOM_PARSER) are not parsed early.
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
-import { parseStreamRollupInWorker, parserForSource, type ParsedRollup } from '../index.js';
+import { ChunkPool, parseStreamRollupInWorker, parserForSource, type ParsedRollup } from '../index.js';
 import type { FollowWrite } from './upload-storage.js';
 
 /** An early result is used only by a job that starts within this time of the upload. */
@@ -57,7 +57,12 @@ export class EarlyParses {
       follow: (file) => {
         this.stats.started++;
         this.running++;
-        result = parseStreamRollupInWorker(file.read(), upload.source, options, { signal: abort.signal, transferInput: true });
+        const pool = new ChunkPool();
+        result = parseStreamRollupInWorker(file.read(pool.size, pool.alloc), upload.source, options, {
+          signal: abort.signal,
+          transferInput: true,
+          pool,
+        });
         // Observed here; whoever takes the result sees the rejection again.
         result.catch(() => undefined).finally(() => this.running--);
       },

@@ -9,6 +9,7 @@ import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import {
+  ChunkPool,
   DiscoveryInputError,
   parseStreamRollupInWorker,
   uploadVerdict,
@@ -215,15 +216,16 @@ export class JobRunner {
         // A failed early parse (input error included) is repeated from the file below.
         parsed = await early.catch(() => undefined);
       }
+      const pool = new ChunkPool();
       parsed ??= await parseStreamRollupInWorker(
-        this.storage.openBlob(input.uploadId),
+        this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
         input.source,
         {
           ...uploadParseOptions(input.fileName, now),
           ...(input.custom ? { custom: input.custom } : {}),
           ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
         },
-        { transferInput: true },
+        { transferInput: true, pool },
       );
       const verdict = uploadVerdict(parsed.result);
       // Rows are built from the compact rollup a batch at a time while they are stored.

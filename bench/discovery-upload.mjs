@@ -100,10 +100,12 @@ async function main() {
   if (builds.length === 0) builds.push({ name: 'this', root: resolve(fileURLToPath(new URL('..', import.meta.url))) });
 
   const dir = mkdtempSync(join(tmpdir(), 'appwarden-upload-bench-'));
-  const file = join(dir, 'squid.log');
+  // BENCH_FILE=<path>: reuse a log written earlier by this bench (same generator), e.g. across runs.
+  const file = process.env.BENCH_FILE ?? join(dir, 'squid.log');
   const { writeSquidLog } = await import('./discovery-gen.mjs');
   const g0 = performance.now();
-  await writeSquidLog(createWriteStream(file), (sizeMB * 1048576) / 1e6, { startEpoch: Math.floor(Date.now() / 1000) - 3 * 86400 });
+  if (!process.env.BENCH_FILE)
+    await writeSquidLog(createWriteStream(file), (sizeMB * 1048576) / 1e6, { startEpoch: Math.floor(Date.now() / 1000) - 3 * 86400 });
   const bytes = statSync(file).size;
   const mb = bytes / 1048576;
   console.log(

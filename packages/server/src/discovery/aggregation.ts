@@ -203,15 +203,19 @@ export class TrafficAggregator {
 
   /**
    * This rollup in transferable form (see mergePartial). The key and counter arrays are views of
-   * this aggregator's own storage - no copy - so the aggregator must not be used afterwards.
+   * this aggregator's own storage when it is mostly used, else exact-size copies (the storage
+   * grows by doubling: up to half of it is empty, and whoever receives the transferred buffers
+   * would hold that too). The aggregator must not be used afterwards.
    */
   exportPartial(): PartialRollup {
+    const fit = <T extends Int32Array | Float64Array>(a: T, n: number): T =>
+      n * 4 >= a.length * 3 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T);
     return {
       users: Array.from({ length: this.users.size }, (_, i) => this.users.get(i)),
       ips: Array.from({ length: this.ips.size }, (_, i) => this.ips.get(i)),
       appIds: [...this.appIds],
-      keys: this.keys.subarray(0, this.count * 4),
-      counts: this.counts.subarray(0, this.count * 5),
+      keys: fit(this.keys, this.count * 4),
+      counts: fit(this.counts, this.count * 5),
       unclassified: this.unclassifiedEntries(),
     };
   }
@@ -234,48 +238,13 @@ export class TrafficAggregator {
 
   /** Rows sorted by day, app, user, source IP (deterministic output for tests and storage). */
   rows(): AggregateRow[] {
-    const order = Array.from({ length: this.count }, (_, b) => b);
-    const keys = this.keys;
-    // Rank users, addresses and apps once, then sort buckets on integers only.
-    const rank = (interner: Interner): Int32Array => {
-      const ids = Array.from({ length: interner.size }, (_, i) => i).sort((a, b) => cmp(interner.get(a), interner.get(b)));
-      const r = new Int32Array(interner.size);
-      ids.forEach((id, k) => (r[id] = k));
-      return r;
-    };
-    const userRank = rank(this.users);
-    const ipRank = rank(this.ips);
-    const appOrder = Int32Array.from(this.appIds, (id) => id ?? -1);
-    // No user sorts as the empty string: before every user name.
-    const userKey = (id: number): number => (id === NONE ? -1 : userRank[id]!);
-    order.sort((a, b) => {
-      const ka = a * 4;
-      const kb = b * 4;
-      return (
-        keys[ka]! - keys[kb]! ||
-        appOrder[keys[ka + 1]!]! - appOrder[keys[kb + 1]!]! ||
-        userKey(keys[ka + 2]!) - userKey(keys[kb + 2]!) ||
-        ipRank[keys[ka + 3]!]! - ipRank[keys[kb + 3]!]!
-      );
-    });
-    const days = new Map<number, string>();
-    const c = this.counts;
-    return order.map((b) => {
-      const k = b * 4;
-      const o = b * 5;
-      const dayIndex = keys[k]!;
-      const userId = keys[k + 2]!;
-      return {
-        day: days.get(dayIndex) ?? days.set(dayIndex, dayString(dayIndex)).get(dayIndex)!,
-        appId: this.appIds[keys[k + 1]!]!,
-        user: userId === NONE ? null : this.users.get(userId),
-        srcIp: this.ips.get(keys[k + 3]!),
-        transactions: c[o]!,
-        blockedTransactions: c[o + 1]!,
-        bytesUp: c[o + 2]!,
-        bytesDown: c[o + 3]!,
-        bytesTotal: c[o + 4]!,
-      };
+    return rollupRows({
+      users: Array.from({ length: this.users.size }, (_, i) => this.users.get(i)),
+      ips: Array.from({ length: this.ips.size }, (_, i) => this.ips.get(i)),
+      appIds: this.appIds,
+      keys: this.keys.subarray(0, this.count * 4),
+      counts: this.counts.subarray(0, this.count * 5),
+      unclassified: [],
     });
   }
 
@@ -295,4 +264,69 @@ export class TrafficAggregator {
   get bucketCount(): number {
     return this.count;
   }
+}
+
+/**
+ * The bucket indices of a rollup with unique keys (one aggregator's export) in row order: day,
+ * app, user, source IP, strings in code-unit order. `keepApp` (by app index) leaves buckets out
+ * before sorting. Only integers are sorted: users, addresses and apps are ranked once.
+ */
+export function sortedBuckets(p: PartialRollup, keepApp?: (appIdx: number) => boolean): Int32Array {
+  const keys = p.keys;
+  const n = keys.length / 4;
+  let order = new Int32Array(n);
+  let m = 0;
+  for (let b = 0; b < n; b++) if (!keepApp || keepApp(keys[b * 4 + 1]!)) order[m++] = b;
+  if (m < n) order = order.slice(0, m);
+  const rank = (strings: string[]): Int32Array => {
+    const ids = Array.from({ length: strings.length }, (_, i) => i).sort((a, b) => cmp(strings[a]!, strings[b]!));
+    const r = new Int32Array(strings.length);
+    ids.forEach((id, k) => (r[id] = k));
+    return r;
+  };
+  const userRank = rank(p.users);
+  const ipRank = rank(p.ips);
+  const appOrder = Int32Array.from(p.appIds, (id) => id ?? -1);
+  // No user sorts as the empty string: before every user name.
+  const userKey = (id: number): number => (id === NONE ? -1 : userRank[id]!);
+  order.sort((a, b) => {
+    const ka = a * 4;
+    const kb = b * 4;
+    return (
+      keys[ka]! - keys[kb]! ||
+      appOrder[keys[ka + 1]!]! - appOrder[keys[kb + 1]!]! ||
+      userKey(keys[ka + 2]!) - userKey(keys[kb + 2]!) ||
+      ipRank[keys[ka + 3]!]! - ipRank[keys[kb + 3]!]!
+    );
+  });
+  return order;
+}
+
+/** One bucket of a rollup as a row; `days` caches the day strings. */
+export function rollupRow(p: PartialRollup, b: number, days: Map<number, string>): AggregateRow {
+  const k = b * 4;
+  const o = b * 5;
+  const keys = p.keys;
+  const c = p.counts;
+  const dayIndex = keys[k]!;
+  const userId = keys[k + 2]!;
+  let day = days.get(dayIndex);
+  if (day === undefined) days.set(dayIndex, (day = dayString(dayIndex)));
+  return {
+    day,
+    appId: p.appIds[keys[k + 1]!]!,
+    user: userId === NONE ? null : p.users[userId]!,
+    srcIp: p.ips[keys[k + 3]!]!,
+    transactions: c[o]!,
+    blockedTransactions: c[o + 1]!,
+    bytesUp: c[o + 2]!,
+    bytesDown: c[o + 3]!,
+    bytesTotal: c[o + 4]!,
+  };
+}
+
+/** Every row of a rollup with unique keys, sorted as TrafficAggregator.rows(). */
+export function rollupRows(p: PartialRollup): AggregateRow[] {
+  const days = new Map<number, string>();
+  return Array.from(sortedBuckets(p), (b) => rollupRow(p, b, days));
 }

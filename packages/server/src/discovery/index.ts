@@ -22,9 +22,24 @@ export {
   type Compression,
   type DiscoveryInputErrorCode,
 } from './parse-stream.js';
-export { parseStreamInWorker, defaultWorkerUrl, type WorkerParseOptions } from './parse-in-worker.js';
+export {
+  ChunkPool,
+  parseStreamInWorker,
+  parseStreamRollupInWorker,
+  defaultWorkerUrl,
+  type ParsedRollup,
+  type WorkerParseOptions,
+} from './parse-in-worker.js';
 export { parseStreamParallel, type ParallelParseOptions } from './parse-parallel.js';
-export { TrafficAggregator, type AggregateRow, type UnclassifiedDestination } from './aggregation.js';
+export {
+  TrafficAggregator,
+  rollupRow,
+  rollupRows,
+  sortedBuckets,
+  type AggregateRow,
+  type PartialRollup,
+  type UnclassifiedDestination,
+} from './aggregation.js';
 export { LineSplitter, type LineSink } from './line-splitter.js';
 export { readZipEntries, ChunkReader, ZipFormatError, type ZipEntry, type ZipSkip } from './zip-reader.js';
 export { CATALOG_APPS, riskFromSubscores, type CatalogApp, type RiskScores } from './catalog/apps.js';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { TrafficAggregator } from './aggregation.js';
+import { rollupRows, type PartialRollup } from './aggregation.js';
 import { DiscoveryInputError, type DiscoveryInputErrorCode, type ParseStreamResult } from './parse-stream.js';
 import type { WorkerInbound, WorkerInit, WorkerOutbound } from './parse-worker.js';
 
@@ -20,6 +20,33 @@ export interface WorkerParseOptions {
    * is transferred to the worker instead of copied (no second copy, no garbage left here).
    */
   transferInput?: boolean;
+  /** With transferInput: the worker hands each whole chunk back when parsed, into this pool. */
+  pool?: ChunkPool;
+}
+
+/**
+ * Input buffers of one size, handed back by the parse worker (WorkerParseOptions.pool) and
+ * reused by the reader (UploadStorage.read / openBlob `alloc`): the reading thread allocates
+ * about `max` buffers for a whole file instead of one per chunk left to the worker's GC.
+ */
+export class ChunkPool {
+  private readonly free: ArrayBuffer[] = [];
+  constructor(
+    readonly size = 1 << 20,
+    private readonly max = 16,
+  ) {}
+  /** A buffer of n bytes: a pooled one when n is the pool's size. */
+  readonly alloc = (n: number): Buffer => {
+    const ab = n === this.size ? this.free.pop() : undefined;
+    return ab ? Buffer.from(ab) : Buffer.allocUnsafeSlow(n);
+  };
+  /** Buffers ready for reuse. */
+  get available(): number {
+    return this.free.length;
+  }
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength === this.size && this.free.length < this.max) this.free.push(buffer);
+  }
 }
 
 /**
@@ -34,24 +61,46 @@ export function defaultWorkerUrl(): URL {
 
 const YOUNG_GENERATION_MB = 4;
 
-export function parseStreamInWorker(
+/** A parse result whose buckets are still in compact form (see parseStreamRollupInWorker). */
+export interface ParsedRollup {
+  result: Omit<ParseStreamResult, 'aggregates'>;
+  /** One aggregator's buckets (unique keys): rows via rollupRows / sortedBuckets + rollupRow. */
+  rollup: PartialRollup;
+}
+
+export async function parseStreamInWorker(
   input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
   format: number | string,
   options: WorkerInit['options'] = {},
   workerOptions: WorkerParseOptions = {},
 ): Promise<ParseStreamResult> {
+  const { result, rollup } = await parseStreamRollupInWorker(input, format, options, workerOptions);
+  return { ...result, aggregates: rollupRows(rollup) };
+}
+
+/**
+ * parseStreamInWorker without building the rows: the worker's rollup as it was transferred
+ * (typed arrays and string tables). A caller that stores the buckets builds rows a slice at a
+ * time from it (usage-writer.ts) instead of holding one object per bucket.
+ */
+export function parseStreamRollupInWorker(
+  input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
+  format: number | string,
+  options: WorkerInit['options'] = {},
+  workerOptions: WorkerParseOptions = {},
+): Promise<ParsedRollup> {
   const maxInFlight = workerOptions.maxChunksInFlight ?? 8;
   const worker = new Worker(workerOptions.workerUrl ?? defaultWorkerUrl(), {
     // A small young generation: scavenges run sooner and free the input chunks (external
     // memory) of the worker earlier; peak RSS of a 256 MB upload job -10 MB, same speed.
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    workerData: { format, options } satisfies WorkerInit,
+    workerData: { format, options, returnChunks: !!(workerOptions.pool && workerOptions.transferInput) } satisfies WorkerInit,
   });
   let inFlight = 0;
   let resume: (() => void) | undefined;
   let settled = false;
 
-  return new Promise<ParseStreamResult>((resolve, reject) => {
+  return new Promise<ParsedRollup>((resolve, reject) => {
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
@@ -63,17 +112,15 @@ export function parseStreamInWorker(
     workerOptions.signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (msg: WorkerOutbound) => {
-      if (msg.type === 'ack') {
+      if (msg.type === 'release') {
+        workerOptions.pool?.give(msg.buffer);
+      } else if (msg.type === 'ack') {
         inFlight--;
         const r = resume;
         resume = undefined;
         r?.();
       } else if (msg.type === 'result') {
-        finish(() => {
-          const aggregator = new TrafficAggregator();
-          aggregator.mergePartial(msg.rollup);
-          resolve({ ...msg.result, aggregates: aggregator.rows() });
-        });
+        finish(() => resolve({ result: msg.result, rollup: msg.rollup }));
       } else {
         const err =
           msg.code !== undefined && msg.name === 'DiscoveryInputError'

@@ -18,6 +18,8 @@ import { ChunkReader, ZipFormatError, readZipEntries, type ZipSkip } from './zip
 export type Compression = 'none' | 'gzip' | 'zip';
 
 export interface ParseStreamOptions {
+  /** Called with each input chunk of plain (uncompressed) input once it has been read (parse worker: hand it back). */
+  onChunkDone?: (chunk: Buffer) => void;
   /** Passed to the format parser (time zone, reference time, CEF direction, CSV columns). */
   parser?: ParserOptions;
   /** Required when the format is CUSTOM_PARSER (167). */
@@ -169,7 +171,8 @@ export function emptyStats(): ParseStreamStats {
 export async function forEachTextStream(
   input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
   options: Pick<ParseStreamOptions, 'compression' | 'fileName'>,
-  onText: (content: AsyncIterable<Buffer>, file: string | undefined) => Promise<void>,
+  /** `plain`: the content is the input's own chunks (no gzip or zip in between). */
+  onText: (content: AsyncIterable<Buffer>, file: string | undefined, plain: boolean) => Promise<void>,
 ): Promise<{ compression: Compression; skippedEntries: ZipSkip[] }> {
   const skippedEntries: ZipSkip[] = [];
   /** A plain or gzip member (also used for each zip entry, which may itself be a .gz). */
@@ -177,8 +180,8 @@ export async function forEachTextStream(
     const reader = new ChunkReader(source);
     await reader.fill(4);
     const kind = sniff(reader.buffered);
-    if (kind === 'gzip') await onText(gunzip(reader.rest()), file);
-    else await onText(reader.rest(), file);
+    if (kind === 'gzip') await onText(gunzip(reader.rest()), file, false);
+    else await onText(reader.rest(), file, false);
   }
 
   const source = input as AsyncIterable<Buffer | Uint8Array | string>;
@@ -195,9 +198,9 @@ export async function forEachTextStream(
         await parseMaybeGzip(entry.content, entry.name);
       }
     } else if (compression === 'gzip') {
-      await onText(gunzip(reader.rest()), options.fileName);
+      await onText(gunzip(reader.rest()), options.fileName, false);
     } else {
-      await onText(reader.rest(), options.fileName);
+      await onText(reader.rest(), options.fileName, true);
     }
   } catch (err) {
     if (err instanceof DiscoveryInputError) throw err;
@@ -254,7 +257,7 @@ export async function parseStreamRollup(
   const stats = emptyStats();
   const processor = new LineProcessor({ ...o, aggregator, fastPath: options.fastPath !== false });
 
-  const { compression, skippedEntries } = await forEachTextStream(input, options, async (content, file) => {
+  const { compression, skippedEntries } = await forEachTextStream(input, options, async (content, file, plain) => {
     stats.files++;
     processor.begin(true);
     for await (const chunk of content) {
@@ -264,6 +267,8 @@ export async function parseStreamRollup(
         throw new DiscoveryInputError('INPUT_TOO_LARGE', `input exceeds ${o.maxInputBytes} bytes`);
       }
       processor.push(chunk);
+      // The processor keeps no view of a chunk (the line splitter copies a partial line).
+      if (plain) options.onChunkDone?.(chunk);
     }
     processor.end();
     stats.linesRead += processor.lineNo;
@@ -293,7 +298,7 @@ export async function parseStreamRollup(
  * MDA's governance-log verdict for a finished upload, in its published wording; undefined when
  * the upload produced cataloged transactions.
  */
-export function uploadVerdict(result: ParseStreamResult): string | undefined {
+export function uploadVerdict(result: Pick<ParseStreamResult, 'stats'>): string | undefined {
   const s = result.stats;
   if (s.parsed === 0 && s.failed > 0) return 'The log format does not match';
   if (s.parsed > 0 && s.tooOld === s.parsed) return 'Transactions are more than 90 days old';

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EarlyParses, uploadParseOptions } from '../../src/discovery/ingest/early-parse.js';
 import { UploadStorage } from '../../src/discovery/ingest/upload-storage.js';
 import { defaultWorkerUrl } from '../../src/discovery/parse-in-worker.js';
+import { rollupRows } from '../../src/discovery/aggregation.js';
 import { parseStream } from '../../src/discovery/parse-stream.js';
 import type { DiscoveryUploadRow } from '../../src/store/discovery-schema.js';
 
@@ -88,11 +89,11 @@ describe.skipIf(!built)('early parse of an upload while it is written', () => {
       h2.commit(size2);
       const result = await early.take(u.id, size2)!;
       const reference = await parseStream(storage.openBlob(u.id), 'SQUID_NATIVE', uploadParseOptions('proxy.log', NOW));
-      expect(result.stats).toEqual(reference.stats);
-      expect(result.aggregates).toEqual(reference.aggregates);
-      expect(result.failures).toEqual(reference.failures);
-      expect(result.unclassifiedDestinations).toEqual(reference.unclassifiedDestinations);
-      expect(result.compression).toBe(gz ? 'gzip' : 'none');
+      expect(result.result.stats).toEqual(reference.stats);
+      expect(rollupRows(result.rollup)).toEqual(reference.aggregates);
+      expect(result.result.failures).toEqual(reference.failures);
+      expect(result.result.unclassifiedDestinations).toEqual(reference.unclassifiedDestinations);
+      expect(result.result.compression).toBe(gz ? 'gzip' : 'none');
       expect(early.stats).toMatchObject({ started: 2, used: 1, discarded: 1 });
       expect(early.take(u.id, size2)).toBeUndefined();
     }
@@ -115,8 +116,8 @@ describe.skipIf(!built)('early parse of an upload while it is written', () => {
     h.commit(size);
     const result = await early.take(u.id, size)!;
     const reference = await parseStream(Readable.from([text]), 'SQUID_NATIVE', uploadParseOptions('proxy.log', NOW));
-    expect(result.stats).toEqual(reference.stats);
-    expect(result.aggregates).toEqual(reference.aggregates);
+    expect(result.result.stats).toEqual(reference.stats);
+    expect(rollupRows(result.rollup)).toEqual(reference.aggregates);
   });
 
   it('a broken upload leaves no result and no file; a later upload replaces an earlier result', async () => {
@@ -131,7 +132,7 @@ describe.skipIf(!built)('early parse of an upload while it is written', () => {
     // The committed blob is still the first one, and so is the kept result.
     expect(await storage.blobSize(u.id)).toBe(first.length);
     const kept = await early.take(u.id, first.length)!;
-    expect(kept.stats.bytes).toBe(first.length);
+    expect(kept.result.stats.bytes).toBe(first.length);
     expect(fs.readdirSync(path.dirname(storage.blobPath(u.id))).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 

@@ -7,7 +7,7 @@
 // Uploads whose parser is known only at done_upload (CUSTOM_PARSER) are not parsed early.
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
-import { parseStreamInWorker, parserForSource, type ParseStreamResult } from '../index.js';
+import { ChunkPool, parseStreamRollupInWorker, parserForSource, type ParsedRollup } from '../index.js';
 import type { FollowWrite } from './upload-storage.js';
 
 /** An early result is used only by a job that starts within this time of the upload. */
@@ -21,7 +21,7 @@ export function uploadParseOptions(fileName: string, now: number) {
 }
 
 interface Entry {
-  result: Promise<ParseStreamResult>;
+  result: Promise<ParsedRollup>;
   size: number;
   abort: AbortController;
   timer: NodeJS.Timeout;
@@ -51,13 +51,18 @@ export class EarlyParses {
   begin(upload: DiscoveryUploadRow): EarlyParseHandle | undefined {
     if (!this.enabled || this.running >= MAX_RUNNING_EARLY_PARSES || !parserForSource(upload.source)) return undefined;
     const abort = new AbortController();
-    let result: Promise<ParseStreamResult> | undefined;
+    let result: Promise<ParsedRollup> | undefined;
     const options = uploadParseOptions(upload.file_name, this.clock.now());
     return {
       follow: (file) => {
         this.stats.started++;
         this.running++;
-        result = parseStreamInWorker(file.read(), upload.source, options, { signal: abort.signal, transferInput: true });
+        const pool = new ChunkPool();
+        result = parseStreamRollupInWorker(file.read(pool.size, pool.alloc), upload.source, options, {
+          signal: abort.signal,
+          transferInput: true,
+          pool,
+        });
         // Observed here; whoever takes the result sees the rejection again.
         result.catch(() => undefined).finally(() => this.running--);
       },
@@ -76,7 +81,7 @@ export class EarlyParses {
    * The early result of an upload whose committed blob has `size` bytes, taken out of the
    * registry; undefined when there is none (the caller parses the file).
    */
-  take(uploadId: string, size: number): Promise<ParseStreamResult> | undefined {
+  take(uploadId: string, size: number): Promise<ParsedRollup> | undefined {
     const e = this.entries.get(uploadId);
     if (!e) return undefined;
     this.entries.delete(uploadId);

@@ -8,7 +8,15 @@ import type { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
-import { DiscoveryInputError, parseStreamInWorker, uploadVerdict, type CustomParserConfig, type ParseStreamResult } from '../index.js';
+import {
+  ChunkPool,
+  DiscoveryInputError,
+  parseStreamRollupInWorker,
+  uploadVerdict,
+  type CustomParserConfig,
+  type ParsedRollup,
+  type ParseStreamResult,
+} from '../index.js';
 import { uploadParseOptions, type EarlyParses } from './early-parse.js';
 import type { UploadStorage } from './upload-storage.js';
 import { writeUsage } from './usage-writer.js';
@@ -75,7 +83,7 @@ export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
   maxAttempts: 3,
 };
 
-function resultOf(r: ParseStreamResult, stored: number, verdict: string | undefined): JobResult {
+function resultOf(r: Omit<ParseStreamResult, 'aggregates'>, stored: number, verdict: string | undefined): JobResult {
   const s = r.stats;
   return {
     parserId: r.parserId,
@@ -202,25 +210,27 @@ export class JobRunner {
     let error: string | null = null;
     try {
       const now = this.clock.now();
-      let parsed: ParseStreamResult | undefined;
+      let parsed: ParsedRollup | undefined;
       const early = input.custom ? undefined : this.early?.take(input.uploadId, await this.storage.blobSize(input.uploadId));
       if (early) {
         // A failed early parse (input error included) is repeated from the file below.
         parsed = await early.catch(() => undefined);
       }
-      parsed ??= await parseStreamInWorker(
-        this.storage.openBlob(input.uploadId),
+      const pool = new ChunkPool();
+      parsed ??= await parseStreamRollupInWorker(
+        this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
         input.source,
         {
           ...uploadParseOptions(input.fileName, now),
           ...(input.custom ? { custom: input.custom } : {}),
           ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
         },
-        { transferInput: true },
+        { transferInput: true, pool },
       );
-      const verdict = uploadVerdict(parsed);
+      const verdict = uploadVerdict(parsed.result);
+      // Rows are built from the compact rollup a batch at a time while they are stored.
       const stored = verdict ? 0 : await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed);
-      result = resultOf(parsed, stored, verdict);
+      result = resultOf(parsed.result, stored, verdict);
       if (verdict) error = verdict;
       else state = 'succeeded';
     } catch (e) {

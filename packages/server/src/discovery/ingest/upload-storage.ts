@@ -65,7 +65,8 @@ export class GrowingFile {
     this.notify();
   }
 
-  async *read(chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+  /** `alloc` gives the buffer of each read (a pool: see ChunkPool); a fresh one by default. */
+  async *read(chunkBytes = 1 << 20, alloc: (n: number) => Buffer = Buffer.allocUnsafeSlow): AsyncGenerator<Buffer> {
     let pos = 0;
     try {
       for (;;) {
@@ -73,7 +74,7 @@ export class GrowingFile {
         const end = this.written();
         if (pos < end) {
           const want = Math.min(chunkBytes, end - pos);
-          const buf = Buffer.allocUnsafeSlow(want);
+          const buf = alloc(want);
           const { bytesRead } = await this.handle.read(buf, 0, want, pos);
           if (bytesRead === 0) throw new Error('upload file shrank while it was read');
           pos += bytesRead;
@@ -221,14 +222,14 @@ export class UploadStorage {
   }
 
   /**
-   * The committed blob in 1 MiB chunks, each in a buffer of its own (not pooled, not reused):
-   * parseStreamInWorker can hand them to its worker without copying (`transferInput`).
+   * The committed blob in 1 MiB chunks, each in a buffer of its own (or one `alloc` gives, e.g. a
+   * ChunkPool's): parseStreamInWorker can hand them to its worker without copying (`transferInput`).
    */
-  async *openBlob(uploadId: string, chunkBytes = 1 << 20): AsyncGenerator<Buffer> {
+  async *openBlob(uploadId: string, chunkBytes = 1 << 20, alloc: (n: number) => Buffer = Buffer.allocUnsafeSlow): AsyncGenerator<Buffer> {
     const fh = await fs.promises.open(this.blobPath(uploadId), 'r');
     try {
       for (;;) {
-        const buf = Buffer.allocUnsafeSlow(chunkBytes);
+        const buf = alloc(chunkBytes);
         const { bytesRead } = await fh.read(buf, 0, chunkBytes, null);
         if (bytesRead === 0) return;
         yield bytesRead === chunkBytes ? buf : buf.subarray(0, bytesRead);

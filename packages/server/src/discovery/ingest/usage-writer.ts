@@ -3,38 +3,64 @@
 import { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
 import type { DiscoveryAggregateRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
-import type { ParseStreamResult } from '../index.js';
+import { rollupRow, sortedBuckets, type AggregateRow, type ParseStreamResult, type PartialRollup } from '../index.js';
 
 /** Rows built and handed to the store at a time (one transaction for all). */
 const WRITE_BATCH = 5000;
+
+/**
+ * What to store: rows already built, or a rollup in compact form (one aggregator's buckets, as the
+ * parse worker transfers it). From a rollup, rows are built WRITE_BATCH at a time in the same
+ * order as its rows() would list them, so that no object per bucket is held for the whole store.
+ */
+export type UsageInput = Pick<ParseStreamResult, 'aggregates'> | { rollup: PartialRollup };
 
 export async function writeUsage(
   stores: Stores,
   ipRanges: IpRangeService,
   tenantId: string,
   streamId: string,
-  result: Pick<ParseStreamResult, 'aggregates'>,
+  input: UsageInput,
 ): Promise<number> {
   const table = await ipRanges.table(tenantId);
-  const labels = new Map<string, ReturnType<typeof IpRangeService.enrichment>>();
-  const days = new Map<string, number>();
-  const aggregates = result.aggregates;
+  const labels = new Map<string, { category: number | null; tags: string; organization: string | null }>();
+  const dayMs = new Map<string, number>();
+  const dayStrings = new Map<number, string>();
+  // Catalogued traffic only, in row order.
+  let count: number;
+  let at: (i: number) => AggregateRow;
+  if ('rollup' in input) {
+    const p = input.rollup;
+    const order = sortedBuckets(p, (appIdx) => p.appIds[appIdx] !== null);
+    count = order.length;
+    at = (i) => rollupRow(p, order[i]!, dayStrings);
+  } else {
+    const rows = input.aggregates.filter((a) => a.appId !== null);
+    count = rows.length;
+    at = (i) => rows[i]!;
+  }
+  if (count === 0) return 0;
   let next = 0;
   /** The next rows to store (at most WRITE_BATCH): rows are built batch by batch, not all at once. */
   const batch = (): DiscoveryAggregateRow[] => {
     const rows: DiscoveryAggregateRow[] = [];
-    for (; next < aggregates.length && rows.length < WRITE_BATCH; next++) {
-      const a = aggregates[next]!;
-      if (a.appId === null) continue;
-      let day = days.get(a.day);
-      if (day === undefined) days.set(a.day, (day = Date.parse(`${a.day}T00:00:00Z`)));
+    for (; next < count && rows.length < WRITE_BATCH; next++) {
+      const a = at(next);
+      let day = dayMs.get(a.day);
+      if (day === undefined) dayMs.set(a.day, (day = Date.parse(`${a.day}T00:00:00Z`)));
       let e = labels.get(a.srcIp);
-      if (e === undefined && !labels.has(a.srcIp)) labels.set(a.srcIp, (e = IpRangeService.enrichment(table, a.srcIp)));
+      if (e === undefined) {
+        const x = IpRangeService.enrichment(table, a.srcIp);
+        labels.set(
+          a.srcIp,
+          (e = { category: x?.category ?? null, tags: JSON.stringify(x?.tags ?? []), organization: x?.organization ?? null }),
+        );
+      }
       rows.push({
         tenant_id: tenantId,
         stream_id: streamId,
         day,
-        app_id: a.appId,
+        app_id: a.appId!,
         user_name: a.user ?? '',
         ip: a.srcIp,
         transactions: a.transactions,
@@ -42,14 +68,13 @@ export async function writeUsage(
         bytes_up: a.bytesUp,
         bytes_down: a.bytesDown,
         bytes_total: a.bytesTotal,
-        ip_category: e?.category ?? null,
-        ip_tags: JSON.stringify(e?.tags ?? []),
-        organization: e?.organization ?? null,
+        ip_category: e.category,
+        ip_tags: e.tags,
+        organization: e.organization,
       });
     }
     return rows;
   };
-  if (!aggregates.some((a) => a.appId !== null)) return 0;
   let stored = 0;
   await stores.transaction(async (tx) => {
     // From the start on every attempt (a store may run the callback again).

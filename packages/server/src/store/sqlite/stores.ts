@@ -9,6 +9,7 @@ import { SqliteActivityStore } from './cloudapps-activity-store.js';
 import { SqliteAlertStore } from './cloudapps-alert-store.js';
 import { SqliteEntityStore } from './cloudapps-entity-store.js';
 import { CountCache } from './cloudapps-list.js';
+import { SqliteDiscoveryUsageStore } from './discovery-usage-store.js';
 import { SqliteTenantSettingsStore } from './tenant-settings-store.js';
 
 /**
@@ -32,7 +33,7 @@ export function sqliteStores(
     entities: new SqliteEntityStore(db, bulk, counts),
     apiTokens: new SqliteApiTokenStore(db),
     tenantSettings: new SqliteTenantSettingsStore(db),
-    discovery: discoveryStores(db, 'sqlite'),
+    discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk) },
     changeStamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(sqliteStores(trx, close, changeStamp, raw, true))),
     close,

@@ -29,7 +29,9 @@ beforeAll(async () => {
     APPWARDEN_PUBLIC_URL: 'https://appwarden.test',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
-  [a, b] = await Promise.all([startChildServer([], env), startChildServer([], env)]);
+  // Rate limit off: the upload test polls its job.
+  const args = ['--rate-limit-per-minute', '0'];
+  [a, b] = await Promise.all([startChildServer(args, env), startChildServer(args, env)]);
   dispatcher = new Agent({ connect: { ca: fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8') } });
 }, 90_000);
 
@@ -128,6 +130,62 @@ describe('two processes, one database', () => {
     const kid = JSON.parse(Buffer.from(fromB.body.access_token!.split('.')[0]!, 'base64url').toString()).kid as string;
     expect(kid).toBe(newKid);
     expect((await graph(a.url, fromB.body.access_token!, 'GET', '/v1.0/organization')).status).toBe(200);
+  });
+
+  it('an upload finalized on A is processed exactly once, whichever process runs the job', async () => {
+    const c = demo.tenants.contoso;
+    const tok = await token(a.url, c.tenantId, c.daemon!.clientId, c.daemon!.clientSecret, '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default');
+    expect(tok.status).toBe(200);
+    const api = async (base: string, method: string, p: string, body?: unknown) => {
+      const res = await fetch(`${base}${p}`, {
+        method,
+        headers: { authorization: `Bearer ${tok.body.access_token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        dispatcher,
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const now = Date.now() / 1000;
+    const lines = Array.from(
+      { length: 40 },
+      (_, i) =>
+        `${(now - 3600 + i).toFixed(3)}    120 10.40.0.${1 + (i % 5)} TCP_TUNNEL/200 ${1000 + i} CONNECT www.dropbox.com:443 user${i % 5} HIER_DIRECT/203.0.113.7 -`,
+    );
+    const issued = await api(a.url, 'GET', '/api/v1/discovery/upload_url/?filename=two.log&source=SQUID_NATIVE');
+    expect(issued.status).toBe(200);
+    // The URL names the shared public host; the PUT goes to A itself.
+    const onA = new URL(String(issued.body.url));
+    const put = await fetch(`${a.url}${onA.pathname}${onA.search}`, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: lines.join('\n') + '\n',
+      dispatcher,
+    });
+    expect(put.status).toBe(201);
+    const done = await api(a.url, 'POST', '/api/v1/discovery/done_upload/', {
+      uploadUrl: issued.body.url,
+      inputStreamName: 'Two processes',
+      uploadAsSnapshot: true,
+    });
+    expect(done.status).toBe(200);
+    const jobPath = `/api/v1/discovery/upload_jobs/${String(done.body.jobId)}/`;
+    let job: Record<string, unknown> = {};
+    await eventually(async () => {
+      job = (await api(b.url, 'GET', jobPath)).body;
+      return job.status === 'succeeded' || job.status === 'failed';
+    }, 20_000).catch((e) => {
+      throw new Error(`${String(e)}: ${JSON.stringify(job)}`);
+    });
+    expect(job.status, JSON.stringify(job)).toBe('succeeded');
+    expect(job.result).toMatchObject({ linesRead: 40, parsed: 40 });
+    expect((await api(a.url, 'GET', jobPath)).body.status).toBe('succeeded');
+    // Processed once: the stream's traffic is the file's, not twice the file's.
+    for (const base of [a.url, b.url]) {
+      const apps = await api(base, 'POST', '/api/v1/discovery/discovered_apps/', { streamId: done.body.streamId, timeframe: 7 });
+      expect(apps.status).toBe(200);
+      const dropbox = (apps.body.data as { name: string; trafficTotalEvents: number }[]).find((x) => x.name === 'Dropbox');
+      expect(dropbox?.trafficTotalEvents).toBe(40);
+    }
   });
 
   it('a secret removed on B stops working on A at once', async () => {

@@ -1,7 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { ensureMonths, monthOf } from './postgres/activity-partitions.js';
-import { openPostgres } from './postgres/database.js';
 
 export interface TableCopyReport {
   table: string;
@@ -42,6 +41,8 @@ export async function copySqliteToPostgres(
   log: (line: string) => void = () => {},
 ): Promise<TableCopyReport[]> {
   const source = new SQLite(sqlitePath, { readonly: true, fileMustExist: true });
+  // Loaded here, not at import: the server package's entry point must not load the pg driver.
+  const { openPostgres } = await import('./postgres/database.js');
   const { db } = await openPostgres(postgresUrl);
   try {
     const tables = (

@@ -1,0 +1,4 @@
+/** The PostgreSQL backend, loaded on demand by the composition root (wiring.ts) when DATABASE_URL is set. */
+export { openPostgres } from './database.js';
+export { postgresStores } from './stores.js';
+export { PostgresCounterStore } from './counter-store.js';

@@ -5,8 +5,8 @@ import { maintainPartitions, partitionName, monthOf } from '../../packages/serve
 import { openPostgres, type PostgresDatabase } from '../../packages/server/src/store/postgres/database.js';
 import { postgresStores } from '../../packages/server/src/store/postgres/stores.js';
 import type { Stores } from '../../packages/server/src/store/interfaces.js';
-import type { CloudAppsActivityRow } from '../../packages/server/src/store/schema.js';
 import { testDatabaseUrl } from '../support/test-database.js';
+import { activityRow } from '../support/activity-row.js';
 
 /** PostgreSQL only: activities partitioned by month, created on demand and ahead, dropped by retention. */
 const T0 = Date.UTC(2025, 5, 15, 12);
@@ -14,45 +14,7 @@ const DAY = 86_400_000;
 let opened: PostgresDatabase;
 let stores: Stores;
 
-function activity(id: string, timestamp: number): CloudAppsActivityRow {
-  return {
-    tenant_id: 'tenant-p',
-    id,
-    timestamp,
-    created: timestamp,
-    app_id: 11161,
-    instance_id: 0,
-    source: 2,
-    event_type_name: 'EVENT_CATEGORY_LOGIN',
-    event_type_value: 'EVENT_LOGIN',
-    action_type: null,
-    username: 'user@contoso.test',
-    user_domain: 'contoso.test',
-    user_org_unit: null,
-    user_tags: '[]',
-    actor_keys: '["user@contoso.test"]',
-    ip: '203.0.113.7',
-    ip_category: 1,
-    ip_tags: '[]',
-    country: 'US',
-    organization: null,
-    device_type: null,
-    device_tags: '[]',
-    user_agent: null,
-    ua_tags: '[]',
-    impersonated: 0,
-    is_admin: 0,
-    taken_action: null,
-    policy_ids: '[]',
-    file_ids: '[]',
-    file_labels: '[]',
-    object_ids: '[]',
-    object_url: null,
-    description: `activity ${id}`,
-    feedback: null,
-    doc: JSON.stringify({ _id: id, timestamp }),
-  };
-}
+const activity = (id: string, timestamp: number) => activityRow('tenant-p', id, timestamp);
 
 const partitions = async () =>
   (

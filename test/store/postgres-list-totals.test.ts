@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type PostgresDatabase } from '../../packages/server/src/store/postgres/database.js';
 import { postgresStores } from '../../packages/server/src/store/postgres/stores.js';
 import type { ListQuery, Stores } from '../../packages/server/src/store/interfaces.js';
-import type { CloudAppsActivityRow } from '../../packages/server/src/store/schema.js';
 import { testDatabaseUrl } from '../support/test-database.js';
+import { activityRow } from '../support/activity-row.js';
 
 /**
  * PostgreSQL only: list totals are remembered per process until the Cloud Apps data changes, in
@@ -15,45 +15,7 @@ let b: PostgresDatabase;
 let storesA: Stores;
 let storesB: Stores;
 
-function activity(id: string, timestamp: number): CloudAppsActivityRow {
-  return {
-    tenant_id: 'tenant-t',
-    id,
-    timestamp,
-    created: timestamp,
-    app_id: 11161,
-    instance_id: 0,
-    source: 2,
-    event_type_name: 'EVENT_CATEGORY_LOGIN',
-    event_type_value: 'EVENT_LOGIN',
-    action_type: null,
-    username: 'user@contoso.test',
-    user_domain: 'contoso.test',
-    user_org_unit: null,
-    user_tags: '[]',
-    actor_keys: '[]',
-    ip: '203.0.113.7',
-    ip_category: 1,
-    ip_tags: '[]',
-    country: 'US',
-    organization: null,
-    device_type: null,
-    device_tags: '[]',
-    user_agent: null,
-    ua_tags: '[]',
-    impersonated: 0,
-    is_admin: 0,
-    taken_action: null,
-    policy_ids: '[]',
-    file_ids: '[]',
-    file_labels: '[]',
-    object_ids: '[]',
-    object_url: null,
-    description: `activity ${id}`,
-    feedback: null,
-    doc: JSON.stringify({ _id: id, timestamp }),
-  };
-}
+const activity = (id: string, timestamp: number) => activityRow('tenant-t', id, timestamp, { actor_keys: '[]' });
 
 // Page 2 of 1-row pages: the total comes from a count, not from the page.
 const query: ListQuery = {

@@ -1,0 +1,48 @@
+import type { CloudAppsActivityRow } from '../../packages/server/src/store/schema.js';
+
+/** A minimal stored activity row for store tests (a login to Office 365 by one user). */
+export function activityRow(
+  tenantId: string,
+  id: string,
+  timestamp: number,
+  overrides: Partial<CloudAppsActivityRow> = {},
+): CloudAppsActivityRow {
+  return {
+    tenant_id: tenantId,
+    id,
+    timestamp,
+    created: timestamp,
+    app_id: 11161,
+    instance_id: 0,
+    source: 2,
+    event_type_name: 'EVENT_CATEGORY_LOGIN',
+    event_type_value: 'EVENT_LOGIN',
+    action_type: null,
+    username: 'user@contoso.test',
+    user_domain: 'contoso.test',
+    user_org_unit: null,
+    user_tags: '[]',
+    actor_keys: '["user@contoso.test"]',
+    ip: '203.0.113.7',
+    ip_category: 1,
+    ip_tags: '[]',
+    country: 'US',
+    organization: null,
+    device_type: null,
+    device_tags: '[]',
+    user_agent: null,
+    ua_tags: '[]',
+    impersonated: 0,
+    is_admin: 0,
+    taken_action: null,
+    policy_ids: '[]',
+    file_ids: '[]',
+    file_labels: '[]',
+    object_ids: '[]',
+    object_url: null,
+    description: `activity ${id}`,
+    feedback: null,
+    doc: JSON.stringify({ _id: id, timestamp }),
+    ...overrides,
+  };
+}

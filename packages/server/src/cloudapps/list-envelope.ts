@@ -35,19 +35,22 @@ export function envelope<Row>(page: ListPage<Row>, max: number, data: unknown[])
 /** A list item: a stored JSON object (text, or UTF-8 bytes) and members to add before its closing brace. */
 export interface SplicedItem {
   doc: string | Uint8Array;
-  /** JSON members, without braces or leading comma. */
+  /** JSON members, without braces or leading comma; '' leaves the object as stored. */
   members: string;
 }
 
 /**
  * The envelope around stored objects with members spliced in, written into one buffer: documents
- * read as bytes go out without being decoded into strings and encoded again, and each is copied
- * once (its closing brace is overwritten by the spliced members).
+ * read as bytes go out without being decoded into strings and encoded again, text documents are
+ * encoded once, straight into place, and each is copied once (its closing brace is overwritten by
+ * the spliced members). No joined string of the whole page is ever built: a 330 KB page of
+ * activities would be a large V8 string to flatten, encode and collect per answer. `extra` holds
+ * envelope members after `moreThanTotal` (with their leading comma).
  */
-export function envelopeBytes<Row>(page: ListPage<Row>, max: number, items: SplicedItem[]): RawJson {
+export function envelopeBytes<Row>(page: ListPage<Row>, max: number, items: SplicedItem[], extra = ''): RawJson {
   const head = '{"data":[';
-  const tail = `],"hasNext":${page.hasNext},"max":${max},"total":${page.total},"moreThanTotal":${page.moreThanTotal}}`;
-  let size = head.length + tail.length;
+  const tail = `],"hasNext":${page.hasNext},"max":${max},"total":${page.total},"moreThanTotal":${page.moreThanTotal}${extra}}`;
+  let size = head.length + Buffer.byteLength(tail);
   for (const { doc, members } of items) {
     size += (typeof doc === 'string' ? Buffer.byteLength(doc) : doc.length) + Buffer.byteLength(members) + 2;
   }
@@ -56,6 +59,10 @@ export function envelopeBytes<Row>(page: ListPage<Row>, max: number, items: Spli
   for (let i = 0; i < items.length; i++) {
     const { doc, members } = items[i]!;
     if (i > 0) out[at++] = 0x2c; // ,
+    if (members === '') {
+      at += typeof doc === 'string' ? out.write(doc, at) : (out.set(doc, at), doc.length);
+      continue;
+    }
     if (doc.length <= 2) {
       // `{}`: no member to follow with a comma.
       at += out.write(`{${members}}`, at);
@@ -68,13 +75,16 @@ export function envelopeBytes<Row>(page: ListPage<Row>, max: number, items: Spli
     }
     at += out.write(`,${members}}`, at);
   }
-  at += out.write(tail, at, 'latin1');
+  at += out.write(tail, at);
   return new RawJson(out.subarray(0, at));
 }
 
-/** The envelope around items that are already JSON text. */
+/** The envelope around items that are already JSON text (see envelopeBytes). */
 export function envelopeText<Row>(page: ListPage<Row>, max: number, items: string[], extra = ''): RawJson {
-  return new RawJson(
-    `{"data":[${items.join(',')}],"hasNext":${page.hasNext},"max":${max},"total":${page.total},"moreThanTotal":${page.moreThanTotal}${extra}}`,
+  return envelopeBytes(
+    page,
+    max,
+    items.map((doc) => ({ doc, members: '' })),
+    extra,
   );
 }

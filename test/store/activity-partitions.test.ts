@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrozenClock } from '../../packages/server/src/identity/clock.js';
-import { maintainPartitions, partitionName, monthOf } from '../../packages/server/src/store/postgres/activity-partitions.js';
+import { ACTIVITIES, maintainPartitions, partitionName, monthOf } from '../../packages/server/src/store/postgres/partitions.js';
 import { openPostgres, type PostgresDatabase } from '../../packages/server/src/store/postgres/database.js';
 import { postgresStores } from '../../packages/server/src/store/postgres/stores.js';
 import type { Stores } from '../../packages/server/src/store/interfaces.js';
@@ -34,7 +34,7 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL activity partition
   afterAll(() => opened?.db.destroy());
 
   it('creates this month and three ahead at open, and older months when rows need them', async () => {
-    const ahead = [0, 1, 2, 3].map((i) => partitionName(monthOf(T0) + i));
+    const ahead = [0, 1, 2, 3].map((i) => partitionName(ACTIVITIES, monthOf(T0) + i));
     expect(await partitions()).toEqual(expect.arrayContaining(ahead));
     await stores.transaction((tx) =>
       tx.activities.upsert([

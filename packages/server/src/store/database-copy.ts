@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { ensureMonths, monthOf } from './postgres/activity-partitions.js';
+import { ACTIVITIES, AGGREGATES, ensureMonths, monthOf } from './postgres/partitions.js';
 
 export interface TableCopyReport {
   table: string;
@@ -58,7 +58,12 @@ export async function copySqliteToPostgres(
     if (ordered.includes('ca_activities')) {
       // Activities are partitioned by month on PostgreSQL: every month of the source needs its partition.
       const days = source.prepare(`select distinct timestamp / 86400000 as day from ca_activities`).all() as { day: number }[];
-      await ensureMonths(db, new Set(days.map((d) => monthOf(d.day * 86_400_000))));
+      await ensureMonths(db, ACTIVITIES, new Set(days.map((d) => monthOf(d.day * 86_400_000))));
+    }
+    if (ordered.includes('disc_aggregates')) {
+      // So are Cloud Discovery buckets, by their day.
+      const days = source.prepare(`select distinct day from disc_aggregates`).all() as { day: number }[];
+      await ensureMonths(db, AGGREGATES, new Set(days.map((d) => monthOf(d.day))));
     }
     await db.transaction().execute(async (trx) => {
       for (const t of ordered) {

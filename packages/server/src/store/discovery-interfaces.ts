@@ -88,6 +88,11 @@ export interface UsageTotals {
 export interface DiscoveryUsageStore {
   /** Adds the counters to existing buckets (or creates them). */
   add(rows: DiscoveryAggregateRow[]): Promise<void>;
+  /**
+   * Readies storage for buckets of these days (epoch ms) before a transaction adds them: on
+   * PostgreSQL, creates their month partitions outside that transaction. `add` works without it.
+   */
+  prepare(days: Iterable<number>): Promise<void>;
   /** Per-app totals over the streams, from `fromDay` (inclusive). */
   appTotals(tenantId: string, streamIds: string[], fromDay: number): Promise<UsageTotals[]>;
   /** Raw buckets (tests, exports), newest first. */

@@ -5,6 +5,7 @@ import type { DiscoveryAggregateRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import { rollupRow, sortedBuckets, type AggregateRow, type ParseStreamResult, type PartialRollup } from '../index.js';
 
+const MS_PER_DAY = 86_400_000;
 /** Rows built and handed to the store at a time (one transaction for all). */
 const WRITE_BATCH = 5000;
 
@@ -26,7 +27,8 @@ export async function writeUsage(
   const labels = new Map<string, { category: number | null; tags: string; organization: string | null }>();
   const dayMs = new Map<string, number>();
   const dayStrings = new Map<number, string>();
-  // Catalogued traffic only, in row order.
+  // Catalogued traffic only, in row order; the days (epoch ms) it covers.
+  const days = new Set<number>();
   let count: number;
   let at: (i: number) => AggregateRow;
   if ('rollup' in input) {
@@ -34,12 +36,16 @@ export async function writeUsage(
     const order = sortedBuckets(p, (appIdx) => p.appIds[appIdx] !== null);
     count = order.length;
     at = (i) => rollupRow(p, order[i]!, dayStrings);
+    for (const b of order) days.add(p.keys[b * 4]! * MS_PER_DAY);
   } else {
     const rows = input.aggregates.filter((a) => a.appId !== null);
     count = rows.length;
     at = (i) => rows[i]!;
+    for (const day of new Set(rows.map((a) => a.day))) days.add(Date.parse(`${day}T00:00:00Z`));
   }
   if (count === 0) return 0;
+  // Storage for every day first (PostgreSQL: month partitions), outside the write transaction.
+  await stores.discovery.usage.prepare(days);
   let next = 0;
   /** The next rows to store (at most WRITE_BATCH): rows are built batch by batch, not all at once. */
   const batch = (): DiscoveryAggregateRow[] => {

@@ -257,7 +257,8 @@ export class KyselyDiscoveryJobStore implements DiscoveryJobStore {
 const PK = ['tenant_id', 'stream_id', 'day', 'app_id', 'user_name', 'ip'] as const;
 
 export class KyselyDiscoveryUsageStore implements DiscoveryUsageStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(protected readonly db: Kysely<Database>) {}
+  async prepare(_days: Iterable<number>): Promise<void> {}
   async add(rows: DiscoveryAggregateRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await this.db

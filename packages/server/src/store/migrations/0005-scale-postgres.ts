@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { maintainPartitions, monthOf, ensureMonths } from '../postgres/activity-partitions.js';
+import { ACTIVITIES, ensureAhead, ensureMonths, monthOf } from '../postgres/partitions.js';
 
 // Named with the `0005-scale-` prefix of the scale-out work so that it cannot collide with other
 // migrations added meanwhile; it touches only PostgreSQL and only its own objects, so its place
@@ -23,7 +23,7 @@ const ACTIVITY_ARRAYS = [
  *   unpacking JSON text row by row;
  * - sort and tie-break text columns use the "C" collation, so that pages come in the same (byte)
  *   order as on SQLite whatever the database's default collation;
- * - ca_activities becomes range-partitioned by month on `timestamp` (see activity-partitions.ts);
+ * - ca_activities becomes range-partitioned by month on `timestamp` (see postgres/partitions.ts);
  *   its primary key must include the partition key, so it is (tenant_id, id, timestamp);
  * - `counters`: fixed-window counters shared by every process (rate limits, lockouts). UNLOGGED:
  *   counters are worth no WAL and may be lost in a crash.
@@ -82,7 +82,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     const months = await sql<{
       ts: number;
     }>`SELECT DISTINCT (timestamp / 86400000) * 86400000 AS ts FROM ca_activities_unpartitioned`.execute(db);
-    await ensureMonths(db, new Set(months.rows.map((r) => monthOf(Number(r.ts)))));
+    await ensureMonths(db, ACTIVITIES, new Set(months.rows.map((r) => monthOf(Number(r.ts)))));
     const names = (
       await sql<{ name: string }>`SELECT column_name AS name FROM information_schema.columns
         WHERE table_schema = current_schema() AND table_name = 'ca_activities' ORDER BY ordinal_position`.execute(db)
@@ -92,7 +92,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`INSERT INTO ca_activities (${cols}) SELECT ${casts} FROM ca_activities_unpartitioned`.execute(db);
   }
   await sql`DROP TABLE ca_activities_unpartitioned`.execute(db);
-  await maintainPartitions(db, Date.now(), 0);
+  await ensureAhead(db, ACTIVITIES, Date.now());
 
   await sql`CREATE UNLOGGED TABLE counters (
     key text PRIMARY KEY,

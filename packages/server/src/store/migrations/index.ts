@@ -7,6 +7,7 @@ import * as m0005scale from './0005-scale-postgres.js';
 import * as m0005sqlite from './0005-sqlite-alert-list-indexes.js';
 import * as m0006scale from './0006-scale-postgres-lists.js';
 import * as m0006lz4 from './0006-scale-postgres-lz4.js';
+import * as m0007disc from './0007-scale-postgres-disc-partitions.js';
 
 /**
  * Migrations, compiled in (not read from disk) so that the built package runs anywhere. Names sort
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-sqlite-alert-list-indexes': m0005sqlite,
   '0006-scale-postgres-lists': m0006scale,
   '0006-scale-postgres-lz4': m0006lz4,
+  '0007-scale-postgres-disc-partitions': m0007disc,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

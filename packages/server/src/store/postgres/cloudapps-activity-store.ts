@@ -5,7 +5,7 @@ import type { ActivityListRow, ActivityStore, ListPage, ListQuery } from '../int
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import { ACTIVITY_COLUMNS as SQLITE_ACTIVITY_COLUMNS } from '../sqlite/cloudapps-activity-store.js';
-import { ensureFor } from './activity-partitions.js';
+import { ACTIVITIES, ensureFor } from './partitions.js';
 import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
 
 /** Activities related to an alert are the alert's `audits` (activity ids). */
@@ -51,6 +51,7 @@ export class PostgresActivityStore implements ActivityStore {
     if (rows.length === 0) return;
     await ensureFor(
       this.ctx.root,
+      ACTIVITIES,
       rows.map((r) => r.timestamp),
     );
     await sql`DELETE FROM ca_activities a USING unnest(${rows.map((r) => r.tenant_id)}::text[], ${rows.map((r) => r.id)}::text[],

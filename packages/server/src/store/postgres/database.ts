@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Clock } from '../../identity/clock.js';
 import { migrateToLatest } from '../migrations/index.js';
-import { maintainPartitions } from './activity-partitions.js';
+import { maintainPartitions } from './partitions.js';
 import { PostgresChangeFeed, registerFeed } from './change-feed.js';
 import type { Database } from '../schema.js';
 
@@ -65,7 +65,7 @@ export async function openPostgres(databaseUrl: string, options: PostgresOptions
   const maintain = () => maintainPartitions(db, now(), options.activityRetentionDays ?? 0);
   await maintain();
   const timer = setInterval(
-    () => void maintain().catch((e: unknown) => process.emitWarning(`activity partition maintenance failed: ${String(e)}`)),
+    () => void maintain().catch((e: unknown) => process.emitWarning(`partition maintenance failed: ${String(e)}`)),
     MAINTENANCE_INTERVAL_MS,
   );
   timer.unref();

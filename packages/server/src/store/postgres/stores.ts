@@ -8,6 +8,7 @@ import { PostgresActivityStore } from './cloudapps-activity-store.js';
 import { PostgresAlertStore } from './cloudapps-alert-store.js';
 import { PostgresEntityStore } from './cloudapps-entity-store.js';
 import { PostgresContext } from './cloudapps-list.js';
+import { PostgresDiscoveryUsageStore } from './discovery-usage-store.js';
 import { PostgresTenantSettingsStore } from './tenant-settings-store.js';
 
 /**
@@ -27,7 +28,7 @@ export function postgresStores(
     entities: new PostgresEntityStore(db, ctx),
     apiTokens: new PostgresApiTokenStore(db),
     tenantSettings: new PostgresTenantSettingsStore(db),
-    discovery: discoveryStores(db, 'postgres'),
+    discovery: { ...discoveryStores(db, 'postgres'), usage: new PostgresDiscoveryUsageStore(db, ctx.root) },
     changeStamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(postgresStores(trx, close, changeStamp, ctx))),
     close,

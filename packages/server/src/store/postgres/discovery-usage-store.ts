@@ -1,0 +1,74 @@
+// Cloud Discovery usage buckets on PostgreSQL: disc_aggregates is partitioned by month on `day`
+// (migration 0007-scale-postgres-disc-partitions, partitions.ts). Writes first create the months
+// they need; retention drops whole months and deletes only the rest of the boundary month.
+import { sql, type Kysely } from 'kysely';
+import type { DiscoveryAggregateRow } from '../discovery-schema.js';
+import { KyselyDiscoveryUsageStore } from '../kysely/discovery-stores.js';
+import type { Database } from '../schema.js';
+import {
+  AGGREGATES,
+  dropMonthsBefore,
+  ensureMonths,
+  existingPartitions,
+  inTransaction,
+  lockPartitionDdl,
+  missingMonths,
+  monthOf,
+  monthsOf,
+} from './partitions.js';
+
+export class PostgresDiscoveryUsageStore extends KyselyDiscoveryUsageStore {
+  /** `db` may be a transaction; `root` is the database (the pool), for partition DDL. */
+  constructor(
+    db: Kysely<Database>,
+    private readonly root: Kysely<Database>,
+  ) {
+    super(db);
+  }
+
+  /**
+   * Creating a partition takes an ACCESS EXCLUSIVE lock on disc_aggregates (reports wait for it):
+   * it is done on the pool and commits at once, rather than in the caller's transaction, which
+   * would hold the lock until its end (an upload job writes for seconds). Except when that
+   * transaction already holds a lock on the table: the DDL on another connection would wait for it
+   * while it waits for the DDL, so the partitions are created in the transaction itself.
+   */
+  override async prepare(days: Iterable<number>): Promise<void> {
+    const missing = await missingMonths(this.db, AGGREGATES, monthsOf(days));
+    if (missing.length === 0) return;
+    if (this.db.isTransaction) {
+      const held = await sql<{ held: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid()
+        AND locktype = 'relation' AND relation = 'disc_aggregates'::regclass) AS held`.execute(this.db);
+      if (held.rows[0]?.held) return ensureMonths(this.db, AGGREGATES, missing);
+    }
+    return ensureMonths(this.root, AGGREGATES, missing);
+  }
+
+  override async add(rows: DiscoveryAggregateRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.prepare(rows.map((r) => r.day));
+    return super.add(rows);
+  }
+
+  /**
+   * Drops the partitions whose whole month is before `beforeDay`, after counting their rows (while
+   * a SHARE lock holds writers off; reports still read), then deletes the older days of the
+   * boundary month. Returns the number of buckets removed, as the SQLite DELETE does.
+   */
+  override async deleteBefore(beforeDay: number): Promise<number> {
+    const cutoffMonth = monthOf(beforeDay);
+    const old = [...(await existingPartitions(this.db, AGGREGATES)).values()].some((m) => m < cutoffMonth);
+    if (!old) return super.deleteBefore(beforeDay);
+    return inTransaction(this.db, async (trx) => {
+      await lockPartitionDdl(trx);
+      await sql`LOCK TABLE disc_aggregates IN SHARE MODE`.execute(trx);
+      let removed = 0;
+      await dropMonthsBefore(trx, AGGREGATES, beforeDay, async (t, partition) => {
+        const n = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM ${sql.table(partition)}`.execute(t);
+        removed += Number(n.rows[0]?.n ?? 0);
+      });
+      const rest = await trx.deleteFrom('disc_aggregates').where('day', '<', beforeDay).executeTakeFirst();
+      return removed + Number(rest.numDeletedRows);
+    });
+  }
+}

@@ -37,31 +37,25 @@ for (let d = 0; b < n; d++)
       );
       b++;
     }
-global.gc?.();
-{
-  const m = process.memoryUsage();
+/** Heap figures in MiB, after a label. */
+const heap = (label, m) =>
   console.log(
-    'before heapTotal',
+    label,
+    'heapTotal',
     (m.heapTotal / 1048576).toFixed(0),
     'used',
     (m.heapUsed / 1048576).toFixed(0),
     'ext',
     (m.external / 1048576).toFixed(0),
   );
-}
+global.gc?.();
+heap('before', process.memoryUsage());
 const r0 = process.memoryUsage().rss;
 const t0 = Date.now();
 const stored = await writeUsage(stores, new IpRangeService(stores), 't', 's', { rollup: agg.exportPartial() });
 const m1 = process.memoryUsage();
 const r1 = m1.rss;
-console.log(
-  'heapTotal',
-  (m1.heapTotal / 1048576).toFixed(0),
-  'used',
-  (m1.heapUsed / 1048576).toFixed(0),
-  'ext',
-  (m1.external / 1048576).toFixed(0),
-);
+heap('after', m1);
 console.log(
   `n ${n} cache ${cache || 'default'} stored ${stored} ${Date.now() - t0} ms  rss before ${(r0 / 1048576).toFixed(0)} after ${(r1 / 1048576).toFixed(0)} maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} db ${(fs.statSync(path.join(dir, 'db.sqlite')).size / 1048576).toFixed(0)}+wal ${(fs.statSync(path.join(dir, 'db.sqlite-wal')).size / 1048576).toFixed(0)} MB`,
 );

@@ -47,6 +47,19 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL activity partition
     expect(await stores.activities.count('tenant-p')).toBe(3);
   });
 
+  it('a transaction that already wrote activities can add a month it needs (no wait on its own lock)', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('still waiting after 20 s')), 20_000)));
+    const write = stores.transaction(async (tx) => {
+      await tx.activities.upsert([activity('b-jun', T0 + DAY)]);
+      await tx.activities.upsert([activity('b-2023', Date.UTC(2023, 6, 4))]);
+    });
+    await Promise.race([write, late]).finally(() => clearTimeout(timer));
+    expect(await partitions()).toContain('ca_activities_y2023m07');
+    expect((await stores.activities.get('tenant-p', 'b-2023'))!.timestamp).toBe(Date.UTC(2023, 6, 4));
+    await opened.db.deleteFrom('ca_activities').where('id', 'in', ['b-jun', 'b-2023']).execute();
+  });
+
   it('keeps one row per id when a record comes back with another time (it moves partition)', async () => {
     await stores.activities.upsert([activity('a-jan', Date.UTC(2025, 1, 10))]);
     expect(await stores.activities.count('tenant-p')).toBe(3);

@@ -5,7 +5,7 @@ import type { ActivityListRow, ActivityStore, ListPage, ListQuery } from '../int
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import { ACTIVITY_COLUMNS as SQLITE_ACTIVITY_COLUMNS } from '../sqlite/cloudapps-activity-store.js';
-import { ACTIVITIES, ensureFor } from './partitions.js';
+import { ACTIVITIES, ensureForWrite, monthsOf } from './partitions.js';
 import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
 
 /** Activities related to an alert are the alert's `audits` (activity ids). */
@@ -44,16 +44,11 @@ export class PostgresActivityStore implements ActivityStore {
   /**
    * The key is (tenant_id, id, timestamp) because a partitioned table's keys must hold the
    * partition key; a record re-imported with another time would then exist twice, so its old
-   * copy is deleted first. The month partitions are created beforehand on the pool (not in this
-   * transaction, which would hold a lock on the whole table until it commits).
+   * copy is deleted first. The month partitions are created first (see ensureForWrite).
    */
   async upsert(rows: CloudAppsActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await ensureFor(
-      this.ctx.root,
-      ACTIVITIES,
-      rows.map((r) => r.timestamp),
-    );
+    await ensureForWrite(this.db, this.ctx.root, ACTIVITIES, monthsOf(rows.map((r) => r.timestamp)));
     await sql`DELETE FROM ca_activities a USING unnest(${rows.map((r) => r.tenant_id)}::text[], ${rows.map((r) => r.id)}::text[],
       ${rows.map((r) => r.timestamp)}::bigint[]) AS v(tenant_id, id, ts)
       WHERE a.tenant_id = v.tenant_id AND a.id = v.id AND a.timestamp <> v.ts`.execute(this.db);

@@ -8,11 +8,10 @@ import type { Database } from '../schema.js';
 import {
   AGGREGATES,
   dropMonthsBefore,
-  ensureMonths,
+  ensureForWrite,
   existingPartitions,
   inTransaction,
   lockPartitionDdl,
-  missingMonths,
   monthOf,
   monthsOf,
 } from './partitions.js';
@@ -26,22 +25,9 @@ export class PostgresDiscoveryUsageStore extends KyselyDiscoveryUsageStore {
     super(db);
   }
 
-  /**
-   * Creating a partition takes an ACCESS EXCLUSIVE lock on disc_aggregates (reports wait for it):
-   * it is done on the pool and commits at once, rather than in the caller's transaction, which
-   * would hold the lock until its end (an upload job writes for seconds). Except when that
-   * transaction already holds a lock on the table: the DDL on another connection would wait for it
-   * while it waits for the DDL, so the partitions are created in the transaction itself.
-   */
-  override async prepare(days: Iterable<number>): Promise<void> {
-    const missing = await missingMonths(this.db, AGGREGATES, monthsOf(days));
-    if (missing.length === 0) return;
-    if (this.db.isTransaction) {
-      const held = await sql<{ held: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid()
-        AND locktype = 'relation' AND relation = 'disc_aggregates'::regclass) AS held`.execute(this.db);
-      if (held.rows[0]?.held) return ensureMonths(this.db, AGGREGATES, missing);
-    }
-    return ensureMonths(this.root, AGGREGATES, missing);
+  /** Creates the months' partitions before the caller's transaction, or in it (see ensureForWrite). */
+  override prepare(days: Iterable<number>): Promise<void> {
+    return ensureForWrite(this.db, this.root, AGGREGATES, monthsOf(days));
   }
 
   override async add(rows: DiscoveryAggregateRow[]): Promise<void> {

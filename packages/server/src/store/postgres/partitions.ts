@@ -102,9 +102,29 @@ export function monthsOf(times: Iterable<number>): Set<number> {
   return months;
 }
 
-/** The partitions that rows with these times go to. */
-export function ensureFor<DB>(db: Kysely<DB>, table: PartitionedTable, times: Iterable<number>): Promise<void> {
-  return ensureMonths(db, table, monthsOf(times));
+/**
+ * Creates the partitions that a write about to run on `db` (the pool, or a transaction) needs.
+ * Creating a partition takes an ACCESS EXCLUSIVE lock on the table, so it is done on `root` (the
+ * pool) and commits at once, rather than in the caller's transaction, which would hold that lock
+ * until its end (readers would wait for a whole import batch or upload job). Except when that
+ * transaction already holds a lock on the table (it wrote to it before): DDL on another connection
+ * would wait for the transaction while the transaction waits for the DDL, so the partitions are
+ * created in the transaction itself.
+ */
+export async function ensureForWrite<DB>(
+  db: Kysely<DB>,
+  root: Kysely<DB>,
+  table: PartitionedTable,
+  months: Iterable<number>,
+): Promise<void> {
+  const missing = await missingMonths(db, table, months);
+  if (missing.length === 0) return;
+  if (db.isTransaction) {
+    const held = await sql<{ held: boolean }>`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid()
+      AND locktype = 'relation' AND relation = to_regclass(${table.name})) AS held`.execute(db);
+    if (held.rows[0]?.held) return ensureMonths(db, table, missing);
+  }
+  return ensureMonths(root, table, missing);
 }
 
 /** Creates the partitions of the month of `now` and of MONTHS_AHEAD after it. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AppError } from './http/errors.js';
 
 /** Every server option, with its default. Parsed once at start and validated; see docs/configuration.md. */
 export interface Config {
@@ -70,7 +71,12 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoveryEarlyParse: true,
 };
 
-export class ConfigError extends Error {}
+/** A setting that does not hold: the process refuses to start (code `invalid_config`). */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('invalid_config', 500, message);
+  }
+}
 
 const ENV_PREFIX = 'APPWARDEN_';
 

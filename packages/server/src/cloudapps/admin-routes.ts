@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPermission } from '@appwarden/protocol';
-import { AppError, OperatorError } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { authenticateGraphCaller } from '../management/graph-auth.js';
 import type { Services } from '../wiring.js';
@@ -46,18 +46,11 @@ export function adminGuard(
   return async function guard(req: FastifyRequest, permissions: GraphPermission[]): Promise<{ tenant: Tenant; actor: string }> {
     const segment = (req.params as { tenant: string }).tenant;
     const tenant = await services.tenants.find(segment);
-    let caller;
-    try {
-      caller = await authenticateGraphCaller(services, req.headers.authorization, tenant?.id ?? segment, operatorKey());
-    } catch (e) {
-      if (e instanceof AppError)
-        throw new OperatorError(e.status === 401 ? 'unauthorized' : 'invalid_request', e.status, e.publicMessage, e.detail, e.headers);
-      throw e;
-    }
-    if (!tenant) throw new OperatorError('not_found', 404, `Tenant '${segment}' was not found.`);
-    if (caller.tenant.id !== tenant.id) throw new OperatorError('forbidden', 403, 'The token belongs to another tenant.');
+    const caller = await authenticateGraphCaller(services, req.headers.authorization, tenant?.id ?? segment, operatorKey());
+    if (!tenant) throw errors.notFound(`Tenant '${segment}' was not found.`);
+    if (caller.tenant.id !== tenant.id) throw errors.denied('The token belongs to another tenant.');
     if (!permissions.some((p) => caller.roles.has(p))) {
-      throw new OperatorError('forbidden', 403, `Insufficient privileges. Requires one of: ${permissions.join(', ')}.`);
+      throw errors.denied(`Insufficient privileges. Requires one of: ${permissions.join(', ')}.`);
     }
     return { tenant, actor: caller.clientAppId };
   };
@@ -84,9 +77,8 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
     const { tenant, actor } = await guard(req, WRITE);
     const b = body(req);
     const kind = (b.kind ?? 'full') as ApiTokenKind;
-    if (!API_TOKEN_KINDS.includes(kind))
-      throw new OperatorError('invalid_request', 400, `'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
-    if (typeof b.name !== 'string' || b.name.trim() === '') throw new OperatorError('invalid_request', 400, "'name' is required.");
+    if (!API_TOKEN_KINDS.includes(kind)) throw errors.invalidInput(`'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
+    if (typeof b.name !== 'string' || b.name.trim() === '') throw errors.invalidInput("'name' is required.");
     const created = await rt.tokens.create(tenant.id, { name: b.name.trim(), kind, createdBy: actor });
     req.log.info({ tenant: tenant.id, tokenId: created.id, kind }, 'cloud apps API token created');
     // The token is shown only in this answer; Appwarden keeps its keyed hash.
@@ -94,7 +86,7 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
   });
   app.delete<{ Params: { tenant: string; id: string } }>(`${base}/api-tokens/:id`, async (req, reply) => {
     const { tenant } = await guard(req, WRITE);
-    if (!(await rt.tokens.revoke(tenant.id, req.params.id))) throw new OperatorError('not_found', 404, 'No such active API token.');
+    if (!(await rt.tokens.revoke(tenant.id, req.params.id))) throw errors.notFound('No such active API token.');
     req.log.info({ tenant: tenant.id, tokenId: req.params.id }, 'cloud apps API token revoked');
     return reply.code(204).send();
   });
@@ -110,11 +102,7 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
     if ('rateLimitPerMinute' in b) {
       const v = b.rateLimitPerMinute;
       if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000)) {
-        throw new OperatorError(
-          'invalid_request',
-          400,
-          "'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.",
-        );
+        throw errors.invalidInput("'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.");
       }
       patch.rateLimitPerMinute = v;
     }
@@ -124,7 +112,7 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
         try {
           patch.faults = parseFaultSettings((b.faults ?? {}) as Record<string, unknown>, CLOUD_APPS_ENDPOINTS);
         } catch (e) {
-          throw new OperatorError('invalid_request', 400, `faults: ${(e as Error).message}`);
+          throw errors.invalidInput(`faults: ${(e as Error).message}`);
         }
       }
     }
@@ -148,10 +136,10 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
         const { tenant } = await guard(req, WRITE);
         const resource = req.params.resource as ImportResource;
         if (!IMPORT_RESOURCES.includes(resource)) {
-          throw new OperatorError('not_found', 404, `Import resource must be one of ${IMPORT_RESOURCES.join(', ')}.`);
+          throw errors.notFound(`Import resource must be one of ${IMPORT_RESOURCES.join(', ')}.`);
         }
         if (typeof req.body !== 'string') {
-          throw new OperatorError('invalid_request', 400, 'Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
+          throw errors.invalidInput('Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
         }
         const result = await importJsonLines(services.stores, tenant.id, resource, req.body, (rows) =>
           services.discovery.ipRanges.enrichActivities(tenant.id, rows),

@@ -7,7 +7,7 @@ import {
 } from '@appwarden/protocol';
 import { TOKEN_SKEW_S, TokenRejected } from '../identity/access-token-verifier.js';
 import type { Tenant } from '../identity/tenant-service.js';
-import { CloudAppsError } from '../http/errors.js';
+import { errors, type SemanticError } from '../http/errors.js';
 import type { Services } from '../wiring.js';
 import type { ApiTokenService } from './api-tokens.js';
 
@@ -34,8 +34,8 @@ export interface CloudAppsCaller {
   actor: string;
 }
 
-export function invalidToken(origin: string, detail: string): CloudAppsError {
-  return new CloudAppsError('invalid_token', 401, 'Invalid token', detail, {
+export function invalidToken(origin: string, detail: string): SemanticError {
+  return errors.unauthenticated('Invalid token', detail, {
     'WWW-Authenticate': `Token, Bearer realm="${origin}", authorization_uri="${origin}/common/oauth2/authorize", resource_id="${CLOUD_APP_SECURITY_APP_ID}"`,
   });
 }

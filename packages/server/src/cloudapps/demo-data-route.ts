@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadDemoData } from '../demo/load-cloudapps-data.js';
-import { OperatorError } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import type { Services } from '../wiring.js';
 
@@ -23,7 +23,7 @@ export function registerDemoDataRoute(
       const v = b[k];
       if (v === undefined && !required) return undefined;
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
-        throw new OperatorError('invalid_request', 400, `'${k}' must be an integer between 0 and ${max}.`);
+        throw errors.invalidInput(`'${k}' must be an integer between 0 and ${max}.`);
       return v;
     };
     const activities = count('activities', 2_000_000, true)!;
@@ -44,9 +44,7 @@ export function registerDemoDataRoute(
     } catch (e) {
       // Generated users are named from a fixed pool: a second data set can collide with the first.
       if (isUniqueViolation(e)) {
-        throw new OperatorError(
-          'conflict',
-          409,
+        throw errors.conflict(
           'The tenant already holds generated entities that collide with this data set; generate into a tenant without Cloud Apps data, or import with appwarden import.',
           String(e),
         );

@@ -1,8 +1,14 @@
 /** Typed reads from imported wire objects: each throws a message naming the property. */
+import { InvalidInput } from '../http/errors.js';
 
 export type Doc = Record<string, unknown>;
 
-export class DocumentError extends Error {}
+/** An imported object that does not hold; the import reports the message against its line. */
+export class DocumentError extends InvalidInput {
+  constructor(message: string) {
+    super(message);
+  }
+}
 
 export function obj(v: unknown): Doc | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : undefined;

@@ -1,10 +1,10 @@
 import type { CloudAppsEndpoint } from '@appwarden/protocol';
-import { CloudAppsError } from '../http/errors.js';
+import { errors, type SemanticError } from '../http/errors.js';
 import type { FaultSettings } from './tenant-settings.js';
 
 export interface FaultDecision {
   latencyMs: number;
-  error?: CloudAppsError;
+  error?: SemanticError;
 }
 
 /**
@@ -14,21 +14,18 @@ export interface FaultDecision {
 export function decideFault(f: FaultSettings | null, endpoint: CloudAppsEndpoint, random: () => number): FaultDecision | undefined {
   if (!f) return undefined;
   if (f.endpoints.length > 0 && !f.endpoints.includes(endpoint)) return undefined;
-  const retry = { 'Retry-After': String(f.retryAfterSeconds) };
   const r = random();
-  let error: CloudAppsError | undefined;
+  let error: SemanticError | undefined;
   if (r < f.error429) {
-    error = new CloudAppsError(
-      'throttled',
-      429,
+    error = errors.throttled(
       `Request was throttled. Expected available in ${f.retryAfterSeconds} seconds.`,
+      f.retryAfterSeconds,
       'injected fault',
-      retry,
     );
   } else if (r < f.error429 + f.error500) {
-    error = new CloudAppsError('internal_error', 500, 'A server error occurred.', 'injected fault');
+    error = errors.internal('injected fault', 'A server error occurred.');
   } else if (r < f.error429 + f.error500 + f.error503) {
-    error = new CloudAppsError('unavailable', 503, 'Service temporarily unavailable, try again later.', 'injected fault', retry);
+    error = errors.unavailable('Service temporarily unavailable, try again later.', f.retryAfterSeconds, 'injected fault');
   }
   if (!error && f.latencyMs <= 0) return undefined;
   return { latencyMs: f.latencyMs, ...(error ? { error } : {}) };

@@ -1,5 +1,5 @@
 import { CLOUD_APPS_PERMISSION_MATRIX, type CloudAppsEndpoint } from '@appwarden/protocol';
-import { CloudAppsError } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { CloudAppsCaller } from './auth.js';
 
 /** Whether the caller may perform the operation (reference §2.3; files: legacy tokens only). */
@@ -18,5 +18,5 @@ export function authorize(caller: CloudAppsCaller, endpoint: CloudAppsEndpoint):
       : caller.legacyToken
         ? `Permission denied: this call needs a full-access API token or one of the permissions ${allowed.join(', ')}.`
         : `Permission denied: this call requires one of the following permissions: ${allowed.join(', ')}.`;
-  throw new CloudAppsError('forbidden', 403, message, `${endpoint} denied`);
+  throw errors.denied(message, `${endpoint} denied`);
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { parseForm } from '../http/body-parsers.js';
-import { CloudAppsError } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import { invalidParameter } from './errors.js';
 
 /**
@@ -15,7 +15,7 @@ async function readBodylessPayload(req: FastifyRequest, limit: number): Promise<
   for await (const c of req.raw) {
     const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
     size += b.length;
-    if (size > limit) throw new CloudAppsError('payload_too_large', 413, 'The request body is larger than the configured limit.');
+    if (size > limit) throw errors.payloadTooLarge();
     chunks.push(b);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -28,7 +28,7 @@ function parseJsonish(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new CloudAppsError('invalid_json', 400, 'The request body is not valid JSON.');
+    throw errors.invalidJson();
   }
 }
 
@@ -42,8 +42,7 @@ export async function readRequestParams(req: FastifyRequest, bodyLimit: number):
   if (req.method === 'GET' || req.method === 'HEAD') body = await readBodylessPayload(req, bodyLimit);
   else if (typeof body === 'string') body = parseJsonish(body);
   if (body === undefined || body === null) body = {};
-  if (typeof body !== 'object' || Array.isArray(body))
-    throw new CloudAppsError('invalid_body', 400, 'The request body must be a JSON object.');
+  if (typeof body !== 'object' || Array.isArray(body)) throw errors.invalidInput('The request body must be a JSON object.');
   return { ...query, ...(body as Record<string, unknown>) };
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CloudAppsError } from '../http/errors.js';
+import { errors, type SemanticError } from '../http/errors.js';
 import type { Services } from '../wiring.js';
 import { ACTIVITY_ROUTES } from './activities/handlers.js';
 import { ALERT_ROUTES } from './alerts/handlers.js';
@@ -25,13 +25,11 @@ export const CLOUD_APPS_ROUTES: CloudAppsRoute[] = [
   ...DISCOVERY_ROUTES,
 ];
 
-function throttled(retryAfterSeconds: number): CloudAppsError {
-  return new CloudAppsError(
-    'throttled',
-    429,
+function throttled(retryAfterSeconds: number): SemanticError {
+  return errors.throttled(
     `Request was throttled. Expected available in ${retryAfterSeconds} seconds.`,
+    retryAfterSeconds,
     'tenant rate limit',
-    { 'Retry-After': String(retryAfterSeconds) },
   );
 }
 

@@ -13,7 +13,8 @@ import type { CustomParserConfig } from './parsers/custom.js';
 import { parserForSource } from './parsers/registry.js';
 import type { FastPathState } from './parsers/squid-native-fast.js';
 import type { LogParser, ParserOptions } from './parsers/types.js';
-import { ChunkReader, ZipFormatError, readZipEntries, type ZipSkip } from './zip-reader.js';
+import { DiscoveryInputError, type DiscoveryInputErrorCode } from './discovery-input-error.js';
+import { ChunkReader, readZipEntries, type ZipSkip } from './zip-reader.js';
 
 export type Compression = 'none' | 'gzip' | 'zip';
 
@@ -88,16 +89,7 @@ export interface ParseStreamResult {
   unclassifiedDestinations: UnclassifiedDestination[];
 }
 
-export type DiscoveryInputErrorCode = 'UNSUPPORTED_LOG_TYPE' | 'UNSUPPORTED_FILE_TYPE' | 'INPUT_TOO_LARGE' | 'ABORTED';
-
-export class DiscoveryInputError extends Error {
-  readonly code: DiscoveryInputErrorCode;
-  constructor(code: DiscoveryInputErrorCode, message: string) {
-    super(message);
-    this.name = 'DiscoveryInputError';
-    this.code = code;
-  }
-}
+export { DiscoveryInputError, type DiscoveryInputErrorCode };
 
 let defaultMatcher: AppMatcher | undefined;
 
@@ -203,8 +195,8 @@ export async function forEachTextStream(
       await onText(reader.rest(), options.fileName, true);
     }
   } catch (err) {
+    // A broken zip (ZipFormatError) is a DiscoveryInputError already.
     if (err instanceof DiscoveryInputError) throw err;
-    if (err instanceof ZipFormatError) throw new DiscoveryInputError('UNSUPPORTED_FILE_TYPE', `Unsupported file type: ${err.message}`);
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('Z_')) {
       throw new DiscoveryInputError('UNSUPPORTED_FILE_TYPE', `Unsupported file type: corrupt compressed data (${code})`);

@@ -6,12 +6,13 @@
 // are reported and skipped. Directories are skipped.
 import { Readable, pipeline } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
+import { ZipFormatError } from './discovery-input-error.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
 const END_OF_CENTRAL = 0x06054b50;
 
-export class ZipFormatError extends Error {}
+export { ZipFormatError };
 
 /** Pull-style reader over an async chunk source, with look-ahead. */
 export class ChunkReader {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors.js';
+import { errors } from './errors.js';
 
 /** Form bodies become `{name: firstValue}`: the token endpoint and Cloud Apps form clients send them. */
 export function parseForm(text: string): Record<string, string> {
@@ -19,7 +19,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     try {
       done(null, JSON.parse(body));
     } catch {
-      done(new AppError('invalid_json', 400, 'The request body is not valid JSON.'));
+      done(errors.invalidJson());
     }
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, json);

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { EntraError } from './errors.js';
+import { EntraError, type AppError } from './errors.js';
 
 /** Entra's timestamp format: `yyyy-MM-dd HH:mm:ssZ`. */
 export function entraTimestamp(ms: number): string {
@@ -16,6 +16,15 @@ export const NO_STORE_HEADERS = {
   expires: '-1',
   'x-content-type-options': 'nosniff',
 } as const;
+
+/**
+ * The AADSTS error an error becomes on an identity path: Entra's vocabulary has no semantic codes,
+ * so a server failure stays a 5xx (MSAL retries those) and every client mistake is invalid_request.
+ */
+export function entraErrorFor(err: AppError): EntraError {
+  if (err instanceof EntraError) return err;
+  return new EntraError(err.status >= 500 ? 'serverError' : 'malformedRequest', {}, err.detail ?? err.message);
+}
 
 /** Renders an identity-platform error in Entra's OAuth JSON shape (reference §2.1). */
 export function renderEntraError(

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderBlobError } from './blob-error-renderer.js';
 import { renderCloudAppsError } from './cloudapps-error-renderer.js';
-import { NO_STORE_HEADERS, renderEntraError } from './entra-error-renderer.js';
-import { AppError, CloudAppsError, EntraError, GraphError } from './errors.js';
+import { NO_STORE_HEADERS, entraErrorFor, renderEntraError } from './entra-error-renderer.js';
+import { AppError, EntraError, NoRoute, errors } from './errors.js';
 import { renderGraphError } from './graph-error-renderer.js';
 import { renderOperatorError } from './operator-error-renderer.js';
-import { wireFormatFor } from './wire-format.js';
+import { wireFormatFor, type WireFormat } from './wire-format.js';
 
 export interface ErrorContext {
   origin: () => string;
@@ -23,80 +24,69 @@ export function clientRequestId(req: FastifyRequest): string | undefined {
 }
 
 /** Turns anything thrown into an AppError; framework errors keep their status, the rest become 500s. */
-function normalise(err: unknown, format: ReturnType<typeof wireFormatFor>): AppError {
-  if (err instanceof AppError) {
-    if (format === 'entra' && !(err instanceof EntraError) && err.status < 500) return new EntraError('malformedRequest', {}, err.message);
-    return err;
-  }
+function normalise(err: unknown): AppError {
+  if (err instanceof AppError) return err;
   const fe = err as FastifyError;
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 600 ? fe.statusCode : 500;
-  if (format === 'entra' && status < 500) return new EntraError('malformedRequest', {}, fe.message);
-  if (status === 413) return new AppError('payload_too_large', 413, 'The request body is larger than the configured limit.', fe.message);
-  if (status === 415) return new AppError('unsupported_media_type', 415, 'Unsupported Content-Type.', fe.message);
-  if (status < 500) return new AppError(fe.code ?? 'bad_request', status, fe.message);
-  return new AppError(
-    'internal_error',
-    500,
-    'An internal error occurred. The request id identifies it in the server log.',
-    fe.stack ?? String(err),
-  );
+  if (status === 413) return errors.payloadTooLarge(undefined, fe.message);
+  if (status === 415) return errors.unsupportedMediaType(fe.message);
+  // The framework's own code (FST_ERR_…) is passed through: it names the problem better than we could.
+  if (status < 500) return fe.code ? new AppError(fe.code, status, fe.message) : errors.badRequest(status, fe.message);
+  return errors.internal(fe.stack ?? String(err));
 }
 
-/** Renders every error in its path's wire format: this and the four renderers are the only places that do. */
+/** The format an error is rendered in: the route's own (`config.wireFormat`), else its path's. */
+function formatOf(req: FastifyRequest, err: AppError): WireFormat {
+  const declared = (req.routeOptions.config as { wireFormat?: WireFormat } | undefined)?.wireFormat;
+  const format = declared ?? wireFormatFor(req.url);
+  // An AADSTS error is Entra's wherever it is thrown.
+  if (err instanceof EntraError) return 'entra';
+  // Identity paths have no "no such route" in Entra's vocabulary: they answer in the operator shape.
+  if (format === 'entra' && err instanceof NoRoute) return 'operator';
+  return format;
+}
+
+/** Renders every error in its wire format: this and the five renderers are the only places that do. */
 export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unknown, ctx: ErrorContext): FastifyReply {
-  const format = wireFormatFor(req.url);
-  const err = normalise(thrown, format);
+  const err = normalise(thrown);
+  const format = formatOf(req, err);
   const level = err.status >= 500 ? 'error' : 'info';
   req.log[level]({ code: err.code, status: err.status, detail: err.detail ?? err.message }, 'request failed');
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
   const cid = clientRequestId(req);
-  if (err instanceof EntraError || format === 'entra') {
-    // A server failure stays a 5xx (MSAL retries those); only client mistakes become invalid_request.
-    const e =
-      err instanceof EntraError
-        ? err
-        : err.status >= 500
-          ? new EntraError('serverError', {}, err.detail)
-          : new EntraError('malformedRequest', {}, err.detail);
-    reply.headers(NO_STORE_HEADERS);
-    return reply
-      .code(e.status)
-      .type('application/json; charset=utf-8')
-      .send(renderEntraError(e, { origin: ctx.origin(), traceId: req.id, correlationId: cid, now: ctx.now() }));
+  switch (format) {
+    case 'entra': {
+      const e = entraErrorFor(err);
+      reply.headers(NO_STORE_HEADERS);
+      return reply
+        .code(e.status)
+        .type('application/json; charset=utf-8')
+        .send(renderEntraError(e, { origin: ctx.origin(), traceId: req.id, correlationId: cid, now: ctx.now() }));
+    }
+    case 'graph': {
+      const r = renderGraphError(err, { requestId: req.id, clientRequestId: cid, now: ctx.now() });
+      return reply.code(r.status).type('application/json').send(r.body);
+    }
+    case 'cloudapps': {
+      const r = renderCloudAppsError(err);
+      return reply.code(r.status).type('application/json').send(r.body);
+    }
+    case 'blob': {
+      const r = renderBlobError(err, { requestId: req.id, now: ctx.now() });
+      // The body of a rejected upload was not read: close rather than drain gigabytes.
+      if (req.method === 'PUT' && !req.raw.readableEnded) reply.header('connection', 'close');
+      return reply.code(r.status).headers(r.headers).type('application/xml').send(r.body);
+    }
+    case 'operator': {
+      const r = renderOperatorError(err, req.id);
+      return reply.code(r.status).type('application/json').send(r.body);
+    }
   }
-  if (err instanceof GraphError || format === 'graph') {
-    return reply
-      .code(err.status)
-      .type('application/json')
-      .send(renderGraphError(err, { requestId: req.id, clientRequestId: cid, now: ctx.now() }));
-  }
-  if (err instanceof CloudAppsError || format === 'cloudapps') {
-    return reply.code(err.status).type('application/json').send(renderCloudAppsError(err));
-  }
-  return reply.code(err.status).type('application/json').send(renderOperatorError(err, req.id));
 }
 
 export function registerErrorHandling(app: FastifyInstance, ctx: ErrorContext): void {
   app.setErrorHandler((err, req, reply) => sendError(req, reply, err, ctx));
-  app.setNotFoundHandler((req, reply) => {
-    const format = wireFormatFor(req.url);
-    const err =
-      format === 'graph'
-        ? new GraphError(
-            'BadRequest',
-            400,
-            `Resource not found for the segment '${req.url.split('?')[0]!.split('/').filter(Boolean)[1] ?? ''}'.`,
-          )
-        : format === 'cloudapps'
-          ? new CloudAppsError('not_found', 404, 'Not found.')
-          : format === 'entra'
-            ? new AppError('not_found', 404, `No route for ${req.method} ${req.url.split('?')[0]}.`)
-            : new AppError('not_found', 404, `No route for ${req.method} ${req.url.split('?')[0]}.`);
-    if (format === 'entra') {
-      return reply.code(404).type('application/json').send(renderOperatorError(err, req.id));
-    }
-    return sendError(req, reply, err, ctx);
-  });
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, errors.noRoute(req.method, req.url.split('?')[0]!), ctx));
 }
 
 export const newRequestId = () => crypto.randomUUID();

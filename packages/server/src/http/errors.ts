@@ -17,7 +17,117 @@ export class AppError extends Error {
   }
 }
 
-/** An identity-platform error, rendered in Entra's OAuth JSON shape with its AADSTS code. */
+/**
+ * What went wrong, independent of any wire format: services and route handlers throw these, and
+ * each wire format's renderer (http/*-error-renderer.ts) maps the code to its own code and status.
+ * `status` is the default; `message` is used when the thrower gives none, and a renderer may
+ * replace it with its format's own wording (Graph's "Insufficient privileges…").
+ */
+export const SEMANTIC_CODES = {
+  invalid_input: { status: 400, message: 'The request is not valid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  unsupported_query: { status: 400, message: 'The query is not supported.' },
+  bad_request: { status: 400, message: 'Bad request.' },
+  unauthenticated: { status: 401, message: 'Authentication failed.' },
+  denied: { status: 403, message: 'Permission denied.' },
+  not_found: { status: 404, message: 'Not found.' },
+  no_route: { status: 404, message: 'No such route.' },
+  method_not_allowed: { status: 405, message: 'The method is not allowed on this path.' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  payload_too_large: { status: 413, message: 'The request body is larger than the configured limit.' },
+  unsupported_media_type: { status: 415, message: 'Unsupported Content-Type.' },
+  throttled: { status: 429, message: 'Too many requests.' },
+  internal_error: { status: 500, message: 'An internal error occurred. The request id identifies it in the server log.' },
+  unavailable: { status: 503, message: 'Service temporarily unavailable, try again later.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type SemanticCode = keyof typeof SEMANTIC_CODES;
+
+export interface SemanticErrorOptions {
+  detail?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  /** Only for `bad_request`: the status the HTTP framework chose. */
+  status?: number | undefined;
+}
+
+/** A semantic error: the code says what went wrong, the renderer of the path's format says how. */
+export class SemanticError extends AppError {
+  declare readonly code: SemanticCode;
+  /** True when the thrower gave no message, so the renderer may use its format's own default. */
+  readonly defaultMessage: boolean;
+  constructor(code: SemanticCode, message?: string, options: SemanticErrorOptions = {}) {
+    const def = SEMANTIC_CODES[code];
+    super(code, options.status ?? def.status, message ?? def.message, options.detail, options.headers);
+    this.defaultMessage = message === undefined;
+  }
+}
+
+/**
+ * Invalid input. `param` names the offending request parameter when there is one (the Cloud Apps
+ * format renders it in the body, with the rejected `value`).
+ */
+export class InvalidInput extends SemanticError {
+  constructor(
+    message: string,
+    readonly param?: string,
+    readonly value?: unknown,
+    detail?: string,
+  ) {
+    super('invalid_input', message, { detail });
+  }
+}
+
+/** A request that names no route; renderers word it per format (Graph names the segment). */
+export class NoRoute extends SemanticError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super('no_route', `No route for ${method} ${path}.`);
+  }
+}
+
+const retryAfter = (seconds: number | undefined): Record<string, string> =>
+  seconds === undefined ? {} : { 'Retry-After': String(seconds) };
+
+/** Every semantic error in one place (as Azurite's StorageErrorFactory): what services throw. */
+export const errors = {
+  invalidInput: (message: string, where?: { param: string; value?: unknown }, detail?: string) =>
+    new InvalidInput(message, where?.param, where?.value, detail),
+  invalidJson: () => new SemanticError('invalid_json'),
+  unsupportedQuery: (message: string) => new SemanticError('unsupported_query', message),
+  unauthenticated: (message?: string, detail?: string, headers?: Record<string, string>) =>
+    new SemanticError('unauthenticated', message, { detail, headers }),
+  denied: (message?: string, detail?: string) => new SemanticError('denied', message, { detail }),
+  notFound: (message?: string, detail?: string) => new SemanticError('not_found', message, { detail }),
+  noRoute: (method: string, path: string) => new NoRoute(method, path),
+  methodNotAllowed: (message?: string) => new SemanticError('method_not_allowed', message),
+  conflict: (message: string, detail?: string) => new SemanticError('conflict', message, { detail }),
+  payloadTooLarge: (message?: string, detail?: string) => new SemanticError('payload_too_large', message, { detail }),
+  unsupportedMediaType: (detail?: string) => new SemanticError('unsupported_media_type', undefined, { detail }),
+  /** A client error the HTTP framework reported without a code of its own. */
+  badRequest: (status: number, message: string) => new SemanticError('bad_request', message, { status }),
+  throttled: (message: string, retryAfterSeconds?: number, detail?: string) =>
+    new SemanticError('throttled', message, { detail, headers: retryAfter(retryAfterSeconds) }),
+  internal: (detail?: string, message?: string) => new SemanticError('internal_error', message, { detail }),
+  unavailable: (message?: string, retryAfterSeconds?: number, detail?: string) =>
+    new SemanticError('unavailable', message, { detail, headers: retryAfter(retryAfterSeconds) }),
+};
+
+/**
+ * The management routes' names for semantic errors.
+ * TODO: replace with `errors.*` once the management route table (issue 14, route boundaries) lands.
+ */
+export const graphErrors = {
+  badRequest: (message: string, detail?: string) => errors.invalidInput(message, undefined, detail),
+  notFound: (message?: string) => errors.notFound(message),
+  denied: (message?: string) => errors.denied(message),
+  conflict: (message: string) => errors.conflict(message),
+  unsupportedQuery: (message: string) => errors.unsupportedQuery(message),
+  methodNotAllowed: () => errors.methodNotAllowed(),
+};
+
+/** An identity-platform error with its AADSTS code: Entra's vocabulary has no semantic equivalent. */
 export class EntraError extends AppError {
   readonly aadsts: number;
   readonly oauthError: string;
@@ -29,36 +139,25 @@ export class EntraError extends AppError {
   }
 }
 
-/** A management-API error, rendered in Microsoft Graph's `{"error":{"code","message","innerError"}}` shape. */
-export class GraphError extends AppError {}
-
-export const graphErrors = {
-  badRequest: (message: string, detail?: string) => new GraphError('Request_BadRequest', 400, message, detail),
-  notFound: (message = 'Resource does not exist or one of its queried reference-property objects are not present.') =>
-    new GraphError('Request_ResourceNotFound', 404, message),
-  denied: (message = 'Insufficient privileges to complete the operation.') => new GraphError('Authorization_RequestDenied', 403, message),
-  unauthenticated: (message: string, detail?: string) => new GraphError('InvalidAuthenticationToken', 401, message, detail),
-  conflict: (message: string) => new GraphError('Request_MultipleObjectsWithSameKeyValue', 400, message),
-  unsupportedQuery: (message: string) => new GraphError('Request_UnsupportedQuery', 400, message),
-  methodNotAllowed: () => new GraphError('Request_BadRequest', 405, 'Specified HTTP method is not allowed for the request target.'),
-};
-
 /**
- * A Cloud Apps API error, rendered as `{"detail": ...}` like the real service; `body` adds keys
- * next to `detail` (the 400 shape that names the offending parameter).
+ * Azure Blob Storage error codes that have no semantic equivalent (the upload URL's own protocol
+ * errors); the blob renderer maps semantic errors to the rest.
  */
-export class CloudAppsError extends AppError {
-  constructor(
-    code: string,
-    status: number,
-    publicMessage: string,
-    detail?: string,
-    headers: Record<string, string> = {},
-    readonly body: Record<string, unknown> = {},
-  ) {
-    super(code, status, publicMessage, detail, headers);
+export const BLOB_CODES = {
+  BlobImmutable: 409,
+  InvalidBlockList: 400,
+  InvalidHeaderValue: 400,
+  InvalidQueryParameterValue: 400,
+  InvalidXmlDocument: 400,
+  MissingRequiredHeader: 400,
+} as const satisfies Record<string, number>;
+
+export type BlobCode = keyof typeof BLOB_CODES;
+
+/** An error of the upload URL's Azure Blob protocol, rendered as Azure's XML `<Error>`. */
+export class BlobError extends AppError {
+  declare readonly code: BlobCode;
+  constructor(code: BlobCode, message: string, detail?: string) {
+    super(code, BLOB_CODES[code], message, detail);
   }
 }
-
-/** An Appwarden operator (non-Microsoft) endpoint error, rendered as `{"error":{"code","message"}}`. */
-export class OperatorError extends AppError {}

@@ -1,5 +1,9 @@
-/** Which wire format a path speaks; errors on it are rendered in that format. */
-export type WireFormat = 'entra' | 'graph' | 'cloudapps' | 'operator';
+/**
+ * Which wire format a path speaks; errors on it are rendered in that format. `blob` (the upload
+ * URL's Azure Blob protocol) is chosen by its routes (route config `wireFormat`), not by prefix, so
+ * an unknown path under it still gets the prefix's answer.
+ */
+export type WireFormat = 'entra' | 'graph' | 'cloudapps' | 'operator' | 'blob';
 
 export function wireFormatFor(url: string): WireFormat {
   const path = url.split('?')[0]!.toLowerCase();

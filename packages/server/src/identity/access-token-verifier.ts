@@ -3,11 +3,12 @@ import type { SigningKeyService } from './signing-keys.js';
 import { GUID_RE, type TenantService, type Tenant } from './tenant-service.js';
 import { v1Issuer, v2Issuer } from './token/access-token.js';
 import type { Clock } from './clock.js';
+import { TokenRejected } from './token-rejected.js';
 
 /** Clock skew allowed on `nbf`/`exp` of presented tokens. */
 export const TOKEN_SKEW_S = 300;
 
-export class TokenRejected extends Error {}
+export { TokenRejected };
 
 export interface VerifiedToken {
   tenant: Tenant;

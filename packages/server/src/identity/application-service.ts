@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { SIGN_IN_AUDIENCES, type AppRole } from '@appwarden/protocol';
-import { graphErrors } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { ApplicationFilter, Stores } from '../store/interfaces.js';
 import type { ApplicationRow, KeyCredentialRow } from '../store/schema.js';
 import {
@@ -55,17 +55,17 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function stringArray(v: unknown, name: string): string[] {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-    throw graphErrors.badRequest(`Property '${name}' must be an array of strings.`);
+    throw errors.invalidInput(`Property '${name}' must be an array of strings.`);
   return v as string[];
 }
 
 function parseAppRoles(v: unknown): AppRole[] {
-  if (!Array.isArray(v)) throw graphErrors.badRequest("Property 'appRoles' must be an array.");
+  if (!Array.isArray(v)) throw errors.invalidInput("Property 'appRoles' must be an array.");
   const roles = v.map((r, i) => {
-    if (!isObject(r)) throw graphErrors.badRequest(`appRoles[${i}] must be an object.`);
+    if (!isObject(r)) throw errors.invalidInput(`appRoles[${i}] must be an object.`);
     const value = r.value;
     if (typeof value !== 'string' || value.length === 0 || /\s/.test(value)) {
-      throw graphErrors.badRequest(`appRoles[${i}].value must be a non-empty string without spaces.`);
+      throw errors.invalidInput(`appRoles[${i}].value must be a non-empty string without spaces.`);
     }
     const id = typeof r.id === 'string' && GUID_RE.test(r.id) ? r.id.toLowerCase() : crypto.randomUUID();
     const members =
@@ -83,8 +83,8 @@ function parseAppRoles(v: unknown): AppRole[] {
   const values = new Set<string>();
   const ids = new Set<string>();
   for (const r of roles) {
-    if (values.has(r.value)) throw graphErrors.badRequest(`App role value '${r.value}' is used more than once.`);
-    if (ids.has(r.id)) throw graphErrors.badRequest(`App role id '${r.id}' is used more than once.`);
+    if (values.has(r.value)) throw errors.invalidInput(`App role value '${r.value}' is used more than once.`);
+    if (ids.has(r.id)) throw errors.invalidInput(`App role id '${r.id}' is used more than once.`);
     values.add(r.value);
     ids.add(r.id);
   }
@@ -92,16 +92,16 @@ function parseAppRoles(v: unknown): AppRole[] {
 }
 
 function parseRequiredResourceAccess(v: unknown): RequiredResourceAccess[] {
-  if (!Array.isArray(v)) throw graphErrors.badRequest("Property 'requiredResourceAccess' must be an array.");
+  if (!Array.isArray(v)) throw errors.invalidInput("Property 'requiredResourceAccess' must be an array.");
   return v.map((e, i) => {
     if (!isObject(e) || typeof e.resourceAppId !== 'string' || !Array.isArray(e.resourceAccess)) {
-      throw graphErrors.badRequest(`requiredResourceAccess[${i}] must have resourceAppId and resourceAccess.`);
+      throw errors.invalidInput(`requiredResourceAccess[${i}] must have resourceAppId and resourceAccess.`);
     }
     return {
       resourceAppId: e.resourceAppId.toLowerCase(),
       resourceAccess: e.resourceAccess.map((a, j) => {
         if (!isObject(a) || typeof a.id !== 'string' || !GUID_RE.test(a.id) || (a.type !== 'Role' && a.type !== 'Scope')) {
-          throw graphErrors.badRequest(`requiredResourceAccess[${i}].resourceAccess[${j}] must be {id: GUID, type: 'Role'|'Scope'}.`);
+          throw errors.invalidInput(`requiredResourceAccess[${i}].resourceAccess[${j}] must be {id: GUID, type: 'Role'|'Scope'}.`);
         }
         return { id: a.id.toLowerCase(), type: a.type };
       }),
@@ -116,12 +116,12 @@ function parseIdentifierUris(v: unknown): string[] {
     try {
       parsed = new URL(u);
     } catch {
-      throw graphErrors.badRequest(
+      throw errors.invalidInput(
         `Values of identifierUris property must use a verified domain of the organization or its subdomain: '${u}'`,
       );
     }
     if (!['api:', 'https:', 'urn:', 'http:'].includes(parsed.protocol)) {
-      throw graphErrors.badRequest(`Identifier URI '${u}' must use the api, https, http or urn scheme.`);
+      throw errors.invalidInput(`Identifier URI '${u}' must use the api, https, http or urn scheme.`);
     }
   }
   return uris;
@@ -137,7 +137,7 @@ export class ApplicationService {
 
   async create(tenantId: string, input: ApplicationInput): Promise<Application> {
     if (typeof input.displayName !== 'string' || input.displayName.trim() === '') {
-      throw graphErrors.badRequest("Property 'displayName' is required and must be a non-empty string.");
+      throw errors.invalidInput("Property 'displayName' is required and must be a non-empty string.");
     }
     const now = this.clock.now();
     const row: ApplicationRow = {
@@ -185,7 +185,7 @@ export class ApplicationService {
 
   async update(app: Application, input: ApplicationInput): Promise<Application> {
     const current = await this.stores.applications.getById(app.id);
-    if (!current) throw graphErrors.notFound();
+    if (!current) throw errors.notFound();
     const patch = await this.validatePatch(current, input);
     await this.stores.transaction(async (tx) => {
       await tx.applications.update(app.id, patch.row);
@@ -218,11 +218,11 @@ export class ApplicationService {
         ? start + DEFAULT_SECRET_LIFETIME_MS
         : Date.parse(String(input.endDateTime));
     if (!Number.isFinite(start) || !Number.isFinite(end))
-      throw graphErrors.badRequest('startDateTime and endDateTime must be ISO 8601 date-times.');
-    if (end <= start) throw graphErrors.badRequest('endDateTime must be later than startDateTime.');
-    if (end - start > MAX_SECRET_LIFETIME_MS) throw graphErrors.badRequest('Client secrets may be valid for at most 10 years.');
+      throw errors.invalidInput('startDateTime and endDateTime must be ISO 8601 date-times.');
+    if (end <= start) throw errors.invalidInput('endDateTime must be later than startDateTime.');
+    if (end - start > MAX_SECRET_LIFETIME_MS) throw errors.invalidInput('Client secrets may be valid for at most 10 years.');
     if (input.displayName !== undefined && input.displayName !== null && typeof input.displayName !== 'string') {
-      throw graphErrors.badRequest("Property 'displayName' must be a string.");
+      throw errors.invalidInput("Property 'displayName' must be a string.");
     }
     const secret = generateClientSecret();
     const row = {
@@ -239,25 +239,25 @@ export class ApplicationService {
   }
 
   async removePassword(app: Application, keyId: unknown): Promise<void> {
-    if (typeof keyId !== 'string' || !GUID_RE.test(keyId)) throw graphErrors.badRequest("Property 'keyId' must be a GUID.");
+    if (typeof keyId !== 'string' || !GUID_RE.test(keyId)) throw errors.invalidInput("Property 'keyId' must be a GUID.");
     const removed = await this.stores.credentials.deletePassword(app.id, keyId.toLowerCase());
-    if (!removed) throw graphErrors.badRequest(`No password credential found with keyId '${keyId}'.`);
+    if (!removed) throw errors.invalidInput(`No password credential found with keyId '${keyId}'.`);
   }
 
   private async validatePatch(
     current: ApplicationRow,
     input: ApplicationInput,
   ): Promise<{ row: Partial<ApplicationRow>; keys?: KeyCredentialRow[] }> {
-    if (!isObject(input)) throw graphErrors.badRequest('The request body must be a JSON object.');
+    if (!isObject(input)) throw errors.invalidInput('The request body must be a JSON object.');
     const row: Partial<ApplicationRow> = {};
     if (input.displayName !== undefined) {
       if (typeof input.displayName !== 'string' || input.displayName.trim() === '')
-        throw graphErrors.badRequest("Property 'displayName' must be a non-empty string.");
+        throw errors.invalidInput("Property 'displayName' must be a non-empty string.");
       row.display_name = input.displayName;
     }
     if (input.signInAudience !== undefined) {
       if (!SIGN_IN_AUDIENCES.includes(input.signInAudience as never)) {
-        throw graphErrors.badRequest(`Property 'signInAudience' must be one of ${SIGN_IN_AUDIENCES.join(', ')}.`);
+        throw errors.invalidInput(`Property 'signInAudience' must be one of ${SIGN_IN_AUDIENCES.join(', ')}.`);
       }
       row.sign_in_audience = input.signInAudience as string;
     }
@@ -266,7 +266,7 @@ export class ApplicationService {
       for (const uri of uris) {
         const owners = await this.stores.applications.findByIdentifierUri(uri);
         if (owners.some((o) => o.id !== current.id)) {
-          throw graphErrors.badRequest(`Another object with the same value for property identifierUris already exists: '${uri}'.`);
+          throw errors.invalidInput(`Another object with the same value for property identifierUris already exists: '${uri}'.`);
         }
       }
       row.identifier_uris = JSON.stringify(uris);
@@ -276,23 +276,23 @@ export class ApplicationService {
       row.required_resource_access = JSON.stringify(parseRequiredResourceAccess(input.requiredResourceAccess));
     }
     if (input.web !== undefined) {
-      if (!isObject(input.web)) throw graphErrors.badRequest("Property 'web' must be an object.");
+      if (!isObject(input.web)) throw errors.invalidInput("Property 'web' must be an object.");
       const web = { ...(JSON.parse(current.web) as object), ...input.web };
       if ('redirectUris' in input.web) stringArray(input.web.redirectUris, 'web.redirectUris');
       row.web = JSON.stringify(web);
     }
     if (input.api !== undefined) {
-      if (!isObject(input.api)) throw graphErrors.badRequest("Property 'api' must be an object.");
+      if (!isObject(input.api)) throw errors.invalidInput("Property 'api' must be an object.");
       const v = input.api.requestedAccessTokenVersion;
       if (v !== undefined && v !== null && v !== 1 && v !== 2) {
-        throw graphErrors.badRequest("Property 'api.requestedAccessTokenVersion' must be null, 1 or 2.");
+        throw errors.invalidInput("Property 'api.requestedAccessTokenVersion' must be null, 1 or 2.");
       }
       row.api = JSON.stringify({ ...(JSON.parse(current.api) as object), ...input.api });
     }
     const audience = row.sign_in_audience ?? current.sign_in_audience;
     const version = (JSON.parse(row.api ?? current.api) as { requestedAccessTokenVersion?: number | null }).requestedAccessTokenVersion;
     if (audience === 'AzureADandPersonalMicrosoftAccount' && version !== 2) {
-      throw graphErrors.badRequest(
+      throw errors.invalidInput(
         "Property 'api.requestedAccessTokenVersion' must be 2 when signInAudience is AzureADandPersonalMicrosoftAccount.",
       );
     }
@@ -306,28 +306,27 @@ export class ApplicationService {
    * DER certificate); an existing one may be sent back with only its keyId to keep it.
    */
   private async parseKeyCredentials(current: ApplicationRow, v: unknown): Promise<KeyCredentialRow[]> {
-    if (!Array.isArray(v)) throw graphErrors.badRequest("Property 'keyCredentials' must be an array.");
+    if (!Array.isArray(v)) throw errors.invalidInput("Property 'keyCredentials' must be an array.");
     const existing = await this.stores.credentials.listKeys(current.id);
     return v.map((k, i) => {
-      if (!isObject(k)) throw graphErrors.badRequest(`keyCredentials[${i}] must be an object.`);
+      if (!isObject(k)) throw errors.invalidInput(`keyCredentials[${i}] must be an object.`);
       if ((k.key === undefined || k.key === null) && typeof k.keyId === 'string') {
         const kept = existing.find((e) => e.key_id === String(k.keyId).toLowerCase());
         if (kept) return kept;
       }
-      if (typeof k.key !== 'string')
-        throw graphErrors.badRequest(`keyCredentials[${i}].key must be the base64 DER of an X.509 certificate.`);
+      if (typeof k.key !== 'string') throw errors.invalidInput(`keyCredentials[${i}].key must be the base64 DER of an X.509 certificate.`);
       let cert: crypto.X509Certificate;
       try {
         const text = k.key.includes('BEGIN CERTIFICATE') ? k.key : Buffer.from(k.key, 'base64');
         cert = new crypto.X509Certificate(text);
       } catch {
-        throw graphErrors.badRequest(`keyCredentials[${i}].key is not a valid X.509 certificate.`);
+        throw errors.invalidInput(`keyCredentials[${i}].key is not a valid X.509 certificate.`);
       }
-      if (cert.publicKey.asymmetricKeyType !== 'rsa') throw graphErrors.badRequest(`keyCredentials[${i}] must be an RSA certificate.`);
+      if (cert.publicKey.asymmetricKeyType !== 'rsa') throw errors.invalidInput(`keyCredentials[${i}] must be an RSA certificate.`);
       const type = k.type ?? 'AsymmetricX509Cert';
       const usage = k.usage ?? 'Verify';
       if (type !== 'AsymmetricX509Cert' || usage !== 'Verify') {
-        throw graphErrors.badRequest(`keyCredentials[${i}] must have type 'AsymmetricX509Cert' and usage 'Verify'.`);
+        throw errors.invalidInput(`keyCredentials[${i}] must have type 'AsymmetricX509Cert' and usage 'Verify'.`);
       }
       const start = typeof k.startDateTime === 'string' ? Date.parse(k.startDateTime) : Date.parse(cert.validFrom);
       const end = typeof k.endDateTime === 'string' ? Date.parse(k.endDateTime) : Date.parse(cert.validTo);

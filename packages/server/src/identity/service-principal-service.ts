@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { BUILT_IN_RESOURCES, FIRST_PARTY_TENANT_ID, type AppRole } from '@appwarden/protocol';
-import { graphErrors } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { Stores } from '../store/interfaces.js';
 import type { AppRoleAssignmentRow, ServicePrincipalRow } from '../store/schema.js';
 import type { Application } from './application-model.js';
@@ -70,18 +70,18 @@ export class ServicePrincipalService {
     appId: unknown,
     patch: { accountEnabled?: unknown; appRoleAssignmentRequired?: unknown } = {},
   ): Promise<ServicePrincipal> {
-    if (typeof appId !== 'string' || !GUID_RE.test(appId)) throw graphErrors.badRequest("Property 'appId' is required and must be a GUID.");
+    if (typeof appId !== 'string' || !GUID_RE.test(appId)) throw errors.invalidInput("Property 'appId' is required and must be a GUID.");
     const app = await this.applications.findAnyByAppId(appId);
     if (!app) {
-      throw graphErrors.badRequest(`The appId '${appId}' of the service principal does not reference a valid application object.`);
+      throw errors.invalidInput(`The appId '${appId}' of the service principal does not reference a valid application object.`);
     }
     if (app.tenantId !== tenantId && !app.builtIn && app.signInAudience === 'AzureADMyOrg') {
-      throw graphErrors.badRequest(
+      throw errors.invalidInput(
         `The application '${app.displayName}' (${app.appId}) is a single-tenant application; its service principal can only be created in its home tenant.`,
       );
     }
     if (await this.stores.servicePrincipals.getByAppId(tenantId, app.appId)) {
-      throw graphErrors.conflict(`A service principal with appId '${app.appId}' already exists in this tenant.`);
+      throw errors.conflict(`A service principal with appId '${app.appId}' already exists in this tenant.`);
     }
     const row: ServicePrincipalRow = {
       id: crypto.randomUUID(),
@@ -150,17 +150,17 @@ export class ServicePrincipalService {
   async update(sp: ServicePrincipal, patch: Record<string, unknown>): Promise<ServicePrincipal> {
     const update: Partial<Pick<ServicePrincipalRow, 'account_enabled' | 'app_role_assignment_required' | 'display_name'>> = {};
     if (patch.accountEnabled !== undefined) {
-      if (typeof patch.accountEnabled !== 'boolean') throw graphErrors.badRequest("Property 'accountEnabled' must be a boolean.");
+      if (typeof patch.accountEnabled !== 'boolean') throw errors.invalidInput("Property 'accountEnabled' must be a boolean.");
       update.account_enabled = patch.accountEnabled ? 1 : 0;
     }
     if (patch.appRoleAssignmentRequired !== undefined) {
       if (typeof patch.appRoleAssignmentRequired !== 'boolean')
-        throw graphErrors.badRequest("Property 'appRoleAssignmentRequired' must be a boolean.");
+        throw errors.invalidInput("Property 'appRoleAssignmentRequired' must be a boolean.");
       update.app_role_assignment_required = patch.appRoleAssignmentRequired ? 1 : 0;
     }
     if (patch.displayName !== undefined) {
       if (typeof patch.displayName !== 'string' || patch.displayName === '')
-        throw graphErrors.badRequest("Property 'displayName' must be a non-empty string.");
+        throw errors.invalidInput("Property 'displayName' must be a non-empty string.");
       update.display_name = patch.displayName;
     }
     await this.stores.servicePrincipals.update(sp.id, update);
@@ -169,7 +169,7 @@ export class ServicePrincipalService {
 
   async delete(sp: ServicePrincipal): Promise<void> {
     if (BUILT_IN_RESOURCES.some((r) => r.appId === sp.appId)) {
-      throw graphErrors.badRequest('The service principals of built-in Microsoft resources cannot be deleted.');
+      throw errors.invalidInput('The service principals of built-in Microsoft resources cannot be deleted.');
     }
     await this.stores.servicePrincipals.delete(sp.id);
   }
@@ -198,32 +198,28 @@ export class ServicePrincipalService {
   async assign(tenantId: string, input: { principalId?: unknown; resourceId?: unknown; appRoleId?: unknown }): Promise<AppRoleAssignment> {
     for (const k of ['principalId', 'resourceId', 'appRoleId'] as const) {
       const v = input[k];
-      if (typeof v !== 'string' || !GUID_RE.test(v)) throw graphErrors.badRequest(`Property '${k}' is required and must be a GUID.`);
+      if (typeof v !== 'string' || !GUID_RE.test(v)) throw errors.invalidInput(`Property '${k}' is required and must be a GUID.`);
     }
     const principalId = String(input.principalId).toLowerCase();
     const resourceId = String(input.resourceId).toLowerCase();
     const appRoleId = String(input.appRoleId).toLowerCase();
     const principal = await this.stores.servicePrincipals.getById(tenantId, principalId);
     if (!principal)
-      throw graphErrors.notFound(
-        `Resource '${principalId}' does not exist or one of its queried reference-property objects are not present.`,
-      );
+      throw errors.notFound(`Resource '${principalId}' does not exist or one of its queried reference-property objects are not present.`);
     const resource = await this.get(tenantId, resourceId);
     if (!resource)
-      throw graphErrors.notFound(
-        `Resource '${resourceId}' does not exist or one of its queried reference-property objects are not present.`,
-      );
+      throw errors.notFound(`Resource '${resourceId}' does not exist or one of its queried reference-property objects are not present.`);
     if (appRoleId !== NO_ROLE_ID) {
       const role = resource.appRoles.find((r) => r.id === appRoleId);
-      if (!role) throw graphErrors.badRequest('Permission being assigned was not found on application');
+      if (!role) throw errors.invalidInput('Permission being assigned was not found on application');
       if (!role.allowedMemberTypes.includes('Application')) {
-        throw graphErrors.badRequest('Permission being assigned is not allowed for applications (allowedMemberTypes lacks Application).');
+        throw errors.invalidInput('Permission being assigned is not allowed for applications (allowedMemberTypes lacks Application).');
       }
-      if (!role.isEnabled) throw graphErrors.badRequest('Permission being assigned is disabled.');
+      if (!role.isEnabled) throw errors.invalidInput('Permission being assigned is disabled.');
     }
     const existing = await this.stores.assignments.listByPrincipal(tenantId, principalId);
     if (existing.some((e) => e.resource_id === resourceId && e.app_role_id === appRoleId)) {
-      throw graphErrors.conflict('Permission being assigned already exists on the object');
+      throw errors.conflict('Permission being assigned already exists on the object');
     }
     const row: AppRoleAssignmentRow = {
       id: crypto.randomBytes(32).toString('base64url').slice(0, 43),
@@ -266,7 +262,7 @@ export class ServicePrincipalService {
     appId: string,
   ): Promise<{ servicePrincipal: ServicePrincipal; granted: AppRoleAssignment[]; missingResources: string[] }> {
     const app = await this.applications.findAnyByAppId(appId);
-    if (!app || app.builtIn) throw graphErrors.notFound(`Application with identifier '${appId}' was not found.`);
+    if (!app || app.builtIn) throw errors.notFound(`Application with identifier '${appId}' was not found.`);
     const sp = (await this.getByAppId(tenantId, app.appId)) ?? (await this.create(tenantId, app.appId));
     const granted: AppRoleAssignment[] = [];
     const missingResources: string[] = [];

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { BUILT_IN_RESOURCES, FIRST_PARTY_TENANT_ID } from '@appwarden/protocol';
-import { EntraError } from '../http/errors.js';
+import { EntraError, errors } from '../http/errors.js';
 import type { Stores } from '../store/interfaces.js';
 import type { TenantRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
@@ -45,9 +45,10 @@ export class TenantService {
   async create(input: { name: string; displayName?: string; id?: string }): Promise<Tenant> {
     const name = input.name.toLowerCase();
     if (!NAME_RE.test(name)) {
-      throw new Error(`tenant name '${input.name}' must be 1-42 lowercase letters, digits or hyphens`);
+      throw errors.invalidInput(`tenant name '${input.name}' must be 1-42 lowercase letters, digits or hyphens`);
     }
-    if (await this.stores.tenants.getByDomain(name)) throw new Error(`tenant '${name}' already exists`);
+    // Invalid input rather than a conflict: the operator API has always answered a taken name with 400.
+    if (await this.stores.tenants.getByDomain(name)) throw errors.invalidInput(`tenant '${name}' already exists`);
     const now = this.clock.now();
     const row: TenantRow = {
       id: input.id ?? crypto.randomUUID(),

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, type GraphPermission } from '@appwarden/protocol';
 import { TokenRejected } from '../identity/access-token-verifier.js';
 import type { Tenant } from '../identity/tenant-service.js';
-import { GraphError, graphErrors } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { Services } from '../wiring.js';
 
 export const GRAPH_AUDIENCES = [...MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_APP_ID];
@@ -41,12 +41,12 @@ export async function authenticateGraphCaller(
   const origin = services.origin.value;
   const challenge = { 'WWW-Authenticate': GRAPH_WWW_AUTHENTICATE(origin) };
   const m = authorization ? /^bearer\s+(\S+)\s*$/i.exec(authorization) : null;
-  if (!m) throw new GraphError('InvalidAuthenticationToken', 401, 'Access token is empty.', undefined, challenge);
+  if (!m) throw errors.unauthenticated('Access token is empty.', undefined, challenge);
   const token = m[1]!;
   if (isOperatorKey(token, operatorKey)) {
-    if (!tenantHeader) throw graphErrors.badRequest("The operator key needs the 'x-appwarden-tenant' header naming a tenant.");
+    if (!tenantHeader) throw errors.invalidInput("The operator key needs the 'x-appwarden-tenant' header naming a tenant.");
     const tenant = await services.tenants.find(tenantHeader);
-    if (!tenant) throw graphErrors.notFound(`Tenant '${tenantHeader}' was not found.`);
+    if (!tenant) throw errors.notFound(`Tenant '${tenantHeader}' was not found.`);
     const all = ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Organization.Read.All'];
     return { tenant, clientAppId: 'appwarden-operator', roles: new Set(all), operator: true };
   }
@@ -55,9 +55,7 @@ export async function authenticateGraphCaller(
     return { tenant: v.tenant, clientAppId: v.clientAppId, roles: new Set(v.roles), operator: false };
   } catch (e) {
     if (e instanceof TokenRejected) {
-      throw new GraphError(
-        'InvalidAuthenticationToken',
-        401,
+      throw errors.unauthenticated(
         'Access token validation failure. Invalid audience, issuer, signature or lifetime.',
         e.message,
         challenge,
@@ -70,6 +68,6 @@ export async function authenticateGraphCaller(
 /** 403 Authorization_RequestDenied unless the caller holds one of the permissions. */
 export function requireAny(caller: GraphCaller, ...permissions: GraphPermission[]): void {
   if (!permissions.some((p) => caller.roles.has(p))) {
-    throw graphErrors.denied(`Insufficient privileges to complete the operation. Requires one of: ${permissions.join(', ')}.`);
+    throw errors.denied(`Insufficient privileges to complete the operation. Requires one of: ${permissions.join(', ')}.`);
   }
 }

@@ -1,4 +1,4 @@
-import { graphErrors } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 
 export interface SimpleFilter {
   appId?: string;
@@ -22,7 +22,7 @@ export function parseSimpleFilter(filter: string | undefined, allowed: readonly 
     let m = new RegExp(`^(appId|displayName)\\s+eq\\s+(${STRING})$`, 'i').exec(c);
     if (m) {
       const field = m[1]!.toLowerCase() === 'appid' ? 'appId' : 'displayName';
-      if (!allowed.includes(field)) throw graphErrors.unsupportedQuery(`Unsupported query: filtering on '${m[1]}' is not supported here.`);
+      if (!allowed.includes(field)) throw errors.unsupportedQuery(`Unsupported query: filtering on '${m[1]}' is not supported here.`);
       out[field] = field === 'appId' ? unquote(m[2]!).toLowerCase() : unquote(m[2]!);
       continue;
     }
@@ -31,7 +31,7 @@ export function parseSimpleFilter(filter: string | undefined, allowed: readonly 
       out.displayNameStartsWith = unquote(m[1]!);
       continue;
     }
-    throw graphErrors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property: '${c}'.`);
+    throw errors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property: '${c}'.`);
   }
   return out;
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OperatorError } from '../http/errors.js';
+import { errors } from '../http/errors.js';
 import type { Services } from '../wiring.js';
 import { isOperatorKey } from './graph-auth.js';
 
 const denied = () =>
-  new OperatorError('unauthorized', 401, 'The operator key is missing or wrong.', undefined, {
+  errors.unauthenticated('The operator key is missing or wrong.', undefined, {
     'WWW-Authenticate': 'Bearer realm="appwarden-operator"',
   });
 
@@ -29,21 +29,17 @@ export function registerOperatorRoutes(app: FastifyInstance, services: Services,
   app.post('/admin/tenants', async (req, reply) => {
     guard(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (typeof body.name !== 'string') throw new OperatorError('invalid_request', 400, "Property 'name' is required (e.g. 'contoso').");
-    try {
-      const t = await services.tenants.create({
-        name: body.name,
-        ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}),
-      });
-      return reply.code(201).send(tenantJson(t));
-    } catch (e) {
-      throw new OperatorError('invalid_request', 400, (e as Error).message);
-    }
+    if (typeof body.name !== 'string') throw errors.invalidInput("Property 'name' is required (e.g. 'contoso').");
+    const t = await services.tenants.create({
+      name: body.name,
+      ...(typeof body.displayName === 'string' ? { displayName: body.displayName } : {}),
+    });
+    return reply.code(201).send(tenantJson(t));
   });
   app.post<{ Params: { tenant: string } }>('/admin/tenants/:tenant/keys/rotate', async (req) => {
     guard(req);
     const t = await services.tenants.find(req.params.tenant);
-    if (!t) throw new OperatorError('not_found', 404, `Tenant '${req.params.tenant}' was not found.`);
+    if (!t) throw errors.notFound(`Tenant '${req.params.tenant}' was not found.`);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const kid = await services.signingKeys.rotate(t.id, { immediate: body.immediate === true });
     const keys = await services.signingKeys.keys(t.id);

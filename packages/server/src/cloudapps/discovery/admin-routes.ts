@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CATALOG_APPS } from '../../discovery/index.js';
 import type { SanctionState } from '../../store/discovery-schema.js';
-import { OperatorError } from '../../http/errors.js';
+import { errors } from '../../http/errors.js';
 import type { Services } from '../../wiring.js';
 import { ADMIN_READ, ADMIN_WRITE, adminGuard } from '../admin-routes.js';
 
@@ -23,7 +23,7 @@ export function registerDiscoveryAdminRoutes(app: FastifyInstance, services: Ser
 
   const appOf = (raw: string) => {
     const app = /^\d+$/.test(raw) ? CATALOG.get(Number(raw)) : undefined;
-    if (!app) throw new OperatorError('not_found', 404, `App '${raw}' is not in the catalog.`);
+    if (!app) throw errors.notFound(`App '${raw}' is not in the catalog.`);
     return app;
   };
   const json = (appId: number, state: SanctionState | null, updatedAt: number | null, updatedBy: string | null) => ({
@@ -43,7 +43,7 @@ export function registerDiscoveryAdminRoutes(app: FastifyInstance, services: Ser
     const target = appOf(req.params.appId);
     const b = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     const state = typeof b.state === 'string' ? (b.state.toLowerCase() as SanctionState) : undefined;
-    if (!state || !STATES.includes(state)) throw new OperatorError('invalid_request', 400, `'state' must be one of ${STATES.join(', ')}.`);
+    if (!state || !STATES.includes(state)) throw errors.invalidInput(`'state' must be one of ${STATES.join(', ')}.`);
     const at = services.clock.now();
     await store.put({ tenant_id: tenant.id, app_id: target.id, state, updated_at: at, updated_by: actor });
     req.log.info({ tenant: tenant.id, appId: target.id, state }, 'discovery app sanction changed');

@@ -5,10 +5,13 @@
 //   PUT <url>&comp=blocklist         Put Block List (XML <BlockList><Latest|Committed|Uncommitted>)
 //   HEAD <url>                       Get Blob Properties
 // Bodies stream to disk: this scope has a catch-all content-type parser that hands the raw
-// request through untouched, so Fastify never buffers an upload. Errors use Azure's XML shape.
+// request through untouched, so Fastify never buffers an upload. Errors are rendered in Azure's
+// XML shape by the blob renderer (http/blob-error-renderer.ts): the routes declare that format.
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MissingBlock, UploadTooLarge, blockFileName } from '../../discovery/ingest/upload-storage.js';
+import { blockFileName } from '../../discovery/ingest/upload-storage.js';
+import { BlobError, errors } from '../../http/errors.js';
+import type { WireFormat } from '../../http/wire-format.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
 import type { Services } from '../../wiring.js';
 import { BLOB_API_VERSION, UPLOAD_PATH } from './handlers.js';
@@ -17,27 +20,6 @@ import { BLOB_API_VERSION, UPLOAD_PATH } from './handlers.js';
 const BLOCK_LIST_LIMIT = 8 * 1024 * 1024;
 /** Azure's limit per staged block (4000 MiB). */
 const MAX_BLOCK_BYTES = 4000 * 1024 * 1024;
-
-class BlobError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function sendBlobError(req: FastifyRequest, reply: FastifyReply, e: BlobError): FastifyReply {
-  const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${e.code}</Code><Message>${xmlEscape(
-    `${e.message}\nRequestId:${req.id}\nTime:${new Date().toISOString()}`,
-  )}</Message></Error>`;
-  // The body of a rejected upload was not read: close rather than drain gigabytes.
-  if (req.method === 'PUT' && !req.raw.readableEnded) reply.header('connection', 'close');
-  return reply.code(e.status).headers({ 'x-ms-error-code': e.code, 'x-ms-version': BLOB_API_VERSION }).type('application/xml').send(body);
-}
 
 function created(reply: FastifyReply, now: number, extra: Record<string, string> = {}): FastifyReply {
   const etag = `"0x${crypto.randomBytes(8).toString('hex').toUpperCase()}"`;
@@ -60,7 +42,7 @@ async function readSmallBody(req: FastifyRequest, limit: number): Promise<string
   for await (const c of req.raw) {
     const b = c as Buffer;
     size += b.length;
-    if (size > limit) throw new BlobError(413, 'RequestBodyTooLarge', 'The block list is too large.');
+    if (size > limit) throw errors.payloadTooLarge('The block list is too large.');
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -68,7 +50,7 @@ async function readSmallBody(req: FastifyRequest, limit: number): Promise<string
 
 /** Block ids of a Put Block List body, in order (Latest, Committed and Uncommitted all name staged blocks here). */
 export function parseBlockList(xml: string): string[] {
-  if (!/<BlockList\b/i.test(xml)) throw new BlobError(400, 'InvalidXmlDocument', 'The body is not a BlockList document.');
+  if (!/<BlockList\b/i.test(xml)) throw new BlobError('InvalidXmlDocument', 'The body is not a BlockList document.');
   const ids: string[] = [];
   const re = /<(Latest|Committed|Uncommitted)>\s*([^<]*?)\s*<\/\1>/g;
   for (let m = re.exec(xml); m; m = re.exec(xml)) ids.push(m[2]!);
@@ -85,10 +67,10 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
     const q = req.query as Record<string, string | undefined>;
     const upload = /^[A-Za-z0-9-]{8,64}$/.test(id) ? await stores.uploads.get(id) : undefined;
     if (!upload || typeof q.sig !== 'string' || !services.master.verifySecret(q.sig, upload.token_hash)) {
-      throw new BlobError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the upload URL is complete.');
+      throw errors.unauthenticated('Server failed to authenticate the request. Make sure the upload URL is complete.');
     }
-    if (upload.expires_at < services.clock.now()) throw new BlobError(403, 'AuthenticationFailed', 'Signed expiry time has passed.');
-    if (upload.state === 'submitted') throw new BlobError(409, 'BlobImmutable', 'This upload was already submitted for processing.');
+    if (upload.expires_at < services.clock.now()) throw errors.unauthenticated('Signed expiry time has passed.');
+    if (upload.state === 'submitted') throw new BlobError('BlobImmutable', 'This upload was already submitted for processing.');
     return upload;
   }
 
@@ -104,16 +86,15 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
     const comp = q.comp?.toLowerCase();
     if (comp === 'block') {
       const file = q.blockid ? blockFileName(q.blockid) : undefined;
-      if (!file) throw new BlobError(400, 'InvalidQueryParameterValue', 'The blockid is not valid base64 of at most 64 bytes.');
+      if (!file) throw new BlobError('InvalidQueryParameterValue', 'The blockid is not valid base64 of at most 64 bytes.');
       const len = declaredLength(req);
-      if (len !== undefined && len > Math.min(max, MAX_BLOCK_BYTES))
-        throw new BlobError(413, 'RequestBodyTooLarge', 'The block is larger than the limit.');
+      if (len !== undefined && len > Math.min(max, MAX_BLOCK_BYTES)) throw errors.payloadTooLarge('The block is larger than the limit.');
       await storage.putBlock(upload.id, file, req.raw, Math.min(max, MAX_BLOCK_BYTES));
       return created(reply, now);
     }
     if (comp === 'blocklist') {
       const ids = parseBlockList(await readSmallBody(req, BLOCK_LIST_LIMIT));
-      if (ids.length === 0) throw new BlobError(400, 'InvalidBlockList', 'The block list is empty.');
+      if (ids.length === 0) throw new BlobError('InvalidBlockList', 'The block list is empty.');
       const early = services.discovery.early.begin(upload);
       let size: number;
       try {
@@ -127,19 +108,14 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
       req.log.info({ upload: upload.id, blocks: ids.length, size }, 'discovery upload committed');
       return created(reply, now);
     }
-    if (comp !== undefined) throw new BlobError(400, 'InvalidQueryParameterValue', `comp=${comp} is not supported here.`);
+    if (comp !== undefined) throw new BlobError('InvalidQueryParameterValue', `comp=${comp} is not supported here.`);
     const blobType = req.headers['x-ms-blob-type'];
     if (blobType === undefined)
-      throw new BlobError(
-        400,
-        'MissingRequiredHeader',
-        'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.',
-      );
+      throw new BlobError('MissingRequiredHeader', 'An HTTP header that is mandatory for this request is not specified: x-ms-blob-type.');
     if (String(blobType).toLowerCase() !== 'blockblob')
-      throw new BlobError(400, 'InvalidHeaderValue', 'Only x-ms-blob-type: BlockBlob is accepted.');
+      throw new BlobError('InvalidHeaderValue', 'Only x-ms-blob-type: BlockBlob is accepted.');
     const len = declaredLength(req);
-    if (len !== undefined && len > max)
-      throw new BlobError(413, 'RequestBodyTooLarge', `The file is larger than the limit of ${max} bytes.`);
+    if (len !== undefined && len > max) throw errors.payloadTooLarge(`The file is larger than the limit of ${max} bytes.`);
     // Parsed while it arrives (early-parse.ts); the job then finishes the parse.
     const early = services.discovery.early.begin(upload);
     let size: number;
@@ -157,7 +133,7 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
 
   async function properties(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const upload = await authorize(req);
-    if (upload.state !== 'committed') throw new BlobError(404, 'BlobNotFound', 'The specified blob does not exist.');
+    if (upload.state !== 'committed') throw errors.notFound();
     return reply
       .code(200)
       .headers({
@@ -172,19 +148,12 @@ export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Se
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
-    const wrap =
-      (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) => async (req: FastifyRequest, reply: FastifyReply) => {
-        try {
-          return await fn(req, reply);
-        } catch (e) {
-          if (e instanceof BlobError) return sendBlobError(req, reply, e);
-          if (e instanceof UploadTooLarge) return sendBlobError(req, reply, new BlobError(413, 'RequestBodyTooLarge', e.message));
-          if (e instanceof MissingBlock) return sendBlobError(req, reply, new BlobError(400, 'InvalidBlockList', e.message));
-          req.log.error({ err: e }, 'discovery upload failed');
-          return sendBlobError(req, reply, new BlobError(500, 'InternalError', 'The server encountered an internal error.'));
-        }
-      };
-    scope.put(`${UPLOAD_PATH}/:id`, wrap(put));
-    scope.head(`${UPLOAD_PATH}/:id`, wrap(properties));
+    // Every answer carries the service version, errors included, as Azure's do.
+    scope.addHook('onRequest', async (_req, reply) => {
+      reply.header('x-ms-version', BLOB_API_VERSION);
+    });
+    const config = { wireFormat: 'blob' satisfies WireFormat };
+    scope.put(`${UPLOAD_PATH}/:id`, { config }, put);
+    scope.head(`${UPLOAD_PATH}/:id`, { config }, properties);
   });
 }

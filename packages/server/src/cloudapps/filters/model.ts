@@ -1,4 +1,5 @@
 import type { FilterOperator } from '@appwarden/protocol';
+import { InvalidInput } from '../../http/errors.js';
 
 /** `{id, saas, inst}`: the primary key of a user or account entity. */
 export interface EntityPk {
@@ -31,14 +32,14 @@ export interface FilterCondition {
   values: FilterValue[];
 }
 
-/** A filter error names the offending field; the route turns it into a 400 keyed by `filters`. */
-export class FilterError extends Error {
+/** A filter error names the offending field; it is a 400 about the `filters` parameter. */
+export class FilterError extends InvalidInput {
   constructor(
     readonly field: string,
     message: string,
-    readonly value?: unknown,
+    value?: unknown,
   ) {
-    super(message);
+    super(message, 'filters', value);
   }
 }
 

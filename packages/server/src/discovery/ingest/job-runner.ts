@@ -234,11 +234,10 @@ export class JobRunner {
       if (verdict) error = verdict;
       else state = 'succeeded';
     } catch (e) {
+      // A DiscoveryInputError's message is the user-facing text, prefix included.
       error =
         e instanceof DiscoveryInputError
-          ? e.code === 'UNSUPPORTED_FILE_TYPE'
-            ? `Unsupported file type: ${e.message}`
-            : e.message
+          ? e.publicMessage
           : (e as NodeJS.ErrnoException).code === 'ENOENT'
             ? 'The uploaded file is no longer available.'
             : 'The log could not be processed.';

@@ -6,16 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BlobError, SemanticError } from '../../http/errors.js';
 
-export class UploadTooLarge extends Error {
+export class UploadTooLarge extends SemanticError {
   constructor(readonly limit: number) {
-    super(`The upload is larger than the limit of ${limit} bytes.`);
+    super('payload_too_large', `The upload is larger than the limit of ${limit} bytes.`);
   }
 }
 
-export class MissingBlock extends Error {
+/** A Put Block List naming a block that was never staged. */
+export class MissingBlock extends BlobError {
   constructor(readonly blockId: string) {
-    super(`Block ${blockId} was not staged.`);
+    super('InvalidBlockList', `Block ${blockId} was not staged.`);
   }
 }
 

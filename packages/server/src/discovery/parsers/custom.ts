@@ -1,6 +1,7 @@
 // Custom parser (CUSTOM_PARSER): the admin maps columns (CSV) or keys (key=value) to fields,
 // as in MDA's custom log parser. Names are case-sensitive. The timestamp format is given as a
 // pattern (yyyy MM MMM dd HH mm ss SSS Z, other characters literal), `epoch`, or `auto`.
+import { InvalidInput } from '../../http/errors.js';
 import { endpointFromUrl, normalizeIp, parseAuthority } from './endpoints.js';
 import { scanSyslogHeader } from './syslog-prefix.js';
 import { monthAt, parseAnyTimestamp, parseEpoch, utcMs } from './timestamps.js';
@@ -211,13 +212,12 @@ export function defineCustomParser(config: CustomParserConfig, name = 'Custom pa
 }
 
 /** A custom parser definition that does not hold: `field` is the path of the offending key. */
-export class CustomParserConfigError extends Error {
+export class CustomParserConfigError extends InvalidInput {
   constructor(
     readonly field: string,
     message: string,
   ) {
     super(message);
-    this.name = 'CustomParserConfigError';
   }
 }
 

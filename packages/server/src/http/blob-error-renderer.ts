@@ -10,7 +10,12 @@ export const BLOB_SEMANTIC_CODES: Partial<Record<SemanticCode, { code: string; s
   unauthenticated: { code: 'AuthenticationFailed', status: 403 },
   denied: { code: 'AuthorizationFailure' },
   not_found: { code: 'BlobNotFound', message: 'The specified blob does not exist.' },
+  no_route: { code: 'ResourceNotFound', message: 'The specified resource does not exist.' },
+  method_not_allowed: { code: 'UnsupportedHttpVerb', message: 'The resource does not support the specified HTTP verb.' },
   payload_too_large: { code: 'RequestBodyTooLarge' },
+  // Azure answers throttling with 503 ServerBusy, never 429.
+  throttled: { code: 'ServerBusy', status: 503 },
+  unavailable: { code: 'ServerBusy' },
   internal_error: { code: 'InternalError', message: 'The server encountered an internal error.' },
 };
 

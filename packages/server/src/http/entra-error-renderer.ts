@@ -22,9 +22,11 @@ export const NO_STORE_HEADERS = {
  * so a server failure stays a 5xx (MSAL retries those) and every client mistake is invalid_request.
  */
 export function entraErrorFor(err: AppError): EntraError {
-  if (err instanceof EntraError) return err;
-  return new EntraError(err.status >= 500 ? 'serverError' : 'malformedRequest', {}, err.detail ?? err.message);
+  return err instanceof EntraError ? err : new EntraError(entraKeyFor(err), {}, err.detail ?? err.message);
 }
+
+/** The AADSTS key a non-Entra error becomes. */
+export const entraKeyFor = (err: AppError): 'serverError' | 'malformedRequest' => (err.status >= 500 ? 'serverError' : 'malformedRequest');
 
 /** Renders an identity-platform error in Entra's OAuth JSON shape (reference §2.1). */
 export function renderEntraError(

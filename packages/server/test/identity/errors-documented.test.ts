@@ -3,21 +3,46 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AADSTS } from '@appwarden/protocol';
 import { describe, expect, it } from 'vitest';
+import { DISCOVERY_INPUT_CODES } from '../../src/discovery/discovery-input-error.js';
+import { blobWire } from '../../src/http/blob-error-renderer.js';
+import { renderCloudAppsError } from '../../src/http/cloudapps-error-renderer.js';
+import { entraKeyFor } from '../../src/http/entra-error-renderer.js';
+import { BLOB_CODES, NoRoute, SEMANTIC_CODES, SemanticError, type SemanticCode } from '../../src/http/errors.js';
+import { graphWire } from '../../src/http/graph-error-renderer.js';
+import { operatorCode } from '../../src/http/operator-error-renderer.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../../..');
 const DOC = fs.readFileSync(path.join(ROOT, 'docs/errors.md'), 'utf8');
 const SERVER_SRC = path.join(ROOT, 'packages/server/src');
 
-/** Markdown table rows of docs/errors.md, as arrays of trimmed cells. */
-const rows = DOC.split('\n')
-  .filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))
-  .map((l) =>
-    l
-      .slice(1, -1)
-      .split(' | ')
-      .map((c) => c.trim()),
-  );
+/** Markdown table rows (not headers) of a piece of docs/errors.md, as arrays of trimmed cells. */
+const rowsOf = (text: string) =>
+  text
+    .split('\n')
+    .filter((l, i, all) => l.startsWith('| ') && !l.startsWith('| ---') && !all[i + 1]?.startsWith('| ---'))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    );
+
+const rows = rowsOf(DOC);
+
+/** The rows of the `## <title>…` section. */
+function section(title: string): string[][] {
+  const start = DOC.indexOf(`\n## ${title}`);
+  expect(start, `docs/errors.md lacks a section '## ${title}'`).toBeGreaterThan(-1);
+  const end = DOC.indexOf('\n## ', start + 1);
+  return rowsOf(DOC.slice(start, end === -1 ? undefined : end));
+}
+
+const codesIn = (r: string[][]) => new Set(r.map((c) => c[0]!.replace(/`/g, '')));
+
+const SEMANTIC = Object.keys(SEMANTIC_CODES) as SemanticCode[];
+/** One error of each semantic code, as a service would throw it (without a message of its own). */
+const sample = (code: SemanticCode) => (code === 'no_route' ? new NoRoute('GET', '/v1.0/nothing') : new SemanticError(code));
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -26,12 +51,12 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every string code the server constructs an error with (`new GraphError('Request_BadRequest', …)`, `fe.code ?? 'bad_request'`). */
+/** Every string code the server constructs an error with (`new BlobError('InvalidBlockList', …)`, `super('payload_too_large', …)`). */
 function codesUsedInServer(): Map<string, string> {
   const found = new Map<string, string>();
-  const re = /new (AppError|GraphError|CloudAppsError|OperatorError)\(\s*(?:[\w.]+\s*\?\?\s*)?'([^']+)'/g;
+  const re = /(?:new (?:AppError|SemanticError|BlobError|DiscoveryInputError|EntraError)|super)\(\s*'([^']+)'/g;
   for (const file of sourceFiles(SERVER_SRC)) {
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(re)) found.set(m[2]!, path.relative(ROOT, file));
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(re)) found.set(m[1]!, path.relative(ROOT, file));
   }
   return found;
 }
@@ -51,14 +76,70 @@ describe('docs/errors.md documents every error code', () => {
     expect(documented.filter((k) => !(k in AADSTS))).toEqual([]);
   });
 
-  it('has a row for every Graph, Cloud Apps, operator and generic code the server uses', () => {
+  it('maps every semantic code exactly as the five renderers do', () => {
+    const table = section('Semantic codes');
+    expect(table.length, 'one row per semantic code, no more').toBe(SEMANTIC.length);
+    for (const code of SEMANTIC) {
+      const e = sample(code);
+      const row = table.find((r) => r[0] === `\`${code}\``);
+      expect(row, `no row for semantic code '${code}'`).toBeDefined();
+      const g = graphWire(e);
+      const b = blobWire(e);
+      const expected = [
+        String(SEMANTIC_CODES[code].status),
+        `\`${g.code}\` ${g.status}`,
+        String(renderCloudAppsError(e).status),
+        `\`${operatorCode(e)}\` ${e.status}`,
+        `\`${b.code}\` ${b.status}`,
+        // Identity paths answer an unknown route in the operator shape (error-handler.ts).
+        code === 'no_route' ? `operator \`${operatorCode(e)}\` ${e.status}` : `\`${entraKeyFor(e)}\``,
+      ];
+      expect(row!.slice(1, 7), `row of '${code}'`).toEqual(expected);
+      expect(row![7]!.length, `'${code}' needs a "when it occurs" text`).toBeGreaterThan(10);
+    }
+  });
+
+  it('lists every code each format puts on the wire in that format’s section (or the generic one)', () => {
+    const generic = codesIn(section('Operator endpoints and generic errors'));
+    const formats: [string, (code: SemanticCode) => string][] = [
+      ['Management API', (c) => graphWire(sample(c)).code],
+      ['Operator endpoints', (c) => operatorCode(sample(c))],
+      ['Upload URLs', (c) => blobWire(sample(c)).code],
+    ];
+    for (const [title, wireCode] of formats) {
+      const own = codesIn(section(title));
+      const missing = SEMANTIC.map(wireCode).filter((c) => !own.has(c) && !generic.has(c));
+      expect(missing, `wire codes of '${title}' not documented`).toEqual([]);
+    }
+    // The Cloud Apps body has no code; its section lists the semantic codes the API logs.
+    expect([...codesIn(section('Cloud Apps API'))].filter((c) => !(c in SEMANTIC_CODES))).toEqual([]);
+  });
+
+  it('has a row for every Azure Blob code of the upload URL with its status', () => {
+    const blob = section('Upload URLs');
+    for (const [code, status] of Object.entries(BLOB_CODES)) {
+      expect(blob.find((r) => r[0] === `\`${code}\``)?.[1], `Blob code '${code}'`).toBe(String(status));
+    }
+  });
+
+  it('has a row for every discovery job failure code', () => {
+    const jobs = codesIn(section('Discovery upload jobs'));
+    expect(DISCOVERY_INPUT_CODES.filter((c) => !jobs.has(c))).toEqual([]);
+  });
+
+  it('has a row for every code the server constructs an error with', () => {
     const used = codesUsedInServer();
     // The scan must see the well-known codes, or it has silently stopped working.
     expect([...used.keys()]).toEqual(
-      expect.arrayContaining(['Authorization_RequestDenied', 'InvalidAuthenticationToken', 'Request_ResourceNotFound', 'internal_error']),
+      expect.arrayContaining(['InvalidBlockList', 'UNSUPPORTED_FILE_TYPE', 'invalid_config', 'payload_too_large', 'tenantNotFound']),
     );
-    const documented = new Set(rows.map((r) => r[0]!.replace(/`/g, '')));
+    const documented = codesIn(rows);
     const missing = [...used].filter(([code]) => !documented.has(code)).map(([code, file]) => `${code} (${file})`);
     expect(missing, 'codes used in packages/server/src but not documented in docs/errors.md').toEqual([]);
+  });
+
+  it('every error class of the server derives from AppError', () => {
+    const outside = sourceFiles(SERVER_SRC).filter((f) => /\bextends Error\b/.test(fs.readFileSync(f, 'utf8')));
+    expect(outside.map((f) => path.relative(ROOT, f))).toEqual(['packages/server/src/http/errors.ts']);
   });
 });

@@ -50,10 +50,11 @@ function positive(c: FilterCondition, fold: (s: string) => string): Test {
     };
   };
   const first = values[0]!;
+  const eq: Test = (v) => v !== null && wanted.has(norm(v)!);
   switch (c.op) {
     case 'eq':
     case 'cabinetmatchedrulesequals':
-      return (v) => v !== null && wanted.has(norm(v)!);
+      return eq;
     case 'contains':
     case 'text':
       return text((s, t) => s.includes(t));
@@ -62,8 +63,11 @@ function positive(c: FilterCondition, fold: (s: string) => string): Test {
       return text((s, t) => s.startsWith(t));
     case 'endswith':
       return text((s, t) => s.endsWith(t));
-    case 'descendantof':
-      return text((s, t) => s === t || s.startsWith(`${t}/`));
+    case 'descendantof': {
+      // The value itself exactly (like eq), anything under it without case.
+      const under = text((s, t) => s.startsWith(`${t}/`));
+      return (v) => eq(v) || under(v);
+    }
     case 'gt':
       return (v) => v !== null && norm(v)! > first;
     case 'gte':

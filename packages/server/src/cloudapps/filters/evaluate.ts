@@ -39,7 +39,10 @@ function plain(v: FilterValue): ItemValue {
 /** The positive form of an operator over one value; a missing value satisfies none of them. */
 function positive(c: FilterCondition, fold: (s: string) => string): Test {
   const norm = (v: ItemValue) => (typeof v === 'string' ? fold(v) : v);
-  const values = c.values.map(plain).filter((v): v is string | number | boolean => v !== null).map(norm);
+  const values = c.values
+    .map(plain)
+    .filter((v): v is string | number | boolean => v !== null)
+    .map(norm);
   const wanted = new Set(values);
   const texts = values.map((v) => foldAscii(String(v)));
   const text = (match: (s: string, t: string) => boolean): Test => {

@@ -1,4 +1,10 @@
-import { FILTER_FIELDS, type FilterFieldSpec, type FilterOperator, type FilterRegistryName, type FilterValueType } from '@appwarden/protocol';
+import {
+  FILTER_FIELDS,
+  type FilterFieldSpec,
+  type FilterOperator,
+  type FilterRegistryName,
+  type FilterValueType,
+} from '@appwarden/protocol';
 import { DAY_MS, FilterError, type EntityPk, type FilterCondition, type FilterValue, type ParsedCondition } from './model.js';
 
 const LIST_OPS = new Set<FilterOperator>([

@@ -47,11 +47,11 @@ export interface FilterFieldSpec {
 /** Resources whose lists are stored records, filtered in the store (compiled to SQL). */
 export type FilterResource = 'alerts' | 'activities' | 'entities';
 
-/** Lists computed in memory from a Cloud Discovery report, filtered with the same language. */
-export type ReportFilterResource = 'discoveredApps' | 'discoveryCategories';
+/** Cloud Discovery lists (report apps and categories, IP ranges), filtered with the same language. */
+export type DiscoveryFilterResource = 'discoveredApps' | 'discoveryCategories' | 'subnets';
 
 /** Every list that has a field registry. */
-export type FilterRegistryName = FilterResource | ReportFilterResource;
+export type FilterRegistryName = FilterResource | DiscoveryFilterResource;
 
 // Generic so that each field keeps its literal type and operators: the SDK derives typed filters from them.
 const f = <T extends FilterValueType, const O extends readonly FilterOperator[]>(
@@ -172,12 +172,20 @@ export const DISCOVERY_CATEGORY_FILTER_FIELDS = {
   category: f('string', EQ, 'appwarden'),
 } as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
+/** IP address range (data enrichment) filters (reference §5.6); a tag is named by its id or its name. */
+export const SUBNET_FILTER_FIELDS = {
+  category: f('int', EQ),
+  tags: f('string', EQ),
+  builtIn: f('bool', ['eq']),
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
+
 export const FILTER_FIELDS: Readonly<Record<FilterRegistryName, Readonly<Record<string, FilterFieldSpec>>>> = {
   alerts: ALERT_FILTER_FIELDS,
   activities: ACTIVITY_FILTER_FIELDS,
   entities: ENTITY_FILTER_FIELDS,
   discoveredApps: DISCOVERED_APP_FILTER_FIELDS,
   discoveryCategories: DISCOVERY_CATEGORY_FILTER_FIELDS,
+  subnets: SUBNET_FILTER_FIELDS,
 };
 
 /** `sortField` values per resource, and the default sort. */

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DISCOVERED_APP_FILTER_FIELDS, DISCOVERY_CATEGORY_FILTER_FIELDS, FILTER_FIELDS, type FilterFieldSpec } from '@appwarden/protocol';
+import {
+  DISCOVERED_APP_FILTER_FIELDS,
+  DISCOVERY_CATEGORY_FILTER_FIELDS,
+  FILTER_FIELDS,
+  SUBNET_FILTER_FIELDS,
+  type DiscoveryFilterResource,
+  type FilterFieldSpec,
+} from '@appwarden/protocol';
 import { CATEGORY_FIELDS, categoryId } from '../../src/cloudapps/discovery/categories/model.js';
 import { DISCOVERED_APP_FIELDS, scoreBand } from '../../src/cloudapps/discovery/discovered-apps/model.js';
+import { SUBNET_FIELDS, type IpRangeJson } from '../../src/cloudapps/subnets/model.js';
 import { evaluateFilters, type ItemFieldMap } from '../../src/cloudapps/filters/evaluate.js';
 import { readFilters } from '../../src/cloudapps/filters/index.js';
 import { discoveredApps, type DiscoveredApp } from '../../src/discovery/reports/discovered-apps.js';
@@ -41,10 +49,10 @@ const APPS: DiscoveredApp[] = discoveredApps(
 
 /** A value of the field's type that the items may hold. */
 function sample(spec: FilterFieldSpec): unknown {
-  return spec.type === 'int' ? 3 : 'CLOUD_STORAGE';
+  return spec.type === 'int' ? 3 : spec.type === 'bool' ? true : 'CLOUD_STORAGE';
 }
 
-function everyOperatorEvaluates<T>(resource: 'discoveredApps' | 'discoveryCategories', fields: ItemFieldMap<T>, items: T[]) {
+function everyOperatorEvaluates<T>(resource: DiscoveryFilterResource, fields: ItemFieldMap<T>, items: T[]) {
   for (const [field, spec] of Object.entries(FILTER_FIELDS[resource])) {
     for (const op of spec.operators) {
       const conditions = readFilters({ [field]: { [op]: sample(spec) } }, resource, T);
@@ -62,6 +70,16 @@ describe('discovery filter fields: registry (protocol) and item fields (server) 
   it('every registry field of discoveryCategories reads a category, and only those', () => {
     expect(Object.keys(CATEGORY_FIELDS).sort()).toEqual(Object.keys(DISCOVERY_CATEGORY_FILTER_FIELDS).sort());
     everyOperatorEvaluates('discoveryCategories', CATEGORY_FIELDS, [{ id: 'SAASDB_CATEGORY_CLOUD_STORAGE', total: 2 }]);
+  });
+
+  it('every registry field of subnets reads an IP range, and only those', () => {
+    expect(Object.keys(SUBNET_FIELDS).sort()).toEqual(Object.keys(SUBNET_FILTER_FIELDS).sort());
+    const range = { category: 4, tags: [{ id: '000000000000000000010000', name: 'Tor' }], builtIn: false } as unknown as IpRangeJson;
+    everyOperatorEvaluates('subnets', SUBNET_FIELDS, [range]);
+    const keep = (filters: unknown) => [range].filter(evaluateFilters(readFilters(filters, 'subnets', T), SUBNET_FIELDS)).length;
+    expect(keep({ tags: { eq: 'Tor' } })).toBe(1);
+    expect(keep({ tags: { eq: ['000000000000000000010000'] }, category: { eq: '4' } })).toBe(1);
+    expect(keep({ builtIn: { eq: 'true' } })).toBe(0);
   });
 
   it('short names ([PS]) and the response field names select the same apps', () => {

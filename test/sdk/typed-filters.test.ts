@@ -6,6 +6,7 @@ import {
   type Alert,
   type AlertFilterField,
   type AlertFilters,
+  type DiscoveredAppFilters,
   type EntityFilters,
   type ListPage,
   type PagedAsyncIterableIterator,
@@ -68,6 +69,22 @@ describe('typed filters', () => {
     void client.activities.scan({ filters: { service: { contains: 'x' } } });
     // @ts-expect-error: sortField of another resource
     void client.alerts.list({ sortField: 'created' });
+  });
+
+  it('discovery lists and IP ranges are typed from the same registry', () => {
+    const apps: DiscoveredAppFilters = {
+      users: { gt: 5, lt: 9 },
+      score: { eq: [3, 8] },
+      appId: { eq: [11161] },
+      tag: { eq: 'Sanctioned' },
+    };
+    expect(apps).toBeDefined();
+    // @ts-expect-error: `users` is a number
+    void client.discovery.apps({ streamId: 's', filters: { users: { gt: 'many' } } });
+    // @ts-expect-error: categories filter by id, eq/neq only
+    void client.discovery.categories({ streamId: 's', filters: { id: { contains: 'CLOUD' } } });
+    // @ts-expect-error: `builtIn` supports eq only
+    void client.subnets.list({ filters: { builtIn: { neq: true } } });
   });
 });
 

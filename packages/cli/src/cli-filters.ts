@@ -1,4 +1,4 @@
-import { FILTER_FIELDS, type FilterOperator, type FilterResource } from '@appwarden/protocol';
+import { FILTER_FIELDS, type FilterOperator, type FilterRegistryName } from '@appwarden/protocol';
 import { UsageError } from './connection.js';
 
 /** `field<op>value` shorthands of --filter, longest first. */
@@ -89,7 +89,7 @@ function closest(word: string, options: string[]): string | undefined {
  * `severity=2`, `severity=1,2`, `date>=2026-01-01`, `ip.address^=10.`, `user.username~admin`,
  * `date:gte_ndays=7`, `location.country:isset`, `date=2026-01-01..2026-02-01` (range).
  */
-export function parseFilterExpressions(resource: FilterResource, expressions: string[], raw?: string): Record<string, unknown> {
+export function parseFilterExpressions(resource: FilterRegistryName, expressions: string[], raw?: string): Record<string, unknown> {
   const registry = FILTER_FIELDS[resource];
   let out: Record<string, Record<string, unknown>> = {};
   if (raw) {
@@ -133,23 +133,6 @@ export function parseFilterExpressions(resource: FilterResource, expressions: st
       values = coerce(field, spec.type, op, value);
     }
     out[field] = { ...(out[field] ?? {}), [op]: values };
-  }
-  return out;
-}
-
-/** Subnet filters (reference §5.6): category and tags (eq, neq), builtIn (eq). */
-export function parseSubnetFilters(expressions: string[], raw?: string): Record<string, unknown> {
-  const out: Record<string, Record<string, unknown>> = raw ? (JSON.parse(raw) as Record<string, Record<string, unknown>>) : {};
-  for (const expr of expressions) {
-    const m = /^(category|tags|builtIn)\s*(!=|=)(.*)$/.exec(expr);
-    if (!m) throw new UsageError(`--filter '${expr}': subnets filter on category, tags (= or !=) and builtIn (=)`);
-    const [, field, sym, value] = m as unknown as [string, string, string, string];
-    if (field === 'builtIn' && sym !== '=') throw new UsageError('--filter builtIn supports = only');
-    const vals = value.split(',').map((v) => v.trim());
-    out[field] = {
-      ...(out[field] ?? {}),
-      [sym === '=' ? 'eq' : 'neq']: field === 'category' ? vals.map(Number) : field === 'builtIn' ? vals[0] === 'true' : vals,
-    };
   }
   return out;
 }

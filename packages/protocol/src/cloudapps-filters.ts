@@ -37,11 +37,21 @@ export type FilterValueType = 'int' | 'string' | 'bool' | 'nullableBool' | 'time
 export interface FilterFieldSpec {
   type: FilterValueType;
   operators: readonly FilterOperator[];
-  /** Where the field comes from: documented, older docs, or only seen in real clients. */
-  origin: 'docs' | 'docs-old' | 'client';
+  /**
+   * Where the field comes from: documented, older docs, only seen in real clients, or an Appwarden
+   * name that the real service is not known to accept (readable aliases of report fields).
+   */
+  origin: 'docs' | 'docs-old' | 'client' | 'appwarden';
 }
 
+/** Resources whose lists are stored records, filtered in the store (compiled to SQL). */
 export type FilterResource = 'alerts' | 'activities' | 'entities';
+
+/** Cloud Discovery lists (report apps and categories, IP ranges), filtered with the same language. */
+export type DiscoveryFilterResource = 'discoveredApps' | 'discoveryCategories' | 'subnets';
+
+/** Every list that has a field registry. */
+export type FilterRegistryName = FilterResource | DiscoveryFilterResource;
 
 // Generic so that each field keeps its literal type and operators: the SDK derives typed filters from them.
 const f = <T extends FilterValueType, const O extends readonly FilterOperator[]>(
@@ -135,10 +145,47 @@ export const ENTITY_FILTER_FIELDS = {
   'user.username': f('string', EQ, 'client'),
 } as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
-export const FILTER_FIELDS: Readonly<Record<FilterResource, Readonly<Record<string, FilterFieldSpec>>>> = {
+const NUMBER = [...EQ, 'gt', 'gte', 'lt', 'lte'] as const;
+
+/**
+ * Discovered-apps filters (reference §5.7, undocumented; [PS] sends `users`, `score`, `tag`,
+ * `appId`). `score: {"eq": [min, max]}` is a band, as [PS] sends it; the handler reads it so.
+ * Categories are `SAASDB_CATEGORY_<X>` ids, `<X>` alone is accepted; tags match without case.
+ */
+export const DISCOVERED_APP_FILTER_FIELDS = {
+  appId: f('int', NUMBER, 'client'),
+  score: f('int', NUMBER, 'client'),
+  users: f('int', NUMBER, 'client'),
+  usersCount: f('int', NUMBER, 'appwarden'),
+  transactions: f('int', NUMBER, 'appwarden'),
+  trafficTotalEvents: f('int', NUMBER, 'appwarden'),
+  upload: f('int', NUMBER, 'appwarden'),
+  trafficUploadedBytes: f('int', NUMBER, 'appwarden'),
+  category: f('string', EQ, 'appwarden'),
+  tag: f('string', EQ, 'client'),
+  tags: f('string', EQ, 'appwarden'),
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
+
+/** Categories-of-a-report filters: the docs say "by category id" without naming the field. */
+export const DISCOVERY_CATEGORY_FILTER_FIELDS = {
+  id: f('string', EQ, 'docs'),
+  category: f('string', EQ, 'appwarden'),
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
+
+/** IP address range (data enrichment) filters (reference §5.6); a tag is named by its id or its name. */
+export const SUBNET_FILTER_FIELDS = {
+  category: f('int', EQ),
+  tags: f('string', EQ),
+  builtIn: f('bool', ['eq']),
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
+
+export const FILTER_FIELDS: Readonly<Record<FilterRegistryName, Readonly<Record<string, FilterFieldSpec>>>> = {
   alerts: ALERT_FILTER_FIELDS,
   activities: ACTIVITY_FILTER_FIELDS,
   entities: ENTITY_FILTER_FIELDS,
+  discoveredApps: DISCOVERED_APP_FILTER_FIELDS,
+  discoveryCategories: DISCOVERY_CATEGORY_FILTER_FIELDS,
+  subnets: SUBNET_FILTER_FIELDS,
 };
 
 /** `sortField` values per resource, and the default sort. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { IP_CATEGORY } from '@appwarden/protocol';
 import type { Subnet, SubnetInput } from '@appwarden/sdk';
-import { parseSubnetFilters } from '../cli-filters.js';
+import { parseFilterExpressions } from '../cli-filters.js';
 import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
 import { positiveInt, withCloudAppsOptions, type ListCliOptions } from '../cloudapps-options.js';
 import { UsageError } from '../connection.js';
@@ -74,7 +74,7 @@ export function registerSubnets(program: Command): void {
     .action(async (o: ListCliOptions) => {
       const client = cloudAppsClient(o);
       const items = client.subnets.list({
-        filters: parseSubnetFilters(o.filter ?? [], o.filters) as never,
+        filters: parseFilterExpressions('subnets', o.filter ?? [], o.filters),
         ...(o.sort ? { sortField: o.sort as 'name' } : {}),
         ...(o.asc ? { sortDirection: 'asc' as const } : o.desc ? { sortDirection: 'desc' as const } : {}),
       });

@@ -1,4 +1,5 @@
 import { uploadToBlobUrl, sizeOf, type UploadData } from './blob-upload.js';
+import type { DiscoveredAppFilters, DiscoveryCategoryFilters } from './filters.js';
 import { listBySkip, withSignal, type SortDirection } from './list-request.js';
 import type { DataSourceInput, DiscoveredApp, DiscoveryCategory, DiscoveryDataSource, DiscoveryStream, UploadUrl } from './models.js';
 import { pagedIterator, skipFromToken, skipPage, type ListEnvelope, type PagedAsyncIterableIterator } from './paging.js';
@@ -63,7 +64,7 @@ export interface DiscoveredAppsOptions {
   timeframe?: 7 | 30 | 90;
   /** `SAASDB_CATEGORY_<X>` */
   category?: string;
-  filters?: Record<string, unknown>;
+  filters?: DiscoveredAppFilters;
   sortField?: DiscoveredAppSortField;
   sortDirection?: SortDirection;
   maxPageSize?: number;
@@ -73,7 +74,7 @@ export interface DiscoveredAppsOptions {
 export interface CategoriesOptions {
   streamId: string;
   timeFrame?: 7 | 30 | 90;
-  filters?: Record<string, unknown>;
+  filters?: DiscoveryCategoryFilters;
   sortField?: 'score';
   sortDirection?: SortDirection;
   skip?: number;

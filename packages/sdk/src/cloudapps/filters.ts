@@ -1,10 +1,13 @@
 import type {
   ACTIVITY_FILTER_FIELDS,
   ALERT_FILTER_FIELDS,
+  DISCOVERED_APP_FILTER_FIELDS,
+  DISCOVERY_CATEGORY_FILTER_FIELDS,
   ENTITY_FILTER_FIELDS,
   FilterFieldSpec,
   FilterOperator,
   FilterValueType,
+  SUBNET_FILTER_FIELDS,
 } from '@appwarden/protocol';
 
 /**
@@ -81,15 +84,12 @@ export type AlertFilterField = keyof typeof ALERT_FILTER_FIELDS;
 export type ActivityFilterField = keyof typeof ACTIVITY_FILTER_FIELDS;
 export type EntityFilterField = keyof typeof ENTITY_FILTER_FIELDS;
 
-/**
- * IP address range filters (reference §5.6).
- * TODO(discovery-http): derive from the protocol registry once the subnet fields are added there.
- */
-export interface SubnetFilters {
-  category?: { eq?: OneOrMany<number>; neq?: OneOrMany<number> };
-  tags?: { eq?: OneOrMany<string>; neq?: OneOrMany<string> };
-  builtIn?: { eq?: boolean };
-}
+/** IP address range filters (reference §5.6). */
+export type SubnetFilters = FiltersOf<typeof SUBNET_FILTER_FIELDS>;
+/** Discovered-apps filters (reference §5.7); `score: {eq: [min, max]}` is a band. */
+export type DiscoveredAppFilters = FiltersOf<typeof DISCOVERED_APP_FILTER_FIELDS>;
+/** Filters of a report's categories, by category id. */
+export type DiscoveryCategoryFilters = FiltersOf<typeof DISCOVERY_CATEGORY_FILTER_FIELDS>;
 
 /** Filters as sent on the wire: Dates become epoch milliseconds (the real service wants numbers). */
 export function filtersToWire(filters: object | undefined): Record<string, unknown> {

@@ -151,6 +151,35 @@ describe('IP address ranges (reference §6.5)', () => {
     expect((await call('DELETE', `/api/v1/subnet/${id}`)).statusCode).toBe(404);
   });
 
+  it('filters through the registry (subnets): neq, tags by id or name, builtIn; bad filters are a 400 naming the field', async () => {
+    type Range = { name: string; category: number; tags: { id: string; name: string }[] };
+    const list = async (filters: unknown) => {
+      const res = await call('POST', '/api/v1/subnet/', { filters, sortField: 'name' });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().data as Range[]).map((r) => r.name);
+    };
+    const all = (await call('POST', '/api/v1/subnet/', { sortField: 'name' })).json().data as Range[];
+    const tagged = all.find((r) => r.tags.length > 0)!;
+    const tag = tagged.tags[0]!;
+    const withTag = all.filter((r) => r.tags.some((t) => t.id === tag.id)).map((r) => r.name);
+    expect(await list({ tags: { eq: [tag.id] } })).toEqual(withTag);
+    expect(await list({ tags: { eq: tag.name } })).toEqual(withTag);
+    expect(await list({ tags: { neq: [tag.id] } })).toEqual(all.filter((r) => !withTag.includes(r.name)).map((r) => r.name));
+    expect(await list({ category: { neq: ['4'] } })).toEqual(all.filter((r) => r.category !== 4).map((r) => r.name));
+    expect(await list({ builtIn: { eq: false } })).toEqual(all.map((r) => r.name));
+    expect(await list({ builtIn: { eq: true } })).toEqual([]);
+    const bad: [unknown, string][] = [
+      [{ category: { eq: ['vpn'] } }, "category: 'vpn' is not a valid integer"],
+      [{ builtIn: { neq: true } }, "builtIn: operator 'neq' is not supported (use eq)"],
+      [{ name: { eq: 'x' } }, 'name is not a valid filter field for subnets'],
+    ];
+    for (const [filters, message] of bad) {
+      const res = await call('POST', '/api/v1/subnet/', { filters });
+      expect(res.statusCode, JSON.stringify(filters)).toBe(400);
+      expect(res.json()).toMatchObject({ detail: message, filters: [{ error: message }] });
+    }
+  });
+
   it('permissions: Settings.* and Investigation.* per the matrix', async () => {
     const body = { name: 'perm', category: 1, subnets: ['192.0.2.9'] };
     const expectations: [string, number, number][] = [

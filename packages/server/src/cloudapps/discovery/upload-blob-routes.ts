@@ -14,7 +14,7 @@ import { BlobError, errors } from '../../http/errors.js';
 import type { WireFormat } from '../../http/wire-format.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
 import type { Services } from '../../wiring.js';
-import { BLOB_API_VERSION, UPLOAD_PATH } from './handlers.js';
+import { BLOB_API_VERSION, UPLOAD_PATH } from './uploads/model.js';
 
 /** A Put Block List body: up to 50,000 block ids. */
 const BLOCK_LIST_LIMIT = 8 * 1024 * 1024;

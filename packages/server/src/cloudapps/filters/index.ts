@@ -1,10 +1,10 @@
-import type { FilterResource } from '@appwarden/protocol';
+import type { FilterRegistryName } from '@appwarden/protocol';
 import type { FilterCondition } from './model.js';
 import { parseFilters } from './parse.js';
 import { validateFilters } from './validate.js';
 
 /** parse -> validate; a FilterError is already the API's 400 about `filters`, naming the field. */
-export function readFilters(input: unknown, resource: FilterResource, now: number): FilterCondition[] {
+export function readFilters(input: unknown, resource: FilterRegistryName, now: number): FilterCondition[] {
   return validateFilters(parseFilters(input), resource, now);
 }
 

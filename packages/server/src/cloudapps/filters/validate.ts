@@ -1,4 +1,10 @@
-import { FILTER_FIELDS, type FilterFieldSpec, type FilterOperator, type FilterResource, type FilterValueType } from '@appwarden/protocol';
+import {
+  FILTER_FIELDS,
+  type FilterFieldSpec,
+  type FilterOperator,
+  type FilterRegistryName,
+  type FilterValueType,
+} from '@appwarden/protocol';
 import { DAY_MS, FilterError, type EntityPk, type FilterCondition, type FilterValue, type ParsedCondition } from './model.js';
 
 const LIST_OPS = new Set<FilterOperator>([
@@ -126,7 +132,7 @@ function asList(raw: unknown): unknown[] {
  * a scalar where a list is expected is a one-element list, numbers may arrive as strings,
  * `isset: false` means `isnotset`, and relative day windows become absolute times.
  */
-export function validateFilters(parsed: ParsedCondition[], resource: FilterResource, now: number): FilterCondition[] {
+export function validateFilters(parsed: ParsedCondition[], resource: FilterRegistryName, now: number): FilterCondition[] {
   const registry = FILTER_FIELDS[resource];
   const out: FilterCondition[] = [];
   for (const p of parsed) {

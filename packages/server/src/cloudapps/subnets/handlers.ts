@@ -2,54 +2,26 @@ import { LIST_LIMITS } from '@appwarden/protocol';
 import { numericTenantId } from '../../demo/cloudapps-data.js';
 import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
 import { invalidParameter, notFound } from '../errors.js';
+import { evaluateFilters } from '../filters/evaluate.js';
+import { readFilters } from '../filters/index.js';
 import { boolParam, intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
-import { ipRangeJson, newObjectId, normaliseSubnet, resolveTags, VALID_CATEGORIES, type NormalisedSubnet } from './model.js';
-
-type RangeJson = ReturnType<typeof ipRangeJson>;
+import {
+  ipRangeJson,
+  newObjectId,
+  normaliseSubnet,
+  resolveTags,
+  SUBNET_FIELDS,
+  VALID_CATEGORIES,
+  type IpRangeJson,
+  type NormalisedSubnet,
+} from './model.js';
 
 const SORT_FIELDS = ['name', 'category', 'tags', 'date'] as const;
 
 async function tagMap(call: CloudAppsCall): Promise<Map<string, IpTagRow>> {
   const tags = await call.services.stores.discovery.ipRanges.listTags(call.caller.tenant.id);
   return new Map(tags.map((t) => [t.id, t]));
-}
-
-/** `filters` of a subnet list (reference §5.6): category, tags (eq/neq), builtIn (eq). */
-function subnetFilter(raw: unknown): (r: RangeJson) => boolean {
-  let filters: unknown = raw;
-  if (typeof raw === 'string') {
-    if (raw.trim() === '') return () => true;
-    try {
-      filters = JSON.parse(raw);
-    } catch {
-      throw invalidParameter('filters', 'filters is not valid JSON', raw);
-    }
-  }
-  if (filters === undefined || filters === null) return () => true;
-  if (typeof filters !== 'object' || Array.isArray(filters)) throw invalidParameter('filters', 'filters must be an object', filters);
-  const tests: ((r: RangeJson) => boolean)[] = [];
-  for (const [field, ops] of Object.entries(filters as Record<string, unknown>)) {
-    if (!ops || typeof ops !== 'object') throw invalidParameter('filters', `filter '${field}' must be an object of operators`, ops);
-    for (const [op, value] of Object.entries(ops as Record<string, unknown>)) {
-      const list = Array.isArray(value) ? value : [value];
-      if (field === 'category' && (op === 'eq' || op === 'neq')) {
-        const wanted = list.map((v) => Number(v));
-        if (wanted.some((v) => !Number.isInteger(v))) throw invalidParameter('filters', `category: '${String(value)}' is not valid`, value);
-        tests.push(op === 'eq' ? (r) => wanted.includes(r.category) : (r) => !wanted.includes(r.category));
-      } else if (field === 'tags' && (op === 'eq' || op === 'neq')) {
-        const wanted = list.map(String);
-        const has = (r: RangeJson) => r.tags.some((t) => wanted.includes(t.id) || wanted.includes(t.name));
-        tests.push(op === 'eq' ? has : (r) => !has(r));
-      } else if (field === 'builtIn' && op === 'eq') {
-        const wanted = list.map((v) => v === true || v === 'true');
-        tests.push((r) => wanted.includes(r.builtIn));
-      } else {
-        throw invalidParameter('filters', `filter '${field}' does not support '${op}'`, { [field]: ops });
-      }
-    }
-  }
-  return (r) => tests.every((t) => t(r));
 }
 
 async function list(call: CloudAppsCall) {
@@ -65,11 +37,11 @@ async function list(call: CloudAppsCall) {
   if (dir !== 'asc' && dir !== 'desc') throw invalidParameter('sortDirection', 'sortDirection must be asc or desc', dir);
   const tid = numericTenantId(call.caller.tenant.id);
   const tags = await tagMap(call);
-  const keep = subnetFilter(p.filters);
+  const keep = evaluateFilters(readFilters(p.filters, 'subnets', call.now), SUBNET_FIELDS);
   const all = (await call.services.stores.discovery.ipRanges.list(call.caller.tenant.id))
     .map((r) => ipRangeJson(r, tags, tid))
     .filter(keep);
-  const key = (r: RangeJson): string | number =>
+  const key = (r: IpRangeJson): string | number =>
     sortField === 'category'
       ? r.category
       : sortField === 'tags'

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { BUILT_IN_IP_TAGS, IP_CATEGORY, OBJECT_ID_PATTERN } from '@appwarden/protocol';
 import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
+import type { ItemFieldMap } from '../filters/evaluate.js';
 
 /** One entry of a range's `subnets`, as the service returns it (reference §6.5). */
 export interface NormalisedSubnet {
@@ -185,3 +186,12 @@ export function ipRangeJson(row: IpRangeRow, custom: ReadonlyMap<string, IpTagRo
     _tid: tid,
   };
 }
+
+export type IpRangeJson = ReturnType<typeof ipRangeJson>;
+
+/** How the `subnets` filter fields read a range (registry: SUBNET_FILTER_FIELDS); a tag by id or name. */
+export const SUBNET_FIELDS: ItemFieldMap<IpRangeJson> = {
+  category: { read: (r) => r.category },
+  tags: { read: (r) => r.tags.flatMap((t) => [t.id, t.name]) },
+  builtIn: { read: (r) => r.builtIn },
+};

@@ -4,6 +4,7 @@ import { AppError, OperatorError } from '../http/errors.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { authenticateGraphCaller } from '../management/graph-auth.js';
 import type { Services } from '../wiring.js';
+import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
 import { parseFaultSettings } from './faults.js';
@@ -154,7 +155,7 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
           throw new OperatorError('invalid_request', 400, 'Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
         }
         const result = await importJsonLines(services.stores, tenant.id, resource, req.body, (rows) =>
-          services.discovery.ipRanges.enrichActivities(tenant.id, rows),
+          enrichActivities(services.discovery.ipRanges, tenant.id, rows),
         );
         req.log.info(
           { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },

@@ -4,7 +4,8 @@ import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
 import { invalidParameter, notFound } from '../errors.js';
 import { boolParam, intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
-import { ipRangeJson, newObjectId, normaliseSubnet, resolveTags, VALID_CATEGORIES, type NormalisedSubnet } from './model.js';
+import { normaliseSubnet, type NormalisedSubnet } from '../../discovery/subnets.js';
+import { ipRangeJson, newObjectId, resolveTags, VALID_CATEGORIES } from './model.js';
 
 type RangeJson = ReturnType<typeof ipRangeJson>;
 

@@ -5,7 +5,10 @@ import { createHarness, OPERATOR_KEY, type Harness } from '../cloudapps/harness.
 // The management API's wire behaviour, request by request: status, the headers clients read and
 // the body (ids, times, secrets and request ids replaced by stable placeholders). The snapshot
 // was recorded before the routes moved onto the declarative route table; a change in it is a
-// change of the wire format and needs a reason.
+// change of the wire format and needs a reason. The one change the move made: a request on an
+// entity that does not exist is now checked for its method (405), path (400) and permission
+// (403) before the lookup (404), as Graph does - a caller without permission can no longer probe
+// which object ids exist.
 
 let h: Harness;
 let reader: string;
@@ -16,7 +19,9 @@ async function graphToken(roles: string[], name: string): Promise<string> {
   const ids = MICROSOFT_GRAPH_ROLES.filter((r) => roles.includes(r.value)).map((r) => r.id);
   const app = await h.services.applications.create(h.tenantId, {
     displayName: name,
-    requiredResourceAccess: ids.length ? [{ resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccess: ids.map((id) => ({ id, type: 'Role' })) }] : [],
+    requiredResourceAccess: ids.length
+      ? [{ resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccess: ids.map((id) => ({ id, type: 'Role' })) }]
+      : [],
   });
   const secret = await h.services.applications.addPassword(app, { displayName: 't' });
   await h.services.servicePrincipals.grantAdminConsent(h.tenantId, app.appId);
@@ -250,7 +255,9 @@ describe('management API wire behaviour', () => {
         },
         ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
       });
-      const shown = ['www-authenticate', 'content-type'].filter((k) => res.headers[k] !== undefined).map((k) => `${k}: ${String(res.headers[k])}`);
+      const shown = ['www-authenticate', 'content-type']
+        .filter((k) => res.headers[k] !== undefined)
+        .map((k) => `${k}: ${String(res.headers[k])}`);
       lines.push(stable(`${method} ${url} [${label}] -> ${res.statusCode} ${shown.join('; ')}\n  ${res.body}`, names));
       return res;
     };

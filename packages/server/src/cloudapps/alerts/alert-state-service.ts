@@ -1,9 +1,4 @@
-import {
-  ALERT_READ_STATUS,
-  ALERT_RESOLUTION_STATUS,
-  CLOSE_BENIGN_REASONS,
-  CLOSE_FALSE_POSITIVE_REASONS,
-} from '@appwarden/protocol';
+import { ALERT_READ_STATUS, ALERT_RESOLUTION_STATUS, CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
 import type { FilterCondition } from '../filters/model.js';
 import type { AlertStore } from '../../store/interfaces.js';
 

@@ -1,14 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPermission } from '@appwarden/protocol';
 import { AppError, OperatorError } from '../http/errors.js';
+import type { Config } from '../config.js';
+import type { DiscoveryRuntime } from '../discovery/ingest/discovery-runtime.js';
+import type { Clock } from '../identity/clock.js';
 import type { Tenant } from '../identity/tenant-service.js';
-import { authenticateGraphCaller } from '../management/graph-auth.js';
-import type { Services } from '../wiring.js';
+import { authenticateGraphCaller, type GraphAuthDeps } from '../management/graph-auth.js';
+import type { Stores } from '../store/interfaces.js';
 import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
 import { parseFaultSettings } from './faults.js';
 import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
+import type { CloudAppsRuntime } from './runtime.js';
 import type { CloudAppsTenantSettings } from './tenant-settings.js';
 
 /** Imports may be much larger than API requests. */
@@ -36,12 +40,21 @@ const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
   faults: s.faults,
 });
 
+/** What the Cloud Apps admin endpoints use (the guard authenticates like the management API). */
+export interface CloudAppsAdminDeps extends GraphAuthDeps {
+  stores: Stores;
+  clock: Clock;
+  config: Pick<Config, 'rateLimitPerMinute'>;
+  cloudApps: Pick<CloudAppsRuntime, 'tokens' | 'settings'>;
+  discovery: Pick<DiscoveryRuntime, 'ipRanges'>;
+}
+
 /**
  * The guard of the admin endpoints under /admin/tenants/:tenant/cloud-apps: the operator key, or a
  * Microsoft Graph app token of that same tenant holding one of `permissions`.
  */
 export function adminGuard(
-  services: Services,
+  services: GraphAuthDeps,
   operatorKey: () => string | undefined,
 ): (req: FastifyRequest, permissions: GraphPermission[]) => Promise<{ tenant: Tenant; actor: string }> {
   return async function guard(req: FastifyRequest, permissions: GraphPermission[]): Promise<{ tenant: Tenant; actor: string }> {
@@ -70,7 +83,11 @@ export function adminGuard(
  * the management API: the operator key, or a Microsoft Graph app token of that same tenant with
  * Application.ReadWrite.All (Application.Read.All suffices to read).
  */
-export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Services, operatorKey: () => string | undefined): void {
+export function registerCloudAppsAdminRoutes(
+  app: FastifyInstance,
+  services: CloudAppsAdminDeps,
+  operatorKey: () => string | undefined,
+): void {
   const rt = services.cloudApps;
   const base = '/admin/tenants/:tenant/cloud-apps';
 

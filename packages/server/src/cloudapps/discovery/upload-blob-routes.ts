@@ -10,7 +10,10 @@ import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MissingBlock, UploadTooLarge, blockFileName } from '../../discovery/ingest/upload-storage.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
-import type { Services } from '../../wiring.js';
+import type { DiscoveryRuntime } from '../../discovery/ingest/discovery-runtime.js';
+import type { Clock } from '../../identity/clock.js';
+import type { MasterKey } from '../../identity/master-key.js';
+import type { Stores } from '../../store/interfaces.js';
 import { BLOB_API_VERSION, UPLOAD_PATH } from './handlers.js';
 
 /** A Put Block List body: up to 50,000 block ids. */
@@ -75,7 +78,15 @@ export function parseBlockList(xml: string): string[] {
   return ids;
 }
 
-export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Services): void {
+export function registerDiscoveryUploadRoutes(
+  app: FastifyInstance,
+  services: {
+    stores: Stores;
+    clock: Clock;
+    master: Pick<MasterKey, 'verifySecret'>;
+    discovery: Pick<DiscoveryRuntime, 'storage' | 'maxUploadBytes' | 'early'>;
+  },
+): void {
   const stores = services.stores.discovery;
   const storage = services.discovery.storage;
   const max = services.discovery.maxUploadBytes;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IpRangeService } from '../../packages/server/src/cloudapps/subnets/ip-range-service.js';
+import { IpRangeService } from '../../packages/server/src/discovery/ip-range-service.js';
 import type { AggregateRow } from '../../packages/server/src/discovery/aggregation.js';
 import { writeUsage } from '../../packages/server/src/discovery/ingest/usage-writer.js';
 import { FrozenClock } from '../../packages/server/src/identity/clock.js';

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { enrichActivities } from './cloudapps/activities/ip-enrichment.js';
 import { loadConfig, type Config } from './config.js';
 import { seedDemoIpRanges } from './demo/discovery-data.js';
 import { seedDemoCloudApps } from './demo/load-cloudapps-data.js';
@@ -63,7 +64,7 @@ async function seedDemo(services: Services, dataDir: string, log: (msg: string, 
     // IP ranges first, so that the demo activities are enriched as they load.
     await seedDemoIpRanges(services.stores, t.tenantId, services.clock.now());
     const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now(), (rows) =>
-      services.discovery.ipRanges.enrichActivities(t.tenantId, rows),
+      enrichActivities(services.discovery.ipRanges, t.tenantId, rows),
     );
     if (loaded) log('demo cloud apps data loaded', { tenant: t.tenantId, ...loaded });
   }

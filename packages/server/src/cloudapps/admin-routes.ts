@@ -1,13 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPermission } from '@appwarden/protocol';
 import { errors } from '../http/errors.js';
+import type { Config } from '../config.js';
+import type { DiscoveryRuntime } from '../discovery/ingest/discovery-runtime.js';
+import type { Clock } from '../identity/clock.js';
 import type { Tenant } from '../identity/tenant-service.js';
-import { authenticateGraphCaller } from '../management/graph-auth.js';
-import type { Services } from '../wiring.js';
+import { authenticateGraphCaller, type GraphAuthDeps } from '../management/graph-auth.js';
+import type { Stores } from '../store/interfaces.js';
+import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
 import { parseFaultSettings } from './faults.js';
 import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
+import type { CloudAppsRuntime } from './runtime.js';
 import type { CloudAppsTenantSettings } from './tenant-settings.js';
 
 /** Imports may be much larger than API requests. */
@@ -35,12 +40,21 @@ const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
   faults: s.faults,
 });
 
+/** What the Cloud Apps admin endpoints use (the guard authenticates like the management API). */
+export interface CloudAppsAdminDeps extends GraphAuthDeps {
+  stores: Stores;
+  clock: Clock;
+  config: Pick<Config, 'rateLimitPerMinute'>;
+  cloudApps: Pick<CloudAppsRuntime, 'tokens' | 'settings'>;
+  discovery: Pick<DiscoveryRuntime, 'ipRanges'>;
+}
+
 /**
  * The guard of the admin endpoints under /admin/tenants/:tenant/cloud-apps: the operator key, or a
  * Microsoft Graph app token of that same tenant holding one of `permissions`.
  */
 export function adminGuard(
-  services: Services,
+  services: GraphAuthDeps,
   operatorKey: () => string | undefined,
 ): (req: FastifyRequest, permissions: GraphPermission[]) => Promise<{ tenant: Tenant; actor: string }> {
   return async function guard(req: FastifyRequest, permissions: GraphPermission[]): Promise<{ tenant: Tenant; actor: string }> {
@@ -62,7 +76,11 @@ export function adminGuard(
  * the management API: the operator key, or a Microsoft Graph app token of that same tenant with
  * Application.ReadWrite.All (Application.Read.All suffices to read).
  */
-export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Services, operatorKey: () => string | undefined): void {
+export function registerCloudAppsAdminRoutes(
+  app: FastifyInstance,
+  services: CloudAppsAdminDeps,
+  operatorKey: () => string | undefined,
+): void {
   const rt = services.cloudApps;
   const base = '/admin/tenants/:tenant/cloud-apps';
 
@@ -77,7 +95,8 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
     const { tenant, actor } = await guard(req, WRITE);
     const b = body(req);
     const kind = (b.kind ?? 'full') as ApiTokenKind;
-    if (!API_TOKEN_KINDS.includes(kind)) throw errors.invalidInput(`'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
+    if (!API_TOKEN_KINDS.includes(kind))
+      throw errors.invalidInput(`'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
     if (typeof b.name !== 'string' || b.name.trim() === '') throw errors.invalidInput("'name' is required.");
     const created = await rt.tokens.create(tenant.id, { name: b.name.trim(), kind, createdBy: actor });
     req.log.info({ tenant: tenant.id, tokenId: created.id, kind }, 'cloud apps API token created');
@@ -102,7 +121,8 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
     if ('rateLimitPerMinute' in b) {
       const v = b.rateLimitPerMinute;
       if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000)) {
-        throw errors.invalidInput("'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.");
+        throw errors.invalidInput("'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.",
+        );
       }
       patch.rateLimitPerMinute = v;
     }
@@ -142,7 +162,7 @@ export function registerCloudAppsAdminRoutes(app: FastifyInstance, services: Ser
           throw errors.invalidInput('Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
         }
         const result = await importJsonLines(services.stores, tenant.id, resource, req.body, (rows) =>
-          services.discovery.ipRanges.enrichActivities(tenant.id, rows),
+          enrichActivities(services.discovery.ipRanges, tenant.id, rows),
         );
         req.log.info(
           { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },

@@ -5,11 +5,12 @@ import {
   type ApiTokenKind,
   type CloudAppsPermission,
 } from '@appwarden/protocol';
-import { TOKEN_SKEW_S, TokenRejected } from '../identity/access-token-verifier.js';
-import type { Tenant } from '../identity/tenant-service.js';
+import { TokenRejected, type AccessTokenVerifier } from '../identity/access-token-verifier.js';
+import type { Clock } from '../identity/clock.js';
+import type { Tenant, TenantService } from '../identity/tenant-service.js';
 import { errors, type SemanticError } from '../http/errors.js';
-import type { Services } from '../wiring.js';
 import type { ApiTokenService } from './api-tokens.js';
+import type { BearerCache } from './bearer-cache.js';
 
 /** Audiences of Cloud App Security tokens: the v1 `resource` forms and the appId (v2 `.default`). */
 export const CLOUD_APPS_AUDIENCES = [...CLOUD_APP_SECURITY_IDENTIFIER_URIS, CLOUD_APP_SECURITY_APP_ID];
@@ -40,34 +41,39 @@ export function invalidToken(origin: string, detail: string): SemanticError {
   });
 }
 
+/** What authenticating a Cloud Apps caller needs. */
+export interface CloudAppsAuthDeps {
+  origin: { readonly value: string };
+  clock: Clock;
+  tenants: Pick<TenantService, 'getById'>;
+  verifier: Pick<AccessTokenVerifier, 'verify'>;
+  cloudApps: { tokens: ApiTokenService; bearerCache: BearerCache };
+}
+
 /**
  * `Authorization: Bearer <jwt>` (app roles in `roles`, delegated scopes in `scp`, compared
  * case-insensitively) or the legacy `Authorization: Token <key>` (scheme word in any case,
  * trailing spaces tolerated).
  */
-export async function authenticateCloudAppsCaller(
-  services: Services,
-  tokens: ApiTokenService,
-  authorization: string | undefined,
-): Promise<CloudAppsCaller> {
-  const origin = services.origin.value;
+export async function authenticateCloudAppsCaller(deps: CloudAppsAuthDeps, authorization: string | undefined): Promise<CloudAppsCaller> {
+  const origin = deps.origin.value;
   if (!authorization) throw invalidToken(origin, 'no Authorization header');
   const legacy = /^\s*token\s+(\S+)\s*$/i.exec(authorization);
   if (legacy) {
-    const t = await tokens.verify(legacy[1]!);
+    const t = await deps.cloudApps.tokens.verify(legacy[1]!);
     if (!t) throw invalidToken(origin, 'unknown or revoked API token');
-    const tenant = await services.tenants.getById(t.tenantId);
+    const tenant = await deps.tenants.getById(t.tenantId);
     if (!tenant) throw invalidToken(origin, 'API token of a deleted tenant');
     return { tenant, permissions: new Set(t.kind === 'full' ? ALL : READ_ONLY), legacyToken: t.kind, actor: `API token '${t.name}'` };
   }
   const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!bearer) throw invalidToken(origin, 'unsupported Authorization scheme');
   const jwt = bearer[1]!;
-  const cache = bearerCacheOf(services);
-  const hit = cache.get(jwt, origin, services.clock.now());
+  const cache = deps.cloudApps.bearerCache;
+  const hit = cache.get(jwt, origin, deps.clock.now());
   if (hit) return hit;
   try {
-    const v = await services.verifier.verify(jwt, CLOUD_APPS_AUDIENCES);
+    const v = await deps.verifier.verify(jwt, CLOUD_APPS_AUDIENCES);
     const scp = typeof v.claims.scp === 'string' ? v.claims.scp.split(' ') : [];
     const permissions = new Set(
       [...v.roles, ...scp].map(canonicalCloudAppsPermission).filter((p): p is CloudAppsPermission => p !== undefined),
@@ -80,59 +86,4 @@ export async function authenticateCloudAppsCaller(
     if (e instanceof TokenRejected) throw invalidToken(origin, e.message);
     throw e;
   }
-}
-
-/** Most verified bearer tokens remembered per process (the cache is emptied when it is full). */
-const MAX_CACHED_TOKENS = 10_000;
-
-interface CachedCaller {
-  caller: CloudAppsCaller;
-  origin: string;
-  /** Epoch ms bounds within which the token is accepted (skew included), as in AccessTokenVerifier. */
-  notBefore: number;
-  notAfter: number;
-}
-
-/**
- * Verified bearer tokens, keyed by the whole compact JWS (never by its signature alone: the
- * signature proves nothing about a different header or payload). An entry holds only while
- * `Stores.changeStamp()` stays put, so a deleted tenant or a removed signing key rejects the
- * token on the very next request, as without the cache; `nbf`/`exp` are checked on every hit.
- * Saves the RS256 verification, the JSON decoding and the key lookups on each API call.
- */
-class BearerCache {
-  private stamp: string | undefined;
-  private readonly entries = new Map<string, CachedCaller>();
-
-  constructor(private readonly changeStamp: () => string) {}
-
-  get(jwt: string, origin: string, now: number): CloudAppsCaller | undefined {
-    const stamp = this.changeStamp();
-    if (stamp !== this.stamp) {
-      this.entries.clear();
-      this.stamp = stamp;
-      return undefined;
-    }
-    const e = this.entries.get(jwt);
-    if (!e || e.origin !== origin || now < e.notBefore || now > e.notAfter) return undefined;
-    return e.caller;
-  }
-
-  set(jwt: string, origin: string, caller: CloudAppsCaller, claims: Record<string, unknown>): void {
-    if (typeof claims.exp !== 'number') return;
-    if (this.changeStamp() !== this.stamp) return;
-    if (this.entries.size >= MAX_CACHED_TOKENS) this.entries.clear();
-    const skew = TOKEN_SKEW_S * 1000;
-    const notBefore = typeof claims.nbf === 'number' ? claims.nbf * 1000 - skew : -Infinity;
-    // The verifier rejects when exp + skew < now (seconds): accept up to the end of that second.
-    this.entries.set(jwt, { caller, origin, notBefore, notAfter: (claims.exp + TOKEN_SKEW_S) * 1000 + 999 });
-  }
-}
-
-const bearerCaches = new WeakMap<Services, BearerCache>();
-
-function bearerCacheOf(services: Services): BearerCache {
-  let c = bearerCaches.get(services);
-  if (!c) bearerCaches.set(services, (c = new BearerCache(() => services.stores.changeStamp())));
-  return c;
 }

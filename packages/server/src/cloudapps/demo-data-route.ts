@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadDemoData } from '../demo/load-cloudapps-data.js';
 import { errors } from '../http/errors.js';
+import type { Clock } from '../identity/clock.js';
 import type { Tenant } from '../identity/tenant-service.js';
-import type { Services } from '../wiring.js';
+import type { Stores } from '../store/interfaces.js';
 
 /**
  * `POST /admin/tenants/{tenant}/cloud-apps/demo` (`appwarden demo generate`): the seeded generator
@@ -11,7 +12,7 @@ import type { Services } from '../wiring.js';
  */
 export function registerDemoDataRoute(
   app: FastifyInstance,
-  services: Services,
+  services: { stores: Stores; clock: Clock },
   path: string,
   guard: (req: FastifyRequest) => Promise<{ tenant: Tenant }>,
 ): void {

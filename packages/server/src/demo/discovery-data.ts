@@ -1,5 +1,6 @@
 import { BUILT_IN_IP_TAGS } from '@appwarden/protocol';
-import { newObjectId, normaliseSubnet } from '../cloudapps/subnets/model.js';
+import { newObjectId } from '../cloudapps/subnets/model.js';
+import { normaliseSubnet } from '../discovery/subnets.js';
 import type { Stores } from '../store/interfaces.js';
 
 /** The demo tenants' IP ranges, matching the places the demo activities come from. */

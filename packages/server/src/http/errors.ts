@@ -114,19 +114,6 @@ export const errors = {
     new SemanticError('unavailable', message, { detail, headers: retryAfter(retryAfterSeconds) }),
 };
 
-/**
- * The management routes' names for semantic errors.
- * TODO: replace with `errors.*` once the management route table (issue 14, route boundaries) lands.
- */
-export const graphErrors = {
-  badRequest: (message: string, detail?: string) => errors.invalidInput(message, undefined, detail),
-  notFound: (message?: string) => errors.notFound(message),
-  denied: (message?: string) => errors.denied(message),
-  conflict: (message: string) => errors.conflict(message),
-  unsupportedQuery: (message: string) => errors.unsupportedQuery(message),
-  methodNotAllowed: () => errors.methodNotAllowed(),
-};
-
 /** An identity-platform error with its AADSTS code: Entra's vocabulary has no semantic equivalent. */
 export class EntraError extends AppError {
   readonly aadsts: number;

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, type GraphPermission } from '@appwarden/protocol';
-import { TokenRejected } from '../identity/access-token-verifier.js';
-import type { Tenant } from '../identity/tenant-service.js';
+import { TokenRejected, type AccessTokenVerifier } from '../identity/access-token-verifier.js';
+import type { Tenant, TenantService } from '../identity/tenant-service.js';
 import { errors } from '../http/errors.js';
-import type { Services } from '../wiring.js';
 
 export const GRAPH_AUDIENCES = [...MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_APP_ID];
 
@@ -27,31 +26,38 @@ export function isOperatorKey(token: string, expected: string | undefined): bool
   return crypto.timingSafeEqual(a, b);
 }
 
+/** What authenticating a management caller needs. */
+export interface GraphAuthDeps {
+  origin: { readonly value: string };
+  tenants: Pick<TenantService, 'find'>;
+  verifier: Pick<AccessTokenVerifier, 'verify'>;
+}
+
 /**
  * Authenticates a management request: an app-only Microsoft Graph token from any tenant (the
  * caller then works in that tenant), or — an Appwarden extension — the operator key together with
  * an `x-appwarden-tenant` header naming the tenant, which holds every management permission.
  */
 export async function authenticateGraphCaller(
-  services: Services,
+  deps: GraphAuthDeps,
   authorization: string | undefined,
   tenantHeader: string | undefined,
   operatorKey: string | undefined,
 ): Promise<GraphCaller> {
-  const origin = services.origin.value;
+  const origin = deps.origin.value;
   const challenge = { 'WWW-Authenticate': GRAPH_WWW_AUTHENTICATE(origin) };
   const m = authorization ? /^bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (!m) throw errors.unauthenticated('Access token is empty.', undefined, challenge);
   const token = m[1]!;
   if (isOperatorKey(token, operatorKey)) {
     if (!tenantHeader) throw errors.invalidInput("The operator key needs the 'x-appwarden-tenant' header naming a tenant.");
-    const tenant = await services.tenants.find(tenantHeader);
+    const tenant = await deps.tenants.find(tenantHeader);
     if (!tenant) throw errors.notFound(`Tenant '${tenantHeader}' was not found.`);
     const all = ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Organization.Read.All'];
     return { tenant, clientAppId: 'appwarden-operator', roles: new Set(all), operator: true };
   }
   try {
-    const v = await services.verifier.verify(token, GRAPH_AUDIENCES);
+    const v = await deps.verifier.verify(token, GRAPH_AUDIENCES);
     return { tenant: v.tenant, clientAppId: v.clientAppId, roles: new Set(v.roles), operator: false };
   } catch (e) {
     if (e instanceof TokenRejected) {
@@ -66,7 +72,7 @@ export async function authenticateGraphCaller(
 }
 
 /** 403 Authorization_RequestDenied unless the caller holds one of the permissions. */
-export function requireAny(caller: GraphCaller, ...permissions: GraphPermission[]): void {
+export function requireAny(caller: GraphCaller, permissions: readonly GraphPermission[]): void {
   if (!permissions.some((p) => caller.roles.has(p))) {
     throw errors.denied(`Insufficient privileges to complete the operation. Requires one of: ${permissions.join(', ')}.`);
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IpRangeService } from '../../src/cloudapps/subnets/ip-range-service.js';
+import { IpRangeService } from '../../src/discovery/ip-range-service.js';
 import { TrafficAggregator } from '../../src/discovery/aggregation.js';
 import { writeUsage } from '../../src/discovery/ingest/usage-writer.js';
 import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';

@@ -1,22 +1,11 @@
-import { CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
 import { invalidParameter, notFound } from '../errors.js';
 import { readFilters } from '../filters/index.js';
 import type { FilterCondition } from '../filters/model.js';
 import { envelopeBytes, readListRequest } from '../list-envelope.js';
 import { intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
+import { CLOSE_REASONS, type CloseKind } from './alert-state-service.js';
 import { alertJsonText, alertListItems } from './model.js';
-
-/** Most alerts one close/reopen call acts on. */
-const MAX_BULK = 10_000;
-
-type CloseKind = 'benign' | 'false_positive' | 'true_positive';
-const RESOLUTION: Record<CloseKind, number> = { benign: 4, false_positive: 3, true_positive: 5 };
-const REASONS: Record<CloseKind, Readonly<Record<number, string>> | undefined> = {
-  benign: CLOSE_BENIGN_REASONS,
-  false_positive: CLOSE_FALSE_POSITIVE_REASONS,
-  true_positive: undefined,
-};
 
 async function list(call: CloudAppsCall) {
   const q = readListRequest(call.params, 'alerts', call.now);
@@ -32,19 +21,11 @@ async function fetch(call: CloudAppsCall) {
   return new RawJson(alertJsonText(row, call.services.origin.value));
 }
 
-function markRead(statusValue: 0 | 1) {
+function markRead(read: boolean) {
   return async (call: CloudAppsCall) => {
-    const n = await call.services.stores.alerts.updateState(call.caller.tenant.id, [call.path.pk!], { status_value: statusValue });
-    if (n === 0) throw notFound();
+    if (!(await call.services.cloudApps.alertStates.setRead(call.caller.tenant.id, call.path.pk!, read))) throw notFound();
     return {};
   };
-}
-
-/** The ids a bulk call names through `filters.id.eq` (reported back as `alertsNotFound` when unknown). */
-function namedIds(conditions: FilterCondition[]): string[] {
-  return conditions
-    .filter((c) => c.field === 'id' && c.op === 'eq')
-    .flatMap((c) => c.values.filter((v): v is string => typeof v === 'string'));
 }
 
 function bulkConditions(call: CloudAppsCall): FilterCondition[] {
@@ -54,7 +35,7 @@ function bulkConditions(call: CloudAppsCall): FilterCondition[] {
 }
 
 async function close(call: CloudAppsCall, kind: CloseKind, conditions: FilterCondition[]) {
-  const reasons = REASONS[kind];
+  const reasons = CLOSE_REASONS[kind];
   let reasonId: number | null = null;
   if (reasons && call.params.reasonId !== undefined && call.params.reasonId !== null) {
     reasonId = intParam(call.params, 'reasonId', 0);
@@ -63,48 +44,32 @@ async function close(call: CloudAppsCall, kind: CloseKind, conditions: FilterCon
       throw invalidParameter('reasonId', `reasonId must be one of ${allowed.join(', ')}`, reasonId);
     }
   }
-  const tenantId = call.caller.tenant.id;
-  const alerts = call.services.stores.alerts;
-  const named = namedIds(conditions);
-  const existing = await alerts.existingIds(tenantId, named);
-  const notFoundIds = named.filter((id) => !existing.has(id));
-  const ids = await alerts.matchIds(tenantId, conditions, MAX_BULK);
-  const comment = stringParam(call.params, 'comment') ?? null;
-  const n = await alerts.updateState(tenantId, ids, {
-    resolution_status: RESOLUTION[kind],
-    resolve_time: call.now,
-    handled_by_user: call.caller.actor,
-    comment,
-    reason_id: reasonId,
+  return call.services.cloudApps.alertStates.close(call.caller.tenant.id, conditions, {
+    kind,
+    actor: call.caller.actor,
+    comment: stringParam(call.params, 'comment') ?? null,
+    reasonId,
+    at: call.now,
   });
-  return { n, notFoundIds };
 }
 
 function closeRoute(kind: CloseKind, key: string) {
   return async (call: CloudAppsCall) => {
-    const { n, notFoundIds } = await close(call, kind, bulkConditions(call));
-    return notFoundIds.length ? { [key]: n, alertsNotFound: notFoundIds } : { [key]: n };
+    const { closed, notFoundIds } = await close(call, kind, bulkConditions(call));
+    return notFoundIds.length ? { [key]: closed, alertsNotFound: notFoundIds } : { [key]: closed };
   };
 }
 
 async function reopen(call: CloudAppsCall) {
-  const tenantId = call.caller.tenant.id;
   const conditions = bulkConditions(call);
-  const ids = await call.services.stores.alerts.matchIds(tenantId, conditions, MAX_BULK);
-  const n = await call.services.stores.alerts.updateState(tenantId, ids, {
-    resolution_status: 0,
-    resolve_time: null,
-    handled_by_user: call.caller.actor,
-    reason_id: null,
-  });
-  return { reopened: n };
+  return { reopened: await call.services.cloudApps.alertStates.reopen(call.caller.tenant.id, conditions, call.caller.actor) };
 }
 
 export const ALERT_ROUTES: CloudAppsRoute[] = [
   { methods: ['GET', 'POST'], paths: ['alerts'], endpoint: 'alerts.list', handle: list },
   { methods: ['GET'], paths: ['alerts/:pk'], endpoint: 'alerts.fetch', handle: fetch },
-  { methods: ['POST'], paths: ['alerts/:pk/read'], endpoint: 'alerts.read', handle: markRead(1) },
-  { methods: ['POST'], paths: ['alerts/:pk/unread'], endpoint: 'alerts.unread', handle: markRead(0) },
+  { methods: ['POST'], paths: ['alerts/:pk/read'], endpoint: 'alerts.read', handle: markRead(true) },
+  { methods: ['POST'], paths: ['alerts/:pk/unread'], endpoint: 'alerts.unread', handle: markRead(false) },
   { methods: ['POST'], paths: ['alerts/close_benign'], endpoint: 'alerts.close', handle: closeRoute('benign', 'closed_benign') },
   {
     methods: ['POST'],
@@ -124,9 +89,9 @@ export const ALERT_ROUTES: CloudAppsRoute[] = [
     paths: ['alerts/:pk/dismiss'],
     endpoint: 'alerts.close',
     handle: async (call) => {
-      const { n } = await close(call, 'false_positive', [{ field: 'id', op: 'eq', values: [call.path.pk!] }]);
-      if (n === 0) throw notFound();
-      return { dismissed: n };
+      const { closed } = await close(call, 'false_positive', [{ field: 'id', op: 'eq', values: [call.path.pk!] }]);
+      if (closed === 0) throw notFound();
+      return { dismissed: closed };
     },
   },
   { methods: ['POST'], paths: ['alerts/dismiss_bulk'], endpoint: 'alerts.close', handle: closeRoute('false_positive', 'dismissed') },

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { CATALOG_APPS } from '../../discovery/index.js';
 import type { SanctionState } from '../../store/discovery-schema.js';
 import { errors } from '../../http/errors.js';
-import type { Services } from '../../wiring.js';
+import type { Clock } from '../../identity/clock.js';
+import type { GraphAuthDeps } from '../../management/graph-auth.js';
+import type { Stores } from '../../store/interfaces.js';
 import { ADMIN_READ, ADMIN_WRITE, adminGuard } from '../admin-routes.js';
 
 const STATES: readonly SanctionState[] = ['sanctioned', 'unsanctioned', 'monitored'];
@@ -16,7 +18,11 @@ const CATALOG = new Map(CATALOG_APPS.map((a) => [a.id, a]));
  *   PUT    /admin/tenants/:tenant/cloud-apps/discovery/apps/:appId   {"state": "unsanctioned"}
  *   DELETE /admin/tenants/:tenant/cloud-apps/discovery/apps/:appId   clears the mark
  */
-export function registerDiscoveryAdminRoutes(app: FastifyInstance, services: Services, operatorKey: () => string | undefined): void {
+export function registerDiscoveryAdminRoutes(
+  app: FastifyInstance,
+  services: GraphAuthDeps & { stores: Stores; clock: Clock },
+  operatorKey: () => string | undefined,
+): void {
   const guard = adminGuard(services, operatorKey);
   const base = '/admin/tenants/:tenant/cloud-apps/discovery/apps';
   const store = services.stores.discovery.appStates;

@@ -13,7 +13,10 @@ import { blockFileName } from '../../discovery/ingest/upload-storage.js';
 import { BlobError, errors } from '../../http/errors.js';
 import type { WireFormat } from '../../http/wire-format.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
-import type { Services } from '../../wiring.js';
+import type { DiscoveryRuntime } from '../../discovery/ingest/discovery-runtime.js';
+import type { Clock } from '../../identity/clock.js';
+import type { MasterKey } from '../../identity/master-key.js';
+import type { Stores } from '../../store/interfaces.js';
 import { BLOB_API_VERSION, UPLOAD_PATH } from './uploads/model.js';
 
 /** A Put Block List body: up to 50,000 block ids. */
@@ -57,7 +60,15 @@ export function parseBlockList(xml: string): string[] {
   return ids;
 }
 
-export function registerDiscoveryUploadRoutes(app: FastifyInstance, services: Services): void {
+export function registerDiscoveryUploadRoutes(
+  app: FastifyInstance,
+  services: {
+    stores: Stores;
+    clock: Clock;
+    master: Pick<MasterKey, 'verifySecret'>;
+    discovery: Pick<DiscoveryRuntime, 'storage' | 'maxUploadBytes' | 'early'>;
+  },
+): void {
   const stores = services.stores.discovery;
   const storage = services.discovery.storage;
   const max = services.discovery.maxUploadBytes;

@@ -6,16 +6,8 @@ import { evaluateFilters } from '../filters/evaluate.js';
 import { readFilters } from '../filters/index.js';
 import { boolParam, intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
-import {
-  ipRangeJson,
-  newObjectId,
-  normaliseSubnet,
-  resolveTags,
-  SUBNET_FIELDS,
-  VALID_CATEGORIES,
-  type IpRangeJson,
-  type NormalisedSubnet,
-} from './model.js';
+import { normaliseSubnet, type NormalisedSubnet } from '../../discovery/subnets.js';
+import { ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
 
 const SORT_FIELDS = ['name', 'category', 'tags', 'date'] as const;
 

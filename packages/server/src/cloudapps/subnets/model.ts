@@ -1,15 +1,8 @@
 import crypto from 'node:crypto';
-import ipaddr from 'ipaddr.js';
 import { BUILT_IN_IP_TAGS, IP_CATEGORY, OBJECT_ID_PATTERN } from '@appwarden/protocol';
+import type { NormalisedSubnet } from '../../discovery/subnets.js';
 import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
 import type { ItemFieldMap } from '../filters/evaluate.js';
-
-/** One entry of a range's `subnets`, as the service returns it (reference §6.5). */
-export interface NormalisedSubnet {
-  mask: number;
-  address: string;
-  originalString: string;
-}
 
 /** A Mongo-style ObjectId: 4 bytes of seconds, then 8 random bytes (24 lower-case hex digits). */
 export function newObjectId(now: number): string {
@@ -18,55 +11,6 @@ export function newObjectId(now: number): string {
     .padStart(8, '0')
     .slice(-8);
   return head + crypto.randomBytes(8).toString('hex');
-}
-
-const hex4 = (n: number) => n.toString(16).padStart(4, '0');
-
-/**
- * `10.0.0.0/8` -> {mask: 104, address: "0000:0000:0000:0000:0000:ffff:0a00:0000"}: IPv4 as an
- * IPv4-mapped IPv6 network address with the prefix + 96, IPv6 expanded to eight groups; a bare
- * address is a /32 (/128). The host bits of the input are cleared, as the service does
- * (`197.198.192.20/16` -> `...:ffff:c5c6:0000`). Undefined when the text is not an address.
- */
-export function normaliseSubnet(input: string): NormalisedSubnet | undefined {
-  const text = input.trim();
-  if (text === '') return undefined;
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  let bits: number;
-  try {
-    if (text.includes('/')) {
-      // parseCIDR accepts only decimal prefixes within the family's width.
-      if (!/\/\d{1,3}$/.test(text)) return undefined;
-      [addr, bits] = ipaddr.parseCIDR(text);
-    } else {
-      addr = ipaddr.parse(text);
-      bits = addr.kind() === 'ipv4' ? 32 : 128;
-    }
-  } catch {
-    return undefined;
-  }
-  // Only canonical dotted quads: ipaddr.js also reads '10.1' or '0x0a.0.0.1' as IPv4.
-  if (addr.kind() === 'ipv4' && !/^\d{1,3}(\.\d{1,3}){3}(\/\d+)?$/.test(text)) return undefined;
-  let parts: number[];
-  let mask: number;
-  if (addr.kind() === 'ipv4') {
-    const b = (addr as ipaddr.IPv4).toByteArray();
-    parts = [0, 0, 0, 0, 0, 0xffff, (b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
-    mask = bits + 96;
-  } else {
-    parts = [...(addr as ipaddr.IPv6).parts];
-    mask = bits;
-  }
-  for (let i = 0; i < 8; i++) {
-    const keep = Math.max(0, Math.min(16, mask - i * 16));
-    parts[i] = parts[i]! & (keep === 0 ? 0 : (0xffff << (16 - keep)) & 0xffff);
-  }
-  return { mask, address: parts.map(hex4).join(':'), originalString: input };
-}
-
-/** The normalised subnet as CIDR text for IpRangeTable (`::ffff:a00:0/104`). */
-export function subnetCidr(s: NormalisedSubnet): string {
-  return `${s.address}/${s.mask}`;
 }
 
 /** Built-in tags: `Anonymous_proxy` -> name "Anonymous proxy". */

@@ -2,7 +2,7 @@
 // cache, upload storage, the job runner, the syslog receivers and the retention sweep.
 // Background work starts with start() (main.ts, after TLS material exists), never in tests that
 // only build the app: they call jobs.drain() and syslog.flush() themselves.
-import { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
+import { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../identity/clock.js';
 import type { Stores } from '../../store/interfaces.js';
 import { EarlyParses } from './early-parse.js';

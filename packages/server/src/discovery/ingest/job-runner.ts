@@ -4,7 +4,7 @@
 // that dies leaves a `running` job without heartbeats; another runner takes it over.
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
+import type { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';

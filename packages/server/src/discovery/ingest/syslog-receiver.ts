@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import tls from 'node:tls';
-import type { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
+import type { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../identity/clock.js';
 import type { DiscoveryStreamRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';

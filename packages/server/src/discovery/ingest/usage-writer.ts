@@ -1,6 +1,6 @@
 // Parse results -> stored daily buckets. Only traffic to catalogued apps is stored (the report
 // counts apps); each bucket is labelled with the tenant's IP ranges of its source IP.
-import { IpRangeService } from '../../cloudapps/subnets/ip-range-service.js';
+import { IpRangeService } from '../ip-range-service.js';
 import type { DiscoveryAggregateRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import { rollupRow, sortedBuckets, type AggregateRow, type ParseStreamResult, type PartialRollup } from '../index.js';

@@ -1,7 +1,6 @@
-import { IpRangeTable } from '../../discovery/index.js';
-import type { Stores } from '../../store/interfaces.js';
-import type { CloudAppsActivityRow } from '../../store/schema.js';
-import { subnetCidr, type NormalisedSubnet } from './model.js';
+import type { Stores } from '../store/interfaces.js';
+import { IpRangeTable } from './ip-ranges.js';
+import { subnetCidr, type NormalisedSubnet } from './subnets.js';
 
 /** What a matching range contributes to an activity or a discovery bucket. */
 export interface RangeInfo {
@@ -27,15 +26,6 @@ interface CachedTable {
   stamp: string;
   table: IpRangeTable<RangeInfo>;
 }
-
-const CATEGORY_VALUES: Record<number, string> = {
-  1: 'CORPORATE',
-  2: 'ADMINISTRATIVE',
-  3: 'RISKY',
-  4: 'VPN',
-  5: 'CLOUD_PROVIDER',
-  6: 'OTHER',
-};
 
 /**
  * Per-tenant IpRangeTable over the tenant's ranges, rebuilt when they change. A change in this
@@ -93,37 +83,5 @@ export class IpRangeService {
       organization: org?.organization ?? null,
       overrideOrganization: org?.overrideOrganization ?? false,
     };
-  }
-
-  /**
-   * Labels activities whose client IP lies in one of the tenant's ranges: `location.category`
-   * (filter `ip.category`), the range tags (filter `ip.tags`), and the organization (when the
-   * range overrides it, or the activity has none). Rows and their stored documents both change.
-   */
-  async enrichActivities(tenantId: string, rows: CloudAppsActivityRow[]): Promise<number> {
-    const table = await this.table(tenantId);
-    if (table.size === 0) return 0;
-    let changed = 0;
-    for (const row of rows) {
-      const e = IpRangeService.enrichment(table, row.ip);
-      if (!e) continue;
-      changed++;
-      const doc = JSON.parse(row.doc) as Record<string, unknown>;
-      const location = { ...((doc.location as Record<string, unknown> | undefined) ?? {}) };
-      location.category = e.category;
-      location.categoryValue = CATEGORY_VALUES[e.category] ?? 'null';
-      const tags = [...(JSON.parse(row.ip_tags) as string[])];
-      for (const t of e.tags) if (!tags.includes(t)) tags.push(t);
-      let organization = row.organization;
-      if (e.organization && (e.overrideOrganization || !organization)) organization = e.organization;
-      location.organizationSearchable = organization;
-      doc.location = location;
-      doc.ipTags = tags;
-      row.ip_category = e.category;
-      row.ip_tags = JSON.stringify(tags);
-      row.organization = organization;
-      row.doc = JSON.stringify(doc);
-    }
-    return changed;
   }
 }

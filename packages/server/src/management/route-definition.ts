@@ -1,0 +1,72 @@
+import type { GraphPermission } from '@appwarden/protocol';
+import { errors } from '../http/errors.js';
+import type { Route } from '../http/route-table.js';
+import type { ApplicationService } from '../identity/application-service.js';
+import type { ServicePrincipalService } from '../identity/service-principal-service.js';
+import type { GraphCaller } from './graph-auth.js';
+
+/** Page size of Graph lists: `$top` default and maximum (Graph uses 100 and 999). */
+export const GRAPH_DEFAULT_TOP = 100;
+export const GRAPH_MAX_TOP = 999;
+
+/** What the management handlers may use: the identity services they expose, and the public origin. */
+export interface ManagementDeps {
+  origin: { readonly value: string };
+  applications: ApplicationService;
+  servicePrincipals: ServicePrincipalService;
+}
+
+/** What a management handler sees of a request: no framework objects. */
+export interface GraphCall {
+  caller: GraphCaller;
+  /** Path parameters (`:id`, an alternate key such as `appId`, `:assignmentId`). */
+  path: Record<string, string>;
+  query: Record<string, string>;
+  /** The JSON body when it is an object, else {}. */
+  body: Record<string, unknown>;
+  origin: string;
+  services: ManagementDeps;
+}
+
+/** One operation of the Graph subset: its paths (relative to `/v1.0/`), methods and the app roles that allow it. */
+export interface GraphRoute extends Route<GraphCall> {
+  /** The caller needs one of these Microsoft Graph application permissions; the 403 names them in this order. */
+  permissions: readonly GraphPermission[];
+}
+
+export const READ_APPS: readonly GraphPermission[] = ['Application.Read.All', 'Application.ReadWrite.All'];
+export const WRITE_APPS: readonly GraphPermission[] = ['Application.ReadWrite.All'];
+export const ASSIGN_ROLES: readonly GraphPermission[] = ['AppRoleAssignment.ReadWrite.All'];
+
+/** `@odata.context` of a response. */
+export const odataContext = (origin: string, what: string) => `${origin}/v1.0/$metadata#${what}`;
+
+/** `$top` and `$skiptoken` of a list request. */
+export function readPage(call: GraphCall): { top: number; skip: number } {
+  const q = call.query;
+  const top = q.$top === undefined ? GRAPH_DEFAULT_TOP : Number(q.$top);
+  if (!Number.isInteger(top) || top < 1 || top > GRAPH_MAX_TOP)
+    throw errors.invalidInput(`Invalid page size specified: '${q.$top}'. Must be between 1 and ${GRAPH_MAX_TOP} inclusive.`);
+  const skip = q.$skiptoken === undefined ? 0 : Number(q.$skiptoken);
+  if (!Number.isInteger(skip) || skip < 0) throw errors.invalidInput('Invalid $skiptoken.');
+  return { top, skip };
+}
+
+/** One page of a Graph collection, with `@odata.nextLink` when more follow. */
+export function graphPage<T>(call: GraphCall, what: string, items: T[], top: number, skip: number, path: string) {
+  const more = items.length > skip + top;
+  const value = items.slice(skip, skip + top);
+  const params = new URLSearchParams({ ...call.query, $skiptoken: String(skip + top) });
+  return {
+    '@odata.context': odataContext(call.origin, what),
+    ...(more ? { '@odata.nextLink': `${call.origin}/v1.0/${path}?${params.toString()}` } : {}),
+    value,
+  };
+}
+
+/** Graph's 404 for an entity addressed by id or alternate key. */
+export function entityNotFound(path: Record<string, string>, keyParam = 'appId', idParam = 'id') {
+  return errors.notFound(
+    `Resource '${path[keyParam] ?? path[idParam]}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+}

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, type GraphPermission } from '@appwarden/protocol';
+import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_ROLES, type GraphPermission } from '@appwarden/protocol';
 import { TokenRejected } from '../identity/access-token-verifier.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { GraphError, graphErrors } from '../http/errors.js';
@@ -17,6 +17,9 @@ export interface GraphCaller {
   clientAppId: string;
   roles: ReadonlySet<string>;
   operator: boolean;
+  /** Set for a delegated (user) token: the signed-in user's object id and sign-in name. */
+  userId?: string;
+  userPrincipalName?: string;
 }
 
 /** The operator key: Appwarden's own administrative credential (not a Microsoft concept). */
@@ -47,7 +50,7 @@ export async function authenticateGraphCaller(
     if (!tenantHeader) throw graphErrors.badRequest("The operator key needs the 'x-appwarden-tenant' header naming a tenant.");
     const tenant = await services.tenants.find(tenantHeader);
     if (!tenant) throw graphErrors.notFound(`Tenant '${tenantHeader}' was not found.`);
-    const all = ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Organization.Read.All'];
+    const all = MICROSOFT_GRAPH_ROLES.map((r) => r.value);
     return { tenant, clientAppId: 'appwarden-operator', roles: new Set(all), operator: true };
   }
   try {

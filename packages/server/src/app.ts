@@ -8,6 +8,8 @@ import { newRequestId, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApiRoutes } from './http/openapi.js';
 import { registerConsentRoutes } from './identity/consent-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
+import { registerAuthorizeRoutes } from './identity/sign-in/authorize-routes.js';
+import { registerUserFlowRoutes } from './identity/sign-in/user-flow-routes.js';
 import { registerManagementRoutes } from './management/routes.js';
 import { registerOperatorRoutes } from './management/operator-routes.js';
 import { registerUserRoutes } from './management/users-routes.js';
@@ -52,8 +54,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOpenApiRoutes(app, () => services.origin.value);
   // 7. Identity platform: token endpoints, discovery, JWKS.
   registerIdentityRoutes(app, services);
-  // 7b. Admin consent in the browser (consent links).
-  registerConsentRoutes(app, services);
+  // 7b. Sign-in (authorize, SSO, logout), with admin consent in the browser (consent links) behind it.
+  registerAuthorizeRoutes(app, services, registerConsentRoutes(app, services));
+  registerUserFlowRoutes(app, services);
   // 8. Management API (Graph v1.0 subset) and operator endpoints.
   const operatorKey = () => deps.operatorKey;
   registerManagementRoutes(app, services, operatorKey);

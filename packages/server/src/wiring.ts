@@ -6,6 +6,7 @@ import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
 import { DirectoryReadCache } from './identity/directory-read-cache.js';
 import { ensureBuiltInApplications } from './identity/built-in-resources.js';
+import { ensureFirstPartyApplications, ensureFirstPartyClients } from './identity/first-party-clients.js';
 import { systemClock, type Clock } from './identity/clock.js';
 import { MasterKey } from './identity/master-key.js';
 import { ServicePrincipalService } from './identity/service-principal-service.js';
@@ -84,6 +85,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const directoryCache = new DirectoryReadCache(() => stores.changeStamp());
   const origin = { value: options.origin ?? config.publicUrl ?? `https://localhost:${config.port}` };
   await ensureBuiltInApplications(stores, clock.now());
+  await ensureFirstPartyApplications(stores, clock.now());
+  for (const t of await stores.tenants.list()) await ensureFirstPartyClients(stores, t.id, clock.now());
   const discovery = new DiscoveryRuntime(stores, clock, {
     dataDir: config.dataDir,
     maxUploadBytes: config.discoveryMaxUploadBytes,

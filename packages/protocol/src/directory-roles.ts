@@ -146,7 +146,11 @@ export const GRAPH_ROLE_ACCESS: Readonly<Record<string, readonly string[]>> = {
 /** Whether any of the roles lets its holder exercise a Graph permission (prefix match on the table above). */
 export function graphRoleAllows(roleTemplateIds: Iterable<string>, permission: string): boolean {
   for (const id of roleTemplateIds) {
-    for (const p of GRAPH_ROLE_ACCESS[id] ?? []) if (p === '*' || permission.startsWith(p)) return true;
+    for (const p of GRAPH_ROLE_ACCESS[id] ?? []) {
+      // `User.Read` covers `User.Read.All` but not `User.ReadWrite.All`; `Application.` covers the family.
+      const next = permission.charAt(p.length);
+      if (p === '*' || (permission.startsWith(p) && (p.endsWith('.') || next === '' || next === '.'))) return true;
+    }
   }
   return false;
 }

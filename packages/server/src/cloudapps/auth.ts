@@ -2,6 +2,8 @@ import {
   CLOUD_APP_SECURITY_APP_ID,
   CLOUD_APP_SECURITY_IDENTIFIER_URIS,
   canonicalCloudAppsPermission,
+  cloudAppsAccessOfRoles,
+  type CloudAppsEndpoint,
   type ApiTokenKind,
   type CloudAppsPermission,
 } from '@appwarden/protocol';
@@ -32,6 +34,11 @@ export interface CloudAppsCaller {
   legacyToken?: ApiTokenKind;
   /** Recorded as `handledByUser` when the caller closes alerts: the user (delegated), else the app id or token name. */
   actor: string;
+  /**
+   * Delegated (user) tokens only: the operations the user's directory roles allow. The call needs
+   * the scope AND the role (docs/user-context.md); app-only tokens and API tokens have no such gate.
+   */
+  userAccess?: ReadonlySet<CloudAppsEndpoint>;
 }
 
 export function invalidToken(origin: string, detail: string): CloudAppsError {
@@ -74,6 +81,13 @@ export async function authenticateCloudAppsCaller(
     );
     const user = v.claims.upn ?? v.claims.unique_name ?? v.claims.preferred_username;
     const caller: CloudAppsCaller = { tenant: v.tenant, permissions, actor: typeof user === 'string' ? user : v.clientAppId };
+    if (typeof v.claims.scp === 'string') {
+      // The role is read from the directory (not from `wids`), so a removed role takes effect at once.
+      const oid = typeof v.claims.oid === 'string' ? v.claims.oid : '';
+      const holder = await services.users.getById(oid);
+      const roles = holder && holder.tenantId === v.tenant.id ? await services.directoryRoles.roleTemplateIdsOf(v.tenant.id, oid) : [];
+      caller.userAccess = cloudAppsAccessOfRoles(roles);
+    }
     cache.set(jwt, origin, caller, v.claims);
     return caller;
   } catch (e) {

@@ -1,5 +1,11 @@
 import crypto from 'node:crypto';
-import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_ROLES, type GraphPermission } from '@appwarden/protocol';
+import {
+  MICROSOFT_GRAPH_APP_ID,
+  MICROSOFT_GRAPH_IDENTIFIER_URIS,
+  MICROSOFT_GRAPH_ROLES,
+  graphRoleAllows,
+  type GraphPermission,
+} from '@appwarden/protocol';
 import { TokenRejected } from '../identity/access-token-verifier.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { GraphError, graphErrors } from '../http/errors.js';
@@ -55,6 +61,30 @@ export async function authenticateGraphCaller(
   }
   try {
     const v = await services.verifier.verify(token, GRAPH_AUDIENCES);
+    if (typeof v.claims.scp === 'string') {
+      // Delegated: a permission counts only when the scope grants it AND the user's role allows it.
+      const oid = typeof v.claims.oid === 'string' ? v.claims.oid : '';
+      const user = await services.users.getById(oid);
+      if (!user || user.tenantId !== v.tenant.id) {
+        throw new GraphError(
+          'InvalidAuthenticationToken',
+          401,
+          'Access token validation failure. The user no longer exists.',
+          undefined,
+          challenge,
+        );
+      }
+      const roles = await services.directoryRoles.roleTemplateIdsOf(v.tenant.id, user.id);
+      const allowed = v.claims.scp.split(' ').filter((p) => graphRoleAllows(roles, p));
+      return {
+        tenant: v.tenant,
+        clientAppId: v.clientAppId,
+        roles: new Set(allowed),
+        operator: false,
+        userId: user.id,
+        userPrincipalName: user.userPrincipalName,
+      };
+    }
     return { tenant: v.tenant, clientAppId: v.clientAppId, roles: new Set(v.roles), operator: false };
   } catch (e) {
     if (e instanceof TokenRejected) {

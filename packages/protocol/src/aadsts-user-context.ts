@@ -210,10 +210,4 @@ export const USER_CONTEXT_AADSTS = {
   ),
   badVerificationCode: def(70000, 'bad_verification_code', 400, "The provided value for the input parameter 'device_code' is not valid."),
   deviceCodeUsed: def(90120, 'invalid_grant', 400, 'The device code was already redeemed.'),
-  publicClientRequired: def(
-    7000218,
-    'invalid_client',
-    401,
-    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-  ),
 } as const;

@@ -48,6 +48,8 @@ export interface GrantContext {
 /** One module per grant type: `{ grantType, parameters, handler }`. */
 export interface Grant {
   grantType: string;
+  /** Other `grant_type` values Entra accepts for the same grant (msal-node sends `device_code`). */
+  aliases?: readonly string[];
   /** Required parameters per endpoint version, for documentation and OpenAPI. */
   parameters: { v1: string[]; v2: string[] };
   /** Validates the grant's own parameters before the client is authenticated; returns the resource. */

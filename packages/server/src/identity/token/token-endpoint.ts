@@ -54,7 +54,7 @@ export const TOKEN_STEPS: readonly Step[] = [
     run: (s) => {
       const gt = s.request.form.grant_type;
       if (gt === undefined || gt === '') throw new EntraError('missingParameter', { name: 'grant_type' });
-      const grant = GRANTS.find((g) => g.grantType === gt);
+      const grant = GRANTS.find((g) => g.grantType === gt || g.aliases?.includes(gt));
       if (!grant) throw new EntraError('unsupportedGrantType', { grantType: gt });
       s.grant = grant;
     },

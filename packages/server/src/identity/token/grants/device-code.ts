@@ -13,6 +13,7 @@ export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_c
  */
 export const deviceCodeGrant: Grant = {
   grantType: DEVICE_CODE_GRANT_TYPE,
+  aliases: ['device_code'],
   parameters: { v1: ['device_code'], v2: ['device_code'] },
 
   requestedResource(ctx) {

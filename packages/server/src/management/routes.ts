@@ -280,6 +280,8 @@ export function registerManagementRoutes(app: FastifyInstance, services: Service
     const clientId = r.body.clientId ?? r.body.appId;
     if (typeof clientId !== 'string') throw graphErrors.badRequest("Property 'clientId' is required.");
     const result = await services.servicePrincipals.grantAdminConsent(r.caller.tenant.id, clientId);
+    const client = await services.applications.findAnyByAppId(clientId);
+    if (client) await services.permissionGrants.grantAdminConsent(r.caller.tenant.id, client, result.servicePrincipal.id);
     return {
       servicePrincipal: servicePrincipalJson(result.servicePrincipal),
       granted: result.granted.map(appRoleAssignmentJson),

@@ -336,12 +336,13 @@ describe('token endpoint over HTTPS: request shapes and every client-credentials
     it('unsupported grant_type: unsupported_grant_type AADSTS70003', async () => {
       await check(
         v2(),
-        { ...good(), grant_type: 'password', scope: `${CAS_APP_ID}/.default` },
+        // `password` is a supported (user) grant since user context; `implicit` never is a grant type.
+        { ...good(), grant_type: 'implicit', scope: `${CAS_APP_ID}/.default` },
         {
           status: 400,
           error: 'unsupported_grant_type',
           code: 70003,
-          message: "unsupported grant type 'password'.",
+          message: "unsupported grant type 'implicit'.",
         },
       );
     });

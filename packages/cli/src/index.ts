@@ -14,6 +14,7 @@ import { registerJwt } from './commands/jwt.js';
 import { registerServe } from './commands/serve.js';
 import { registerTenant } from './commands/tenant.js';
 import { registerToken } from './commands/token.js';
+import { registerUser } from './commands/user.js';
 import { UsageError } from './connection.js';
 import { EXIT } from './exit-codes.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerTenant(program);
   registerApp(program);
+  registerUser(program);
   registerToken(program);
   registerJwt(program);
   registerDb(program);

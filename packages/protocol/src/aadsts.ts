@@ -1,3 +1,5 @@
+import { USER_CONTEXT_AADSTS } from './aadsts-user-context.js';
+
 /**
  * The Entra (AADSTS) errors that Appwarden's identity endpoints emit, with the OAuth `error`
  * value and HTTP status each one travels with. Messages are templates: `{name}` is replaced.
@@ -182,6 +184,7 @@ export const AADSTS = {
     400,
     "Misconfigured application. This could be due to one of the following: the client has not listed any permissions for {resource} in the requested permissions in the client's application registration.",
   ),
+  ...USER_CONTEXT_AADSTS,
 } as const satisfies Record<string, AadstsDefinition>;
 
 export type AadstsKey = keyof typeof AADSTS;

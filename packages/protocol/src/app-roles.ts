@@ -58,7 +58,16 @@ export const CLOUD_APP_SECURITY_ROLES: readonly AppRole[] = [
 ];
 
 export type GraphPermission =
-  'Application.Read.All' | 'Application.ReadWrite.All' | 'AppRoleAssignment.ReadWrite.All' | 'Organization.Read.All';
+  | 'Application.Read.All'
+  | 'Application.ReadWrite.All'
+  | 'AppRoleAssignment.ReadWrite.All'
+  | 'Organization.Read.All'
+  | 'User.Read.All'
+  | 'User.ReadWrite.All'
+  | 'Directory.Read.All'
+  | 'Directory.ReadWrite.All'
+  | 'RoleManagement.ReadWrite.Directory'
+  | 'DelegatedPermissionGrant.ReadWrite.All';
 
 /** The Microsoft Graph application permissions that guard Appwarden's management API (Graph's own ids). */
 export const MICROSOFT_GRAPH_ROLES: readonly AppRole[] = [
@@ -85,6 +94,43 @@ export const MICROSOFT_GRAPH_ROLES: readonly AppRole[] = [
     'Organization.Read.All',
     'Read organization information',
     'Allows the app to read the organization and related resources, without a signed-in user.',
+  ),
+  // Users, directory roles and delegated grants (user context).
+  appRole(
+    'df021288-bdef-4463-88db-98f22de89214',
+    'User.Read.All',
+    "Read all users' full profiles",
+    'Allows the app to read user profiles without a signed-in user.',
+  ),
+  appRole(
+    '741f803b-c850-494e-b5df-cde7c675a1ca',
+    'User.ReadWrite.All',
+    "Read and write all users' full profiles",
+    'Allows the app to read and update user profiles without a signed-in user.',
+  ),
+  appRole(
+    '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
+    'Directory.Read.All',
+    'Read directory data',
+    "Allows the app to read data in your organization's directory without a signed-in user.",
+  ),
+  appRole(
+    '19dbc75e-c2e2-444c-a770-ec69d8559fc7',
+    'Directory.ReadWrite.All',
+    'Read and write directory data',
+    "Allows the app to read and write data in your organization's directory without a signed-in user.",
+  ),
+  appRole(
+    '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8',
+    'RoleManagement.ReadWrite.Directory',
+    'Read and write all directory RBAC settings',
+    'Allows the app to read and manage the role-based access control settings for your directory without a signed-in user.',
+  ),
+  appRole(
+    '8e8e4742-1d95-4f68-9d56-6ee75648c72a',
+    'DelegatedPermissionGrant.ReadWrite.All',
+    'Manage all delegated permission grants',
+    'Allows the app to manage permission grants for delegated permissions exposed by any API without a signed-in user.',
   ),
 ];
 

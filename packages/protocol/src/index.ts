@@ -4,3 +4,5 @@ export * from './aadsts.js';
 export * from './cloudapps-permissions.js';
 export * from './cloudapps-codes.js';
 export * from './cloudapps-filters.js';
+export * from './directory-roles.js';
+export * from './delegated-scopes.js';

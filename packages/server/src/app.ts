@@ -8,8 +8,11 @@ import { newRequestId, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApiRoutes } from './http/openapi.js';
 import { registerConsentRoutes } from './identity/consent-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
+import { registerAuthorizeRoutes } from './identity/sign-in/authorize-routes.js';
+import { registerUserFlowRoutes } from './identity/sign-in/user-flow-routes.js';
 import { registerManagementRoutes } from './management/routes.js';
 import { registerOperatorRoutes } from './management/operator-routes.js';
+import { registerUserRoutes } from './management/users-routes.js';
 import type { Services } from './wiring.js';
 
 export interface AppDeps {
@@ -51,11 +54,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerOpenApiRoutes(app, () => services.origin.value);
   // 7. Identity platform: token endpoints, discovery, JWKS.
   registerIdentityRoutes(app, services);
-  // 7b. Admin consent in the browser (consent links).
-  registerConsentRoutes(app, services);
+  // 7b. Sign-in (authorize, SSO, logout), with admin consent in the browser (consent links) behind it.
+  registerAuthorizeRoutes(app, services, registerConsentRoutes(app, services));
+  registerUserFlowRoutes(app, services);
   // 8. Management API (Graph v1.0 subset) and operator endpoints.
   const operatorKey = () => deps.operatorKey;
   registerManagementRoutes(app, services, operatorKey);
+  registerUserRoutes(app, services, operatorKey);
   registerOperatorRoutes(app, services, operatorKey);
   // 9. Defender for Cloud Apps API (/api/v1, /cas/api/v1) and its administration (API tokens, limits, faults, import).
   registerCloudAppsRoutes(app, services);

@@ -6,11 +6,15 @@ import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
 import { DirectoryReadCache } from './identity/directory-read-cache.js';
 import { ensureBuiltInApplications } from './identity/built-in-resources.js';
+import { ensureFirstPartyApplications, ensureFirstPartyClients } from './identity/first-party-clients.js';
 import { systemClock, type Clock } from './identity/clock.js';
 import { MasterKey } from './identity/master-key.js';
 import { ServicePrincipalService } from './identity/service-principal-service.js';
 import { SigningKeyService } from './identity/signing-keys.js';
 import { TenantService } from './identity/tenant-service.js';
+import { DirectoryRoleService } from './identity/users/directory-role-service.js';
+import { PermissionGrantService } from './identity/users/permission-grant-service.js';
+import { UserService } from './identity/users/user-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
 import type { CounterStore, Stores } from './store/interfaces.js';
@@ -39,6 +43,10 @@ export interface Services {
   discovery: DiscoveryRuntime;
   /** Rate-limit and lockout counters, shared by every process of the installation. */
   counters: CounterStore;
+  /** User context: directory users, their directory roles, delegated permission grants. */
+  users: UserService;
+  directoryRoles: DirectoryRoleService;
+  permissionGrants: PermissionGrantService;
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
   close(): Promise<void>;
@@ -77,6 +85,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const directoryCache = new DirectoryReadCache(() => stores.changeStamp());
   const origin = { value: options.origin ?? config.publicUrl ?? `https://localhost:${config.port}` };
   await ensureBuiltInApplications(stores, clock.now());
+  await ensureFirstPartyApplications(stores, clock.now());
+  for (const t of await stores.tenants.list()) await ensureFirstPartyClients(stores, t.id, clock.now());
   const discovery = new DiscoveryRuntime(stores, clock, {
     dataDir: config.dataDir,
     maxUploadBytes: config.discoveryMaxUploadBytes,
@@ -100,6 +110,9 @@ export async function createServices(config: Config, options: ServiceOptions = {
     cloudApps: createCloudAppsRuntime(stores, master, clock, counters),
     discovery,
     counters,
+    users: new UserService(stores, clock),
+    directoryRoles: new DirectoryRoleService(stores, clock),
+    permissionGrants: new PermissionGrantService(stores, applications, clock),
     origin,
     close: async () => {
       await discovery.stop();

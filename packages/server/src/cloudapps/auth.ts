@@ -2,6 +2,8 @@ import {
   CLOUD_APP_SECURITY_APP_ID,
   CLOUD_APP_SECURITY_IDENTIFIER_URIS,
   canonicalCloudAppsPermission,
+  cloudAppsAccessOfRoles,
+  type CloudAppsEndpoint,
   type ApiTokenKind,
   type CloudAppsPermission,
 } from '@appwarden/protocol';
@@ -11,6 +13,8 @@ import type { Tenant, TenantService } from '../identity/tenant-service.js';
 import { errors, type SemanticError } from '../http/errors.js';
 import type { ApiTokenService } from './api-tokens.js';
 import type { BearerCache } from './bearer-cache.js';
+import type { DirectoryRoleService } from '../identity/users/directory-role-service.js';
+import type { UserService } from '../identity/users/user-service.js';
 
 /** Audiences of Cloud App Security tokens: the v1 `resource` forms and the appId (v2 `.default`). */
 export const CLOUD_APPS_AUDIENCES = [...CLOUD_APP_SECURITY_IDENTIFIER_URIS, CLOUD_APP_SECURITY_APP_ID];
@@ -33,6 +37,11 @@ export interface CloudAppsCaller {
   legacyToken?: ApiTokenKind;
   /** Recorded as `handledByUser` when the caller closes alerts: the user (delegated), else the app id or token name. */
   actor: string;
+  /**
+   * Delegated (user) tokens only: the operations the user's directory roles allow. The call needs
+   * the scope AND the role (docs/user-context.md); app-only tokens and API tokens have no such gate.
+   */
+  userAccess?: ReadonlySet<CloudAppsEndpoint>;
 }
 
 export function invalidToken(origin: string, detail: string): SemanticError {
@@ -48,6 +57,8 @@ export interface CloudAppsAuthDeps {
   tenants: Pick<TenantService, 'getById'>;
   verifier: Pick<AccessTokenVerifier, 'verify'>;
   cloudApps: { tokens: ApiTokenService; bearerCache: BearerCache };
+  users: Pick<UserService, 'getById'>;
+  directoryRoles: Pick<DirectoryRoleService, 'roleTemplateIdsOf'>;
 }
 
 /**
@@ -80,6 +91,13 @@ export async function authenticateCloudAppsCaller(deps: CloudAppsAuthDeps, autho
     );
     const user = v.claims.upn ?? v.claims.unique_name ?? v.claims.preferred_username;
     const caller: CloudAppsCaller = { tenant: v.tenant, permissions, actor: typeof user === 'string' ? user : v.clientAppId };
+    if (typeof v.claims.scp === 'string') {
+      // The role is read from the directory (not from `wids`), so a removed role takes effect at once.
+      const oid = typeof v.claims.oid === 'string' ? v.claims.oid : '';
+      const holder = await deps.users.getById(oid);
+      const roles = holder && holder.tenantId === v.tenant.id ? await deps.directoryRoles.roleTemplateIdsOf(v.tenant.id, oid) : [];
+      caller.userAccess = cloudAppsAccessOfRoles(roles);
+    }
     cache.set(jwt, origin, caller, v.claims);
     return caller;
   } catch (e) {

@@ -26,6 +26,12 @@ export interface Application {
   appRoles: AppRole[];
   requiredResourceAccess: RequiredResourceAccess[];
   web: { redirectUris: string[]; [key: string]: unknown };
+  /** Single-page-app redirect URIs: code redemption must be cross-origin with PKCE. */
+  spa: { redirectUris: string[] };
+  /** Mobile and desktop (public client) redirect URIs. */
+  publicClient: { redirectUris: string[] };
+  /** Public client when no redirect URI decides it (device code, ROPC). */
+  isFallbackPublicClient: boolean;
   api: ApiSettings;
   builtIn: boolean;
   createdAt: number;
@@ -44,6 +50,9 @@ export function toApplication(r: ApplicationRow): Application {
     appRoles: JSON.parse(r.app_roles) as AppRole[],
     requiredResourceAccess: JSON.parse(r.required_resource_access) as RequiredResourceAccess[],
     web: { ...web, redirectUris: web.redirectUris ?? [] },
+    spa: { redirectUris: (JSON.parse(r.spa ?? '{}') as { redirectUris?: string[] }).redirectUris ?? [] },
+    publicClient: { redirectUris: (JSON.parse(r.public_client ?? '{}') as { redirectUris?: string[] }).redirectUris ?? [] },
+    isFallbackPublicClient: r.is_fallback_public_client === 1,
     api: { ...api, requestedAccessTokenVersion: api.requestedAccessTokenVersion ?? null },
     builtIn: r.built_in === 1,
     createdAt: r.created_at,

@@ -47,6 +47,9 @@ export interface ApplicationInput {
   appRoles?: unknown;
   requiredResourceAccess?: unknown;
   web?: unknown;
+  spa?: unknown;
+  publicClient?: unknown;
+  isFallbackPublicClient?: unknown;
   api?: unknown;
   keyCredentials?: unknown;
 }
@@ -125,6 +128,37 @@ function parseIdentifierUris(v: unknown): string[] {
     }
   }
   return uris;
+}
+
+/** Entra's redirect URI rules (reference user-context §2.4): https, or http on loopback; no fragment, no wildcard. */
+function checkRedirectUri(uri: string, name: string): void {
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    throw errors.invalidInput(`Property '${name}' contains an invalid URI: '${uri}'.`);
+  }
+  const loopback = u.hostname === 'localhost' || u.hostname === '127.0.0.1';
+  const schemeOk = u.protocol === 'https:' || (u.protocol === 'http:' && loopback) || !['http:', 'https:'].includes(u.protocol);
+  if (!schemeOk || uri.includes('#') || uri.includes('*') || uri.length > 256) {
+    throw errors.invalidInput(`Property '${name}' contains an invalid URI: '${uri}'.`);
+  }
+}
+
+/** `api.oauth2PermissionScopes`: delegated permissions an API exposes (Graph `permissionScope`). */
+function parsePermissionScopes(v: unknown): void {
+  if (!Array.isArray(v)) throw errors.invalidInput("Property 'api.oauth2PermissionScopes' must be an array.");
+  v.forEach((s, i) => {
+    if (!isObject(s) || typeof s.id !== 'string' || !GUID_RE.test(s.id)) {
+      throw errors.invalidInput(`api.oauth2PermissionScopes[${i}].id must be a GUID.`);
+    }
+    if (typeof s.value !== 'string' || s.value === '' || /\s/.test(s.value)) {
+      throw errors.invalidInput(`api.oauth2PermissionScopes[${i}].value must be a non-empty string without spaces.`);
+    }
+    if (s.type !== undefined && s.type !== 'User' && s.type !== 'Admin') {
+      throw errors.invalidInput(`api.oauth2PermissionScopes[${i}].type must be 'User' or 'Admin'.`);
+    }
+  });
 }
 
 /** Application registrations: validation and persistence of the Graph `application` resource. */
@@ -281,8 +315,26 @@ export class ApplicationService {
       if ('redirectUris' in input.web) stringArray(input.web.redirectUris, 'web.redirectUris');
       row.web = JSON.stringify(web);
     }
+    for (const [prop, col] of [
+      ['spa', 'spa'],
+      ['publicClient', 'public_client'],
+    ] as const) {
+      const v = input[prop];
+      if (v === undefined) continue;
+      if (!isObject(v)) throw errors.invalidInput(`Property '${prop}' must be an object.`);
+      const uris = v.redirectUris === undefined ? [] : stringArray(v.redirectUris, `${prop}.redirectUris`);
+      for (const u of uris) checkRedirectUri(u, `${prop}.redirectUris`);
+      row[col] = JSON.stringify({ redirectUris: uris });
+    }
+    if (input.isFallbackPublicClient !== undefined) {
+      if (input.isFallbackPublicClient !== null && typeof input.isFallbackPublicClient !== 'boolean') {
+        throw errors.invalidInput("Property 'isFallbackPublicClient' must be a boolean.");
+      }
+      row.is_fallback_public_client = input.isFallbackPublicClient ? 1 : 0;
+    }
     if (input.api !== undefined) {
       if (!isObject(input.api)) throw errors.invalidInput("Property 'api' must be an object.");
+      if (input.api.oauth2PermissionScopes !== undefined) parsePermissionScopes(input.api.oauth2PermissionScopes);
       const v = input.api.requestedAccessTokenVersion;
       if (v !== undefined && v !== null && v !== 1 && v !== 2) {
         throw errors.invalidInput("Property 'api.requestedAccessTokenVersion' must be null, 1 or 2.");

@@ -10,7 +10,7 @@ h1{font-size:1.4em;font-weight:600}label{display:block;margin:12px 0 4px}input[t
 ul{padding-left:20px}button{padding:8px 20px;margin:16px 8px 0 0;border:0;cursor:pointer}.primary{background:#0067b8;color:#fff}
 .error{color:#a80000}.muted{color:#666;font-size:.9em}`;
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 

@@ -31,7 +31,10 @@ interface ConsentRequest {
  * The administrator signs in with a console user of the tenant; accepting creates the client's
  * service principal and its app role assignments, then redirects to a registered redirect URI.
  */
-export function registerConsentRoutes(app: FastifyInstance, services: Services): void {
+export function registerConsentRoutes(
+  app: FastifyInstance,
+  services: Services,
+): (req: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string> }>, reply: FastifyReply) => unknown {
   const sealKey = crypto.createHash('sha256').update(services.master.hashSecret('appwarden consent form')).digest();
   const seal = (r: ConsentRequest) => crypto.createHmac('sha256', sealKey).update(JSON.stringify(r)).digest('base64url');
 
@@ -93,8 +96,8 @@ export function registerConsentRoutes(app: FastifyInstance, services: Services):
       show(req, reply, flow);
   app.get('/:tenant/adminconsent', consentEndpoint('adminconsent'));
   app.get('/:tenant/v2.0/adminconsent', consentEndpoint('v2'));
-  app.get('/:tenant/oauth2/authorize', consentEndpoint('authorize'));
-  app.get('/:tenant/oauth2/v2.0/authorize', consentEndpoint('authorize'));
+  // The authorize endpoints belong to the sign-in (sign-in/authorize-routes.ts), which hands
+  // consent links (prompt=consent without scope, prompt=admin_consent) back to this page.
 
   app.post('/appwarden/consent', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string>;
@@ -166,11 +169,14 @@ export function registerConsentRoutes(app: FastifyInstance, services: Services):
       });
     }
     const result = await services.servicePrincipals.grantAdminConsent(tenant.id, client.appId);
+    // Admin consent covers the delegated permissions the app requests too (AllPrincipals grants).
+    await services.permissionGrants.grantAdminConsent(tenant.id, client, result.servicePrincipal.id);
     req.log.info({ tenant: tenant.id, clientId: client.appId, granted: result.granted.length }, 'admin consent granted');
     if (r.flow === 'authorize')
       return redirect({ admin_consent: 'True', tenant: tenant.id, code: crypto.randomBytes(24).toString('base64url') });
     return redirect({ admin_consent: 'True', tenant: tenant.id, ...(r.flow === 'v2' ? { scope: r.scope } : {}) });
   });
+  return consentEndpoint('authorize');
 }
 
 /** A redirect URI must match a registered one (extra path segments allowed, as Entra does); none means "show a page". */

@@ -9,6 +9,9 @@ import { v2Issuer } from './token/access-token.js';
 
 type TenantParams = { tenant: string };
 
+/** Grants a single-page app redeems from the browser; only their answers carry CORS headers. */
+const USER_GRANTS_WITH_CORS = new Set(['authorization_code', 'refresh_token']);
+
 const DISCOVERY_HEADERS = {
   'cache-control': 'max-age=86400, private',
   'access-control-allow-origin': '*',
@@ -21,8 +24,20 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
 
   const token = (endpoint: 1 | 2) => async (req: FastifyRequest<{ Params: TenantParams }>, reply: FastifyReply) => {
     const form = formOf(req.body);
+    const requestOrigin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    // Browsers may read the answer of a user grant (the grant refuses non-SPA clients with an Origin).
+    if (requestOrigin && USER_GRANTS_WITH_CORS.has(form.grant_type ?? '')) {
+      reply.header('access-control-allow-origin', requestOrigin).header('vary', 'Origin');
+    }
     const response = await handleTokenRequest(
-      { endpoint, tenantSegment: req.params.tenant, form, authorization: req.headers.authorization, origin: origin() },
+      {
+        endpoint,
+        tenantSegment: req.params.tenant,
+        form,
+        authorization: req.headers.authorization,
+        origin: origin(),
+        ...(requestOrigin ? { requestOrigin } : {}),
+      },
       {
         ...services,
         config: services.config,
@@ -41,6 +56,19 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
     ['/:tenant/oauth2/v2.0/token', 2],
   ] as const) {
     app.post(path, token(version));
+    // CORS preflight for single-page apps (msal-browser posts a form, so most browsers skip it).
+    app.options(path, async (_req, reply) =>
+      reply
+        .code(204)
+        .headers({
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'POST, OPTIONS',
+          'access-control-allow-headers':
+            'content-type, client-request-id, x-client-sku, x-client-ver, x-client-os, x-client-cpu, x-ms-lib-capability',
+          'access-control-max-age': '86400',
+        })
+        .send(),
+    );
     app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url: path, handler: onlyPost });
   }
 

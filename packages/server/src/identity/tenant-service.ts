@@ -4,6 +4,7 @@ import { EntraError, errors } from '../http/errors.js';
 import type { Stores } from '../store/interfaces.js';
 import type { TenantRow } from '../store/schema.js';
 import type { Clock } from './clock.js';
+import { ensureFirstPartyClients } from './first-party-clients.js';
 import type { SigningKeyService } from './signing-keys.js';
 
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -74,6 +75,7 @@ export class TenantService {
       }
     });
     await this.keys.createKey(row.id, now);
+    await ensureFirstPartyClients(this.stores, row.id, now);
     return toTenant(row);
   }
 

@@ -1,7 +1,15 @@
 import crypto from 'node:crypto';
-import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_IDENTIFIER_URIS, type GraphPermission } from '@appwarden/protocol';
+import {
+  MICROSOFT_GRAPH_APP_ID,
+  MICROSOFT_GRAPH_IDENTIFIER_URIS,
+  MICROSOFT_GRAPH_ROLES,
+  graphRoleAllows,
+  type GraphPermission,
+} from '@appwarden/protocol';
 import { TokenRejected, type AccessTokenVerifier } from '../identity/access-token-verifier.js';
 import type { Tenant, TenantService } from '../identity/tenant-service.js';
+import type { DirectoryRoleService } from '../identity/users/directory-role-service.js';
+import type { UserService } from '../identity/users/user-service.js';
 import { errors } from '../http/errors.js';
 
 export const GRAPH_AUDIENCES = [...MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_APP_ID];
@@ -16,6 +24,9 @@ export interface GraphCaller {
   clientAppId: string;
   roles: ReadonlySet<string>;
   operator: boolean;
+  /** Set for a delegated (user) token: the signed-in user's object id and sign-in name. */
+  userId?: string;
+  userPrincipalName?: string;
 }
 
 /** The operator key: Appwarden's own administrative credential (not a Microsoft concept). */
@@ -31,6 +42,8 @@ export interface GraphAuthDeps {
   origin: { readonly value: string };
   tenants: Pick<TenantService, 'find'>;
   verifier: Pick<AccessTokenVerifier, 'verify'>;
+  users: Pick<UserService, 'getById'>;
+  directoryRoles: Pick<DirectoryRoleService, 'roleTemplateIdsOf'>;
 }
 
 /**
@@ -53,11 +66,33 @@ export async function authenticateGraphCaller(
     if (!tenantHeader) throw errors.invalidInput("The operator key needs the 'x-appwarden-tenant' header naming a tenant.");
     const tenant = await deps.tenants.find(tenantHeader);
     if (!tenant) throw errors.notFound(`Tenant '${tenantHeader}' was not found.`);
-    const all = ['Application.Read.All', 'Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'Organization.Read.All'];
+    const all = MICROSOFT_GRAPH_ROLES.map((r) => r.value);
     return { tenant, clientAppId: 'appwarden-operator', roles: new Set(all), operator: true };
   }
   try {
     const v = await deps.verifier.verify(token, GRAPH_AUDIENCES);
+    if (typeof v.claims.scp === 'string') {
+      // Delegated: a permission counts only when the scope grants it AND the user's role allows it.
+      const oid = typeof v.claims.oid === 'string' ? v.claims.oid : '';
+      const user = await deps.users.getById(oid);
+      if (!user || user.tenantId !== v.tenant.id) {
+        throw errors.unauthenticated(
+          'Access token validation failure. The user no longer exists.',
+          undefined,
+          challenge,
+        );
+      }
+      const roles = await deps.directoryRoles.roleTemplateIdsOf(v.tenant.id, user.id);
+      const allowed = v.claims.scp.split(' ').filter((p) => graphRoleAllows(roles, p));
+      return {
+        tenant: v.tenant,
+        clientAppId: v.clientAppId,
+        roles: new Set(allowed),
+        operator: false,
+        userId: user.id,
+        userPrincipalName: user.userPrincipalName,
+      };
+    }
     return { tenant: v.tenant, clientAppId: v.clientAppId, roles: new Set(v.roles), operator: false };
   } catch (e) {
     if (e instanceof TokenRejected) {

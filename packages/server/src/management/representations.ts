@@ -26,6 +26,9 @@ export function applicationJson(app: Application, passwords: PasswordCredential[
     keyCredentials: keys,
     passwordCredentials: passwords,
     requiredResourceAccess: app.requiredResourceAccess,
+    isFallbackPublicClient: app.isFallbackPublicClient,
+    publicClient: app.publicClient,
+    spa: app.spa,
     web: {
       homePageUrl: null,
       logoutUrl: null,

@@ -3,6 +3,7 @@ import { errors } from '../http/errors.js';
 import type { Route } from '../http/route-table.js';
 import type { ApplicationService } from '../identity/application-service.js';
 import type { ServicePrincipalService } from '../identity/service-principal-service.js';
+import type { PermissionGrantService } from '../identity/users/permission-grant-service.js';
 import type { GraphCaller } from './graph-auth.js';
 
 /** Page size of Graph lists: `$top` default and maximum (Graph uses 100 and 999). */
@@ -14,6 +15,7 @@ export interface ManagementDeps {
   origin: { readonly value: string };
   applications: ApplicationService;
   servicePrincipals: ServicePrincipalService;
+  permissionGrants: Pick<PermissionGrantService, 'grantAdminConsent'>;
 }
 
 /** What a management handler sees of a request: no framework objects. */

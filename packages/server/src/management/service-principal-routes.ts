@@ -133,6 +133,8 @@ async function adminConsent(call: GraphCall) {
   const clientId = call.body.clientId ?? call.body.appId;
   if (typeof clientId !== 'string') throw errors.invalidInput("Property 'clientId' is required.");
   const result = await call.services.servicePrincipals.grantAdminConsent(call.caller.tenant.id, clientId);
+  const client = await call.services.applications.findAnyByAppId(clientId);
+  if (client) await call.services.permissionGrants.grantAdminConsent(call.caller.tenant.id, client, result.servicePrincipal.id);
   return {
     servicePrincipal: servicePrincipalJson(result.servicePrincipal),
     granted: result.granted.map(appRoleAssignmentJson),

@@ -1,5 +1,6 @@
 import type { FilterCondition } from '../cloudapps/filters/model.js';
 import type { DiscoveryStores } from './discovery-interfaces.js';
+import type { UserContextStores } from './user-context-interfaces.js';
 import type {
   ApiTokenRow,
   AppRoleAssignmentRow,
@@ -83,10 +84,20 @@ export interface AppRoleAssignmentStore {
   delete(tenantId: string, id: string): Promise<boolean>;
 }
 
+export interface UserFilter {
+  userPrincipalName?: string;
+  displayName?: string;
+  displayNameStartsWith?: string;
+  userPrincipalNameStartsWith?: string;
+}
+
 export interface UserStore {
   insert(row: UserRow): Promise<void>;
   getByUserPrincipalName(upn: string): Promise<UserRow | undefined>;
   getById(id: string): Promise<UserRow | undefined>;
+  list(tenantId: string, filter: UserFilter, limit: number): Promise<UserRow[]>;
+  update(id: string, patch: Partial<Omit<UserRow, 'id' | 'tenant_id' | 'created_at'>>): Promise<void>;
+  delete(id: string): Promise<boolean>;
 }
 
 export interface AssertionReplayStore {
@@ -204,6 +215,8 @@ export interface Stores {
   tenantSettings: TenantSettingsStore;
   /** Cloud Discovery and IP ranges (discovery-interfaces.ts). */
   discovery: DiscoveryStores;
+  /** Directory roles, delegated grants and sign-in secrets (user-context-interfaces.ts). */
+  userContext: UserContextStores;
   /**
    * A value that differs whenever committed data may have changed, by this process or another one
    * sharing the database. Read caches compare it before serving an entry, so they never serve a

@@ -1,4 +1,5 @@
 import type { DiscoveryTables } from './discovery-schema.js';
+import type { UserContextTables } from './user-context-schema.js';
 
 /**
  * Row types shared by every backend. Times are epoch milliseconds (numbers), JSON columns are
@@ -40,6 +41,10 @@ export interface ApplicationRow {
   api: string;
   built_in: number;
   created_at: number;
+  // Added by 0008-user-context (JSON objects and a flag); optional so older inserts keep the defaults.
+  spa?: string;
+  public_client?: string;
+  is_fallback_public_client?: number;
 }
 
 export interface PasswordCredentialRow {
@@ -93,6 +98,14 @@ export interface UserRow {
   display_name: string;
   password_hash: string;
   created_at: number;
+  // Added by 0008-user-context; optional so that older inserts keep the database defaults.
+  account_enabled?: number;
+  mail_nickname?: string | null;
+  given_name?: string | null;
+  surname?: string | null;
+  job_title?: string | null;
+  force_change_password?: number;
+  tokens_valid_from?: number;
 }
 
 export interface UsedAssertionRow {
@@ -215,7 +228,7 @@ export interface CloudAppsTenantSettingsRow {
   updated_at: number;
 }
 
-export interface Database extends DiscoveryTables {
+export interface Database extends DiscoveryTables, UserContextTables {
   ca_alerts: CloudAppsAlertRow;
   ca_activities: CloudAppsActivityRow;
   ca_entities: CloudAppsEntityRow;

@@ -96,7 +96,12 @@ export async function issueAccessToken(input: AccessTokenInput, key: SigningKey)
       ver: '2.0',
     };
   }
+  return { accessToken: await signJws(header, claims, key), iat, exp, claims };
+}
+
+/** Signs a JWT (RS256) with a tenant signing key: the one place tokens are signed. */
+export async function signJws(header: Record<string, string>, claims: Record<string, unknown>, key: SigningKey): Promise<string> {
   const signingInput = `${b64json(header)}.${b64json(claims)}`;
   const signature = await signAsync('sha256', Buffer.from(signingInput), key.privateKey);
-  return { accessToken: `${signingInput}.${signature.toString('base64url')}`, iat, exp, claims };
+  return `${signingInput}.${signature.toString('base64url')}`;
 }

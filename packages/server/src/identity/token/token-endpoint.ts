@@ -6,10 +6,14 @@ import { GUID_RE } from '../tenant-service.js';
 import type { ClientAuthThrottle } from './client-auth-throttle.js';
 import { assertionIssuer, type ClientAuthenticator, type PresentedCredential } from './client-authentication.js';
 import type { AuthenticatedClient, Grant, GrantServices, TokenResponse } from './grant.js';
+import { authorizationCodeGrant } from './grants/authorization-code.js';
 import { clientCredentialsGrant } from './grants/client-credentials.js';
+import { deviceCodeGrant } from './grants/device-code.js';
+import { passwordGrant } from './grants/password.js';
+import { refreshTokenGrant } from './grants/refresh-token.js';
 import { parseBasicAuthorization, type TokenRequest } from './token-request.js';
 
-export const GRANTS: readonly Grant[] = [clientCredentialsGrant];
+export const GRANTS: readonly Grant[] = [clientCredentialsGrant, authorizationCodeGrant, refreshTokenGrant, passwordGrant, deviceCodeGrant];
 
 export interface TokenEndpointDeps extends GrantServices {
   tenants: TenantService;
@@ -50,7 +54,7 @@ export const TOKEN_STEPS: readonly Step[] = [
     run: (s) => {
       const gt = s.request.form.grant_type;
       if (gt === undefined || gt === '') throw new EntraError('missingParameter', { name: 'grant_type' });
-      const grant = GRANTS.find((g) => g.grantType === gt);
+      const grant = GRANTS.find((g) => g.grantType === gt || g.aliases?.includes(gt));
       if (!grant) throw new EntraError('unsupportedGrantType', { grantType: gt });
       s.grant = grant;
     },
@@ -111,6 +115,15 @@ export const TOKEN_STEPS: readonly Step[] = [
     run: async (s, d) => {
       const tenant = s.tenant!;
       const client = s.client!;
+      // User grants decide whether the request is a public client's (reference user-context §2.4).
+      const kind = s.grant!.clientKind
+        ? await s.grant!.clientKind({ request: s.request, client, services: d, origin: s.request.origin })
+        : 'confidential';
+      if (s.credential!.kind === 'none' && kind !== 'confidential') {
+        client.authMethod = '0';
+        return;
+      }
+      if (s.credential!.kind !== 'none' && kind === 'public') throw new EntraError('publicClientSentSecret');
       await d.throttle.check(tenant.id, client.app.appId);
       try {
         const result = await d.authenticator.authenticate(

@@ -7,6 +7,8 @@ export interface TokenRequest {
   form: Record<string, string>;
   authorization: string | undefined;
   origin: string;
+  /** The browser's `Origin` header: present on cross-origin (SPA) redemptions only. */
+  requestOrigin?: string;
 }
 
 /** Decodes `Authorization: Basic` per RFC 6749 §2.3.1 (form-urlencoded id and secret). */

@@ -3,7 +3,7 @@ import type { Stores } from '../interfaces.js';
 
 export type IdentityStores = Pick<
   Stores,
-  'tenants' | 'signingKeys' | 'applications' | 'credentials' | 'servicePrincipals' | 'assignments' | 'users' | 'assertions'
+  'tenants' | 'signingKeys' | 'applications' | 'credentials' | 'servicePrincipals' | 'assignments' | 'users' | 'assertions' | 'userContext'
 >;
 import type { Database } from '../schema.js';
 import { KyselyAppRoleAssignmentStore } from './app-role-assignment-store.js';
@@ -13,6 +13,7 @@ import { KyselyCredentialStore } from './credential-store.js';
 import { KyselyServicePrincipalStore } from './service-principal-store.js';
 import { KyselySigningKeyStore } from './signing-key-store.js';
 import { KyselyTenantStore } from './tenant-store.js';
+import { userContextStores } from './user-context-stores.js';
 import { KyselyUserStore } from './user-store.js';
 
 /** The identity platform's stores: SQL that SQLite and PostgreSQL both run, shared by both backends. */
@@ -26,5 +27,6 @@ export function identityStores(db: Kysely<Database>): IdentityStores {
     assignments: new KyselyAppRoleAssignmentStore(db),
     users: new KyselyUserStore(db),
     assertions: new KyselyAssertionReplayStore(db),
+    userContext: userContextStores(db),
   };
 }

@@ -8,6 +8,7 @@ import * as m0005sqlite from './0005-sqlite-alert-list-indexes.js';
 import * as m0006scale from './0006-scale-postgres-lists.js';
 import * as m0006lz4 from './0006-scale-postgres-lz4.js';
 import * as m0007disc from './0007-scale-postgres-disc-partitions.js';
+import * as m0008user from './0008-user-context.js';
 
 /**
  * Migrations, compiled in (not read from disk) so that the built package runs anywhere. Names sort
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-scale-postgres-lists': m0006scale,
   '0006-scale-postgres-lz4': m0006lz4,
   '0007-scale-postgres-disc-partitions': m0007disc,
+  '0008-user-context': m0008user,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

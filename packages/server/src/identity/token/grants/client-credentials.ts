@@ -72,7 +72,8 @@ export const clientCredentialsGrant: Grant = {
         tenantId: tenant.id,
         audience,
         clientAppId: client.app.appId,
-        clientAuthMethod: client.authMethod,
+        // Client credentials always authenticate the client, so the method is never "0".
+        clientAuthMethod: client.authMethod as '1' | '2',
         clientServicePrincipalId: client.servicePrincipal.id,
         roles,
         now: nowS,

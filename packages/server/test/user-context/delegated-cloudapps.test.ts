@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AZURE_CLI_APP_ID, CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
+import { createHarness, type Harness } from '../cloudapps/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ alerts: 10, activities: 10 });
+});
+afterAll(async () => h.close());
+
+/** A user token by ROPC through the pre-consented first-party public client. */
+async function userToken(alias: string, scope: string): Promise<string> {
+  const u = h.demo.tenants.contoso.users!.find((x) => x.username.startsWith(`${alias}@`))!;
+  const res = await h.app.inject({
+    method: 'POST',
+    url: `/${h.tenantId}/oauth2/v2.0/token`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      grant_type: 'password',
+      client_id: AZURE_CLI_APP_ID,
+      username: u.username,
+      password: u.password,
+      scope,
+    }).toString(),
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { access_token: string }).access_token;
+}
+
+async function call(token: string, method: 'GET' | 'POST', url: string, body?: object) {
+  return h.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body ? { payload: body } : {}) });
+}
+
+const MANAGE = `${CLOUD_APP_SECURITY_APP_ID}/Investigation.manage`;
+
+describe('Cloud Apps API with user context: scope AND directory role', () => {
+  it('a Security Reader lists alerts but gets 403 closing one; a Security Administrator closes it and is recorded', async () => {
+    const reader = await userToken('reader', MANAGE);
+    const list = await call(reader, 'GET', '/api/v1/alerts/?limit=5');
+    expect(list.statusCode).toBe(200);
+    const id = (list.json() as { data: { _id: string }[] }).data[0]!._id;
+    const denied = await call(reader, 'POST', '/api/v1/alerts/close_benign/', { filters: { id: { eq: [id] } }, reasonId: 2 });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toEqual({ detail: expect.stringContaining('role') });
+
+    const admin = await userToken('secadmin', MANAGE);
+    const closed = await call(admin, 'POST', '/api/v1/alerts/close_benign/', {
+      filters: { id: { eq: [id] } },
+      reasonId: 2,
+      comment: 'checked',
+    });
+    expect(closed.statusCode).toBe(200);
+    const alert = (await call(admin, 'GET', `/api/v1/alerts/${id}/`)).json() as Record<string, unknown>;
+    expect(alert.handledByUser).toBe(h.demo.tenants.contoso.users!.find((x) => x.username.startsWith('secadmin@'))!.username);
+  });
+
+  it('a token without the delegated scope gets 403 whatever the role', async () => {
+    const admin = await userToken('secadmin', `${CLOUD_APP_SECURITY_APP_ID}/Investigation.read`);
+    const id = ((await call(admin, 'GET', '/api/v1/alerts/?limit=1')).json() as { data: { _id: string }[] }).data[0]!._id;
+    const denied = await call(admin, 'POST', '/api/v1/alerts/close_false_positive/', { filters: { id: { eq: [id] } }, reasonId: 1 });
+    expect(denied.statusCode).toBe(403);
+    expect((denied.json() as { detail: string }).detail).toContain('Investigation.manage');
+  });
+
+  it('a Security Operator manages alerts but not IP ranges; the token carries scp, wids and idtyp', async () => {
+    const analyst = await userToken('analyst', `${CLOUD_APP_SECURITY_APP_ID}/.default`);
+    const claims = JSON.parse(Buffer.from(analyst.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(String(claims.scp).split(' ')).toEqual(
+      expect.arrayContaining(['Investigation.read', 'Investigation.manage', 'Settings.manage']),
+    );
+    expect(claims).toMatchObject({ idtyp: 'user', wids: ['5f2222b1-57c3-48ba-8ad5-d4759f1fde6f'] });
+    expect((await call(analyst, 'GET', '/api/v1/subnet/')).statusCode).toBe(403);
+  });
+
+  it('the management API takes delegated Graph tokens under the same rule', async () => {
+    const reader = await userToken('reader', 'https://graph.microsoft.com/User.ReadWrite.All');
+    const me = await call(reader, 'GET', '/v1.0/me');
+    expect(me.statusCode).toBe(200);
+    expect((me.json() as { userPrincipalName: string }).userPrincipalName).toMatch(/^reader@/);
+    const create = await call(reader, 'POST', '/v1.0/users', { accountEnabled: true });
+    expect(create.statusCode).toBe(403);
+    const admin = await h.app.inject({
+      method: 'POST',
+      url: `/${h.tenantId}/oauth2/v2.0/token`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        grant_type: 'password',
+        client_id: AZURE_CLI_APP_ID,
+        username: h.demo.tenants.contoso.admin.username,
+        password: h.demo.tenants.contoso.admin.password,
+        scope: 'https://graph.microsoft.com/User.ReadWrite.All',
+      }).toString(),
+    });
+    const list = await call((admin.json() as { access_token: string }).access_token, 'GET', '/v1.0/users');
+    expect(list.statusCode).toBe(200);
+  });
+});

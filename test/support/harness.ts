@@ -35,6 +35,9 @@ import { loadDemoData, type LoadedCounts } from '../../packages/server/src/demo/
 import { seedDemoIdentity, type DemoFile } from '../../packages/server/src/demo/seed-identity.js';
 import { FrozenClock } from '../../packages/server/src/identity/clock.js';
 import type { Tenant } from '../../packages/server/src/identity/tenant-service.js';
+import type { Stores } from '../../packages/server/src/store/interfaces.js';
+import { openSqlite } from '../../packages/server/src/store/sqlite/database.js';
+import { sqliteStores } from '../../packages/server/src/store/sqlite/stores.js';
 import { initializeInstallation, startServer, type RunningServer } from '../../packages/server/src/main.js';
 import { createServices, type Services } from '../../packages/server/src/wiring.js';
 import { httpsRequest, type HttpsResponse } from '../compat/https-client.js';
@@ -55,6 +58,9 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Config options by their config.ts names; validated by loadConfig like a user's. */
 export type ConfigOptions = Partial<Record<keyof Config, unknown>>;
+
+/** The storage tier of this run: STORE=postgres, or SQLite. Suites ask here, not process.env. */
+export const TIER: 'sqlite' | 'postgres' = process.env.STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 /** Where an Appwarden keeps its state: a data directory and, on the PostgreSQL tier, a schema. */
 export interface Workspace {
@@ -121,6 +127,37 @@ function tokenSource(
       tokens.set(key, hit);
     }
     return hit;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// storesOnly
+
+export interface StoresHarness extends Workspace {
+  stores: Stores;
+  close(): Promise<void>;
+}
+
+/** The stores alone on the tier of this run (store tests: no services, no app, no tenant). */
+export async function storesOnly(): Promise<StoresHarness> {
+  const ws = workspace('aw-stores-');
+  let stores: Stores;
+  if (ws.databaseUrl) {
+    // Loaded only on that tier, as wiring.ts does.
+    const pg = await import('../../packages/server/src/store/postgres/index.js');
+    const opened = await pg.openPostgres(ws.databaseUrl);
+    stores = pg.postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
+  } else {
+    const lite = await openSqlite(path.join(ws.dataDir, 'appwarden.sqlite'));
+    stores = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
+  }
+  return {
+    ...ws,
+    stores,
+    async close() {
+      await stores.close();
+      removeWorkspace(ws);
+    },
   };
 }
 
@@ -247,7 +284,7 @@ export async function inProcess(options: InProcessOptions = {}): Promise<InProce
 // listening
 
 export interface ListeningOptions {
-  /** Config options on top of `serve --demo` on a free port, silent logs, no Cloud Apps rate limit. */
+  /** Config options on top of `serve --demo` on a free port with silent logs (defaults otherwise: the rate limit is on). */
   config?: ConfigOptions;
   /** A new tenant without data, with its own daemon app (every role), instead of Contoso. */
   freshTenant?: string;
@@ -312,7 +349,6 @@ export async function listening(options: ListeningOptions = {}): Promise<Listeni
       port: 0,
       demo: true,
       logLevel: 'silent',
-      rateLimitPerMinute: 0,
       ...options.config,
     },
     env: {},
@@ -448,11 +484,21 @@ export interface Installation extends Workspace {
   withServices<T>(fn: (services: Services) => Promise<T>): Promise<T>;
   /** An app with exactly these permissions in a demo tenant, consented, with a secret. */
   grantedApp(tenantId: string, permissions: readonly CloudAppsPermission[]): Promise<{ clientId: string; clientSecret: string }>;
+  /** The operator key the installation generated (`<data-dir>/operator.key`). */
+  operatorKey(): string;
   remove(): void;
 }
 
-/** A prepared installation (`--demo`: tenants, keys, CA) that child processes then serve. */
-export async function installation(options: { publicUrl?: string; env?: Record<string, string> } = {}): Promise<Installation> {
+/** Redis for shared counters when the run provides one (APPWARDEN_TEST_REDIS_URL), else undefined. */
+export const TEST_REDIS_URL: string | undefined = process.env.APPWARDEN_TEST_REDIS_URL || undefined;
+
+/**
+ * A prepared installation (`--demo`: tenants, keys, CA) that child processes then serve. `redis`:
+ * the children share counters in TEST_REDIS_URL when the run has one.
+ */
+export async function installation(
+  options: { publicUrl?: string; redis?: boolean; env?: Record<string, string> } = {},
+): Promise<Installation> {
   const ws = workspace('aw-install-');
   const base = { dataDir: ws.dataDir, databaseUrl: ws.databaseUrl, logLevel: 'silent' };
   const prepared = await initializeInstallation({
@@ -475,10 +521,12 @@ export async function installation(options: { publicUrl?: string; env?: Record<s
       APPWARDEN_DATA_DIR: ws.dataDir,
       ...(options.publicUrl ? { APPWARDEN_PUBLIC_URL: options.publicUrl } : {}),
       ...(ws.databaseUrl ? { DATABASE_URL: ws.databaseUrl } : {}),
+      ...(options.redis && TEST_REDIS_URL ? { REDIS_URL: TEST_REDIS_URL } : {}),
       ...options.env,
     },
     withServices,
     grantedApp: (tenantId, permissions) => withServices((services) => grantedApp(services, tenantId, permissions)),
+    operatorKey: () => fs.readFileSync(path.join(ws.dataDir, 'operator.key'), 'utf8').trim(),
     remove: () => removeWorkspace(ws),
   };
 }

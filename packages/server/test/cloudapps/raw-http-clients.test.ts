@@ -40,7 +40,7 @@ function raw(method: string, urlPath: string, headers: Record<string, string>, b
 }
 
 beforeAll(async () => {
-  live = await listening({ config: { httpPort: 0 }, logger: false });
+  live = await listening({ config: { httpPort: 0, rateLimitPerMinute: 0 }, logger: false });
   server = live.server;
   const daemon = server.demo!.tenants.contoso.daemon!;
   const form = new URLSearchParams({

@@ -49,7 +49,9 @@ describe('import boundaries (npm run lint)', () => {
   it('allows only the listed existing imports, and nothing else from the API layer, in those files', async () => {
     expect(await restricted('packages/server/src/store/sqlite/cloudapps-list.ts', '../../cloudapps/filters/compile.js')).toBe(false);
     expect(await restricted('packages/server/src/store/sqlite/cloudapps-list.ts', '../../cloudapps/auth.js')).toBe(true);
-    expect(await restricted('packages/server/src/discovery/ingest/job-runner.ts', '../../cloudapps/subnets/ip-range-service.js')).toBe(false);
+    expect(await restricted('packages/server/src/discovery/ingest/job-runner.ts', '../../cloudapps/subnets/ip-range-service.js')).toBe(
+      false,
+    );
     expect(await restricted('packages/server/src/discovery/ingest/job-runner.ts', '../../cloudapps/subnets/handlers.js')).toBe(true);
   });
 });

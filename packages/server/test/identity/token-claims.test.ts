@@ -4,15 +4,7 @@ import { createLocalJWKSet, jwtVerify, SignJWT, importPKCS8, type JSONWebKeySet 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { generateSelfSignedKey } from '../../src/tls/certificates.js';
-import {
-  IDENTITY,
-  decodeJwt,
-  ORIGIN,
-  postToken,
-  registerClient,
-  T0,
-  type RegisteredClient,
-} from './identity-fixture.js';
+import { IDENTITY, decodeJwt, ORIGIN, postToken, registerClient, T0, type RegisteredClient } from './identity-fixture.js';
 
 const NOW_S = T0 / 1000;
 const CAS = 'https://api.cloudappsecurity.com';

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLiveServer, type LiveServer } from '../sdk/live-server.js';
+import { listening, type ListeningHarness } from '../support/harness.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('packages/cli/bin/appwarden.js');
 
-let live: LiveServer;
+let live: ListeningHarness;
 let env: Record<string, string>;
 
 async function cli(args: string[], extra: Record<string, string | undefined> = {}, input?: string) {
@@ -30,10 +30,10 @@ const lines = (s: string) => s.split('\n').filter(Boolean);
 const tty = { FORCE_TTY: '1' };
 
 beforeAll(async () => {
-  live = await startLiveServer();
+  live = await listening({ config: { rateLimitPerMinute: 0 } });
   env = {
     PATH: process.env.PATH ?? '',
-    HOME: live.dir,
+    HOME: live.dataDir,
     APPWARDEN_URL: live.server.url,
     APPWARDEN_CA: live.server.caPath,
     AZURE_TENANT_ID: live.tenantId,
@@ -126,16 +126,16 @@ describe('activities and entities', () => {
 
 describe('exit codes', () => {
   it('distinguishes throttled, authentication, permission and not found', async () => {
-    await live.admin('PATCH', '/settings', { faults: { error429: 1, retryAfterSeconds: 0, endpoints: ['alerts.list'] } });
+    await live.cloudAppsAdmin('PATCH', '/settings', { faults: { error429: 1, retryAfterSeconds: 0, endpoints: ['alerts.list'] } });
     try {
       const throttled = await cli(['alerts', 'list', '--retries', '1'], tty);
       expect(throttled.code).toBe(5);
       expect(throttled.stderr).toContain('throttled; retrying in 0.0 s');
     } finally {
-      await live.admin('PATCH', '/settings', { faults: null });
+      await live.cloudAppsAdmin('PATCH', '/settings', { faults: null });
     }
     expect((await cli(['alerts', 'list'], { AZURE_CLIENT_SECRET: 'wrong' })).code).toBe(3);
-    const token = (await live.admin('POST', '/api-tokens', { name: 'cli read-only', kind: 'read-only' })).token as string;
+    const token = (await live.cloudAppsAdmin('POST', '/api-tokens', { name: 'cli read-only', kind: 'read-only' })).token as string;
     const noAzure = { AZURE_TENANT_ID: undefined, AZURE_CLIENT_ID: undefined, AZURE_CLIENT_SECRET: undefined };
     const first = lines((await cli(['alerts', 'list', '--limit', '1', '--api-token', token], noAzure)).stdout)[0]!;
     const denied = await cli(['alerts', 'close', (JSON.parse(first) as { _id: string })._id, '--as', 'benign'], {
@@ -150,7 +150,7 @@ describe('exit codes', () => {
 
 describe('profiles, import, demo, completion', () => {
   it('reads a profile from the config file', async () => {
-    const config = path.join(live.dir, 'cli-config.json');
+    const config = path.join(live.dataDir, 'cli-config.json');
     const cfg = { APPWARDEN_CONFIG: config };
     const set = await cli(
       [
@@ -209,7 +209,7 @@ describe('profiles, import, demo, completion', () => {
     const bash = await cli(['completion', 'bash']);
     expect(bash.stdout).toContain('complete -o filenames -F _appwarden appwarden');
     expect(bash.stdout).toContain(`"alerts") words="list get read unread close"`);
-    const file = path.join(live.dir, 'completion.bash');
+    const file = path.join(live.dataDir, 'completion.bash');
     fs.writeFileSync(file, bash.stdout);
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);
     // Completing `appwarden alerts cl` in bash gives `close`.
@@ -257,7 +257,7 @@ describe('discovery sanction', () => {
 
 describe('discovery data-sources with a custom parser', () => {
   it('creates a CUSTOM_PARSER data source from a JSON file and uploads a log with its parser', async () => {
-    const parserFile = path.join(live.dir, 'edge-parser.json');
+    const parserFile = path.join(live.dataDir, 'edge-parser.json');
     fs.writeFileSync(
       parserFile,
       JSON.stringify({
@@ -304,7 +304,7 @@ describe('discovery data-sources with a custom parser', () => {
     expect(bad.stderr).toMatch(/customParser\.fields\.timestamp/);
 
     const t = Math.floor(Date.now() / 1000) - 3600;
-    const log = path.join(live.dir, 'edge.log');
+    const log = path.join(live.dataDir, 'edge.log');
     fs.writeFileSync(
       log,
       [

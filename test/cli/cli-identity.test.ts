@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../packages/server/src/main.js';
-import { testDatabaseUrl } from '../support/test-database.js';
+import type { RunningServer } from '../../packages/server/src/main.js';
+import { listening, type ListeningHarness } from '../support/harness.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('packages/cli/bin/appwarden.js');
 
+let live: ListeningHarness;
 let server: RunningServer;
 let dir: string;
 
@@ -27,16 +26,10 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-cli-'));
-  server = await startServer({
-    options: { dataDir: dir, port: 0, demo: true, logLevel: 'silent', databaseUrl: testDatabaseUrl() },
-    env: {},
-  });
+  live = await listening();
+  ({ server, dataDir: dir } = live);
 });
-afterAll(async () => {
-  await server.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => live?.close());
 
 describe('appwarden CLI against a live server', () => {
   it('walks the guide: create, permission, consent, secret, token with roles', async () => {

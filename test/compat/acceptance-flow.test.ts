@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAS_APP_ID, GRAPH_APP_ID, startCompatServer, type CompatServer, type GraphAuth } from './appwarden-server.js';
+import { CAS_APP_ID, GRAPH_APP_ID, listening, type ListeningHarness, type GraphAuth } from '../support/harness.js';
 import type { HttpsResponse } from './https-client.js';
 import { networkClientTrusting } from './msal-network-client.js';
 import { verifyWithDiscovery } from './token-verification.js';
@@ -59,13 +59,13 @@ function expectGraphError(res: HttpsResponse, status: number, code: string, mess
  * client uses it: a Graph token from the demo management client, then the Microsoft guide's steps.
  */
 describe('acceptance: the application-context flow through the management API', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let contoso: GraphAuth;
   let fabrikam: GraphAuth;
   let casRoles: AppRoleJson[];
 
   beforeAll(async () => {
-    s = await startCompatServer();
+    s = await listening();
     contoso = { token: await s.graphToken('contoso') };
     fabrikam = { token: await s.graphToken('fabrikam') };
     const cas = await s.graph('GET', `/v1.0/servicePrincipals(appId='${CAS_APP_ID}')`, contoso);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAS_APP_ID, startCompatServer, type CompatServer } from './appwarden-server.js';
+import { CAS_APP_ID, listening, type ListeningHarness } from '../support/harness.js';
 import { createClientCertificate, type ClientCertificate } from './client-certificate.js';
 import { runNodeClient, type ClientJob } from './node-client-process.js';
 import { verifyWithDiscovery } from './token-verification.js';
@@ -10,13 +10,13 @@ import { verifyWithDiscovery } from './token-verification.js';
  * It always reads `/{tenant}/v2.0/.well-known/openid-configuration` before the token POST.
  */
 describe('@azure/identity ClientSecretCredential and ClientCertificateCredential', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let tenantId: string;
   let cert: ClientCertificate;
   let certAppId: string;
 
   beforeAll(async () => {
-    s = await startCompatServer();
+    s = await listening();
     tenantId = s.demo.tenants.contoso.tenantId;
     const graph = { token: await s.graphToken('contoso') };
     const app = (await s.graph('POST', '/v1.0/applications', graph, { displayName: 'Identity certificate daemon' })).json<{

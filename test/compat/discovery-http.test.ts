@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCompatServer, type CompatServer } from './appwarden-server.js';
+import { listening, type ListeningHarness } from '../support/harness.js';
 
 interface Jwk {
   kid: string;
@@ -15,12 +15,12 @@ interface Jwk {
 
 /** OpenID metadata, JWKS and instance discovery over HTTPS, as MSAL and token validators read them (reference §4). */
 describe('discovery and JWKS over HTTPS', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let tenantId: string;
   let domain: string;
 
   beforeAll(async () => {
-    s = await startCompatServer();
+    s = await listening();
     ({ tenantId, domain } = s.demo.tenants.contoso);
   });
   afterAll(() => s?.close());

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAS_APP_ID, startCompatServer, type CompatServer } from './appwarden-server.js';
+import { CAS_APP_ID, listening, type ListeningHarness } from '../support/harness.js';
 import { createClientCertificate, type ClientCertificate } from './client-certificate.js';
 import { networkClientTrusting } from './msal-network-client.js';
 import { runNodeClient } from './node-client-process.js';
@@ -17,7 +17,7 @@ const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
  * MSAL reads the tenant's v2 openid-configuration, then posts to its token_endpoint.
  */
 describe('@azure/msal-node ConfidentialClientApplication', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let host: string;
   let tenantId: string;
   let cert: ClientCertificate;
@@ -29,7 +29,7 @@ describe('@azure/msal-node ConfidentialClientApplication', () => {
   });
 
   beforeAll(async () => {
-    s = await startCompatServer();
+    s = await listening();
     host = new URL(s.url).host;
     tenantId = s.demo.tenants.contoso.tenantId;
     // Register a certificate credential as a Graph script would: the demo management client's token, PATCH keyCredentials.

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAS_APP_ID, startCompatServer, type CompatServer } from './appwarden-server.js';
+import { CAS_APP_ID, listening, type ListeningHarness } from '../support/harness.js';
 import { createClientCertificate, type ClientCertificate } from './client-certificate.js';
 import { verifyWithDiscovery } from './token-verification.js';
 
@@ -47,14 +47,14 @@ function runPython(job: Record<string, unknown>, caPath: string): Promise<Record
  * REQUESTS_CA_BUNDLE. In CI the package must be installed; locally the suite is skipped without it.
  */
 describe.skipIf(!python && !process.env.CI)('Python MSAL ConfidentialClientApplication', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let tenantId: string;
   let cert: ClientCertificate;
   let certAppId: string;
 
   beforeAll(async () => {
     expect(python, 'python3 with the msal module (apt-get install python3-msal)').toBeDefined();
-    s = await startCompatServer();
+    s = await listening();
     tenantId = s.demo.tenants.contoso.tenantId;
     const graph = { token: await s.graphToken('contoso') };
     const app = (await s.graph('POST', '/v1.0/applications', graph, { displayName: 'Python certificate daemon' })).json<{

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAS_APP_ID, startCompatServer, type CompatServer, type GraphAuth } from './appwarden-server.js';
+import { CAS_APP_ID, listening, type ListeningHarness, type GraphAuth } from '../support/harness.js';
 import { createClientCertificate, type ClientCertificate } from './client-certificate.js';
 import { httpsRequest, type HttpsResponse } from './https-client.js';
 import { verifyWithDiscovery } from './token-verification.js';
@@ -51,7 +51,7 @@ function expectEntraError(res: HttpsResponse, expected: ExpectedError, clientReq
 }
 
 describe('token endpoint over HTTPS: request shapes and every client-credentials error of reference §2.2', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let tenantId: string;
   let domain: string;
   let daemon: { clientId: string; clientSecret: string };
@@ -78,7 +78,7 @@ describe('token endpoint over HTTPS: request shapes and every client-credentials
   }
 
   beforeAll(async () => {
-    s = await startCompatServer();
+    s = await listening();
     ({ tenantId, domain } = s.demo.tenants.contoso);
     daemon = s.demo.tenants.contoso.daemon!;
     op = { operatorTenant: tenantId };

@@ -1,22 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES } from '@appwarden/protocol';
-import { loadConfig } from '../../packages/server/src/config.js';
-import { initializeInstallation } from '../../packages/server/src/main.js';
-import { createServices } from '../../packages/server/src/wiring.js';
+import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES, type CloudAppsPermission } from '@appwarden/protocol';
 import type { DemoFile } from '../../packages/server/src/demo/seed-identity.js';
-import { startChildServer, type ChildServer } from '../support/child-server.js';
-import { testDatabaseUrl } from '../support/test-database.js';
+import { childProcess, installation, type ChildServer, type Installation } from '../support/harness.js';
 
 /**
  * The per-tenant Cloud Apps rate limit holds across two processes sharing one installation
  * (PostgreSQL counters, or the SQLite counters file; Redis when APPWARDEN_TEST_REDIS_URL is set).
  */
 const LIMIT = 8;
-let dir: string;
+let install: Installation;
 let a: ChildServer;
 let b: ChildServer;
 let demo: DemoFile;
@@ -25,45 +18,21 @@ let dispatcher: Agent;
 const daemons: Record<string, { tenantId: string; clientId: string; clientSecret: string }> = {};
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-rate-'));
-  const databaseUrl = testDatabaseUrl();
-  const prepared = await initializeInstallation({
-    options: { dataDir: dir, demo: true, databaseUrl, logLevel: 'silent', publicUrl: 'https://appwarden.test' },
-    env: {},
-  });
-  demo = prepared.demo!;
+  install = await installation({ publicUrl: 'https://appwarden.test', redis: true });
+  demo = install.demo;
   daemons.contoso = { tenantId: demo.tenants.contoso.tenantId, ...demo.tenants.contoso.daemon! };
-  const services = await createServices(loadConfig({ dataDir: dir, databaseUrl, logLevel: 'silent' }, {}), { env: {} });
-  try {
-    const tenantId = demo.tenants.fabrikam.tenantId;
-    const app = await services.applications.create(tenantId, {
-      displayName: 'Fabrikam SIEM connector',
-      requiredResourceAccess: [
-        { resourceAppId: CLOUD_APP_SECURITY_APP_ID, resourceAccess: CLOUD_APP_SECURITY_ROLES.map((r) => ({ id: r.id, type: 'Role' })) },
-      ],
-    });
-    const secret = await services.applications.addPassword(app, { displayName: 'test' });
-    await services.servicePrincipals.grantAdminConsent(tenantId, app.appId);
-    daemons.fabrikam = { tenantId, clientId: app.appId, clientSecret: secret.secretText };
-  } finally {
-    await services.close();
-  }
-  const redisUrl = process.env.APPWARDEN_TEST_REDIS_URL;
-  const env = {
-    APPWARDEN_DATA_DIR: dir,
-    APPWARDEN_PUBLIC_URL: 'https://appwarden.test',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-  };
+  const fabrikam = demo.tenants.fabrikam.tenantId;
+  const every = CLOUD_APP_SECURITY_ROLES.map((r) => r.value as CloudAppsPermission);
+  daemons.fabrikam = { tenantId: fabrikam, ...(await install.grantedApp(fabrikam, every)) };
   const args = ['--rate-limit-per-minute', String(LIMIT)];
-  [a, b] = await Promise.all([startChildServer(args, env), startChildServer(args, env)]);
-  dispatcher = new Agent({ connect: { ca: fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8') } });
+  [a, b] = await Promise.all([childProcess(install, args), childProcess(install, args)]);
+  dispatcher = new Agent({ connect: { ca: install.ca } });
 }, 90_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await dispatcher?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  install?.remove();
 });
 
 async function bearer(tenant: 'contoso' | 'fabrikam'): Promise<string> {

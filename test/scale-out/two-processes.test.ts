@@ -1,44 +1,29 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initializeInstallation } from '../../packages/server/src/main.js';
 import type { DemoFile } from '../../packages/server/src/demo/seed-identity.js';
-import { startChildServer, type ChildServer } from '../support/child-server.js';
-import { testDatabaseUrl } from '../support/test-database.js';
+import { childProcess, installation, type ChildServer, type Installation } from '../support/harness.js';
 
 /** Two Appwarden processes on different ports sharing one database (PostgreSQL, or one SQLite file). */
-let dir: string;
+let install: Installation;
 let a: ChildServer;
 let b: ChildServer;
 let demo: DemoFile;
 let dispatcher: Agent;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-two-'));
-  const databaseUrl = testDatabaseUrl();
-  const prepared = await initializeInstallation({
-    options: { dataDir: dir, demo: true, databaseUrl, logLevel: 'silent', publicUrl: 'https://appwarden.test' },
-    env: {},
-  });
-  demo = prepared.demo!;
   // Behind one load balancer the processes share a public URL, hence one issuer.
-  const env = {
-    APPWARDEN_DATA_DIR: dir,
-    APPWARDEN_PUBLIC_URL: 'https://appwarden.test',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  };
+  install = await installation({ publicUrl: 'https://appwarden.test' });
+  demo = install.demo;
   // Rate limit off: the upload test polls its job.
   const args = ['--rate-limit-per-minute', '0'];
-  [a, b] = await Promise.all([startChildServer(args, env), startChildServer(args, env)]);
-  dispatcher = new Agent({ connect: { ca: fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8') } });
+  [a, b] = await Promise.all([childProcess(install, args), childProcess(install, args)]);
+  dispatcher = new Agent({ connect: { ca: install.ca } });
 }, 90_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await dispatcher?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  install?.remove();
 });
 
 async function token(base: string, tenant: string, clientId: string, secret: string, scope: string) {
@@ -111,7 +96,7 @@ describe('two processes, one database', () => {
 
   it('a key rotated on A is published by B’s JWKS and B’s tokens signed with it validate on A', async () => {
     const c = demo.tenants.contoso;
-    const operatorKey = fs.readFileSync(path.join(dir, 'operator.key'), 'utf8').trim();
+    const operatorKey = install.operatorKey();
     const rotated = await fetch(`${a.url}/admin/tenants/${c.tenantId}/keys/rotate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' },

@@ -9,14 +9,14 @@ import {
   type FetchLike,
   type RetryEvent,
 } from '@appwarden/sdk';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { listening, type ListeningHarness } from '../support/harness.js';
 
-let live: LiveServer;
+let live: ListeningHarness;
 let totalAlerts = 0;
 
 beforeAll(async () => {
-  live = await startLiveServer({ freshTenant: 'sdkpaging' });
-  await live.admin('POST', '/demo', { activities: 5000, alerts: 1250, seed: 'sdk-paging', endTime: Date.UTC(2025, 5, 1) });
+  live = await listening({ freshTenant: 'sdkpaging', config: { rateLimitPerMinute: 0 } });
+  await live.cloudAppsAdmin('POST', '/demo', { activities: 5000, alerts: 1250, seed: 'sdk-paging', endTime: Date.UTC(2025, 5, 1) });
   const first = await live.client().alerts.list({ maxPageSize: 1 }).byPage().next();
   totalAlerts = (first.value as { total: number }).total;
 }, 120_000);
@@ -155,7 +155,7 @@ describe('alerts, activities and entities', () => {
 
 describe('retries, timeouts, aborts and errors', () => {
   async function faults(settings: Record<string, unknown> | null) {
-    await live.admin('PATCH', '/settings', { faults: settings });
+    await live.cloudAppsAdmin('PATCH', '/settings', { faults: settings });
   }
 
   it('survives injected 429 (Retry-After) and 503 (backoff) while paging 1,000+ alerts', async () => {
@@ -241,7 +241,7 @@ describe('retries, timeouts, aborts and errors', () => {
   it('maps 401 and 403 to typed errors; legacy API tokens authenticate', async () => {
     const bad = new CloudAppsClient(live.server.url, { apiToken: 'A'.repeat(64) }, { fetch: live.fetch });
     await expect(bad.alerts.list().next()).rejects.toBeInstanceOf(AuthenticationError);
-    const created = await live.admin('POST', '/api-tokens', { name: 'sdk read-only', kind: 'read-only' });
+    const created = await live.cloudAppsAdmin('POST', '/api-tokens', { name: 'sdk read-only', kind: 'read-only' });
     const ro = new CloudAppsClient(live.server.url, { apiToken: created.token as string }, { fetch: live.fetch });
     expect((await ro.alerts.list({ maxPageSize: 1 }).byPage().next()).value?.data).toHaveLength(1);
     const { value } = await ro.alerts.list({ maxPageSize: 1 }).next();

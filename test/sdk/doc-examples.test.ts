@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { listening, type ListeningHarness } from '../support/harness.js';
 
 /** The ```ts blocks of docs/sdk.md compile, and the first one runs against a throttling server. */
 const doc = fs.readFileSync(path.resolve('docs/sdk.md'), 'utf8');
@@ -12,9 +12,9 @@ const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 // Inside the repository so that '@appwarden/sdk' resolves to the workspace package.
 const dir = path.resolve('node_modules/.cache/appwarden-doc-examples');
 
-let live: LiveServer;
+let live: ListeningHarness;
 beforeAll(async () => {
-  live = await startLiveServer();
+  live = await listening({ config: { rateLimitPerMinute: 0 } });
   fs.mkdirSync(dir, { recursive: true });
   blocks.forEach((b, i) => fs.writeFileSync(path.join(dir, `example-${i}.mts`), b.includes('export') ? b : `${b}\nexport {};\n`));
 }, 120_000);
@@ -49,13 +49,13 @@ describe('docs/sdk.md examples', () => {
   it('the activities example pages through every activity under injected throttling', async () => {
     const previous = getGlobalDispatcher();
     setGlobalDispatcher(new Agent({ connect: { ca: live.server.caPem } }));
-    Object.assign(process.env, {
-      APPWARDEN_URL: live.server.url,
-      AZURE_TENANT_ID: live.tenantId,
-      AZURE_CLIENT_ID: live.daemon.clientId,
-      AZURE_CLIENT_SECRET: live.daemon.clientSecret,
-    });
-    await live.admin('PATCH', '/settings', { faults: { error429: 0.5, retryAfterSeconds: 0, endpoints: ['activities.list'] } });
+    // The example reads its settings from the environment, as a user's script does; stubbed
+    // variables are restored in `finally` so that no later test sees them.
+    vi.stubEnv('APPWARDEN_URL', live.url);
+    vi.stubEnv('AZURE_TENANT_ID', live.tenantId);
+    vi.stubEnv('AZURE_CLIENT_ID', live.daemon.clientId);
+    vi.stubEnv('AZURE_CLIENT_SECRET', live.daemon.clientSecret);
+    await live.cloudAppsAdmin('PATCH', '/settings', { faults: { error429: 0.5, retryAfterSeconds: 0, endpoints: ['activities.list'] } });
     // Every other request is throttled: the fault dice are the server's injectable random.
     let roll = 0;
     const random = live.server.services.cloudApps.random;
@@ -70,9 +70,10 @@ describe('docs/sdk.md examples', () => {
     } finally {
       log.mockRestore();
       err.mockRestore();
+      vi.unstubAllEnvs();
       setGlobalDispatcher(previous);
       live.server.services.cloudApps.random = random;
-      await live.admin('PATCH', '/settings', { faults: null });
+      await live.cloudAppsAdmin('PATCH', '/settings', { faults: null });
     }
   }, 120_000);
 });

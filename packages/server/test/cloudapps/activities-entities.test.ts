@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEntityKey } from '../../src/cloudapps/entities/model.js';
-import { bearer, createHarness, type Harness } from './harness.js';
+import { bearer, inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 let auth: Record<string, string>;
 beforeAll(async () => {
   // Few distinct timestamps per page boundary would be rare; coarse-grained data makes ties likely.
-  h = await createHarness({ activities: 1800, alerts: 20 });
-  auth = bearer(await h.token());
+  h = await inProcess({ cloudApps: { activities: 1800, alerts: 20 } });
+  auth = bearer(await h.tokenFor());
 });
 afterAll(() => h.close());
 

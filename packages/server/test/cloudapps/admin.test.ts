@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TOKEN_PATTERN } from '@appwarden/protocol';
-import { bearer, createHarness, OPERATOR_KEY, type Harness } from './harness.js';
+import { bearer, inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 const op = () => ({ authorization: `Bearer ${OPERATOR_KEY}` });
 beforeAll(async () => {
-  h = await createHarness({ rateLimitPerMinute: 30, activities: 100, alerts: 10 });
+  h = await inProcess({ config: { rateLimitPerMinute: 30 }, cloudApps: { activities: 100, alerts: 10 } });
 });
 afterAll(() => h.close());
 
@@ -21,7 +21,7 @@ describe('throttling', () => {
   it('answers the 31st request of a minute with 429, Retry-After and a throttled body; the next minute is free again', async () => {
     await admin('PATCH', '/settings', { rateLimitPerMinute: null });
     h.clock.set(Date.UTC(2025, 2, 1, 13, 0, 10));
-    const auth = bearer(await h.token());
+    const auth = bearer(await h.tokenFor());
     for (let i = 0; i < 30; i++) {
       const ok = await h.app.inject({ method: 'GET', url: '/api/v1/alerts/?limit=1', headers: auth });
       expect(ok.statusCode).toBe(200);
@@ -37,7 +37,7 @@ describe('throttling', () => {
 
   it('takes a per-tenant override through the admin API (0 = off)', async () => {
     h.clock.set(Date.UTC(2025, 2, 1, 14, 0, 0));
-    const auth = bearer(await h.token());
+    const auth = bearer(await h.tokenFor());
     const set = await admin('PATCH', '/settings', { rateLimitPerMinute: 2 });
     expect(set.json()).toMatchObject({ rateLimitPerMinute: 2, effectiveRateLimitPerMinute: 2 });
     const codes = [];
@@ -52,7 +52,7 @@ describe('throttling', () => {
 describe('fault injection', () => {
   it('answers the configured share with errors, per endpoint, and adds latency', async () => {
     await admin('PATCH', '/settings', { rateLimitPerMinute: 0 });
-    const auth = bearer(await h.token());
+    const auth = bearer(await h.tokenFor());
     const waits: number[] = [];
     h.services.cloudApps.delay = async (ms) => void waits.push(ms);
     let roll = 0;
@@ -125,7 +125,7 @@ describe('legacy API tokens', () => {
   });
 
   it('the admin endpoints need the operator key or a management token of the tenant', async () => {
-    expect((await admin('GET', '/api-tokens', undefined, bearer(await h.token()))).statusCode).toBe(401);
+    expect((await admin('GET', '/api-tokens', undefined, bearer(await h.tokenFor()))).statusCode).toBe(401);
     expect((await admin('GET', '/api-tokens', undefined, {} as never)).statusCode).toBe(401);
   });
 });
@@ -177,7 +177,7 @@ describe('import', () => {
     expect((await importAlerts(body)).json()).toMatchObject({ lines: 3, imported: 2, errors: [] });
     expect((await importAlerts(body)).json()).toMatchObject({ imported: 2 });
     expect(await h.services.stores.alerts.count(h.tenantId)).toBe(before + 2);
-    const got = await h.app.inject({ method: 'GET', url: '/api/v1/alerts/aaaaaaaaaaaaaaaaaaaa0001', headers: bearer(await h.token()) });
+    const got = await h.app.inject({ method: 'GET', url: '/api/v1/alerts/aaaaaaaaaaaaaaaaaaaa0001', headers: bearer(await h.tokenFor()) });
     expect(got.json().title).toBe('second');
     expect(
       (

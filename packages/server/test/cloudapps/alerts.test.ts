@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createHarness, T0, type Harness } from './harness.js';
+import { bearer, inProcess, T0, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 let auth: Record<string, string>;
 beforeAll(async () => {
-  h = await createHarness({ activities: 400, alerts: 30 });
-  auth = bearer(await h.token());
+  h = await inProcess({ cloudApps: { activities: 400, alerts: 30 } });
+  auth = bearer(await h.tokenFor());
 });
 afterAll(() => h.close());
 
@@ -164,12 +164,12 @@ describe('alerts', () => {
   });
 
   it('caps limit at 100 and reports max', async () => {
-    const many = await createHarness({ activities: 300, alerts: 130 });
+    const many = await inProcess({ cloudApps: { activities: 300, alerts: 130 } });
     try {
       const res = await many.app.inject({
         method: 'POST',
         url: '/api/v1/alerts/',
-        headers: bearer(await many.token()),
+        headers: bearer(await many.tokenFor()),
         payload: { limit: 100000 },
       });
       const body = res.json();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createHarness, type Harness } from './harness.js';
+import { bearer, inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 
 // Verified bearer tokens are remembered (auth.ts): expiry and key removal must still apply at once.
-let h: Harness;
+let h: InProcessHarness;
 beforeAll(async () => {
-  h = await createHarness({ activities: 50, alerts: 5 });
+  h = await inProcess({ cloudApps: { activities: 50, alerts: 5 } });
 });
 afterAll(() => h.close());
 
@@ -12,7 +12,7 @@ const list = (token: string) => h.app.inject({ method: 'GET', url: '/api/v1/aler
 
 describe('remembered bearer tokens', () => {
   it('are rejected once expired (after the allowed skew), as without the cache', async () => {
-    const token = await h.token();
+    const token = await h.tokenFor();
     expect((await list(token)).statusCode).toBe(200);
     expect((await list(token)).statusCode).toBe(200);
     const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
@@ -27,7 +27,7 @@ describe('remembered bearer tokens', () => {
   });
 
   it('are rejected on the next request once the signing key is gone', async () => {
-    const token = await h.token();
+    const token = await h.tokenFor();
     expect((await list(token)).statusCode).toBe(200);
     const kid = (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
     const now = h.clock.now();

@@ -9,7 +9,7 @@ import { SeededRandom } from '../../src/demo/seeded-random.js';
 import { ACTIVITY_COLUMNS } from '../../src/store/sqlite/cloudapps-activity-store.js';
 import { ALERT_COLUMNS } from '../../src/store/sqlite/cloudapps-alert-store.js';
 import { ENTITY_COLUMNS } from '../../src/store/sqlite/cloudapps-entity-store.js';
-import { createHarness, T0, type Harness } from './harness.js';
+import { inProcess, T0, type InProcessHarness } from '../../../../test/support/harness.js';
 
 type Row = Record<string, unknown>;
 
@@ -197,9 +197,9 @@ function randomOperand(rnd: SeededRandom, resource: FilterResource, rows: Row[],
   return values.length === 1 && rnd.chance(0.5) ? values[0] : values;
 }
 
-let h: Harness;
+let h: InProcessHarness;
 beforeAll(async () => {
-  h = await createHarness({ activities: 400, alerts: 60 });
+  h = await inProcess({ cloudApps: { activities: 400, alerts: 60 } });
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,6 @@
 import type { CloudAppsEndpoint } from '@appwarden/protocol';
 import { encodeEntityKey } from '../../src/cloudapps/entities/model.js';
-import type { Harness } from './harness.js';
+import type { InProcessHarness } from '../../../../test/support/harness.js';
 
 export interface Sample {
   endpoint: CloudAppsEndpoint;
@@ -10,7 +10,7 @@ export interface Sample {
 }
 
 /** One real request per implemented route, built on the harness' data. */
-export async function sampleRequests(h: Harness): Promise<Sample[]> {
+export async function sampleRequests(h: InProcessHarness): Promise<Sample[]> {
   const alert = (
     await h.services.stores.alerts.list(h.tenantId, { conditions: [], sortField: 'date', sortDirection: 'desc', skip: 0, limit: 1 })
   ).rows[0]!;

@@ -1,35 +1,27 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { generateDemoData } from '../../src/demo/cloudapps-data.js';
 import { importJsonLines } from '../../src/cloudapps/import.js';
-import { createServices, type Services } from '../../src/wiring.js';
-import { testDatabaseUrl } from '../../../../test/support/test-database.js';
+import type { Services } from '../../src/wiring.js';
 
 // Parsing on worker threads (large imports) must give exactly what one thread gives: the same
 // rows, the same line numbers for bad lines, the last line winning for a repeated id.
 describe('import parsed on several threads', () => {
-  let dataDir: string;
+  let h: InProcessHarness;
   let services: Services;
   let tenantId: string;
   let lines: string[];
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-import-par-'));
-    const config = loadConfig({ dataDir, logLevel: 'silent', databaseUrl: testDatabaseUrl() }, {});
-    services = await createServices(config, { env: {}, origin: 'https://localhost:8443' });
+    h = await inProcess({ seed: 'none' });
+    services = h.services;
     tenantId = (await services.tenants.create({ name: 'imp', displayName: 'Import' })).id;
     lines = [];
     for await (const b of generateDemoData(tenantId, { activities: 400, alerts: 1, seed: 'import-par', endTime: Date.UTC(2025, 0, 1) })) {
       if (b.resource === 'activities') for (const d of b.documents) lines.push(JSON.stringify(d));
     }
   });
-  afterAll(async () => {
-    await services.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => h?.close());
 
   it('reports bad lines of every part with their line numbers', async () => {
     const bad = [...lines];

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_APPS_PERMISSION_MATRIX, CLOUD_APP_SECURITY_ROLES, type CloudAppsPermission } from '@appwarden/protocol';
 import { sampleRequests, type Sample } from './fixtures.js';
-import { bearer, createHarness, type Harness } from './harness.js';
+import { bearer, inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 let samples: Sample[];
 beforeAll(async () => {
-  h = await createHarness({ activities: 200, alerts: 10 });
+  h = await inProcess({ cloudApps: { activities: 200, alerts: 10 } });
   samples = await sampleRequests(h);
 });
 afterAll(() => h.close());
@@ -17,7 +17,7 @@ describe('permission matrix (reference §2.3)', () => {
   // Every (permission x endpoint) pair, plus a token without any Cloud App Security role.
   for (const permission of [...PERMISSIONS, undefined]) {
     it(`${permission ?? 'no permission'}: allowed exactly where Microsoft's table allows`, async () => {
-      const token = await h.tokenWith(permission ? [permission] : []);
+      const token = await h.tokenFor(permission ? [permission] : []);
       const results: string[] = [];
       const expected: string[] = [];
       for (const s of samples) {

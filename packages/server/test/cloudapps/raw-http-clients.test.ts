@@ -1,14 +1,11 @@
-import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
-import { startServer, type RunningServer } from '../../src/main.js';
-import { testDatabaseUrl } from '../../../../test/support/test-database.js';
+import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
+import type { RunningServer } from '../../src/main.js';
 
+let live: ListeningHarness;
 let server: RunningServer;
-let dataDir: string;
 let token: string;
 
 interface Raw {
@@ -43,12 +40,8 @@ function raw(method: string, urlPath: string, headers: Record<string, string>, b
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-raw-'));
-  server = await startServer({
-    options: { dataDir, port: 0, httpPort: 0, demo: true, rateLimitPerMinute: 0, logLevel: 'silent', databaseUrl: testDatabaseUrl() },
-    env: {},
-    logger: false,
-  });
+  live = await listening({ config: { httpPort: 0, rateLimitPerMinute: 0 }, logger: false });
+  server = live.server;
   const daemon = server.demo!.tenants.contoso.daemon!;
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
@@ -65,10 +58,7 @@ beforeAll(async () => {
   );
   token = res.json().access_token;
 });
-afterAll(async () => {
-  await server.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => live?.close());
 
 const auth = () => ({ authorization: `Bearer ${token}` });
 const json = (body: unknown) => {

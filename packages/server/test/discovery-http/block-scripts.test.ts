@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudAppsPermission } from '@appwarden/protocol';
-import { bearer, createHarness, OPERATOR_KEY, type Harness } from '../cloudapps/harness.js';
+import { bearer, inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 let token: string;
 const op = { authorization: `Bearer ${OPERATOR_KEY}` };
 beforeAll(async () => {
-  h = await createHarness({ activities: 20, alerts: 1 });
-  token = await h.token();
+  h = await inProcess({ cloudApps: { activities: 20, alerts: 1 } });
+  token = await h.tokenFor();
 });
 afterAll(() => h.close());
 
@@ -127,7 +127,7 @@ describe('discovery permissions (reference §2.3)', () => {
 
   for (const perm of ['Discovery.read', 'Discovery.manage', 'Investigation.manage', 'Settings.manage'] as CloudAppsPermission[]) {
     it(`${perm}`, async () => {
-      const t = await h.tokenWith([perm]);
+      const t = await h.tokenFor([perm]);
       for (const [method, url] of cases) {
         const res = await h.app.inject({ method: method as 'GET', url, headers: bearer(t) });
         const allowed = perm === 'Discovery.manage' || (perm === 'Discovery.read' && !manageOnly.has(url));

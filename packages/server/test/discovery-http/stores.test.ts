@@ -1,34 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpRangeService } from '../../src/discovery/ip-range-service.js';
 import { TrafficAggregator } from '../../src/discovery/aggregation.js';
 import { writeUsage } from '../../src/discovery/ingest/usage-writer.js';
 import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
 import type { Stores } from '../../src/store/interfaces.js';
-import { openPostgres } from '../../src/store/postgres/database.js';
-import { postgresStores } from '../../src/store/postgres/stores.js';
-import { openSqlite } from '../../src/store/sqlite/database.js';
-import { sqliteStores } from '../../src/store/sqlite/stores.js';
-import { testDatabaseUrl } from '../../../../test/support/test-database.js';
+import { storesOnly, TIER, type StoresHarness } from '../../../../test/support/harness.js';
 
 // The discovery stores on the backend of this run (STORE=postgres or SQLite): the same Kysely
 // classes serve both, so the SQL they emit must hold on each.
+let h: StoresHarness;
 let stores: Stores;
-let dir: string | undefined;
 const TENANT = 'tenant-discovery-stores';
 
 beforeAll(async () => {
-  const url = testDatabaseUrl();
-  if (url) {
-    const pg = await openPostgres(url);
-    stores = postgresStores(pg.db, () => pg.db.destroy(), pg.changeStamp);
-  } else {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-disc-stores-'));
-    const lite = await openSqlite(path.join(dir, 'db.sqlite'));
-    stores = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
-  }
+  h = await storesOnly();
+  stores = h.stores;
   await stores.tenants.insert({
     id: TENANT,
     name: 'discovery',
@@ -38,10 +24,7 @@ beforeAll(async () => {
     settings: '{}',
   });
 });
-afterAll(async () => {
-  await stores?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h?.close());
 
 const job = (id: string, created: number): DiscoveryJobRow => ({
   id,
@@ -60,7 +43,7 @@ const job = (id: string, created: number): DiscoveryJobRow => ({
   claimed_by: null,
 });
 
-describe(`discovery stores (${process.env.STORE === 'postgres' ? 'PostgreSQL' : 'SQLite'})`, () => {
+describe(`discovery stores (${TIER === 'postgres' ? 'PostgreSQL' : 'SQLite'})`, () => {
   it('usage buckets add up on conflict; per-app totals count distinct users and IPs', async () => {
     const row = {
       tenant_id: TENANT,

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_IP_TAGS } from '@appwarden/protocol';
-import { bearer, createHarness, OPERATOR_KEY, type Harness } from '../cloudapps/harness.js';
+import { bearer, inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 let token: string;
 beforeAll(async () => {
-  h = await createHarness({ activities: 50, alerts: 2 });
-  token = await h.token();
+  h = await inProcess({ cloudApps: { activities: 50, alerts: 2 } });
+  token = await h.tokenFor();
 });
 afterAll(() => h.close());
 
@@ -192,7 +192,7 @@ describe('IP address ranges (reference §6.5)', () => {
     ];
     let n = 0;
     for (const [perm, listStatus, createStatus] of expectations) {
-      const t = await h.tokenWith([perm as 'Settings.read']);
+      const t = await h.tokenFor([perm as 'Settings.read']);
       expect((await call('GET', '/api/v1/subnet/', undefined, t)).statusCode, perm).toBe(listStatus);
       const c = await call('POST', '/api/v1/subnet/create_rule/', { ...body, name: `perm ${n++}` }, t);
       expect(c.statusCode, perm).toBe(createStatus);

@@ -1,12 +1,12 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
 
-let s: LiveServer;
+let s: ListeningHarness;
 beforeAll(async () => {
-  s = await startLiveServer({ discoverySyslogFlushMs: 50 });
+  s = await listening({ config: { discoverySyslogFlushMs: 50, rateLimitPerMinute: 0 } });
 });
 afterAll(() => s?.close());
 
@@ -29,16 +29,22 @@ async function createSource(displayName: string, receiverTypeFull: string) {
   return body;
 }
 
-/** Polls the stream's report until an app reaches the expected number of transactions. */
-async function waitForEvents(streamId: string, app: string, events: number): Promise<Record<string, number>> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const res = await s.api('POST', '/api/v1/discovery/discovered_apps/', { streamId, timeframe: 7 });
-    const hit = res.json<{ data: (Record<string, number> & { name: string })[] }>().data.find((a) => a.name === app);
-    if (hit && (hit.trafficTotalEvents ?? 0) >= events) return hit;
-    if (Date.now() > deadline) throw new Error(`${app} in ${streamId}: ${JSON.stringify(hit)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Waits until an app of the stream's report reaches the expected number of transactions. Only the
+ * network is waited for: each look first processes what the receiver has got (flush), so no
+ * batching timer is waited out.
+ */
+function waitForEvents(streamId: string, app: string, events: number): Promise<Record<string, number>> {
+  return vi.waitFor(
+    async () => {
+      await s.services.discovery.syslog.flush(streamId);
+      const res = await s.api('POST', '/api/v1/discovery/discovered_apps/', { streamId, timeframe: 7 });
+      const hit = res.json<{ data: (Record<string, number> & { name: string })[] }>().data.find((a) => a.name === app);
+      if (!hit || (hit.trafficTotalEvents ?? 0) < events) throw new Error(`${app} in ${streamId}: ${JSON.stringify(hit)}`);
+      return hit;
+    },
+    { timeout: 20_000, interval: 20 },
+  );
 }
 
 describe('syslog data sources (log collector)', () => {

@@ -3,11 +3,11 @@ import zlib from 'node:zlib';
 import { AnonymousCredential, BlockBlobClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsRequest } from '../../../../test/compat/https-client.js';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
 
-let s: LiveServer;
+let s: ListeningHarness;
 beforeAll(async () => {
-  s = await startLiveServer();
+  s = await listening({ config: { rateLimitPerMinute: 0 } });
 });
 afterAll(() => s?.close());
 
@@ -109,7 +109,7 @@ describe('upload flow with the real Azure blob client (reference §6.6)', () => 
     const done = await doneUpload(url, 'Proxy A');
     expect(done.status).toBe('queued');
     proxyStream = done.streamId;
-    const job = await s.waitForJob(done.jobId);
+    const job = await s.whenJobDone(done.jobId);
     expect(job.status).toBe('succeeded');
     const result = job.result as Record<string, unknown> & { samples: { line: number; reason: string; text: string }[] };
     expect(result).toMatchObject({
@@ -154,7 +154,7 @@ describe('upload flow with the real Azure blob client (reference §6.6)', () => 
     const gz = zlib.gzipSync(Buffer.from(BLUECOAT));
     await blobClient(url).uploadData(gz, { maxSingleShotSize: 64, blockSize: 64, concurrency: 2 });
     const done = await doneUpload(url, 'Blue Coat snapshot', true);
-    const job = await s.waitForJob(done.jobId);
+    const job = await s.whenJobDone(done.jobId);
     expect(job).toMatchObject({ status: 'succeeded', uploadAsSnapshot: true });
     expect((job.result as Record<string, unknown>).compression).toBe('gzip');
     const a = await apps(done.streamId, { sortField: 'name', sortDirection: 'asc' });
@@ -186,7 +186,7 @@ describe('upload flow with the real Azure blob client (reference §6.6)', () => 
     const url1 = await uploadUrl('proxy-a-2.log', 'SQUID_NATIVE');
     const more = squidLine(6000, '10.20.0.15', 'TCP_TUNNEL/200', 1000, 'CONNECT', 'www.dropbox.com:443', 'frank');
     await blobClient(url1).upload(more, Buffer.byteLength(more));
-    await s.waitForJob((await doneUpload(url1, 'Proxy A')).jobId);
+    await s.whenJobDone((await doneUpload(url1, 'Proxy A')).jobId);
 
     const url2 = await uploadUrl('proxy-a-3.log', 'SQUID_NATIVE');
     const body = squidLine(7000, '10.20.0.16', 'TCP_TUNNEL/200', 2000, 'CONNECT', 'www.dropbox.com:443', 'grace');
@@ -203,7 +203,7 @@ describe('upload flow with the real Azure blob client (reference §6.6)', () => 
     expect(put).toBe(201);
     const done = await doneUpload(url2, 'Proxy A');
     expect(done.streamId).toBe(proxyStream);
-    await s.waitForJob(done.jobId);
+    await s.whenJobDone(done.jobId);
     const a = await apps(proxyStream);
     expect(a.get('Dropbox')).toMatchObject({ usersCount: 4, trafficTotalEvents: 5, trafficTotalBytes: 15800 });
     const stream = (await s.api('GET', '/api/discovery/streams/'))
@@ -231,7 +231,7 @@ describe('upload flow with the real Azure blob client (reference §6.6)', () => 
     const first = await doneUpload(url, 'Garbage');
     const again = await s.api('POST', '/api/v1/discovery/done_upload/', { uploadUrl: url, inputStreamName: 'Garbage' });
     expect(again.status).toBe(400);
-    const job = await s.waitForJob(first.jobId);
+    const job = await s.whenJobDone(first.jobId);
     expect(job).toMatchObject({ status: 'failed', error: 'The log format does not match' });
     expect((job.result as { samples: unknown[] }).samples).toHaveLength(1);
     // Once submitted the URL no longer accepts writes: 409 while the job holds the file, 403 once it is cleaned up.

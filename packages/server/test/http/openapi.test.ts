@@ -1,31 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { CLOUD_APPS_ROUTES } from '../../src/cloudapps/routes.js';
-import { loadConfig } from '../../src/config.js';
-import { createServices, type Services } from '../../src/wiring.js';
-import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 
-let services: Services;
+let h: InProcessHarness;
 let app: FastifyInstance;
-let dir: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-openapi-'));
-  services = await createServices(loadConfig({ dataDir: dir, port: 0, databaseUrl: testDatabaseUrl() }, {}), {
-    env: {},
-    origin: 'https://localhost:1',
-  });
-  app = await buildApp({ services, logger: false });
+  h = await inProcess({ seed: 'none', origin: 'https://localhost:1', operatorKey: null });
+  app = h.app;
 });
-afterAll(async () => {
-  await app.close();
-  await services.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h?.close());
 
 describe('/openapi.json and /docs', () => {
   it('describes every Cloud Apps route with its permissions', async () => {

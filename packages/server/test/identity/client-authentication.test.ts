@@ -1,17 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createIdentityFixture, postToken, registerClient, T0, type IdentityFixture } from './identity-fixture.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import { IDENTITY, postToken, registerClient, T0 } from './identity-fixture.js';
 
 const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
 
 describe('client secrets: validity period', () => {
-  let fx: IdentityFixture | undefined;
+  let fx: InProcessHarness | undefined;
   afterEach(async () => {
     await fx?.close();
     fx = undefined;
   });
 
   it('accepts a secret until its endDateTime, then answers 401 invalid_client AADSTS7000222', async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess(IDENTITY);
     const end = new Date(T0 + 3 * 86400_000);
     const client = await registerClient(fx, { secretEnd: end.toISOString() });
     const request = () =>
@@ -34,7 +35,7 @@ describe('client secrets: validity period', () => {
   });
 
   it('a secret whose startDateTime is in the future is not accepted yet (AADSTS7000215)', async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess(IDENTITY);
     const client = await registerClient(fx);
     const app = (await fx.services.applications.getByAppId(fx.tenant.id, client.appId))!;
     const future = await fx.services.applications.addPassword(app, { startDateTime: new Date(T0 + 86400_000).toISOString() });
@@ -47,7 +48,7 @@ describe('client secrets: validity period', () => {
   });
 
   it('a removed secret stops working at once', async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess(IDENTITY);
     const client = await registerClient(fx);
     const app = (await fx.services.applications.getByAppId(fx.tenant.id, client.appId))!;
     const [pc] = await fx.services.applications.passwordCredentials(app);
@@ -64,14 +65,14 @@ describe('client secrets: validity period', () => {
 });
 
 describe('brute-force protection on client authentication', () => {
-  let fx: IdentityFixture | undefined;
+  let fx: InProcessHarness | undefined;
   afterEach(async () => {
     await fx?.close();
     fx = undefined;
   });
 
   it('locks a client out with 429, Retry-After and AADSTS50196 after too many failures, until the minute is over', async () => {
-    fx = await createIdentityFixture({ config: { clientAuthFailuresPerMinute: 5 } });
+    fx = await inProcess({ ...IDENTITY, config: { clientAuthFailuresPerMinute: 5 } });
     const victim = await registerClient(fx, { displayName: 'Victim' });
     const bystander = await registerClient(fx, { displayName: 'Bystander' });
     const attempt = (client: { appId: string }, secret: string) =>
@@ -106,7 +107,7 @@ describe('brute-force protection on client authentication', () => {
   });
 
   it('does not count errors that are not client authentication failures', async () => {
-    fx = await createIdentityFixture({ config: { clientAuthFailuresPerMinute: 2 } });
+    fx = await inProcess({ ...IDENTITY, config: { clientAuthFailuresPerMinute: 2 } });
     const client = await registerClient(fx);
     for (let i = 0; i < 5; i++) {
       const res = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, {

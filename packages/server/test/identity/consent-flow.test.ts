@@ -1,34 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES } from '@appwarden/protocol';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { seedDemoIdentity, type DemoFile } from '../../src/demo/seed-identity.js';
-import { createServices, type Services } from '../../src/wiring.js';
-import { testDatabaseUrl } from '../../../../test/support/test-database.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import type { DemoFile } from '../../src/demo/seed-identity.js';
+import type { Services } from '../../src/wiring.js';
 
 let services: Services;
 let app: FastifyInstance;
 let demo: DemoFile;
-let dir: string;
+let h: InProcessHarness;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-consent-'));
-  services = await createServices(loadConfig({ dataDir: dir, port: 0, databaseUrl: testDatabaseUrl() }, {}), {
-    env: {},
-    origin: 'https://localhost:1',
-  });
-  app = await buildApp({ services, logger: false });
-  demo = await seedDemoIdentity(services, dir);
+  h = await inProcess({ origin: 'https://localhost:1', operatorKey: null });
+  ({ services, app, demo } = h);
 });
-afterAll(async () => {
-  await app.close();
-  await services.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h?.close());
 
 function hiddenFields(html: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,23 +1,23 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrozenClock } from '../../src/identity/clock.js';
-import { createIdentityFixture, decodeJwt, ORIGIN, postToken, registerClient, T0, type IdentityFixture } from './identity-fixture.js';
+import { inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
+import { IDENTITY, decodeJwt, ORIGIN, postToken, registerClient, T0 } from './identity-fixture.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const CAS = 'https://api.cloudappsecurity.com';
 
-async function publishedKids(fx: IdentityFixture, v2 = true): Promise<string[]> {
+async function publishedKids(fx: InProcessHarness, v2 = true): Promise<string[]> {
   const res = await fx.app.inject({ method: 'GET', url: `/${fx.tenant.domain}/discovery/${v2 ? 'v2.0/' : ''}keys` });
   expect(res.statusCode).toBe(200);
   return (res.json() as JSONWebKeySet).keys.map((k) => k.kid!).sort();
 }
 
-async function jwks(fx: IdentityFixture): Promise<JSONWebKeySet> {
+async function jwks(fx: InProcessHarness): Promise<JSONWebKeySet> {
   return (await fx.app.inject({ method: 'GET', url: `/${fx.tenant.id}/discovery/keys` })).json() as JSONWebKeySet;
 }
 
-async function issue(fx: IdentityFixture, client: { appId: string; secret: string }): Promise<string> {
+async function issue(fx: InProcessHarness, client: { appId: string; secret: string }): Promise<string> {
   const res = await postToken(fx, `/${fx.tenant.id}/oauth2/token`, {
     grant_type: 'client_credentials',
     client_id: client.appId,
@@ -31,14 +31,14 @@ async function issue(fx: IdentityFixture, client: { appId: string; secret: strin
 const kidOf = (token: string) => decodeJwt(token).header.kid as string;
 
 describe('signing keys: rotation on a frozen clock', () => {
-  let fx: IdentityFixture | undefined;
+  let fx: InProcessHarness | undefined;
   afterEach(async () => {
     await fx?.close();
     fx = undefined;
   });
 
   it('publishes the next key before it signs and keeps the retired key until its tokens have expired', async () => {
-    fx = await createIdentityFixture({ config: { keyPublishLeadHours: 24 } });
+    fx = await inProcess({ ...IDENTITY, config: { keyPublishLeadHours: 24 } });
     // Secrets must outlive the 2-day walk below; the default two years does.
     const client = await registerClient(fx, { casRoles: ['Settings.read'] });
     const first = await issue(fx, client);
@@ -84,7 +84,7 @@ describe('signing keys: rotation on a frozen clock', () => {
   });
 
   it('schedules a rotation when the signing key is older than keyRotationDays', async () => {
-    fx = await createIdentityFixture({ config: { keyRotationDays: 30, keyPublishLeadHours: 24 } });
+    fx = await inProcess({ ...IDENTITY, config: { keyRotationDays: 30, keyPublishLeadHours: 24 } });
     const client = await registerClient(fx);
     const oldKid = kidOf(await issue(fx, client));
     fx.clock.advance(29 * DAY);
@@ -106,13 +106,13 @@ describe('signing keys: rotation on a frozen clock', () => {
   });
 
   it('an emergency rotation signs with the new key at once and still publishes the old one', async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess(IDENTITY);
     const client = await registerClient(fx);
     const oldKid = kidOf(await issue(fx, client));
     const res = await fx.app.inject({
       method: 'POST',
       url: `/admin/tenants/${fx.tenant.domain}/keys/rotate`,
-      headers: { authorization: 'Bearer awop_unit-test-operator-key' },
+      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
       payload: { immediate: true },
     });
     expect(res.statusCode).toBe(200);
@@ -122,14 +122,14 @@ describe('signing keys: rotation on a frozen clock', () => {
   });
 
   it('keeps the same kid (and JWKS) after a restart with the same data directory', async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess(IDENTITY);
     const client = await registerClient(fx);
     const before = await issue(fx, client);
     const jwksBefore = await jwks(fx);
     const { dataDir, databaseUrl } = fx;
-    await fx.close({ keepDataDir: true });
+    await fx.close({ keep: true });
 
-    fx = await createIdentityFixture({ dataDir, databaseUrl, createTenant: false, clock: new FrozenClock(T0 + 60_000) });
+    fx = await inProcess({ ...IDENTITY, seed: 'none', reuse: { dataDir, databaseUrl }, clock: T0 + 60_000 });
     const after = await issue(fx, client);
     expect(kidOf(after)).toBe(kidOf(before));
     expect(await jwks(fx)).toEqual(jwksBefore);

@@ -2,17 +2,9 @@ import crypto from 'node:crypto';
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
 import { createLocalJWKSet, jwtVerify, SignJWT, importPKCS8, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { generateSelfSignedKey } from '../../src/tls/certificates.js';
-import {
-  createIdentityFixture,
-  decodeJwt,
-  ORIGIN,
-  postToken,
-  registerClient,
-  T0,
-  type IdentityFixture,
-  type RegisteredClient,
-} from './identity-fixture.js';
+import { IDENTITY, decodeJwt, ORIGIN, postToken, registerClient, T0, type RegisteredClient } from './identity-fixture.js';
 
 const NOW_S = T0 / 1000;
 const CAS = 'https://api.cloudappsecurity.com';
@@ -24,7 +16,7 @@ const V1_CLAIMS = ['aio', 'appid', 'appidacr', 'aud', 'exp', 'iat', 'idp', 'iss'
 const V2_CLAIMS = ['aio', 'aud', 'azp', 'azpacr', 'exp', 'iat', 'iss', 'nbf', 'oid', 'rh', 'sub', 'tid', 'uti', 'ver'];
 
 describe('access-token claims (reference §3)', () => {
-  let fx: IdentityFixture;
+  let fx: InProcessHarness;
   let daemon: RegisteredClient;
   let bare: RegisteredClient;
   /** A custom API that asks for v2 tokens, with one app role assigned to the daemon. */
@@ -32,7 +24,7 @@ describe('access-token claims (reference §3)', () => {
   let jwks: JSONWebKeySet;
 
   beforeAll(async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess(IDENTITY);
     daemon = await registerClient(fx, { displayName: 'SIEM connector', casRoles: ['Investigation.read', 'Discovery.read'] });
     bare = await registerClient(fx, { displayName: 'No permissions' });
     const apiApp = await fx.services.applications.create(fx.tenant.id, {

@@ -1,10 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryReadCache } from '../../src/identity/directory-read-cache.js';
-import { startServer, type RunningServer } from '../../src/main.js';
-import { testDatabaseUrl } from '../../../../test/support/test-database.js';
+import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
+import type { RunningServer } from '../../src/main.js';
 
 const MCAS = '05a65629-4c1b-48c1-a78b-804c4abdd4af';
 
@@ -39,8 +36,8 @@ describe('DirectoryReadCache', () => {
 });
 
 describe('token endpoint with cached directory reads', () => {
+  let live: ListeningHarness;
   let server: RunningServer;
-  let dataDir: string;
   let tenantId: string;
   let clientId: string;
   let clientSecret: string;
@@ -66,15 +63,12 @@ describe('token endpoint with cached directory reads', () => {
   };
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-cache-'));
-    server = await startServer({ options: { dataDir, port: 0, demo: true, logLevel: 'silent', databaseUrl: testDatabaseUrl() }, env: {} });
+    live = await listening();
+    server = live.server;
     ({ tenantId } = server.demo!.tenants.contoso);
     ({ clientId, clientSecret } = server.demo!.tenants.contoso.daemon!);
   });
-  afterAll(async () => {
-    await server?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => live?.close());
 
   it('sees a revoked role, a disabled client and a removed secret on the next request', async () => {
     const { services } = server;

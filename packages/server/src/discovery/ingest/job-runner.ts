@@ -118,6 +118,8 @@ export class JobRunner {
   private readonly active = new Set<Promise<void>>();
   private pumping = false;
   private again = false;
+  /** whenDone() callers by job id; settled once the job is finished and cleaned up. */
+  private readonly waiters = new Map<string, { tenantId: string; waits: { resolve(): void; reject(e: Error): void }[] }>();
 
   constructor(
     private readonly stores: Stores,
@@ -145,6 +147,42 @@ export class JobRunner {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.allSettled([...this.active]);
+    // This runner will not see these jobs finish any more: fail the waits rather than hang.
+    for (const id of [...this.waiters.keys()]) this.settle(id, new Error(`job runner stopped before job ${id} finished`));
+  }
+
+  /**
+   * Resolves once the job has finished (succeeded or failed) and, when this runner ran it, once its
+   * upload is cleaned up. For in-process callers (tests, tools) that would otherwise poll the
+   * job's status; clients of the API keep polling GET .../upload_jobs/<id>/. A job that another
+   * process runs is seen finished at this runner's next poll.
+   */
+  async whenDone(tenantId: string, jobId: string): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      const entry = this.waiters.get(jobId) ?? { tenantId, waits: [] };
+      entry.waits.push({ resolve, reject });
+      this.waiters.set(jobId, entry);
+    });
+    // Registered before the look-up, so a job finishing in between still settles the wait.
+    await this.settleFinished(jobId, tenantId, true);
+    return done;
+  }
+
+  private settle(jobId: string, error?: Error): void {
+    const entry = this.waiters.get(jobId);
+    if (!entry) return;
+    this.waiters.delete(jobId);
+    for (const w of entry.waits) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+  }
+
+  private async settleFinished(jobId: string, tenantId: string, mustExist: boolean): Promise<void> {
+    const row = await this.stores.discovery.jobs.get(tenantId, jobId);
+    if (!row) {
+      if (mustExist) this.settle(jobId, new Error(`no upload job ${jobId} in tenant ${tenantId}`));
+    } else if (row.state === 'succeeded' || row.state === 'failed') this.settle(jobId);
   }
 
   /** Looks for work now (done_upload calls this after queueing). */
@@ -167,6 +205,8 @@ export class JobRunner {
   }
 
   private async pump(): Promise<void> {
+    // Awaited jobs that another process may have run (ours settle in run()'s caller below).
+    for (const [jobId, { tenantId }] of [...this.waiters]) await this.settleFinished(jobId, tenantId, false);
     while (!this.stopped && this.running < this.options.concurrency) {
       const now = this.clock.now();
       await this.stores.discovery.jobs.failAbandoned(now - this.options.staleMs, this.options.maxAttempts, now);
@@ -174,7 +214,13 @@ export class JobRunner {
       if (!job) return;
       this.running++;
       const p = this.run(job)
-        .catch((e: unknown) => this.log.error({ err: e, job: job.id }, 'discovery job bookkeeping failed'))
+        .then(
+          () => this.settle(job.id),
+          (e: unknown) => {
+            this.log.error({ err: e, job: job.id }, 'discovery job bookkeeping failed');
+            this.settle(job.id, new Error(`job ${job.id}: bookkeeping failed`, { cause: e }));
+          },
+        )
         .finally(() => {
           this.running--;
           this.active.delete(p);
@@ -191,7 +237,11 @@ export class JobRunner {
       const now = this.clock.now();
       const job = await this.stores.discovery.jobs.claim(this.workerId, now, now - this.options.staleMs, this.options.maxAttempts);
       if (!job) return n;
-      await this.run(job);
+      await this.run(job).catch((e: unknown) => {
+        this.settle(job.id, new Error(`job ${job.id}: bookkeeping failed`, { cause: e }));
+        throw e;
+      });
+      this.settle(job.id);
       n++;
     }
   }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import { ACTIVITIES, maintainPartitions, partitionName, monthOf } from '../../packages/server/src/store/postgres/partitions.js';
 import { openPostgres, type PostgresDatabase } from '../../packages/server/src/store/postgres/database.js';
 import { postgresStores } from '../../packages/server/src/store/postgres/stores.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import { ClientAuthThrottle } from '../../packages/server/src/identity/token/client-auth-throttle.js';
 import { TenantRateLimiter } from '../../packages/server/src/cloudapps/throttling.js';
 import type { CounterStore } from '../../packages/server/src/store/interfaces.js';

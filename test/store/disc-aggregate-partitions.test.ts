@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpRangeService } from '../../packages/server/src/cloudapps/subnets/ip-range-service.js';
 import type { AggregateRow } from '../../packages/server/src/discovery/aggregation.js';
 import { writeUsage } from '../../packages/server/src/discovery/ingest/usage-writer.js';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import { copySqliteToPostgres } from '../../packages/server/src/store/database-copy.js';
 import type { DiscoveryAggregateRow } from '../../packages/server/src/store/discovery-schema.js';
 import type { Stores } from '../../packages/server/src/store/interfaces.js';

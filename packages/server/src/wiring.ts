@@ -6,7 +6,7 @@ import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
 import { DirectoryReadCache } from './identity/directory-read-cache.js';
 import { ensureBuiltInApplications } from './identity/built-in-resources.js';
-import { systemClock, type Clock } from './identity/clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { MasterKey } from './identity/master-key.js';
 import { ServicePrincipalService } from './identity/service-principal-service.js';
 import { SigningKeyService } from './identity/signing-keys.js';

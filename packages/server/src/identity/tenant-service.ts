@@ -3,7 +3,7 @@ import { BUILT_IN_RESOURCES, FIRST_PARTY_TENANT_ID } from '@appwarden/protocol';
 import { EntraError } from '../http/errors.js';
 import type { Stores } from '../store/interfaces.js';
 import type { TenantRow } from '../store/schema.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { SigningKeyService } from './signing-keys.js';
 
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { loadDemoData, type LoadedCounts } from '../../src/demo/load-cloudapps-data.js';
 import { seedDemoIdentity, type DemoFile } from '../../src/demo/seed-identity.js';
-import { FrozenClock } from '../../src/identity/clock.js';
+import { FrozenClock } from '../../src/clock.js';
 import { createServices, type Services } from '../../src/wiring.js';
 import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 

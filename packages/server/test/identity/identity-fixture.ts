@@ -5,7 +5,7 @@ import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES } from '@appwarden/
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { FrozenClock } from '../../src/identity/clock.js';
+import { FrozenClock } from '../../src/clock.js';
 import type { Tenant } from '../../src/identity/tenant-service.js';
 import { createServices, type Services } from '../../src/wiring.js';
 import { testDatabaseUrl } from '../../../../test/support/test-database.js';

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FrozenClock } from '../../src/identity/clock.js';
+import { FrozenClock } from '../../src/clock.js';
 import { createIdentityFixture, decodeJwt, ORIGIN, postToken, registerClient, T0, type IdentityFixture } from './identity-fixture.js';
 
 const HOUR = 3600_000;

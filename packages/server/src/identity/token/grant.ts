@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import type { Stores } from '../../store/interfaces.js';
 import type { ServicePrincipalRow } from '../../store/schema.js';
 import type { Application } from '../application-model.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { DirectoryReadCache } from '../directory-read-cache.js';
 import type { ServicePrincipalService } from '../service-principal-service.js';
 import type { SigningKeyService } from '../signing-keys.js';

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { maintainPartitions } from './partitions.js';
 import { PostgresChangeFeed, registerFeed } from './change-feed.js';

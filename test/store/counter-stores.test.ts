@@ -35,7 +35,7 @@ if (process.env.STORE === 'postgres') {
     'postgres',
     async () => {
       const opened = await openPostgres(testDatabaseUrl()!);
-      cleanups.push(() => opened.db.destroy());
+      cleanups.push(() => opened.close());
       return new PostgresCounterStore(opened.pool as pg.Pool);
     },
   ]);

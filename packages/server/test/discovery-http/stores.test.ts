@@ -23,11 +23,11 @@ beforeAll(async () => {
   const url = testDatabaseUrl();
   if (url) {
     const pg = await openPostgres(url);
-    stores = postgresStores(pg.db, () => pg.db.destroy(), pg.changeStamp);
+    stores = postgresStores(pg);
   } else {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-disc-stores-'));
     const lite = await openSqlite(path.join(dir, 'db.sqlite'));
-    stores = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
+    stores = sqliteStores(lite);
   }
   await stores.tenants.insert({
     id: TENANT,

@@ -14,13 +14,4 @@ export function readFilters(input: unknown, resource: FilterResource, now: numbe
   }
 }
 
-export {
-  compileFilters,
-  entityPkKey,
-  POSTGRES_FILTERS,
-  SQLITE_FILTERS,
-  type ColumnMap,
-  type ColumnSpec,
-  type FilterDialect,
-} from './compile.js';
 export { FilterError, type EntityPk, type FilterCondition, type FilterValue } from './model.js';

@@ -7,10 +7,6 @@ import { TrafficAggregator } from '../../src/discovery/aggregation.js';
 import { writeUsage } from '../../src/discovery/ingest/usage-writer.js';
 import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
 import type { Stores } from '../../src/store/interfaces.js';
-import { openPostgres } from '../../src/store/postgres/database.js';
-import { postgresStores } from '../../src/store/postgres/stores.js';
-import { openSqlite } from '../../src/store/sqlite/database.js';
-import { sqliteStores } from '../../src/store/sqlite/stores.js';
 import { testDatabaseUrl } from '../../../../test/support/test-database.js';
 
 // The discovery stores on the backend of this run (STORE=postgres or SQLite): the same Kysely
@@ -21,14 +17,12 @@ const TENANT = 'tenant-discovery-stores';
 
 beforeAll(async () => {
   const url = testDatabaseUrl();
-  if (url) {
-    const pg = await openPostgres(url);
-    stores = postgresStores(pg);
-  } else {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-disc-stores-'));
-    const lite = await openSqlite(path.join(dir, 'db.sqlite'));
-    stores = sqliteStores(lite);
-  }
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-disc-stores-'));
+  // Through the backend interface, as wiring.ts opens it.
+  const backend = url
+    ? (await import('../../src/store/postgres/index.js')).postgresBackend
+    : (await import('../../src/store/sqlite/index.js')).sqliteBackend;
+  ({ stores } = await backend.open({ dataDir: dir, databaseUrl: url }));
   await stores.tenants.insert({
     id: TENANT,
     name: 'discovery',

@@ -96,10 +96,7 @@ export function entityColumns(d: FilterDialect): ColumnMap {
       const key = entityPkKey(pk);
       return sql<SqlBool>`(pk = ${key} OR parent_pk = ${key})`;
     };
-    const any = sqlOr(
-      d,
-      c.values.filter((v): v is EntityPk => typeof v === 'object' && v !== null && 'id' in v).map(one),
-    );
+    const any = sqlOr(d, c.values.filter((v): v is EntityPk => typeof v === 'object' && v !== null && 'id' in v).map(one));
     // parent_pk is NULL for users: without coalesce, NOT (… OR NULL) would drop them from `neq`.
     return c.op === 'neq' ? sqlNot(sql<SqlBool>`coalesce(${any}, ${d.FALSE})`) : any;
   };

@@ -14,7 +14,7 @@ const base = new URL(process.argv[4] ?? process.env.APPWARDEN_TEST_DATABASE_URL 
 const schema = `size_${Date.now().toString(36)}`;
 base.searchParams.set('schema', schema);
 const opened = await openPostgres(base.toString());
-const stores = postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
+const stores = postgresStores(opened);
 const tenant = crypto.randomUUID();
 await stores.tenants.insert({ id: tenant, name: 'x', domain: 'x.test', display_name: 'X', created_at: 1, settings: '{}' });
 const streams = Array.from({ length: 3 }, () => crypto.randomBytes(12).toString('hex'));
@@ -101,4 +101,4 @@ const after =
   );
 console.log(JSON.stringify({ deleteBefore: removed, ms, totalMBAfterVacuum: +(after.rows[0].total / 1e6).toFixed(1) }));
 await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(opened.db);
-await opened.db.destroy();
+await opened.close();

@@ -16,7 +16,7 @@ const [n = 280000, cache = 0] = process.argv.slice(2).map(Number);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rss-store-'));
 const lite = await openSqlite(path.join(dir, 'db.sqlite'));
 if (cache) lite.raw.pragma(`cache_size = -${cache}`);
-const stores = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
+const stores = sqliteStores(lite);
 await stores.tenants.insert({ id: 't', name: 't', domain: 't.example', display_name: 'T', created_at: 1, settings: '{}' });
 const agg = new TrafficAggregator();
 const apps = [11103, 10489, 20893, 11161, 10921, 11114, 11522, 12005, 10549, 11599, 10705, 12026].map((id) => agg.appIdx({ id }));

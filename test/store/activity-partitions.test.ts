@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import { ACTIVITIES, maintainPartitions, partitionName, monthOf } from '../../packages/server/src/store/postgres/partitions.js';
 import { openPostgres, type PostgresDatabase } from '../../packages/server/src/store/postgres/database.js';
 import { postgresStores } from '../../packages/server/src/store/postgres/stores.js';
@@ -25,13 +25,13 @@ const partitions = async () =>
 describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL activity partitions', () => {
   beforeAll(async () => {
     opened = await openPostgres(testDatabaseUrl()!, { clock: new FrozenClock(T0) });
-    stores = postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
+    stores = postgresStores(opened);
     await opened.db
       .insertInto('tenants')
       .values({ id: 'tenant-p', name: 'p', domain: 'p.test', display_name: 'P', created_at: T0, settings: '{}' })
       .execute();
   });
-  afterAll(() => opened?.db.destroy());
+  afterAll(() => opened?.close());
 
   it('creates this month and three ahead at open, and older months when rows need them', async () => {
     const ahead = [0, 1, 2, 3].map((i) => partitionName(ACTIVITIES, monthOf(T0) + i));

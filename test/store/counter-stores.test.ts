@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import { ClientAuthThrottle } from '../../packages/server/src/identity/token/client-auth-throttle.js';
 import { TenantRateLimiter } from '../../packages/server/src/cloudapps/throttling.js';
 import type { CounterStore } from '../../packages/server/src/store/interfaces.js';
@@ -35,7 +35,7 @@ if (process.env.STORE === 'postgres') {
     'postgres',
     async () => {
       const opened = await openPostgres(testDatabaseUrl()!);
-      cleanups.push(() => opened.db.destroy());
+      cleanups.push(() => opened.close());
       return new PostgresCounterStore(opened.pool as pg.Pool);
     },
   ]);

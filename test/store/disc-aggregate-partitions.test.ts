@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpRangeService } from '../../packages/server/src/discovery/ip-range-service.js';
 import type { AggregateRow } from '../../packages/server/src/discovery/aggregation.js';
 import { writeUsage } from '../../packages/server/src/discovery/ingest/usage-writer.js';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import { copySqliteToPostgres } from '../../packages/server/src/store/database-copy.js';
 import type { DiscoveryAggregateRow } from '../../packages/server/src/store/discovery-schema.js';
 import type { Stores } from '../../packages/server/src/store/interfaces.js';
@@ -77,11 +77,11 @@ function schemaUrl(prefix: string): { url: string; schema: string } {
 describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregate partitions', () => {
   beforeAll(async () => {
     opened = await openPostgres(testDatabaseUrl()!, { clock: new FrozenClock(T0) });
-    stores = postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
+    stores = postgresStores(opened);
     await stores.tenants.insert({ id: TENANT, name: 'dp', domain: 'dp.test', display_name: 'DP', created_at: T0, settings: '{}' });
   });
   afterAll(async () => {
-    await opened?.db.destroy();
+    await opened?.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -283,7 +283,7 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregat
     dirs.push(dir);
     const file = path.join(dir, 'appwarden.sqlite');
     const lite = await openSqlite(file);
-    const src = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
+    const src = sqliteStores(lite);
     await src.tenants.insert({ id: TENANT, name: 'dp', domain: 'dp.test', display_name: 'DP', created_at: T0, settings: '{}' });
     await src.discovery.usage.add([
       bucket('s1', day(2023, 12, 31), 11627, 'alice', '10.0.0.1', 2),
@@ -301,7 +301,7 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregat
         disc_aggregates_y2024m01: 1,
         disc_aggregates_y2024m07: 1,
       });
-      const copied = postgresStores(copy.db, async () => {}, copy.changeStamp);
+      const copied = postgresStores(copy, async () => {});
       const totals = await copied.discovery.usage.appTotals(TENANT, ['s1'], 0);
       expect(totals.map((t) => [t.app_id, t.transactions]).sort()).toEqual([
         [10489, 4],
@@ -309,7 +309,7 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregat
       ]);
     } finally {
       await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(copy.db);
-      await copy.db.destroy();
+      await copy.close();
     }
   });
 });

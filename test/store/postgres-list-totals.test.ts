@@ -32,8 +32,8 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL list totals', () =
     const url = testDatabaseUrl()!;
     a = await openPostgres(url);
     b = await openPostgres(url);
-    storesA = postgresStores(a.db, () => a.db.destroy(), a.changeStamp);
-    storesB = postgresStores(b.db, () => b.db.destroy(), b.changeStamp);
+    storesA = postgresStores(a);
+    storesB = postgresStores(b);
     await a.db
       .insertInto('tenants')
       .values({ id: 'tenant-t', name: 't', domain: 't.test', display_name: 'T', created_at: T0, settings: '{}' })
@@ -41,8 +41,8 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL list totals', () =
     await storesA.activities.upsert([1, 2, 3].map((i) => activity(`a${i}`, T0 + i)));
   });
   afterAll(async () => {
-    await a?.db.destroy();
-    await b?.db.destroy();
+    await a?.close();
+    await b?.close();
   });
 
   it('follow this process’s writes at once', async () => {
@@ -55,12 +55,12 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL list totals', () =
 
   it('follow another process’s writes once notified, and leave the token path’s stamp alone', async () => {
     expect(await total(storesA)).toBe(5);
-    const stamp = a.changeStamp();
+    const stamp = a.changeFeed.stamp();
     await storesB.activities.upsert([activity('b1', T0 + 6)]);
     const until = Date.now() + 5000;
     while ((await total(storesA)) !== 6 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(await total(storesA)).toBe(6);
-    expect(a.changeStamp()).toBe(stamp);
+    expect(a.changeFeed.stamp()).toBe(stamp);
   });
 
   it('are remembered while no write is notified (a row written with triggers off is not counted)', async () => {

@@ -33,7 +33,7 @@ import { buildApp } from '../../packages/server/src/app.js';
 import { loadConfig, type Config } from '../../packages/server/src/config.js';
 import { loadDemoData, type LoadedCounts } from '../../packages/server/src/demo/load-cloudapps-data.js';
 import { seedDemoIdentity, type DemoFile } from '../../packages/server/src/demo/seed-identity.js';
-import { FrozenClock } from '../../packages/server/src/identity/clock.js';
+import { FrozenClock } from '../../packages/server/src/clock.js';
 import type { Tenant } from '../../packages/server/src/identity/tenant-service.js';
 import type { Stores } from '../../packages/server/src/store/interfaces.js';
 import { openSqlite } from '../../packages/server/src/store/sqlite/database.js';

@@ -3,7 +3,7 @@ import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPer
 import { errors } from '../http/errors.js';
 import type { Config } from '../config.js';
 import type { DiscoveryRuntime } from '../discovery/ingest/discovery-runtime.js';
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { authenticateGraphCaller, type GraphAuthDeps } from '../management/graph-auth.js';
 import type { Stores } from '../store/interfaces.js';

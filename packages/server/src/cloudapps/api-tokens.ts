@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { ApiTokenKind } from '@appwarden/protocol';
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { MasterKey } from '../identity/master-key.js';
 import type { Stores } from '../store/interfaces.js';
 import type { ApiTokenRow } from '../store/schema.js';

@@ -8,7 +8,7 @@ import {
   type CloudAppsPermission,
 } from '@appwarden/protocol';
 import { TokenRejected, type AccessTokenVerifier } from '../identity/access-token-verifier.js';
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { Tenant, TenantService } from '../identity/tenant-service.js';
 import { errors, type SemanticError } from '../http/errors.js';
 import type { ApiTokenService } from './api-tokens.js';

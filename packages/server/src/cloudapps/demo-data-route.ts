@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { loadDemoData } from '../demo/load-cloudapps-data.js';
 import { errors } from '../http/errors.js';
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import type { Stores } from '../store/interfaces.js';
 

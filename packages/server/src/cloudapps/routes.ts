@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { errors, type SemanticError } from '../http/errors.js';
 import { mountRoutes, type RouteArea } from '../http/route-table.js';
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import { ACTIVITY_ROUTES } from './activities/handlers.js';
 import { ALERT_ROUTES } from './alerts/handlers.js';
 import { authenticateCloudAppsCaller, type CloudAppsAuthDeps, type CloudAppsCaller } from './auth.js';

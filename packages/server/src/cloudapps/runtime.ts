@@ -1,4 +1,4 @@
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { MasterKey } from '../identity/master-key.js';
 import type { CounterStore, Stores } from '../store/interfaces.js';
 import { AlertStateService } from './alerts/alert-state-service.js';

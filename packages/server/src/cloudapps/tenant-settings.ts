@@ -1,5 +1,5 @@
 import type { CloudAppsEndpoint } from '@appwarden/protocol';
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { TenantSettingsStore } from '../store/interfaces.js';
 
 /** Fault injection for one tenant: added latency and shares (0..1) of requests answered with errors. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../identity/clock.js';
+import type { Clock } from '../clock.js';
 import type { CounterStore } from '../store/interfaces.js';
 
 const WINDOW_MS = 60_000;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { SigningKeyService } from './signing-keys.js';
 import { GUID_RE, type TenantService, type Tenant } from './tenant-service.js';
 import { v1Issuer, v2Issuer } from './token/access-token.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { TokenRejected } from './token-rejected.js';
 
 /** Clock skew allowed on `nbf`/`exp` of presented tokens. */

@@ -12,7 +12,7 @@ import {
   type PasswordCredential,
   type RequiredResourceAccess,
 } from './application-model.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { MasterKey } from './master-key.js';
 import { GUID_RE } from './tenant-service.js';
 

@@ -5,7 +5,7 @@ import type { Stores } from '../store/interfaces.js';
 import type { AppRoleAssignmentRow, ServicePrincipalRow } from '../store/schema.js';
 import type { Application } from './application-model.js';
 import type { ApplicationService } from './application-service.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { GUID_RE } from './tenant-service.js';
 
 export const NO_ROLE_ID = '00000000-0000-0000-0000-000000000000';

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { SigningKeyStore } from '../store/interfaces.js';
 import type { SigningKeyRow } from '../store/schema.js';
 import { generateSelfSignedKey } from '../tls/certificates.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { MasterKey } from './master-key.js';
 
 export interface PublicJwk {

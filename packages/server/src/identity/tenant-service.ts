@@ -3,7 +3,7 @@ import { BUILT_IN_RESOURCES, FIRST_PARTY_TENANT_ID } from '@appwarden/protocol';
 import { EntraError, errors } from '../http/errors.js';
 import type { Stores } from '../store/interfaces.js';
 import type { TenantRow } from '../store/schema.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { ensureFirstPartyClients } from './first-party-clients.js';
 import type { SigningKeyService } from './signing-keys.js';
 

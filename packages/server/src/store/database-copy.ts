@@ -43,7 +43,8 @@ export async function copySqliteToPostgres(
   const source = new SQLite(sqlitePath, { readonly: true, fileMustExist: true });
   // Loaded here, not at import: the server package's entry point must not load the pg driver.
   const { openPostgres } = await import('./postgres/database.js');
-  const { db } = await openPostgres(postgresUrl);
+  const target = await openPostgres(postgresUrl);
+  const { db } = target;
   try {
     const tables = (
       source
@@ -96,6 +97,6 @@ export async function copySqliteToPostgres(
     return reports;
   } finally {
     source.close();
-    await db.destroy();
+    await target.close();
   }
 }

@@ -1,6 +1,6 @@
-import type { FilterCondition } from '../cloudapps/filters/model.js';
 import type { DiscoveryStores } from './discovery-interfaces.js';
 import type { UserContextStores } from './user-context-interfaces.js';
+import type { FilterCondition } from './filter-conditions.js';
 import type {
   ApiTokenRow,
   AppRoleAssignmentRow,
@@ -105,7 +105,7 @@ export interface AssertionReplayStore {
   markUsed(clientId: string, jti: string, expiresAt: number, now: number): Promise<boolean>;
 }
 
-/** A filtered, sorted page of a Cloud Apps list. Filters arrive validated (cloudapps/filters). */
+/** A filtered, sorted page of a Cloud Apps list. Filters arrive validated (cloudapps/filters), compiled here (kysely/filter-sql.ts). */
 export interface ListQuery {
   conditions: FilterCondition[];
   sortField: string;
@@ -141,11 +141,8 @@ export type AlertView = Pick<
 
 export interface AlertStore {
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>>;
-  /**
-   * The same page as `list`, with only what the API renders. Optional: a store without it is
-   * served through `list` (PostgreSQL).
-   */
-  listViews?(tenantId: string, query: ListQuery): Promise<ListPage<AlertView>>;
+  /** The same page as `list`, with only what the API renders (the list route's read). */
+  listViews(tenantId: string, query: ListQuery): Promise<ListPage<AlertView>>;
   get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined>;
   /** Ids of the alerts matching the conditions (close and reopen act on them). */
   matchIds(tenantId: string, conditions: FilterCondition[], max: number): Promise<string[]>;

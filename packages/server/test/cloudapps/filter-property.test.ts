@@ -1,14 +1,13 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILTER_FIELDS, type FilterResource } from '@appwarden/protocol';
-import { entityPkKey, sqlValue, type ColumnMap } from '../../src/cloudapps/filters/compile.js';
 import type { EntityPk, FilterCondition, FilterValue, TimeRange } from '../../src/cloudapps/filters/model.js';
 import { parseFilters } from '../../src/cloudapps/filters/parse.js';
 import { validateFilters } from '../../src/cloudapps/filters/validate.js';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
-import { ACTIVITY_COLUMNS } from '../../src/store/sqlite/cloudapps-activity-store.js';
-import { ALERT_COLUMNS } from '../../src/store/sqlite/cloudapps-alert-store.js';
-import { ENTITY_COLUMNS } from '../../src/store/sqlite/cloudapps-entity-store.js';
+import { activityColumns, alertColumns, entityColumns } from '../../src/store/kysely/cloudapps-columns.js';
+import { entityPkKey, sqlValue, type ColumnMap } from '../../src/store/kysely/filter-sql.js';
+import { sqliteFilters } from '../../src/store/sqlite/filter-dialect.js';
 import { inProcess, T0, type InProcessHarness } from '../../../../test/support/harness.js';
 
 type Row = Record<string, unknown>;
@@ -139,7 +138,12 @@ const CUSTOM: Record<FilterResource, Record<string, Custom>> = {
   },
 };
 
-const COLUMNS: Record<FilterResource, ColumnMap> = { alerts: ALERT_COLUMNS, activities: ACTIVITY_COLUMNS, entities: ENTITY_COLUMNS };
+// Where each field is stored is the same in every dialect; only the custom entries' SQL differs (and CUSTOM below evaluates those).
+const COLUMNS: Record<FilterResource, ColumnMap> = {
+  alerts: alertColumns(sqliteFilters),
+  activities: activityColumns(sqliteFilters),
+  entities: entityColumns(sqliteFilters),
+};
 const TABLES: Record<FilterResource, string> = { alerts: 'ca_alerts', activities: 'ca_activities', entities: 'ca_entities' };
 
 // ---- A tiny random generator of filters, drawing values from the data so that filters select something. ----

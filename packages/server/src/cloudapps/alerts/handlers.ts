@@ -9,9 +9,7 @@ import { alertJsonText, alertListItems } from './model.js';
 
 async function list(call: CloudAppsCall) {
   const q = readListRequest(call.params, 'alerts', call.now);
-  const alerts = call.services.stores.alerts;
-  const tenantId = call.caller.tenant.id;
-  const page = alerts.listViews ? await alerts.listViews(tenantId, q) : await alerts.list(tenantId, q);
+  const page = await call.services.stores.alerts.listViews(call.caller.tenant.id, q);
   return envelopeBytes(page, q.max, alertListItems(page.rows, call.services.origin.value));
 }
 

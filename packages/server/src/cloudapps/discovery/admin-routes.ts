@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { CATALOG_APPS } from '../../discovery/index.js';
 import type { SanctionState } from '../../store/discovery-schema.js';
 import { errors } from '../../http/errors.js';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import type { GraphAuthDeps } from '../../management/graph-auth.js';
 import type { Stores } from '../../store/interfaces.js';
 import { ADMIN_READ, ADMIN_WRITE, adminGuard } from '../admin-routes.js';

@@ -14,7 +14,7 @@ import { BlobError, errors } from '../../http/errors.js';
 import type { WireFormat } from '../../http/wire-format.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
 import type { DiscoveryRuntime } from '../../discovery/ingest/discovery-runtime.js';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import type { MasterKey } from '../../identity/master-key.js';
 import type { Stores } from '../../store/interfaces.js';
 import { BLOB_API_VERSION, UPLOAD_PATH } from './uploads/model.js';

@@ -1,5 +1,5 @@
 import type { FilterOperator } from '@appwarden/protocol';
-import { entityPkKey } from './compile.js';
+import { entityPkKey } from '../../store/kysely/filter-sql.js';
 import type { FilterCondition, FilterValue, TimeRange } from './model.js';
 
 /** One value of an item's field, as a stored column would hold it. */

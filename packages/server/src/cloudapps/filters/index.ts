@@ -8,13 +8,4 @@ export function readFilters(input: unknown, resource: FilterRegistryName, now: n
   return validateFilters(parseFilters(input), resource, now);
 }
 
-export {
-  compileFilters,
-  entityPkKey,
-  POSTGRES_FILTERS,
-  SQLITE_FILTERS,
-  type ColumnMap,
-  type ColumnSpec,
-  type FilterDialect,
-} from './compile.js';
 export { FilterError, type EntityPk, type FilterCondition, type FilterValue } from './model.js';

@@ -3,7 +3,7 @@
 // Background work starts with start() (main.ts, after TLS material exists), never in tests that
 // only build the app: they call jobs.drain() and syslog.flush() themselves.
 import { IpRangeService } from '../ip-range-service.js';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import type { Stores } from '../../store/interfaces.js';
 import { EarlyParses } from './early-parse.js';
 import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';

@@ -5,7 +5,7 @@
 // tail of the parse and the storing are left. Other processes, an upload whose early parse failed
 // or was superseded, or an upload submitted after EARLY_PARSE_TTL_MS parse the file as before.
 // Uploads whose parser is known only at done_upload (CUSTOM_PARSER) are not parsed early.
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import type { DiscoveryUploadRow } from '../../store/discovery-schema.js';
 import { ChunkPool, parseStreamRollupInWorker, parserForSource, type ParsedRollup } from '../index.js';
 import type { FollowWrite } from './upload-storage.js';

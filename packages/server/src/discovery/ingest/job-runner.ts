@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { IpRangeService } from '../ip-range-service.js';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import {

@@ -10,7 +10,7 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import tls from 'node:tls';
 import type { IpRangeService } from '../ip-range-service.js';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import type { DiscoveryStreamRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import { createCustomParser, parseStream, parseStreamInWorker, type LineParser, type LogParser } from '../index.js';

@@ -1,6 +1,6 @@
 import { EntraError } from '../../http/errors.js';
 import type { CounterStore } from '../../store/interfaces.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { verifyPassword } from '../password-hashing.js';
 import type { Tenant } from '../tenant-service.js';
 import type { User } from '../users/user-model.js';

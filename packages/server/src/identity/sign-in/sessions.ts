@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Stores } from '../../store/interfaces.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { MasterKey } from '../master-key.js';
 import type { User } from '../users/user-model.js';
 import type { UserService } from '../users/user-service.js';

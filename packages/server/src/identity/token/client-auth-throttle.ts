@@ -1,6 +1,6 @@
 import { EntraError } from '../../http/errors.js';
 import type { CounterStore } from '../../store/interfaces.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 
 const WINDOW_MS = 60_000;
 /**

@@ -3,7 +3,7 @@ import { EntraError } from '../../http/errors.js';
 import type { Stores } from '../../store/interfaces.js';
 import type { KeyCredentialRow } from '../../store/schema.js';
 import type { Application } from '../application-model.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { DirectoryReadCache } from '../directory-read-cache.js';
 import type { MasterKey } from '../master-key.js';
 

@@ -6,7 +6,7 @@ import type { PermissionGrantService } from '../users/permission-grant-service.j
 import type { UserService } from '../users/user-service.js';
 import type { ServicePrincipalRow } from '../../store/schema.js';
 import type { Application } from '../application-model.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import type { DirectoryReadCache } from '../directory-read-cache.js';
 import type { ServicePrincipalService } from '../service-principal-service.js';
 import type { SigningKeyService } from '../signing-keys.js';

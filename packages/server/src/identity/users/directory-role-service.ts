@@ -3,7 +3,7 @@ import { DIRECTORY_ROLE_TEMPLATES, type DirectoryRoleTemplate } from '@appwarden
 import { errors } from '../../http/errors.js';
 import type { Stores } from '../../store/interfaces.js';
 import type { DirectoryRoleAssignmentRow } from '../../store/user-context-schema.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { GUID_RE } from '../tenant-service.js';
 
 /** A directory role as `/v1.0/directoryRoles` shows it: every known template counts as activated. */

@@ -5,7 +5,7 @@ import type { Stores } from '../../store/interfaces.js';
 import type { PermissionGrantRow } from '../../store/user-context-schema.js';
 import type { Application } from '../application-model.js';
 import type { ApplicationService } from '../application-service.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { GUID_RE } from '../tenant-service.js';
 
 /** The delegated permissions a resource exposes: built-in catalogs, else `api.oauth2PermissionScopes`. */

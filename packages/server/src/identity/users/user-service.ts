@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { errors } from '../../http/errors.js';
 import type { Stores, UserFilter } from '../../store/interfaces.js';
 import type { UserRow } from '../../store/schema.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../../clock.js';
 import { hashPassword } from '../password-hashing.js';
 import type { Tenant } from '../tenant-service.js';
 import { toUser, type User } from './user-model.js';

@@ -11,6 +11,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import pg from 'pg';
+import type { ChangeFeed } from '../backend.js';
 
 export const CHANGE_CHANNEL = 'appwarden_changes';
 
@@ -32,7 +33,7 @@ const RAW_WRITE = /^\s*(insert|update|delete|merge|drop|truncate)\b/i;
  * on every other process's Cloud Apps commit (and on this process's own, when the notification
  * comes back after the commit), while those bulk writes leave the token path's caches alone.
  */
-export class PostgresChangeFeed implements KyselyPlugin {
+export class PostgresChangeFeed implements ChangeFeed, KyselyPlugin {
   private counter = 0;
   private dataCounter = 0;
   private connected = false;
@@ -97,16 +98,4 @@ export class PostgresChangeFeed implements KyselyPlugin {
     if (this.writes.has(args.queryId)) this.counter++;
     return args.result;
   }
-}
-
-const feeds = new WeakMap<object, PostgresChangeFeed>();
-
-/** Records the feed of a database handle opened by openPostgres (see feedOf). */
-export function registerFeed(db: object, feed: PostgresChangeFeed): void {
-  feeds.set(db, feed);
-}
-
-/** The change feed of a database handle opened by openPostgres, if it was. */
-export function feedOf(db: object): PostgresChangeFeed | undefined {
-  return feeds.get(db);
 }

@@ -1,27 +1,15 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import { sql, type Kysely } from 'kysely';
 import type { ActivityListRow, ActivityStore, ListPage, ListQuery } from '../interfaces.js';
+import { activityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
-import { ACTIVITY_COLUMNS as SQLITE_ACTIVITY_COLUMNS } from '../sqlite/cloudapps-activity-store.js';
-import { ACTIVITIES, ensureForWrite, monthsOf } from './partitions.js';
 import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
-
-/** Activities related to an alert are the alert's `audits` (activity ids). */
-function relatedToAlerts(c: FilterCondition) {
-  const ids = c.values.filter((v): v is string => typeof v === 'string');
-  if (ids.length === 0) return sql<SqlBool>`FALSE`;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM ca_alerts a WHERE a.tenant_id = ca_activities.tenant_id
-    AND a.id = ANY(${ids}::text[]) AND (a.doc::jsonb -> 'audits') ? ca_activities.id)`;
-}
-
-/** The SQLite column map, with its custom (SQL-writing) entries in PostgreSQL's dialect. */
-export const ACTIVITY_COLUMNS: ColumnMap = { ...SQLITE_ACTIVITY_COLUMNS, 'activity.alertId': { kind: 'custom', compile: relatedToAlerts } };
+import { postgresFilters } from './filter-dialect.js';
+import { ACTIVITIES, ensureForWrite, monthsOf } from './partitions.js';
 
 const SPEC: ListSpec = {
   table: 'ca_activities',
-  columns: ACTIVITY_COLUMNS,
+  columns: activityColumns(postgresFilters),
   sort: { '': 'timestamp', date: 'timestamp', created: 'created' },
   tieBreak: 'id',
   select: ['id', 'timestamp', 'doc'],

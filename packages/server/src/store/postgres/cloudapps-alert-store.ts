@@ -1,30 +1,22 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { type ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { FilterCondition } from '../../cloudapps/filters/model.js';
-import type { AlertStatePatch, AlertStore, ListPage, ListQuery } from '../interfaces.js';
+import type { FilterCondition } from '../filter-conditions.js';
+import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
+import { alertColumns } from '../kysely/cloudapps-columns.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
-import { ALERT_COLUMNS as SQLITE_ALERT_COLUMNS } from '../sqlite/cloudapps-alert-store.js';
 import { analyze, listPage, upsertRows, whereClause, type ListSpec, type PostgresContext } from './cloudapps-list.js';
-
-const boolOn = (expr: (v: boolean) => ReturnType<typeof sql<SqlBool>>) => (c: FilterCondition) => {
-  const vs = c.values.filter((v): v is boolean => typeof v === 'boolean');
-  if (vs.length === 0) return sql<SqlBool>`FALSE`;
-  if (vs.includes(true) && vs.includes(false)) return sql<SqlBool>`TRUE`;
-  return expr(vs[0]!);
-};
-
-/** The SQLite column map, with its custom (SQL-writing) entries in PostgreSQL's dialect. */
-export const ALERT_COLUMNS: ColumnMap = {
-  ...SQLITE_ALERT_COLUMNS,
-  alertOpen: { kind: 'custom', compile: boolOn((open) => (open ? sql`resolution_status = 0` : sql`resolution_status <> 0`)) },
-  read: { kind: 'custom', compile: boolOn((read) => (read ? sql`status_value = 1` : sql`status_value <> 1`)) },
-};
+import { postgresFilters } from './filter-dialect.js';
 
 const SPEC: ListSpec = {
   table: 'ca_alerts',
-  columns: ALERT_COLUMNS,
+  columns: alertColumns(postgresFilters),
   sort: { '': 'timestamp', date: 'timestamp', severity: 'severity', status: 'resolution_status', resolutionStatus: 'resolution_status' },
   tieBreak: 'id',
+};
+
+/** The page of listViews: the columns of an AlertView only (the document comes as JSON text). */
+const VIEW_SPEC: ListSpec = {
+  ...SPEC,
+  select: ['id', 'severity', 'resolution_status', 'status_value', 'resolve_time', 'handled_by_user', 'comment', 'doc'],
 };
 
 export class PostgresAlertStore implements AlertStore {
@@ -34,6 +26,9 @@ export class PostgresAlertStore implements AlertStore {
   ) {}
   list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsAlertRow>> {
     return listPage(this.db, this.ctx, SPEC, tenantId, query);
+  }
+  listViews(tenantId: string, query: ListQuery): Promise<ListPage<AlertView>> {
+    return listPage(this.db, this.ctx, VIEW_SPEC, tenantId, query);
   }
   get(tenantId: string, id: string): Promise<CloudAppsAlertRow | undefined> {
     return this.db.selectFrom('ca_alerts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

@@ -1,32 +1,14 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import { dialectOr, entityPkKey, likeEscape, POSTGRES_FILTERS, sqlNot, type ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { EntityPk, FilterCondition } from '../../cloudapps/filters/model.js';
+import { sql, type Kysely } from 'kysely';
 import type { EntityStore, ListPage, ListQuery } from '../interfaces.js';
+import { entityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
 import type { CloudAppsEntityRow, Database } from '../schema.js';
-import { ENTITY_COLUMNS as SQLITE_ENTITY_COLUMNS } from '../sqlite/cloudapps-entity-store.js';
 import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
-
-/** An entity key selects the entity and, for a user, its accounts (reference §5.4). */
-function entityMatch(c: FilterCondition) {
-  const one = (pk: EntityPk) => {
-    if (pk.saas === undefined && pk.inst === undefined) {
-      return sql<SqlBool>`(id = ${pk.id} OR parent_pk LIKE ${`${likeEscape(pk.id)}|%`} ESCAPE '\\')`;
-    }
-    const key = entityPkKey(pk);
-    return sql<SqlBool>`(pk = ${key} OR parent_pk = ${key})`;
-  };
-  const any = dialectOr(POSTGRES_FILTERS, c.values.filter((v): v is EntityPk => typeof v === 'object' && v !== null && 'id' in v).map(one));
-  // parent_pk is NULL for users: without coalesce, NOT (… OR NULL) would drop them from `neq`.
-  return c.op === 'neq' ? sqlNot(sql<SqlBool>`coalesce(${any}, FALSE)`) : any;
-}
-
-/** The SQLite column map, with its custom (SQL-writing) entries in PostgreSQL's dialect. */
-export const ENTITY_COLUMNS: ColumnMap = { ...SQLITE_ENTITY_COLUMNS, entity: { kind: 'custom', compile: entityMatch } };
+import { postgresFilters } from './filter-dialect.js';
 
 const SPEC: ListSpec = {
   table: 'ca_entities',
-  columns: ENTITY_COLUMNS,
+  columns: entityColumns(postgresFilters),
   sort: {
     '': 'display_name',
     displayName: 'display_name',

@@ -1,10 +1,11 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { compileFilters, POSTGRES_FILTERS, type ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import type { ChangeFeed } from '../backend.js';
+import type { FilterCondition } from '../filter-conditions.js';
 import { LIST_TOTAL_CAP, type ListPage, type ListQuery } from '../interfaces.js';
+import { CountCache } from '../kysely/count-cache.js';
+import { compileFilters, type ColumnMap } from '../kysely/filter-sql.js';
 import type { Database } from '../schema.js';
-import { CountCache } from '../sqlite/cloudapps-list.js';
-import { feedOf } from './change-feed.js';
+import { postgresFilters } from './filter-dialect.js';
 
 export type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
 
@@ -23,20 +24,22 @@ export interface ListSpec {
 
 /**
  * What every PostgreSQL store of one database shares, whether bound to the pool or to a
- * transaction: the pool itself (partition DDL must commit on its own, see upsertActivities) and
+ * transaction: the pool itself (partition DDL must commit on its own, see ensureForWrite) and
  * the column types of the bulk-written tables, read once from the catalog.
  */
 export class PostgresContext {
   private readonly types = new Map<string, Promise<Map<string, string>>>();
   /**
    * Capped list totals, remembered while the Cloud Apps data stamp stays put (it moves on every
-   * write of any process, see PostgresChangeFeed.dataStamp); none when `root` has no change feed.
+   * write of any process, see PostgresChangeFeed.dataStamp).
    * Only for reads outside transactions (a transaction sees its own uncommitted writes).
    */
-  readonly counts: CountCache | undefined;
-  constructor(readonly root: Kysely<Database>) {
-    const feed = feedOf(root);
-    this.counts = feed ? new CountCache(feed.dataStamp) : undefined;
+  readonly counts: CountCache;
+  constructor(
+    readonly root: Kysely<Database>,
+    feed: ChangeFeed,
+  ) {
+    this.counts = new CountCache(feed.dataStamp);
   }
 
   columnTypes(table: ListTable): Promise<Map<string, string>> {
@@ -54,7 +57,7 @@ export class PostgresContext {
 }
 
 export function whereClause(spec: ListSpec, tenantId: string, conditions: FilterCondition[]) {
-  return sql<SqlBool>`${sql.ref('tenant_id')} = ${tenantId} AND ${compileFilters(conditions, spec.columns, POSTGRES_FILTERS)}`;
+  return sql<SqlBool>`${sql.ref('tenant_id')} = ${tenantId} AND ${compileFilters(conditions, spec.columns, postgresFilters)}`;
 }
 
 /**

@@ -1,15 +1,24 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { Clock } from '../../identity/clock.js';
+import type { Clock } from '../../clock.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { maintainPartitions } from './partitions.js';
-import { PostgresChangeFeed, registerFeed } from './change-feed.js';
 import type { Database } from '../schema.js';
+import { PostgresChangeFeed } from './change-feed.js';
 
-// Times are epoch milliseconds in bigint columns: read them as numbers (exact below 2^53).
-pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
-// List columns are jsonb here and JSON text on SQLite; the stores' rows carry the text either way.
-pg.types.setTypeParser(pg.types.builtins.JSONB, (v: string) => v);
+/**
+ * The pool's own type parsers (not pg's process-wide ones, which would change what every other
+ * pg user in the process reads). Times are epoch milliseconds in bigint columns: read as numbers
+ * (exact below 2^53). List columns are jsonb here and JSON text on SQLite; the stores' rows carry
+ * the text either way.
+ */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v);
+    if (oid === pg.types.builtins.JSONB) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 /** Connections per process; several processes share one database (docs/scale-out.md). */
 export const POSTGRES_POOL_SIZE = 10;
@@ -25,9 +34,11 @@ export interface PostgresOptions {
 
 export interface PostgresDatabase {
   db: Kysely<Database>;
+  /** The pool under `db`, for statements that must not move the change stamp (counters). */
   pool: pg.Pool;
-  /** See Stores.changeStamp. */
-  changeStamp: () => string;
+  changeFeed: PostgresChangeFeed;
+  /** Stops maintenance, closes the LISTEN connection and the pool. */
+  close(): Promise<void>;
 }
 
 /**
@@ -54,27 +65,31 @@ export async function openPostgres(databaseUrl: string, options: PostgresOptions
   const pool = new pg.Pool({
     connectionString: url.toString(),
     max: POSTGRES_POOL_SIZE,
+    types: TYPES,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
   const feed = new PostgresChangeFeed(url.toString(), schema ?? 'public');
-  await feed.start();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [feed] });
-  registerFeed(db, feed);
-  await migrateToLatest(db, schema ?? undefined);
-  const now = () => options.clock?.now() ?? Date.now();
-  const maintain = () => maintainPartitions(db, now(), options.activityRetentionDays ?? 0);
-  await maintain();
-  const timer = setInterval(
-    () => void maintain().catch((e: unknown) => process.emitWarning(`partition maintenance failed: ${String(e)}`)),
-    MAINTENANCE_INTERVAL_MS,
-  );
-  timer.unref();
-  const destroy = db.destroy.bind(db);
-  // Closing the database also closes the LISTEN connection and stops maintenance.
-  db.destroy = async () => {
+  let timer: NodeJS.Timeout | undefined;
+  const close = async () => {
     clearInterval(timer);
     await feed.close();
-    await destroy();
+    await db.destroy();
   };
-  return { db, pool, changeStamp: feed.stamp };
+  try {
+    await feed.start();
+    await migrateToLatest(db, schema ?? undefined);
+    const now = () => options.clock?.now() ?? Date.now();
+    const maintain = () => maintainPartitions(db, now(), options.activityRetentionDays ?? 0);
+    await maintain();
+    timer = setInterval(
+      () => void maintain().catch((e: unknown) => process.emitWarning(`partition maintenance failed: ${String(e)}`)),
+      MAINTENANCE_INTERVAL_MS,
+    );
+    timer.unref();
+  } catch (e) {
+    await close().catch(() => undefined);
+    throw e;
+  }
+  return { db, pool, changeFeed: feed, close };
 }

@@ -1,36 +1,34 @@
 import type { Kysely } from 'kysely';
 import type { Stores } from '../interfaces.js';
+import { KyselyApiTokenStore } from '../kysely/api-token-store.js';
 import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
+import { KyselyTenantSettingsStore } from '../kysely/tenant-settings-store.js';
 import type { Database } from '../schema.js';
-import { PostgresApiTokenStore } from './api-token-store.js';
 import { PostgresActivityStore } from './cloudapps-activity-store.js';
 import { PostgresAlertStore } from './cloudapps-alert-store.js';
 import { PostgresEntityStore } from './cloudapps-entity-store.js';
 import { PostgresContext } from './cloudapps-list.js';
+import type { PostgresDatabase } from './database.js';
 import { PostgresDiscoveryUsageStore } from './discovery-usage-store.js';
-import { PostgresTenantSettingsStore } from './tenant-settings-store.js';
 
-/**
- * Binds every PostgreSQL store to one Kysely handle (the database or a transaction). `ctx` is
- * shared by the stores of one database (made from `db` when not given).
- */
-export function postgresStores(
-  db: Kysely<Database>,
-  close: () => Promise<void>,
-  changeStamp: () => string,
-  ctx: PostgresContext = new PostgresContext(db),
-): Stores {
+/** Every PostgreSQL store, bound to the database; `close` defaults to closing the database. */
+export function postgresStores(database: PostgresDatabase, close: () => Promise<void> = database.close): Stores {
+  return bind(database.db, new PostgresContext(database.db, database.changeFeed), database.changeFeed.stamp, close);
+}
+
+/** Binds every store to one Kysely handle (the database or a transaction); `ctx` is the database's. */
+function bind(db: Kysely<Database>, ctx: PostgresContext, changeStamp: () => string, close: () => Promise<void>): Stores {
   return {
     ...identityStores(db),
     alerts: new PostgresAlertStore(db, ctx),
     activities: new PostgresActivityStore(db, ctx),
     entities: new PostgresEntityStore(db, ctx),
-    apiTokens: new PostgresApiTokenStore(db),
-    tenantSettings: new PostgresTenantSettingsStore(db),
+    apiTokens: new KyselyApiTokenStore(db),
+    tenantSettings: new KyselyTenantSettingsStore(db),
     discovery: { ...discoveryStores(db, 'postgres'), usage: new PostgresDiscoveryUsageStore(db, ctx.root) },
     changeStamp,
-    transaction: (fn) => db.transaction().execute((trx) => fn(postgresStores(trx, close, changeStamp, ctx))),
+    transaction: (fn) => db.transaction().execute((trx) => fn(bind(trx, ctx, changeStamp, close))),
     close,
   };
 }

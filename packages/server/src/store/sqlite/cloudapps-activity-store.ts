@@ -1,64 +1,16 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import type { Kysely } from 'kysely';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
+import { activityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
+import type { CountCache } from '../kysely/count-cache.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
-import { analyze, type CountCache, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
-
-const scalar = (column: string) => ({ kind: 'scalar', column }) as const;
-const array = (column: string) => ({ kind: 'array', column }) as const;
-
-/** Activities related to an alert are the alert's `audits` (activity ids). */
-function relatedToAlerts(c: FilterCondition) {
-  const ids = c.values.filter((v): v is string => typeof v === 'string');
-  if (ids.length === 0) return sql<SqlBool>`0`;
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM ca_alerts a, json_each(a.doc, '$.audits') j
-    WHERE a.tenant_id = ca_activities.tenant_id AND a.id IN (${sql.join(ids)}) AND j.value = ca_activities.id)`;
-}
-
-export const ACTIVITY_COLUMNS: ColumnMap = {
-  service: scalar('app_id'),
-  instance: scalar('instance_id'),
-  'user.orgUnit': scalar('user_org_unit'),
-  actionType: scalar('action_type'),
-  'activity.eventActionType': scalar('event_type_value'),
-  'activity.eventType': scalar('event_type_name'),
-  'activity.actionType': scalar('action_type'),
-  'activity.id': scalar('id'),
-  'activity.impersonated': scalar('impersonated'),
-  'activity.type': scalar('is_admin'),
-  'activity.takenAction': scalar('taken_action'),
-  'activity.alertId': { kind: 'custom', compile: relatedToAlerts },
-  'device.type': scalar('device_type'),
-  'device.tags': array('device_tags'),
-  'userAgent.userAgent': scalar('user_agent'),
-  'userAgent.tags': array('ua_tags'),
-  'location.country': scalar('country'),
-  'location.organizations': scalar('organization'),
-  'ip.address': scalar('ip'),
-  'ip.category': scalar('ip_category'),
-  'ip.tags': array('ip_tags'),
-  fileSelector: array('file_ids'),
-  fileId: array('file_ids'),
-  fileLabels: array('file_labels'),
-  office365url: scalar('object_url'),
-  text: scalar('description'),
-  date: scalar('timestamp'),
-  created: scalar('created'),
-  policy: array('policy_ids'),
-  source: scalar('source'),
-  activityObject: array('object_ids'),
-  entity: array('actor_keys'),
-  'user.username': scalar('username'),
-  'user.tags': array('user_tags'),
-  'user.domain': scalar('user_domain'),
-};
+import { analyze, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
+import { sqliteFilters } from './filter-dialect.js';
 
 const SPEC: ListSpec = {
   table: 'ca_activities',
-  columns: ACTIVITY_COLUMNS,
+  columns: activityColumns(sqliteFilters),
   sort: { '': 'timestamp', date: 'timestamp', created: 'created' },
   tieBreak: 'id',
 };

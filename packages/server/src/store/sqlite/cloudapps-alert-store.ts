@@ -1,44 +1,16 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import { sql, type Kysely } from 'kysely';
+import type { FilterCondition } from '../filter-conditions.js';
 import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
-import { analyze, type CountCache, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
-
-const boolOn = (expr: (v: boolean) => ReturnType<typeof sql<SqlBool>>) => (c: FilterCondition) => {
-  const vs = c.values.filter((v): v is boolean => typeof v === 'boolean');
-  if (vs.length === 0) return sql<SqlBool>`0`;
-  if (vs.includes(true) && vs.includes(false)) return sql<SqlBool>`1`;
-  return expr(vs[0]!);
-};
-
-const keys = (prefix: string) => ({ kind: 'array', column: 'entity_keys', prefix }) as const;
-
-export const ALERT_COLUMNS: ColumnMap = {
-  'entity.entity': keys('pk:'),
-  'entity.ip': keys('ip:'),
-  'entity.service': keys('service:'),
-  'entity.instance': keys('instance:'),
-  'entity.policy': keys('policy:'),
-  'entity.file': keys('file:'),
-  'entity.user': keys('user:'),
-  instance: keys('instance:'),
-  alertOpen: { kind: 'custom', compile: boolOn((open) => (open ? sql`resolution_status = 0` : sql`resolution_status <> 0`)) },
-  read: { kind: 'custom', compile: boolOn((read) => (read ? sql`status_value = 1` : sql`status_value <> 1`)) },
-  severity: { kind: 'scalar', column: 'severity' },
-  resolutionStatus: { kind: 'scalar', column: 'resolution_status' },
-  date: { kind: 'scalar', column: 'timestamp' },
-  resolutionDate: { kind: 'scalar', column: 'resolve_time' },
-  risk: { kind: 'scalar', column: 'threat_score' },
-  alertType: { kind: 'scalar', column: 'alert_type' },
-  id: { kind: 'scalar', column: 'id' },
-  source: { kind: 'scalar', column: 'source' },
-};
+import { alertColumns } from '../kysely/cloudapps-columns.js';
+import type { CountCache } from '../kysely/count-cache.js';
+import { analyze, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
+import { sqliteFilters } from './filter-dialect.js';
 
 const SPEC: ListSpec = {
   table: 'ca_alerts',
-  columns: ALERT_COLUMNS,
+  columns: alertColumns(sqliteFilters),
   sort: { '': 'timestamp', date: 'timestamp', severity: 'severity', status: 'resolution_status', resolutionStatus: 'resolution_status' },
   tieBreak: 'id',
 };

@@ -1,50 +1,16 @@
-import { sql, type Kysely, type SqlBool } from 'kysely';
-import { entityPkKey, likeEscape, sqlNot, sqlOr, type ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { EntityPk, FilterCondition } from '../../cloudapps/filters/model.js';
+import type { Kysely } from 'kysely';
 import type { EntityStore, ListPage, ListQuery } from '../interfaces.js';
+import { entityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
+import type { CountCache } from '../kysely/count-cache.js';
 import type { CloudAppsEntityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
-import { analyze, type CountCache, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
-
-const scalar = (column: string) => ({ kind: 'scalar', column }) as const;
-
-/** An entity key selects the entity and, for a user, its accounts (reference §5.4). */
-function entityMatch(c: FilterCondition) {
-  const one = (pk: EntityPk) => {
-    if (pk.saas === undefined && pk.inst === undefined) {
-      return sql<SqlBool>`(id = ${pk.id} OR parent_pk LIKE ${`${likeEscape(pk.id)}|%`} ESCAPE '\\')`;
-    }
-    const key = entityPkKey(pk);
-    return sql<SqlBool>`(pk = ${key} OR parent_pk = ${key})`;
-  };
-  const any = sqlOr(c.values.filter((v): v is EntityPk => typeof v === 'object' && v !== null && 'id' in v).map(one));
-  // parent_pk is NULL for users: without coalesce, NOT (… OR NULL) would drop them from `neq`.
-  return c.op === 'neq' ? sqlNot(sql<SqlBool>`coalesce(${any}, 0)`) : any;
-}
-
-export const ENTITY_COLUMNS: ColumnMap = {
-  type: scalar('type'),
-  isAdmin: scalar('is_admin'),
-  entity: { kind: 'custom', compile: entityMatch },
-  userGroups: { kind: 'array', column: 'user_groups' },
-  app: scalar('saas'),
-  service: scalar('saas'),
-  instance: scalar('inst'),
-  isExternal: scalar('is_external'),
-  affiliation: scalar('is_external'),
-  domain: scalar('domain'),
-  organization: scalar('organization'),
-  status: scalar('status'),
-  lastSeen: scalar('last_seen'),
-  score: scalar('threat_score'),
-  displayName: scalar('display_name'),
-  'user.username': scalar('username'),
-};
+import { analyze, chunk, listPage, upsertPrepared, type ListSpec } from './cloudapps-list.js';
+import { sqliteFilters } from './filter-dialect.js';
 
 const SPEC: ListSpec = {
   table: 'ca_entities',
-  columns: ENTITY_COLUMNS,
+  columns: entityColumns(sqliteFilters),
   sort: {
     '': 'display_name',
     displayName: 'display_name',

@@ -1,9 +1,11 @@
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import { compileFilters, type ColumnMap } from '../../cloudapps/filters/compile.js';
-import type { FilterCondition } from '../../cloudapps/filters/model.js';
+import type { FilterCondition } from '../filter-conditions.js';
 import { LIST_TOTAL_CAP, type ListPage, type ListQuery } from '../interfaces.js';
+import type { CountCache } from '../kysely/count-cache.js';
+import { compileFilters, type ColumnMap } from '../kysely/filter-sql.js';
 import type { Database } from '../schema.js';
+import { sqliteFilters } from './filter-dialect.js';
 
 type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
 
@@ -17,39 +19,7 @@ export interface ListSpec {
 }
 
 export function whereClause(spec: ListSpec, tenantId: string, conditions: FilterCondition[]) {
-  return sql<SqlBool>`${sql.ref('tenant_id')} = ${tenantId} AND ${compileFilters(conditions, spec.columns)}`;
-}
-
-/** Most capped counts remembered (the cache is emptied when it is full). */
-const MAX_CACHED_COUNTS = 1000;
-
-/**
- * Capped totals by query, valid while `Stores.changeStamp()` stays put: it moves on every write of
- * this connection and on every commit of another one, so a cached total is always the total a
- * fresh count would give. Paging through one filter (same WHERE, another `skip`) counts once.
- */
-export class CountCache {
-  private stamp: string | undefined;
-  private readonly entries = new Map<string, number>();
-
-  constructor(private readonly changeStamp: () => string) {}
-
-  async get(key: string, load: () => Promise<number>): Promise<number> {
-    const stamp = this.changeStamp();
-    if (stamp !== this.stamp) {
-      this.entries.clear();
-      this.stamp = stamp;
-    } else {
-      const hit = this.entries.get(key);
-      if (hit !== undefined) return hit;
-    }
-    const n = await load();
-    if (this.changeStamp() === stamp && this.stamp === stamp) {
-      if (this.entries.size >= MAX_CACHED_COUNTS) this.entries.clear();
-      this.entries.set(key, n);
-    }
-    return n;
-  }
+  return sql<SqlBool>`${sql.ref('tenant_id')} = ${tenantId} AND ${compileFilters(conditions, spec.columns, sqliteFilters)}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { SqliteChangeFeed } from './change-feed.js';
 
 /** Upper bound on cached prepared statements; the stores issue a few dozen distinct SQL texts. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -31,22 +32,10 @@ function withStatementCache(raw: SQLite.Database): { prepare(sql: string): SQLit
 
 export interface SqliteDatabase {
   db: Kysely<Database>;
+  /** The connection under `db`, for bulk writes through prepared statements (see upsertPrepared). */
   raw: SQLite.Database;
-  /** See Stores.changeStamp. */
-  changeStamp: () => string;
-}
-
-/**
- * `total_changes()` counts rows this connection has written (it moves as soon as a statement runs,
- * before commit); `data_version` moves when another connection commits. Together they change
- * whenever data this process could read may differ from what it read before.
- */
-function changeStampOf(raw: SQLite.Database): () => string {
-  // Two plain statements cost half of one that reads the pragma as a table-valued function, and
-  // this runs several times per request (bearer, directory and count caches).
-  const changes = raw.prepare('SELECT total_changes()').pluck();
-  const version = raw.prepare('PRAGMA data_version').pluck();
-  return () => `${changes.get() as number}.${version.get() as number}`;
+  changeFeed: SqliteChangeFeed;
+  close(): Promise<void>;
 }
 
 /** Opens (creating if needed) the SQLite database file and brings its schema up to date. */
@@ -66,5 +55,5 @@ export async function openSqlite(file: string): Promise<SqliteDatabase> {
   raw.pragma('wal_autocheckpoint = 16384');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   await migrateToLatest(db);
-  return { db, raw, changeStamp: changeStampOf(raw) };
+  return { db, raw, changeFeed: new SqliteChangeFeed(raw), close: () => db.destroy() };
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ApiTokenStore } from '../interfaces.js';
 import type { ApiTokenRow, Database } from '../schema.js';
 
-export class SqliteApiTokenStore implements ApiTokenStore {
+export class KyselyApiTokenStore implements ApiTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
   async insert(row: ApiTokenRow): Promise<void> {
     await this.db.insertInto('ca_api_tokens').values(row).execute();

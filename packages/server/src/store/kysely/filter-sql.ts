@@ -1,5 +1,5 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
-import type { EntityPk, FilterCondition, FilterValue, TimeRange } from './model.js';
+import type { EntityPk, FilterCondition, FilterValue, TimeRange } from '../filter-conditions.js';
 
 /**
  * How a filter field is stored. `scalar`: one nullable column. `array`: a JSON array column
@@ -47,35 +47,9 @@ export interface FilterDialect {
   holdsAny?(col: RawBuilder<unknown>, values: string[]): RawBuilder<SqlBool>;
   /** A value compared with a column. */
   param(v: string | number): unknown;
+  /** The JSON document's array member `member` holds `value` (a text expression). */
+  docArrayHolds(doc: RawBuilder<unknown>, member: string, value: RawBuilder<unknown>): RawBuilder<SqlBool>;
 }
-
-/** Beyond bigint, PostgreSQL would reject the parameter; no stored value is that large anyway. */
-const INT8_MAX = 9223372036854775807n;
-
-export const SQLITE_FILTERS: FilterDialect = {
-  TRUE: sql<SqlBool>`1`,
-  FALSE: sql<SqlBool>`0`,
-  like: sql`LIKE`,
-  elements: (col) => sql`json_each(${col})`,
-  nonEmpty: (col) => sql<SqlBool>`json_array_length(${col}) > 0`,
-  param: (v) => v,
-};
-
-export const POSTGRES_FILTERS: FilterDialect = {
-  TRUE: sql<SqlBool>`TRUE`,
-  FALSE: sql<SqlBool>`FALSE`,
-  like: sql`ILIKE`,
-  elements: (col) => sql`jsonb_array_elements_text(${col}) AS e(value)`,
-  nonEmpty: (col) => sql<SqlBool>`${col} <> '[]'::jsonb`,
-  holdsAny: (col, values) => sql<SqlBool>`${col} ?| ${values}::text[]`,
-  // Numbers meet integer columns: as bigint, so that a timestamp-sized value compared with an
-  // integer column is a comparison, not an out-of-range error (int4 = int8 still uses the index).
-  param: (v) => {
-    if (typeof v === 'string') return v;
-    const clamped = BigInt(Math.trunc(v)) > INT8_MAX ? INT8_MAX : BigInt(Math.trunc(v)) < -INT8_MAX ? -INT8_MAX : BigInt(Math.trunc(v));
-    return sql`${String(clamped)}::bigint`;
-  },
-};
 
 function orIn(d: FilterDialect, parts: RawBuilder<SqlBool>[]): RawBuilder<SqlBool> {
   if (parts.length === 0) return d.FALSE;
@@ -89,8 +63,6 @@ function andIn(d: FilterDialect, parts: RawBuilder<SqlBool>[]): RawBuilder<SqlBo
   return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
 }
 
-const or = (parts: RawBuilder<SqlBool>[]) => orIn(SQLITE_FILTERS, parts);
-const and = (parts: RawBuilder<SqlBool>[]) => andIn(SQLITE_FILTERS, parts);
 const not = (e: RawBuilder<SqlBool>) => sql<SqlBool>`NOT ${e}`;
 
 /** A predicate over one value expression (a column, or `value` of the array's elements). */
@@ -188,14 +160,10 @@ function compileArray(d: FilterDialect, column: string, prefix: string | undefin
 }
 
 /**
- * Step 3: the validated conditions, AND-ed, as one SQL boolean expression over the resource's
- * columns, in the store's dialect (SQLite unless told).
+ * The validated conditions (the API layer's parse -> validate), AND-ed, as one SQL boolean
+ * expression over the resource's columns, in the store's dialect.
  */
-export function compileFilters(
-  conditions: FilterCondition[],
-  columns: ColumnMap,
-  dialect: FilterDialect = SQLITE_FILTERS,
-): Expression<SqlBool> {
+export function compileFilters(conditions: FilterCondition[], columns: ColumnMap, dialect: FilterDialect): Expression<SqlBool> {
   const parts = conditions.map((c) => {
     const spec = columns[c.field];
     if (!spec) throw new Error(`no column mapping for filter field ${c.field}`);
@@ -206,4 +174,4 @@ export function compileFilters(
   return andIn(dialect, parts);
 }
 
-export { and as sqlAnd, or as sqlOr, not as sqlNot, orIn as dialectOr, andIn as dialectAnd };
+export { not as sqlNot, orIn as sqlOr, andIn as sqlAnd };

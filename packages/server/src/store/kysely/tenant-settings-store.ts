@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TenantSettingsStore } from '../interfaces.js';
 import type { CloudAppsTenantSettingsRow, Database } from '../schema.js';
 
-export class SqliteTenantSettingsStore implements TenantSettingsStore {
+export class KyselyTenantSettingsStore implements TenantSettingsStore {
   constructor(private readonly db: Kysely<Database>) {}
   get(tenantId: string): Promise<CloudAppsTenantSettingsRow | undefined> {
     return this.db.selectFrom('ca_tenant_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();

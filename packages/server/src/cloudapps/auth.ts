@@ -5,7 +5,7 @@ import {
   type ApiTokenKind,
   type CloudAppsPermission,
 } from '@appwarden/protocol';
-import { TOKEN_SKEW_S, TokenRejected } from '../identity/access-token-verifier.js';
+import { acceptanceWindowMs, TokenRejected } from '../identity/access-token-verifier.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import { CloudAppsError } from '../http/errors.js';
 import type { Services } from '../wiring.js';
@@ -119,13 +119,11 @@ class BearerCache {
   }
 
   set(jwt: string, origin: string, caller: CloudAppsCaller, claims: Record<string, unknown>): void {
-    if (typeof claims.exp !== 'number') return;
+    const window = acceptanceWindowMs(claims);
+    if (!window) return;
     if (this.changeStamp() !== this.stamp) return;
     if (this.entries.size >= MAX_CACHED_TOKENS) this.entries.clear();
-    const skew = TOKEN_SKEW_S * 1000;
-    const notBefore = typeof claims.nbf === 'number' ? claims.nbf * 1000 - skew : -Infinity;
-    // The verifier rejects when exp + skew < now (seconds): accept up to the end of that second.
-    this.entries.set(jwt, { caller, origin, notBefore, notAfter: (claims.exp + TOKEN_SKEW_S) * 1000 + 999 });
+    this.entries.set(jwt, { caller, origin, ...window });
   }
 }
 

@@ -36,7 +36,11 @@ function assertionRejected(e: JwtRejected, assertion: string, thumbHex: string):
   const nbf = e.verifiedClaims?.nbf;
   switch (e.reason) {
     case 'algorithm':
-      return new EntraError('assertionInvalid', { reason: `Unsupported signing algorithm '${String(e.header?.alg)}'; use RS256 or PS256.` }, e.message);
+      return new EntraError(
+        'assertionInvalid',
+        { reason: `Unsupported signing algorithm '${String(e.header?.alg)}'; use RS256 or PS256.` },
+        e.message,
+      );
     case 'signature':
       return new EntraError('assertionBadSignature', { thumbprint: thumbHex.toUpperCase() }, e.message);
     case 'key':

@@ -26,3 +26,15 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+/**
+ * Lower-case labels of a protocol code table (`{FALSE_POSITIVE: 3}` → `false positive` for 3),
+ * with the CLI's shorter words where it has them; undefined for a code the table lacks.
+ */
+export function codeLabels(
+  table: Readonly<Record<string, number>>,
+  shorter: Readonly<Record<string, string>> = {},
+): (code: number | null | undefined) => string | undefined {
+  const byCode = new Map(Object.entries(table).map(([name, code]) => [code, shorter[name] ?? name.toLowerCase().replace(/_/g, ' ')]));
+  return (code) => (code === null || code === undefined ? undefined : byCode.get(code));
+}

@@ -1,7 +1,7 @@
 import { ALERT_RESOLUTION_STATUS, ALERT_SEVERITY, ENTITY_STATUS, FILTER_FIELDS, FILTER_OPERATOR_SPECS } from '@appwarden/protocol';
 import { describe, expect, it } from 'vitest';
 import { parseFilterExpressions } from '../../packages/cli/src/cli-filters.js';
-import { codeLabels } from '../../packages/cli/src/display.js';
+import { codeLabels } from '../../packages/cli/src/output.js';
 
 // The CLI reads operators and code tables from protocol instead of keeping copies of its own.
 

@@ -3,11 +3,9 @@ import { Option } from 'commander';
 import { ALERT_RESOLUTION_STATUS, ALERT_SEVERITY, CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
 import type { Alert, CloseResult } from '@appwarden/sdk';
 import { parseFilterExpressions } from '../cli-filters.js';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../cloudapps-options.js';
-import { UsageError } from '../connection.js';
-import { outputMode, printList, printObject, type Column } from '../output.js';
-import { codeLabels, isoTime } from '../display.js';
+import { cloudAppsClient, type CloudAppsOptions, UsageError } from '../connection.js';
+import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../options.js';
+import { outputMode, printList, printObject, type Column, codeLabels, isoTime } from '../output.js';
 
 const severity = codeLabels(ALERT_SEVERITY, { INFORMATIONAL: 'info' });
 const resolution = codeLabels(ALERT_RESOLUTION_STATUS);

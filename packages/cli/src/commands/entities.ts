@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { ENTITY_STATUS, ENTITY_TYPE } from '@appwarden/protocol';
 import type { Entity, EntityKey } from '@appwarden/sdk';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../cloudapps-options.js';
-import { codeLabels } from '../display.js';
-import { outputMode, printList, printObject, renderTable, type Column } from '../output.js';
+import { cloudAppsClient, type CloudAppsOptions } from '../connection.js';
+import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../options.js';
+import { codeLabels, outputMode, printList, printObject, renderTable, type Column } from '../output.js';
 
 const entityType = codeLabels(ENTITY_TYPE);
 const entityStatus = codeLabels(ENTITY_STATUS, { NA: 'n/a' });

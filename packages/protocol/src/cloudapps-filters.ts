@@ -40,7 +40,7 @@ export interface FilterOperatorSpec {
 }
 
 /** Every operator's operand, in one table, for the server's validator, the SDK and the CLI alike. */
-export const FILTER_OPERATOR_SPECS: { readonly [Op in FilterOperator]: FilterOperatorSpec } = {
+export const FILTER_OPERATOR_SPECS = {
   eq: { operand: 'list', text: false },
   neq: { operand: 'list', text: false },
   deq: { operand: 'list', text: false },
@@ -63,7 +63,7 @@ export const FILTER_OPERATOR_SPECS: { readonly [Op in FilterOperator]: FilterOpe
   ndescendantof: { operand: 'list', text: true },
   text: { operand: 'single', text: true },
   cabinetmatchedrulesequals: { operand: 'list', text: false },
-};
+} as const satisfies { readonly [Op in FilterOperator]: FilterOperatorSpec };
 
 /**
  * Value types of filter fields. `entityPk` is `{id, saas?, inst?}`; `entityType` accepts 1/2 and

@@ -3,14 +3,18 @@ import path from 'node:path';
 import tls from 'node:tls';
 import {
   ApiError,
+  AppwardenError,
   AuthenticationError,
   ClientSecretCredential,
   CloudAppsClient,
   GRAPH_SCOPE,
   ManagementClient,
   PermissionError,
+  RequestPipeline,
   type CloudAppsAuth,
   type FetchLike,
+  type PipelineAuth,
+  type PipelineOptions,
   type RetryEvent,
 } from '@appwarden/sdk';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -149,18 +153,22 @@ export function cloudAppsClient(o: CloudAppsOptions): CloudAppsClient {
       'No credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app with Cloud Apps permissions), use --api-token / APPWARDEN_API_TOKEN, or a profile (appwarden profile set).',
     );
   }
+  return new CloudAppsClient(url, auth, { ...pipelineOptions(o), fetch: fetchImpl });
+}
+
+/** --timeout, --retries and the retry notice on a terminal. */
+function pipelineOptions(o: CloudAppsOptions): PipelineOptions {
   const timeoutMs = o.timeout !== undefined ? Number(o.timeout) * 1000 : undefined;
   const maxRetries = o.retries !== undefined ? Number(o.retries) : undefined;
   if (timeoutMs !== undefined && !(timeoutMs >= 0)) throw new UsageError('--timeout must be a number of seconds');
   if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) throw new UsageError('--retries must be an integer');
-  return new CloudAppsClient(url, auth, {
-    fetch: fetchImpl,
+  return {
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxRetries !== undefined ? { retry: { maxRetries } } : {}),
     onRetry: (e) => {
       if (isTty(process.stderr)) process.stderr.write(describeRetry(e));
     },
-  });
+  };
 }
 
 /**
@@ -178,30 +186,35 @@ export async function adminRequest(
   const clientId = o.clientId ?? process.env.AZURE_CLIENT_ID ?? profile?.clientId;
   const clientSecret = o.clientSecret ?? process.env.AZURE_CLIENT_SECRET ?? profile?.clientSecret;
   const operatorKey = operatorKeyOf(o);
-  let authorization: string;
-  if (operatorKey) authorization = `Bearer ${operatorKey}`;
+  let auth: PipelineAuth;
+  if (operatorKey) auth = { operatorKey };
   else if (clientId && clientSecret) {
     const authorityHost = process.env.AZURE_AUTHORITY_HOST ?? profile?.authorityHost ?? url;
     const cred = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost, fetch: fetchImpl });
-    authorization = `Bearer ${(await cred.getToken(GRAPH_SCOPE)).token}`;
+    // Asked here, outside the pipeline, so that a refused token stays an authentication error.
+    const token = await cred.getToken(GRAPH_SCOPE);
+    auth = { getToken: () => Promise.resolve(token) };
   } else {
     throw new UsageError(
       'Admin endpoints need the operator key (--operator-key, APPWARDEN_OPERATOR_KEY, --data-dir) or a management app (AZURE_*).',
     );
   }
-  const res = await fetchImpl(`${url}/admin/tenants/${encodeURIComponent(tenant)}/cloud-apps${subpath}`, {
-    method: init.method,
-    headers: { authorization, accept: 'application/json', ...(init.contentType ? { 'content-type': init.contentType } : {}) },
-    ...(init.body !== undefined ? { body: init.body } : {}),
-  });
-  const text = await res.text();
-  let body: unknown = text;
+  // The SDK's pipeline, as for every other call: retries after 429 (and 5xx when idempotent), a time limit.
+  // No time limit unless --timeout: an import or a large demo data set may take minutes.
+  const pipeline = new RequestPipeline(url, auth, { timeoutMs: 0, ...pipelineOptions(o), fetch: fetchImpl, scope: GRAPH_SCOPE });
   try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // keep text
+    const body = await pipeline.send<unknown>({
+      method: init.method,
+      url: `/admin/tenants/${encodeURIComponent(tenant)}/cloud-apps${subpath}`,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      headers: init.contentType ? { 'content-type': init.contentType } : {},
+    });
+    return { status: 200, body };
+  } catch (e) {
+    // The caller reads the answer (import prints the rejected lines of a 400) and picks the exit code.
+    if (e instanceof AppwardenError && e.status !== undefined) return { status: e.status, body: e.body };
+    throw e;
   }
-  return { status: res.status, body };
 }
 
 /** The tenant an admin command acts in: --tenant or AZURE_TENANT_ID. */

@@ -195,7 +195,8 @@ const results = listeners.map((target) => {
   };
 });
 fs.rmSync(dataDir, { recursive: true, force: true });
-for (const d of fs.readdirSync(os.tmpdir())) if (d.startsWith(`${path.basename(dataDir)}-baseline-`)) fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
+for (const d of fs.readdirSync(os.tmpdir()))
+  if (d.startsWith(`${path.basename(dataDir)}-baseline-`)) fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
 
 // ---------- table ----------
 

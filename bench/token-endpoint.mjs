@@ -2,7 +2,10 @@
 // Token endpoint benchmark: Appwarden and its peers side by side in one run (docs/benchmarks.md).
 //
 //   node bench/token-endpoint.mjs [seconds-per-listener=10] [--rounds=2] [--only=appwarden,oidc-provider] [--connections=16]
+//   BENCH_BASELINE_MODULE=/other/build/packages/server/dist/index.js node bench/token-endpoint.mjs --only=appwarden,baseline
 //
+// With BENCH_BASELINE_MODULE, another build of Appwarden (before a change) runs as the peer
+// `baseline`, with its own data directory, interleaved round by round with this one.
 // Each target (Appwarden, node-oidc-provider issuing RS256 JWT access tokens, oauth2-mock-server
 // with its default RS256 key) runs in its own child process on loopback, over HTTPS (same server
 // certificate for all) and over plain HTTP. autocannon drives each listener in turn from this
@@ -133,7 +136,9 @@ function load(target, duration) {
 // ---------- run ----------
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'appwarden-bench-'));
-const kinds = ['appwarden', 'oidc-provider', 'oauth2-mock-server'].filter((k) => !only || only.split(',').includes(k));
+const kinds = ['appwarden', ...(process.env.BENCH_BASELINE_MODULE ? ['baseline'] : []), 'oidc-provider', 'oauth2-mock-server'].filter(
+  (k) => !only || only.split(',').includes(k),
+);
 console.log(
   `token endpoint bench: ${seconds}s per listener in ${rounds} round(s) after ${warmupSeconds}s warm-up, ${connections} keep-alive connections, ` +
     `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
@@ -151,7 +156,7 @@ console.log(
 // rounds of seconds/rounds each, so that noise from other work on the machine spreads over all.
 const running = [];
 for (const kind of kinds.includes('appwarden') ? kinds : ['appwarden', ...kinds]) {
-  const r = await startTarget(kind, dataDir);
+  const r = await startTarget(kind, kind === 'baseline' ? fs.mkdtempSync(`${dataDir}-baseline-`) : dataDir);
   if (kinds.includes(kind)) running.push(r);
   else await stopTarget(r);
 }
@@ -190,6 +195,8 @@ const results = listeners.map((target) => {
   };
 });
 fs.rmSync(dataDir, { recursive: true, force: true });
+for (const d of fs.readdirSync(os.tmpdir()))
+  if (d.startsWith(`${path.basename(dataDir)}-baseline-`)) fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
 
 // ---------- table ----------
 

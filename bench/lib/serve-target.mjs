@@ -23,9 +23,11 @@ function tls() {
   return { key: fs.readFileSync(path.join(dataDir, 'server-key.pem')), cert: fs.readFileSync(path.join(dataDir, 'server.pem')) };
 }
 
-async function appwarden() {
-  // BENCH_APPWARDEN_MODULE points at another build (e.g. main's) for before/after comparisons.
-  const { startServer } = await import(process.env.BENCH_APPWARDEN_MODULE ?? '../../packages/server/dist/index.js');
+async function appwarden(name = 'appwarden') {
+  // BENCH_APPWARDEN_MODULE points at another build (e.g. main's) for before/after comparisons;
+  // BENCH_BASELINE_MODULE runs one as a peer named `baseline`, side by side in the same run.
+  const module = name === 'baseline' ? process.env.BENCH_BASELINE_MODULE : process.env.BENCH_APPWARDEN_MODULE;
+  const { startServer } = await import(module ?? '../../packages/server/dist/index.js');
   const s = await startServer({ options: { dataDir, port: 0, httpPort: 0, host: '127.0.0.1', demo: true, logLevel: 'silent' } });
   const { tenantId, daemon } = s.demo.tenants.contoso;
   const form = new URLSearchParams({
@@ -36,8 +38,8 @@ async function appwarden() {
   }).toString();
   const p = `/${tenantId}/oauth2/v2.0/token`;
   return [
-    { name: 'appwarden', transport: 'https', url: `https://127.0.0.1:${s.port}${p}`, form },
-    { name: 'appwarden', transport: 'http', url: `http://127.0.0.1:${s.httpPort}${p}`, form },
+    { name, transport: 'https', url: `https://127.0.0.1:${s.port}${p}`, form },
+    { name, transport: 'http', url: `http://127.0.0.1:${s.httpPort}${p}`, form },
   ];
 }
 
@@ -112,7 +114,7 @@ async function mockServer() {
   ];
 }
 
-const start = { appwarden, 'oidc-provider': oidcProvider, 'oauth2-mock-server': mockServer }[kind];
+const start = { appwarden, baseline: () => appwarden('baseline'), 'oidc-provider': oidcProvider, 'oauth2-mock-server': mockServer }[kind];
 if (!start) {
   console.error(`unknown target ${kind}`);
   process.exit(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressBar } from '../../packages/cli/src/progress-bar.js';
-import { formatBytes, formatDuration } from '../../packages/cli/src/display.js';
+import { formatBytes, formatDuration } from '../../packages/cli/src/output.js';
 
 function sink() {
   const out: string[] = [];

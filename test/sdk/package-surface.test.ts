@@ -20,7 +20,8 @@ describe('@appwarden/sdk package surface', () => {
   it('is ESM with types, and its export map points at built files', () => {
     expect(pkg.type).toBe('module');
     for (const target of Object.values(pkg.exports['.']!)) expect(fs.existsSync(path.join(pkgDir, target))).toBe(true);
-    expect(Object.keys(pkg.dependencies)).toEqual(['@appwarden/protocol']);
+    // jose signs client assertions and decodes tokens; it runs in browsers and Node alike.
+    expect(Object.keys(pkg.dependencies)).toEqual(['@appwarden/protocol', 'jose']);
   });
 
   it('exports exactly the public runtime API', () => {

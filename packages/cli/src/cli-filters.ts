@@ -1,4 +1,4 @@
-import { FILTER_FIELDS, type FilterOperator, type FilterRegistryName } from '@appwarden/protocol';
+import { FILTER_FIELDS, FILTER_OPERATOR_SPECS, type FilterOperator, type FilterRegistryName, type FilterResource } from '@appwarden/protocol';
 import { UsageError } from './connection.js';
 
 /** `field<op>value` shorthands of --filter, longest first. */
@@ -15,21 +15,6 @@ const SHORTHANDS: [string, FilterOperator][] = [
   ['~', 'contains'],
 ];
 
-const LIST_OPS = new Set<FilterOperator>([
-  'eq',
-  'neq',
-  'deq',
-  'contains',
-  'ncontains',
-  'startswith',
-  'doesnotstartwith',
-  'endswith',
-  'descendantof',
-  'ndescendantof',
-]);
-const DAY_OPS = new Set<FilterOperator>(['gte_ndays', 'lte_ndays']);
-const BOOL_OPS = new Set<FilterOperator>(['isset', 'isnotset']);
-
 function toTime(field: string, v: string): number {
   if (/^\d+$/.test(v)) return Number(v);
   // A bare date means midnight UTC, as in the portal's date pickers exported to UTC.
@@ -39,13 +24,14 @@ function toTime(field: string, v: string): number {
 }
 
 function coerce(field: string, type: string, op: FilterOperator, raw: string): unknown {
-  if (DAY_OPS.has(op)) {
+  const { operand, text } = FILTER_OPERATOR_SPECS[op];
+  if (operand === 'days') {
     const n = Number(raw);
     if (!Number.isFinite(n)) throw new UsageError(`--filter ${field}: ${op} takes a number of days`);
     return n;
   }
-  if (BOOL_OPS.has(op)) return raw === '' || raw === 'true';
-  if (['contains', 'ncontains', 'startswith', 'doesnotstartwith', 'endswith', 'text', 'startswithsingle'].includes(op)) return raw;
+  if (operand === 'flag') return raw === '' || raw === 'true';
+  if (text) return raw;
   switch (type) {
     case 'int': {
       const n = Number(raw);
@@ -127,7 +113,7 @@ export function parseFilterExpressions(resource: FilterRegistryName, expressions
       values = [{ start: coerce(field, spec.type, op, start!), end: coerce(field, spec.type, op, end!) }];
     } else if (!spec.operators.includes(op)) {
       throw new UsageError(`--filter: '${field}' does not support ${op}; it supports ${spec.operators.join(', ')}`);
-    } else if (LIST_OPS.has(op)) {
+    } else if (FILTER_OPERATOR_SPECS[op].operand === 'list') {
       values = value.split(',').map((v) => coerce(field, spec.type, op, v.trim()));
     } else {
       values = coerce(field, spec.type, op, value);

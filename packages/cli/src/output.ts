@@ -1,4 +1,4 @@
-/** Output helpers: JSON when asked (`--json`), aligned tables otherwise. */
+/** Output of every command: JSON when asked (`--json`, `--jsonl`), aligned tables otherwise, and display formats. */
 export interface OutputOptions {
   json?: boolean;
 }
@@ -7,21 +7,14 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
+/** A table of plain records, one column per named field. */
 export function printTable(rows: Record<string, unknown>[], columns: string[]): void {
-  if (rows.length === 0) {
-    process.stdout.write('(none)\n');
-    return;
-  }
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) =>
-    vals
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(line(columns) + '\n');
-  process.stdout.write(line(widths.map((w) => '-'.repeat(w))) + '\n');
-  for (const r of rows) process.stdout.write(line(columns.map((c) => cell(r[c]))) + '\n');
+  process.stdout.write(
+    renderTable(
+      rows,
+      columns.map((c) => ({ header: c, value: (r: Record<string, unknown>) => r[c] })),
+    ),
+  );
 }
 
 export function printRecord(record: Record<string, unknown>): void {
@@ -108,4 +101,45 @@ export function printObject(value: unknown, mode: OutputMode): void {
   if (mode === 'table' && value && typeof value === 'object' && !Array.isArray(value)) printRecord(value as Record<string, unknown>);
   else if (mode === 'jsonl') process.stdout.write(JSON.stringify(value) + '\n');
   else printJson(value);
+}
+
+// ---------- display formats ----------
+
+export function isoTime(ms: number | string | undefined): string {
+  if (ms === undefined || ms === null) return '';
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : String(ms);
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 → "1.5 KB" (powers of 1024). */
+export function formatBytes(n: number): string {
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${UNITS[i]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Lower-case labels of a protocol code table (`{FALSE_POSITIVE: 3}` → `false positive` for 3),
+ * with the CLI's shorter words where it has them; undefined for a code the table lacks.
+ */
+export function codeLabels(
+  table: Readonly<Record<string, number>>,
+  shorter: Readonly<Record<string, string>> = {},
+): (code: number | null | undefined) => string | undefined {
+  const byCode = new Map(Object.entries(table).map(([name, code]) => [code, shorter[name] ?? name.toLowerCase().replace(/_/g, ' ')]));
+  return (code) => (code === null || code === undefined ? undefined : byCode.get(code));
 }

@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from './display.js';
+import { formatBytes, formatDuration } from './output.js';
 
 /**
  * A one-line progress bar on a terminal (stderr): bytes done and total, rate and ETA, redrawn at

@@ -28,6 +28,44 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 /**
+ * What an operator takes (reference §5.1): `list` one value or an array of them, `single` one
+ * value, `range` an array of `{start, end}`, `days` a number of days, `flag` a boolean.
+ */
+export type FilterOperandShape = 'list' | 'single' | 'range' | 'days' | 'flag';
+
+export interface FilterOperatorSpec {
+  operand: FilterOperandShape;
+  /** The operand is text whatever the field's type (substring and prefix matches). */
+  text: boolean;
+}
+
+/** Every operator's operand, in one table, for the server's validator, the SDK and the CLI alike. */
+export const FILTER_OPERATOR_SPECS = {
+  eq: { operand: 'list', text: false },
+  neq: { operand: 'list', text: false },
+  deq: { operand: 'list', text: false },
+  contains: { operand: 'list', text: true },
+  ncontains: { operand: 'list', text: true },
+  startswith: { operand: 'list', text: true },
+  doesnotstartwith: { operand: 'list', text: true },
+  endswith: { operand: 'list', text: true },
+  startswithsingle: { operand: 'single', text: true },
+  gt: { operand: 'single', text: false },
+  gte: { operand: 'single', text: false },
+  lt: { operand: 'single', text: false },
+  lte: { operand: 'single', text: false },
+  range: { operand: 'range', text: false },
+  gte_ndays: { operand: 'days', text: false },
+  lte_ndays: { operand: 'days', text: false },
+  isset: { operand: 'flag', text: false },
+  isnotset: { operand: 'flag', text: false },
+  descendantof: { operand: 'list', text: true },
+  ndescendantof: { operand: 'list', text: true },
+  text: { operand: 'single', text: true },
+  cabinetmatchedrulesequals: { operand: 'list', text: false },
+} as const satisfies { readonly [Op in FilterOperator]: FilterOperatorSpec };
+
+/**
  * Value types of filter fields. `entityPk` is `{id, saas?, inst?}`; `entityType` accepts 1/2 and
  * the strings `account`/`user`; `nullableBool` accepts `null` as "no value"; `tag` is a string id
  * but tolerates the non-string selector objects the PowerShell module sends.

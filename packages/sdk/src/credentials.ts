@@ -1,3 +1,4 @@
+import { decodeJwt as decodeJwtPayload, decodeProtectedHeader, SignJWT } from 'jose';
 import { AuthenticationError } from './errors.js';
 
 /** The shape of @azure/identity's TokenCredential, so either kind of credential can be passed. */
@@ -38,7 +39,7 @@ abstract class ClientCredentialBase implements TokenCredential {
   protected readonly authorityHost: string;
   protected readonly fetchImpl: FetchLike;
   private readonly margin: number;
-  private readonly now: () => number;
+  protected readonly now: () => number;
 
   constructor(
     readonly tenantId: string,
@@ -152,41 +153,37 @@ export class ClientCertificateCredential extends ClientCredentialBase {
     const header = sha256
       ? { alg: 'PS256', typ: 'JWT', 'x5t#S256': crypto.createHash('sha256').update(der).digest('base64url') }
       : { alg: 'RS256', typ: 'JWT', x5t: crypto.createHash('sha1').update(der).digest('base64url') };
-    const now = Math.floor(Date.now() / 1000);
-    const payload = {
-      aud: this.tokenEndpoint,
-      iss: this.clientId,
-      sub: this.clientId,
-      jti: crypto.randomUUID(),
-      nbf: now,
-      iat: now,
-      exp: now + 600,
-    };
-    const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const input = `${enc(header)}.${enc(payload)}`;
+    const now = Math.floor(this.now() / 1000);
+    // node:crypto reads PKCS#1 and PKCS#8 alike (jose's importPKCS8 only the latter); jose signs.
     const key = crypto.createPrivateKey(keyMatch[0]);
-    const signature = sha256
-      ? crypto.sign('sha256', Buffer.from(input), { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
-      : crypto.sign('sha256', Buffer.from(input), key);
+    const assertion = await new SignJWT({ jti: crypto.randomUUID() })
+      .setProtectedHeader(header)
+      .setAudience(this.tokenEndpoint)
+      .setIssuer(this.clientId)
+      .setSubject(this.clientId)
+      .setNotBefore(now)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(key);
     return {
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-      client_assertion: `${input}.${signature.toString('base64url')}`,
+      client_assertion: assertion,
     };
   }
 }
 
-/** Decodes a JWT's payload without verifying it (for display: `appwarden jwt decode`). */
+/** Decodes a JWT's header and payload without verifying it (for display: `appwarden jwt decode`). */
 export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [h, p] = token.trim().split('.');
-  if (!h || !p) throw new Error('not a JWT: expected header.payload.signature');
-  const dec = (s: string) => JSON.parse(new TextDecoder().decode(base64UrlToBytes(s))) as Record<string, unknown>;
-  return { header: dec(h), payload: dec(p) };
-}
-
-function base64UrlToBytes(s: string): Uint8Array {
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4);
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+  const parts = token.trim().split('.');
+  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) throw new Error('not a JWT: expected header.payload.signature');
+  // A token pasted without its signature still decodes, as it did before jose.
+  const compact = `${parts[0]}.${parts[1]}.${parts[2] ?? ''}`;
+  try {
+    return {
+      header: decodeProtectedHeader(compact) as Record<string, unknown>,
+      payload: decodeJwtPayload(compact) as Record<string, unknown>,
+    };
+  } catch (e) {
+    throw new Error(`not a JWT: ${(e as Error).message}`);
+  }
 }

@@ -9,6 +9,8 @@ export {
   RequestPipeline,
   type ApiTokenAuth,
   type CloudAppsAuth,
+  type OperatorKeyAuth,
+  type PipelineAuth,
   type PipelineOptions,
   type PipelineRequest,
   type RetryEvent,

@@ -1,5 +1,6 @@
-import type { FetchLike, TokenCredential } from './credentials.js';
-import { callJson } from './http-call.js';
+import type { TokenCredential } from './credentials.js';
+import { AppwardenError } from './errors.js';
+import { RequestPipeline, type OperatorKeyAuth, type PipelineOptions } from './cloudapps/request-pipeline.js';
 
 /** Graph resource identifier; Appwarden's management API accepts tokens for it. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -7,7 +8,10 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export type ManagementAuth =
   | { credential: TokenCredential }
   /** Appwarden extension: the operator key acting in one tenant. */
-  | { operatorKey: string; tenant?: string };
+  | OperatorKeyAuth;
+
+/** fetch, retries, time limit and retry hook, as for the Cloud Apps client; the scope is Graph's. */
+export type ManagementClientOptions = Omit<PipelineOptions, 'scope'>;
 
 export interface GraphList<T> {
   value: T[];
@@ -19,45 +23,43 @@ export type GraphObject = Record<string, unknown> & { id: string };
 /**
  * A small Microsoft Graph v1.0 client for what Appwarden's management API serves: applications,
  * service principals, app role assignments, organization; plus Appwarden's operator endpoints.
+ * Requests go through the same RequestPipeline as the Cloud Apps client: typed errors, a time
+ * limit per attempt, retries after 429 (every call) and 5xx (idempotent calls).
  */
 export class ManagementClient {
-  private readonly endpoint: string;
-  private readonly fetchImpl: FetchLike;
+  /** The request pipeline (auth, retries, timeouts), for calls this client does not wrap. */
+  readonly pipeline: RequestPipeline;
 
-  constructor(
-    endpoint: string,
-    private readonly auth: ManagementAuth,
-    options: { fetch?: FetchLike } = {},
-  ) {
-    this.endpoint = endpoint.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  constructor(endpoint: string, auth: ManagementAuth, options: ManagementClientOptions = {}) {
+    if (!/^https?:\/\//i.test(endpoint)) throw new TypeError(`endpoint must be an http(s) URL, got '${endpoint}'`);
+    this.pipeline = new RequestPipeline(endpoint, 'credential' in auth ? auth.credential : auth, { ...options, scope: GRAPH_SCOPE });
   }
 
-  private async authorization(): Promise<{ authorization: string; headers: Record<string, string> }> {
-    if ('operatorKey' in this.auth) {
-      return {
-        authorization: `Bearer ${this.auth.operatorKey}`,
-        headers: this.auth.tenant ? { 'x-appwarden-tenant': this.auth.tenant } : {},
-      };
-    }
-    const token = await this.auth.credential.getToken(GRAPH_SCOPE);
-    if (!token) throw new Error('the credential returned no token');
-    return { authorization: `Bearer ${token.token}`, headers: {} };
+  get endpoint(): string {
+    return this.pipeline.endpoint;
   }
 
+  /** One call; `path` is below the endpoint (or an absolute URL on it). 204 yields undefined. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const { authorization, headers } = await this.authorization();
-    return callJson<T>(this.fetchImpl, `${this.endpoint}${path}`, authorization, { method, body, headers });
+    return this.pipeline.send<T>({ method, url: path, ...(body !== undefined ? { json: body } : {}) });
   }
 
-  /** Follows @odata.nextLink to the end. */
+  /**
+   * Follows @odata.nextLink to the end. The server writes links with its public origin, which may
+   * be spelt differently from the endpoint this client was given (127.0.0.1 for localhost, a
+   * proxy): a link is followed by its path and query on this client's endpoint, so the token is
+   * never sent anywhere else.
+   */
   async listAll<T>(path: string): Promise<T[]> {
     const out: T[] = [];
-    let next: string | undefined = `${this.endpoint}${path}`;
+    const base = new URL(this.endpoint);
+    let next: string | undefined = path;
     while (next) {
-      const page: GraphList<T> = await this.request<GraphList<T>>('GET', next.slice(this.endpoint.length));
+      const page: GraphList<T> = await this.request<GraphList<T>>('GET', next);
+      if (!Array.isArray(page?.value)) throw new AppwardenError(`GET ${next}: the answer has no value array`, 200, page);
       out.push(...page.value);
-      next = page['@odata.nextLink'];
+      const link = page['@odata.nextLink'];
+      next = link === undefined ? undefined : onEndpoint(base, link);
     }
     return out;
   }
@@ -128,4 +130,10 @@ export class ManagementClient {
   rotateKeys(tenant: string, immediate = false) {
     return this.request<Record<string, unknown>>('POST', `/admin/tenants/${encodeURIComponent(tenant)}/keys/rotate`, { immediate });
   }
+}
+
+/** An absolute or relative link, moved onto the endpoint's origin. */
+function onEndpoint(base: URL, link: string): string {
+  const u = new URL(link, base);
+  return u.origin === base.origin ? u.href : `${base.origin}${u.pathname}${u.search}`;
 }

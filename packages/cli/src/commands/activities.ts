@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { Activity } from '@appwarden/sdk';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../cloudapps-options.js';
-import { UsageError } from '../connection.js';
-import { isoTime } from '../display.js';
-import { outputMode, printList, printObject, type Column } from '../output.js';
+import { cloudAppsClient, type CloudAppsOptions, UsageError } from '../connection.js';
+import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../options.js';
+import { isoTime, outputMode, printList, printObject, type Column } from '../output.js';
 
 export const ACTIVITY_COLUMNS: Column<Activity>[] = [
   { header: 'date', value: (a) => isoTime(a.timestamp) },

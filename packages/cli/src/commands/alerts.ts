@@ -1,21 +1,20 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { ALERT_RESOLUTION_STATUS, ALERT_SEVERITY, CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
 import type { Alert, CloseResult } from '@appwarden/sdk';
 import { parseFilterExpressions } from '../cli-filters.js';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../cloudapps-options.js';
-import { UsageError } from '../connection.js';
-import { outputMode, printList, printObject, type Column } from '../output.js';
-import { isoTime } from '../display.js';
+import { cloudAppsClient, type CloudAppsOptions, UsageError } from '../connection.js';
+import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../options.js';
+import { outputMode, printList, printObject, type Column, codeLabels, isoTime } from '../output.js';
 
-const SEVERITY = ['low', 'medium', 'high', 'info'];
-const RESOLUTION = ['open', 'dismissed', 'resolved', 'false positive', 'benign', 'true positive'];
+const severity = codeLabels(ALERT_SEVERITY, { INFORMATIONAL: 'info' });
+const resolution = codeLabels(ALERT_RESOLUTION_STATUS);
 
 export const ALERT_COLUMNS: Column<Alert>[] = [
   { header: 'id', value: (a) => a._id },
   { header: 'date', value: (a) => isoTime(a.timestamp) },
-  { header: 'severity', value: (a) => SEVERITY[a.severityValue ?? -1] ?? a.severityValue },
-  { header: 'status', value: (a) => RESOLUTION[a.resolutionStatusValue ?? 0] },
+  { header: 'severity', value: (a) => severity(a.severityValue) ?? a.severityValue },
+  { header: 'status', value: (a) => resolution(a.resolutionStatusValue ?? ALERT_RESOLUTION_STATUS.OPEN) },
   { header: 'read', value: (a) => (a.statusValue === 1 ? 'yes' : 'no') },
   { header: 'title', value: (a) => a.title, max: 60 },
 ];
@@ -57,7 +56,10 @@ export function registerAlerts(program: Command): void {
       .description('Close alerts as benign, false positive or true positive (by id, or every alert matching --filter)'),
   )
     .addOption(new Option('--as <resolution>', 'how to close').choices(['benign', 'false-positive', 'true-positive']).makeOptionMandatory())
-    .option('--reason <id>', 'reasonId: benign 2|4|5|6, false positive 0|1|3|4')
+    .option(
+      '--reason <id>',
+      `reasonId: benign ${Object.keys(CLOSE_BENIGN_REASONS).join('|')}, false positive ${Object.keys(CLOSE_FALSE_POSITIVE_REASONS).join('|')}`,
+    )
     .option('--comment <text>', 'comment stored with the alerts')
     .option('--filter <expr>', 'close every alert matching (repeatable, as in list)', (v: string, p: string[] = []) => [...p, v])
     .option('--filters <json>', 'raw filters JSON')

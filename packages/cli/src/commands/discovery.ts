@@ -10,11 +10,9 @@ import {
   type DiscoveryStream,
   type UploadJob,
 } from '@appwarden/sdk';
-import { adminRequest, adminTenant, checkAdminResponse, cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { positiveInt, withCloudAppsOptions } from '../cloudapps-options.js';
-import { UsageError } from '../connection.js';
-import { formatBytes, isoTime } from '../display.js';
-import { isTty, outputMode, printList, printObject, renderTable, type Column } from '../output.js';
+import { adminRequest, adminTenant, checkAdminResponse, cloudAppsClient, type CloudAppsOptions, UsageError } from '../connection.js';
+import { positiveInt, withCloudAppsOptions } from '../options.js';
+import { formatBytes, isoTime, isTty, outputMode, printList, printObject, renderTable, type Column } from '../output.js';
 import { ProgressBar } from '../progress-bar.js';
 
 const STREAM_COLUMNS: Column<DiscoveryStream>[] = [

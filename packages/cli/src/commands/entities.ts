@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
+import { ENTITY_STATUS, ENTITY_TYPE } from '@appwarden/protocol';
 import type { Entity, EntityKey } from '@appwarden/sdk';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../cloudapps-options.js';
-import { outputMode, printList, printObject, renderTable, type Column } from '../output.js';
+import { cloudAppsClient, type CloudAppsOptions } from '../connection.js';
+import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../options.js';
+import { codeLabels, outputMode, printList, printObject, renderTable, type Column } from '../output.js';
 
-const TYPE = ['', 'account', 'user'];
-const STATUS = ['n/a', 'staged', 'active', 'suspended', 'deleted'];
+const entityType = codeLabels(ENTITY_TYPE);
+const entityStatus = codeLabels(ENTITY_STATUS, { NA: 'n/a' });
 
 export const ENTITY_COLUMNS: Column<Entity>[] = [
   { header: 'displayName', value: (e) => e.displayName, max: 32 },
-  { header: 'type', value: (e) => TYPE[e.type] ?? e.type },
+  { header: 'type', value: (e) => entityType(e.type) ?? e.type },
   { header: 'app', value: (e) => e.appData?.name, max: 24 },
-  { header: 'status', value: (e) => STATUS[e.status ?? 0] },
+  { header: 'status', value: (e) => entityStatus(e.status ?? ENTITY_STATUS.NA) },
   { header: 'external', value: (e) => (e.isExternal === null || e.isExternal === undefined ? '' : e.isExternal ? 'yes' : 'no') },
   { header: 'id', value: (e) => e.id },
 ];

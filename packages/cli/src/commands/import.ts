@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { adminRequest, adminTenant, checkAdminResponse, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { UsageError } from '../connection.js';
-import { withCloudAppsOptions } from '../cloudapps-options.js';
+import { adminRequest, adminTenant, checkAdminResponse, type CloudAppsOptions, UsageError } from '../connection.js';
+import { withCloudAppsOptions } from '../options.js';
 import { outputMode, printObject } from '../output.js';
 
 async function readInput(file: string): Promise<string> {

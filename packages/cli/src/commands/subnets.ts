@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { IP_CATEGORY } from '@appwarden/protocol';
 import type { Subnet, SubnetInput } from '@appwarden/sdk';
 import { parseFilterExpressions } from '../cli-filters.js';
-import { cloudAppsClient, type CloudAppsOptions } from '../cloudapps-connection.js';
-import { positiveInt, withCloudAppsOptions, type ListCliOptions } from '../cloudapps-options.js';
-import { UsageError } from '../connection.js';
+import { cloudAppsClient, type CloudAppsOptions, UsageError } from '../connection.js';
+import { positiveInt, withCloudAppsOptions, type ListCliOptions } from '../options.js';
 import { outputMode, printList, printObject, type Column } from '../output.js';
 import { Option } from 'commander';
 

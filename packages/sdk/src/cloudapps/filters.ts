@@ -4,8 +4,10 @@ import type {
   DISCOVERED_APP_FILTER_FIELDS,
   DISCOVERY_CATEGORY_FILTER_FIELDS,
   ENTITY_FILTER_FIELDS,
+  FILTER_OPERATOR_SPECS,
   FilterFieldSpec,
   FilterOperator,
+  FilterOperatorSpec,
   FilterValueType,
   SUBNET_FILTER_FIELDS,
 } from '@appwarden/protocol';
@@ -47,24 +49,22 @@ export type FilterValueOf<T extends FilterValueType> = T extends 'int'
 
 type OneOrMany<V> = V | readonly V[];
 
-/** What an operator takes for a field whose values are `V` (reference §5.1). */
-export type OperandOf<Op extends FilterOperator, V> = Op extends 'eq' | 'neq' | 'deq' | 'descendantof' | 'ndescendantof'
-  ? OneOrMany<V>
-  : Op extends 'contains' | 'ncontains' | 'startswith' | 'doesnotstartwith' | 'endswith'
-    ? OneOrMany<string>
-    : Op extends 'startswithsingle' | 'text'
+/** What an operator takes for a field whose values are `V` (reference §5.1), from protocol's operator table. */
+export type OperandOf<Op extends FilterOperator, V> = OperandOfSpec<(typeof FILTER_OPERATOR_SPECS)[Op], V>;
+
+type OperandOfSpec<S extends FilterOperatorSpec, V> = S['operand'] extends 'list'
+  ? OneOrMany<S['text'] extends true ? string : V>
+  : S['operand'] extends 'single'
+    ? S['text'] extends true
       ? string
-      : Op extends 'gt' | 'gte' | 'lt' | 'lte'
-        ? V
-        : Op extends 'range'
-          ? readonly { start: V; end: V }[]
-          : Op extends 'gte_ndays' | 'lte_ndays'
-            ? number
-            : Op extends 'isset' | 'isnotset'
-              ? boolean
-              : Op extends 'cabinetmatchedrulesequals'
-                ? readonly unknown[]
-                : never;
+      : V
+    : S['operand'] extends 'range'
+      ? readonly { start: V; end: V }[]
+      : S['operand'] extends 'days'
+        ? number
+        : S['operand'] extends 'flag'
+          ? boolean
+          : never;
 
 /** The operators of one field and their operands. */
 export type FieldFilter<S extends FilterFieldSpec> = {

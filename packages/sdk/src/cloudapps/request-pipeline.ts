@@ -13,6 +13,15 @@ export interface ApiTokenAuth {
 
 export type CloudAppsAuth = TokenCredential | ApiTokenAuth;
 
+/** Appwarden extension: the operator key, acting in one tenant (`x-appwarden-tenant`). */
+export interface OperatorKeyAuth {
+  operatorKey: string;
+  tenant?: string;
+}
+
+/** What the pipeline can authenticate with: a credential, a legacy API token, or the operator key. */
+export type PipelineAuth = CloudAppsAuth | OperatorKeyAuth;
+
 export interface RetryOptions {
   /** Retries after the first attempt, for 429 and (idempotent calls only) 5xx, network errors, timeouts. Default 3. */
   maxRetries?: number;
@@ -43,7 +52,7 @@ export interface PipelineOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Waits between retries; replaceable in tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Token scope (default the Cloud Apps resource). */
+  /** Token scope (default the Cloud Apps resource; the management client asks for Graph). */
   scope?: string;
 }
 
@@ -102,7 +111,7 @@ export class RequestPipeline {
 
   constructor(
     endpoint: string,
-    private readonly auth: CloudAppsAuth,
+    private readonly auth: PipelineAuth,
     private readonly options: PipelineOptions = {},
   ) {
     this.endpoint = endpoint.replace(/\/+$/, '');
@@ -118,11 +127,17 @@ export class RequestPipeline {
     this.scope = options.scope ?? CLOUD_APPS_SCOPE;
   }
 
-  private async authorization(signal?: AbortSignal): Promise<string> {
-    if ('apiToken' in this.auth) return `Token ${this.auth.apiToken}`;
+  private async authorization(signal?: AbortSignal): Promise<Record<string, string>> {
+    if ('apiToken' in this.auth) return { authorization: `Token ${this.auth.apiToken}` };
+    if ('operatorKey' in this.auth) {
+      return {
+        authorization: `Bearer ${this.auth.operatorKey}`,
+        ...(this.auth.tenant ? { 'x-appwarden-tenant': this.auth.tenant } : {}),
+      };
+    }
     const token = await this.auth.getToken(this.scope, signal ? { abortSignal: signal } : {});
     if (!token) throw new AppwardenError('the credential returned no token', undefined, undefined);
-    return `Bearer ${token.token}`;
+    return { authorization: `Bearer ${token.token}` };
   }
 
   url(path: string, query?: PipelineRequest['query']): string {
@@ -180,7 +195,7 @@ export class RequestPipeline {
     if (timeout) signals.push(timeout);
     const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-    if (req.authenticate !== false) headers.authorization = await this.authorization(signal);
+    if (req.authenticate !== false) Object.assign(headers, await this.authorization(signal));
     let body: RequestBody | undefined = req.body;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';

@@ -1,4 +1,4 @@
-import { TOKEN_SKEW_S } from '../identity/access-token-verifier.js';
+import { acceptanceWindowMs } from '../identity/access-token-verifier.js';
 import type { CloudAppsCaller } from './auth.js';
 
 /** Most verified bearer tokens remembered per process (the cache is emptied when it is full). */
@@ -39,12 +39,10 @@ export class BearerCache {
   }
 
   set(jwt: string, origin: string, caller: CloudAppsCaller, claims: Record<string, unknown>): void {
-    if (typeof claims.exp !== 'number') return;
+    const window = acceptanceWindowMs(claims);
+    if (!window) return;
     if (this.changeStamp() !== this.stamp) return;
     if (this.entries.size >= MAX_CACHED_TOKENS) this.entries.clear();
-    const skew = TOKEN_SKEW_S * 1000;
-    const notBefore = typeof claims.nbf === 'number' ? claims.nbf * 1000 - skew : -Infinity;
-    // The verifier rejects when exp + skew < now (seconds): accept up to the end of that second.
-    this.entries.set(jwt, { caller, origin, notBefore, notAfter: (claims.exp + TOKEN_SKEW_S) * 1000 + 999 });
+    this.entries.set(jwt, { caller, origin, ...window });
   }
 }

@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import type { SigningKeyService } from './signing-keys.js';
 import { GUID_RE, type TenantService, type Tenant } from './tenant-service.js';
 import { v1Issuer, v2Issuer } from './token/access-token.js';
 import type { Clock } from '../clock.js';
+import { JwtRejected, verifyJwt } from './jwt.js';
 import { TokenRejected } from './token-rejected.js';
 
 /** Clock skew allowed on `nbf`/`exp` of presented tokens. */
@@ -19,9 +19,21 @@ export interface VerifiedToken {
 }
 
 /**
- * Verifies bearer tokens for Appwarden's resource servers (management and Cloud Apps API): RS256
- * only, `kid` required and found among the keys of the tenant named by `tid`, `iss` equal to that
- * tenant's v1 or v2 issuer, `aud` in the accepted list, `nbf`/`exp` within the skew.
+ * Epoch-ms bounds within which `verify` accepts a token with these (verified) claims, for caches
+ * of verified tokens. jose's rule, on whole seconds of the clock: `nbf <= now + skew` and
+ * `exp > now - skew`.
+ */
+export function acceptanceWindowMs(claims: Record<string, unknown>): { notBefore: number; notAfter: number } | undefined {
+  if (typeof claims.exp !== 'number') return undefined;
+  const notBefore = typeof claims.nbf === 'number' ? Math.ceil(claims.nbf - TOKEN_SKEW_S) * 1000 : -Infinity;
+  return { notBefore, notAfter: Math.ceil(claims.exp + TOKEN_SKEW_S) * 1000 - 1 };
+}
+
+/**
+ * Verifies bearer tokens for Appwarden's resource servers (management and Cloud Apps API) with
+ * jose: RS256 only, strict compact syntax, `kid` required and found among the keys of the tenant
+ * named by `tid`, `iss` exactly that tenant's v1 or v2 issuer, `aud` in the accepted list,
+ * `exp` required, `nbf`/`exp`/`iat` numeric when present and within the skew of the clock.
  */
 export class AccessTokenVerifier {
   constructor(
@@ -32,37 +44,41 @@ export class AccessTokenVerifier {
   ) {}
 
   async verify(token: string, audiences: readonly string[]): Promise<VerifiedToken> {
-    const parts = token.split('.');
-    if (parts.length !== 3) throw new TokenRejected('token is not a compact JWS');
-    let header: Record<string, unknown>;
+    let tenant: Tenant | undefined;
     let claims: Record<string, unknown>;
-    try {
-      header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-      claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    } catch {
-      throw new TokenRejected('token header or payload is not base64url JSON');
-    }
-    if (header.alg !== 'RS256') throw new TokenRejected(`alg ${String(header.alg)} is not accepted`);
-    if (typeof header.kid !== 'string') throw new TokenRejected('kid is missing');
-    const tid = claims.tid;
-    if (typeof tid !== 'string' || !GUID_RE.test(tid)) throw new TokenRejected('tid is missing or not a GUID');
-    const tenant = await this.tenants.getById(tid);
-    if (!tenant) throw new TokenRejected('unknown tenant');
-    const key = await this.keys.byKid(tenant.id, header.kid);
-    if (!key) throw new TokenRejected('unknown kid');
-    const ok = crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), key.publicKey, Buffer.from(parts[2]!, 'base64url'));
-    if (!ok) throw new TokenRejected('bad signature');
     const origin = this.origin();
-    if (claims.iss !== v1Issuer(origin, tenant.id) && claims.iss !== v2Issuer(origin, tenant.id))
-      throw new TokenRejected('issuer mismatch');
+    try {
+      ({ payload: claims } = await verifyJwt(
+        token,
+        async ({ header, payload }) => {
+          if (typeof header.kid !== 'string') throw new TokenRejected('kid is missing');
+          const tid = payload.tid;
+          if (typeof tid !== 'string' || !GUID_RE.test(tid)) throw new TokenRejected('tid is missing or not a GUID');
+          tenant = await this.tenants.getById(tid);
+          if (!tenant) throw new TokenRejected('unknown tenant');
+          const key = await this.keys.byKid(tenant.id, header.kid);
+          if (!key) throw new TokenRejected('unknown kid');
+          return key.publicKey;
+        },
+        {
+          algorithms: ['RS256'],
+          // Read after the key is resolved: the issuers of the tenant the token names, exactly.
+          issuer: () => [v1Issuer(origin, tenant!.id), v2Issuer(origin, tenant!.id)],
+          requiredClaims: ['exp'],
+          clock: this.clock,
+          skewSeconds: TOKEN_SKEW_S,
+        },
+      ));
+    } catch (e) {
+      if (e instanceof JwtRejected) throw new TokenRejected(`${e.reason}: ${e.message}`);
+      throw e;
+    }
     const aud = claims.aud;
+    // v1 tokens carry the resource as the client spelt it (case, trailing slash), as Entra's do.
     const audOk = typeof aud === 'string' && audiences.some((a) => a.toLowerCase() === aud.toLowerCase().replace(/\/+$/, ''));
     if (!audOk) throw new TokenRejected('audience mismatch');
-    const now = Math.floor(this.clock.now() / 1000);
-    if (typeof claims.exp !== 'number' || claims.exp + TOKEN_SKEW_S < now) throw new TokenRejected('token expired');
-    if (typeof claims.nbf === 'number' && claims.nbf - TOKEN_SKEW_S > now) throw new TokenRejected('token not yet valid');
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     const clientAppId = String(claims.appid ?? claims.azp ?? '');
-    return { tenant, claims: claims as VerifiedToken['claims'], clientAppId, roles };
+    return { tenant: tenant!, claims: claims as VerifiedToken['claims'], clientAppId, roles };
   }
 }

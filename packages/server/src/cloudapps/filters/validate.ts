@@ -1,37 +1,20 @@
 import {
   FILTER_FIELDS,
+  FILTER_OPERATOR_SPECS,
   type FilterFieldSpec,
   type FilterOperator,
   type FilterRegistryName,
+  type FilterResource,
   type FilterValueType,
 } from '@appwarden/protocol';
 import { DAY_MS, FilterError, type EntityPk, type FilterCondition, type FilterValue, type ParsedCondition } from './model.js';
 
-const LIST_OPS = new Set<FilterOperator>([
-  'eq',
-  'neq',
-  'deq',
-  'contains',
-  'ncontains',
-  'startswith',
-  'doesnotstartwith',
-  'endswith',
-  'descendantof',
-  'ndescendantof',
-  'cabinetmatchedrulesequals',
-]);
-const SINGLE_OPS = new Set<FilterOperator>(['gt', 'gte', 'lt', 'lte', 'startswithsingle', 'text']);
-const STRING_OPS = new Set<FilterOperator>([
-  'contains',
-  'ncontains',
-  'startswith',
-  'doesnotstartwith',
-  'endswith',
-  'startswithsingle',
-  'text',
-  'descendantof',
-  'ndescendantof',
-]);
+// Operand shapes come from protocol's one operator table, shared with the SDK and the CLI.
+const opsWhere = (pred: (spec: (typeof FILTER_OPERATOR_SPECS)[FilterOperator]) => boolean) =>
+  new Set((Object.keys(FILTER_OPERATOR_SPECS) as FilterOperator[]).filter((op) => pred(FILTER_OPERATOR_SPECS[op])));
+const LIST_OPS = opsWhere((s) => s.operand === 'list');
+const SINGLE_OPS = opsWhere((s) => s.operand === 'single');
+const STRING_OPS = opsWhere((s) => s.text);
 
 function bad(field: string, what: string, value: unknown): never {
   throw new FilterError(field, `${field}: ${what}`, value);

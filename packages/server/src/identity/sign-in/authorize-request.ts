@@ -1,4 +1,4 @@
-import { EntraError } from '../../http/errors.js';
+import { AppError, EntraError } from '../../http/errors.js';
 import type { Application } from '../application-model.js';
 import { MULTI_TENANT_ALIASES, type Tenant } from '../tenant-service.js';
 import type { Services } from '../../wiring.js';
@@ -22,19 +22,19 @@ export interface AuthorizeRequest {
 }
 
 /** An error shown on Entra's error page: the redirect URI cannot be trusted. */
-export class PageError extends Error {
+export class PageError extends AppError {
   constructor(readonly entra: EntraError) {
-    super(entra.publicMessage);
+    super(entra.code, entra.status, entra.publicMessage, entra.detail, entra.headers);
   }
 }
 
 /** An error returned to the (validated) redirect URI. */
-export class RedirectError extends Error {
+export class RedirectError extends AppError {
   constructor(
     readonly entra: EntraError,
     readonly request: AuthorizeRequest,
   ) {
-    super(entra.publicMessage);
+    super(entra.code, entra.status, entra.publicMessage, entra.detail, entra.headers);
   }
 }
 

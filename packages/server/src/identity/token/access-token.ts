@@ -1,9 +1,6 @@
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
+import { signJwt } from '../jwt.js';
 import type { SigningKey } from '../signing-keys.js';
-
-// The callback form of crypto.sign runs on libuv's thread pool, so signatures use every core.
-const signAsync = promisify(crypto.sign) as (alg: string | null, data: Buffer, key: crypto.KeyObject) => Promise<Buffer>;
 
 export type TokenVersion = 1 | 2;
 
@@ -33,8 +30,6 @@ export interface IssuedToken {
 export const v1Issuer = (origin: string, tenantId: string) => `${origin}/${tenantId}/`;
 export const v2Issuer = (origin: string, tenantId: string) => `${origin}/${tenantId}/v2.0`;
 
-const b64json = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
 /** Random bytes per token: `uti` (16), then the opaque `aio` (42) and `rh` (24). One draw instead of three. */
 const UTI_BYTES = 16;
 const AIO_BYTES = 42;
@@ -53,11 +48,9 @@ export async function issueAccessToken(input: AccessTokenInput, key: SigningKey)
   // Opaque claims that real Entra tokens carry; random but well-formed so parsers that expect them work.
   const aio = random.toString('base64', UTI_BYTES, UTI_BYTES + AIO_BYTES);
   const rh = random.toString('base64', UTI_BYTES + AIO_BYTES).replace(/[+/=]/g, 'A');
-  let header: Record<string, string>;
   let claims: Record<string, unknown>;
   if (input.version === 1) {
     const iss = v1Issuer(input.origin, input.tenantId);
-    header = { typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid };
     claims = {
       aud: input.audience,
       iss,
@@ -77,7 +70,6 @@ export async function issueAccessToken(input: AccessTokenInput, key: SigningKey)
       ver: '1.0',
     };
   } else {
-    header = { typ: 'JWT', alg: 'RS256', kid: key.kid };
     claims = {
       aud: input.audience,
       iss: v2Issuer(input.origin, input.tenantId),
@@ -96,12 +88,7 @@ export async function issueAccessToken(input: AccessTokenInput, key: SigningKey)
       ver: '2.0',
     };
   }
-  return { accessToken: await signJws(header, claims, key), iat, exp, claims };
-}
-
-/** Signs a JWT (RS256) with a tenant signing key: the one place tokens are signed. */
-export async function signJws(header: Record<string, string>, claims: Record<string, unknown>, key: SigningKey): Promise<string> {
-  const signingInput = `${b64json(header)}.${b64json(claims)}`;
-  const signature = await signAsync('sha256', Buffer.from(signingInput), key.privateKey);
-  return `${signingInput}.${signature.toString('base64url')}`;
+  // v1 tokens repeat the key id as `x5t` (Entra's header for v1 is {typ, alg, x5t, kid}).
+  const accessToken = await signJwt(claims, key, { x5t: input.version === 1 });
+  return { accessToken, iat, exp, claims };
 }

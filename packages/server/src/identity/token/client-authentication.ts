@@ -5,6 +5,7 @@ import type { KeyCredentialRow } from '../../store/schema.js';
 import type { Application } from '../application-model.js';
 import type { Clock } from '../../clock.js';
 import type { DirectoryReadCache } from '../directory-read-cache.js';
+import { decodeUnverifiedJwt, JwtRejected, verifyJwt, type UnverifiedJwt } from '../jwt.js';
 import type { MasterKey } from '../master-key.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -23,38 +24,51 @@ export interface ClientAuthResult {
   method: '1' | '2';
 }
 
-interface DecodedAssertion {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  signingInput: Buffer;
-  signature: Buffer;
-}
-
-function decodeAssertion(assertion: string): DecodedAssertion {
-  const parts = assertion.split('.');
-  if (parts.length !== 3) throw new EntraError('assertionInvalid', { reason: 'The assertion is not a compact JWS.' });
-  try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (typeof header !== 'object' || header === null || typeof payload !== 'object' || payload === null) throw new Error('not objects');
-    return { header, payload, signingInput: Buffer.from(`${parts[0]}.${parts[1]}`), signature: Buffer.from(parts[2]!, 'base64url') };
-  } catch (e) {
-    if (e instanceof EntraError) throw e;
-    throw new EntraError('assertionInvalid', { reason: 'The assertion header or payload is not base64url JSON.' });
-  }
-}
-
 /** The client id named by an assertion (`iss`), for requests that send no client_id. */
 export function assertionIssuer(assertion: string): string | undefined {
-  try {
-    const iss = decodeAssertion(assertion).payload.iss;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
+  const iss = decodeUnverifiedJwt(assertion)?.payload.iss;
+  return typeof iss === 'string' ? iss : undefined;
+}
+
+/** The Entra error for an assertion jose refused. */
+function assertionRejected(e: JwtRejected, assertion: string, thumbHex: string): EntraError {
+  const exp = e.verifiedClaims?.exp;
+  const nbf = e.verifiedClaims?.nbf;
+  switch (e.reason) {
+    case 'algorithm':
+      return new EntraError(
+        'assertionInvalid',
+        { reason: `Unsupported signing algorithm '${String(e.header?.alg)}'; use RS256 or PS256.` },
+        e.message,
+      );
+    case 'signature':
+      return new EntraError('assertionBadSignature', { thumbprint: thumbHex.toUpperCase() }, e.message);
+    case 'key':
+      return new EntraError('assertionInvalid', { reason: 'The certificate key must be RSA of 2048 bits or more.' }, e.message);
+    case 'expired':
+      return new EntraError('assertionExpired', { reason: `The assertion expired at ${String(exp)}.` }, e.message);
+    case 'not-yet-valid':
+      return new EntraError('assertionExpired', { reason: `The assertion is not valid before ${String(nbf)}.` }, e.message);
+    case 'missing-claim':
+      return new EntraError('assertionInvalid', { reason: `The '${e.claim ?? 'exp'}' claim is missing.` }, e.message);
+    case 'claim-type':
+      return new EntraError('assertionInvalid', { reason: `The '${e.claim ?? 'exp'}' claim is not a number.` }, e.message);
+    case 'malformed':
+    case 'issuer':
+      return new EntraError(
+        'assertionInvalid',
+        {
+          reason:
+            assertion.split('.').length !== 3
+              ? 'The assertion is not a compact JWS.'
+              : 'The assertion header or payload is not base64url JSON.',
+        },
+        e.message,
+      );
   }
 }
 
-/** Verifies client secrets (keyed hash, constant time) and certificate assertions (RS256 / PS256). */
+/** Verifies client secrets (keyed hash, constant time) and certificate assertions (RS256 / PS256, through jose). */
 export class ClientAuthenticator {
   constructor(
     private readonly stores: Stores,
@@ -98,53 +112,53 @@ export class ClientAuthenticator {
     acceptedAudiences: (aud: string) => boolean,
     replayScope: string,
   ): Promise<ClientAuthResult> {
-    const { header, payload, signingInput, signature } = decodeAssertion(assertion);
-    const alg = header.alg;
-    if (alg !== 'RS256' && alg !== 'PS256')
-      throw new EntraError('assertionInvalid', { reason: `Unsupported signing algorithm '${String(alg)}'; use RS256 or PS256.` });
-    const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
-    const x5tS256 = typeof header['x5t#S256'] === 'string' ? (header['x5t#S256'] as string) : undefined;
-    if (!x5t && !x5tS256) throw new EntraError('assertionNoThumbprint');
-    const keys = await this.stores.credentials.listKeys(app.id);
+    let thumbHex = '';
     let key: KeyCredentialRow | undefined;
-    let thumbHex: string;
-    if (x5tS256) {
-      thumbHex = Buffer.from(x5tS256, 'base64url').toString('hex');
-      key = keys.find((k) => k.thumbprint_sha256 === thumbHex);
-    } else {
-      thumbHex = Buffer.from(x5t!, 'base64url').toString('hex');
-      key = keys.find((k) => k.thumbprint_sha1 === thumbHex);
-    }
-    if (!key) throw new EntraError('assertionKeyNotFound', { thumbprint: thumbHex.toUpperCase(), clientId });
-    const cert = new crypto.X509Certificate(Buffer.from(key.cert_der_b64, 'base64'));
-    const ok =
-      alg === 'RS256'
-        ? crypto.verify('sha256', signingInput, cert.publicKey, signature)
-        : crypto.verify(
-            'sha256',
-            signingInput,
-            { key: cert.publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-            signature,
-          );
-    if (!ok) throw new EntraError('assertionBadSignature', { thumbprint: thumbHex.toUpperCase() });
-
+    const resolveKey = async ({ header }: UnverifiedJwt): Promise<crypto.KeyObject> => {
+      const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
+      const x5tS256 = typeof header['x5t#S256'] === 'string' ? (header['x5t#S256'] as string) : undefined;
+      if (!x5t && !x5tS256) throw new EntraError('assertionNoThumbprint');
+      const keys = await this.stores.credentials.listKeys(app.id);
+      if (x5tS256) {
+        thumbHex = Buffer.from(x5tS256, 'base64url').toString('hex');
+        key = keys.find((k) => k.thumbprint_sha256 === thumbHex);
+      } else {
+        thumbHex = Buffer.from(x5t!, 'base64url').toString('hex');
+        key = keys.find((k) => k.thumbprint_sha1 === thumbHex);
+      }
+      if (!key) throw new EntraError('assertionKeyNotFound', { thumbprint: thumbHex.toUpperCase(), clientId });
+      return new crypto.X509Certificate(Buffer.from(key.cert_der_b64, 'base64')).publicKey;
+    };
     const nowMs = this.clock.now();
-    if (nowMs < key.start_at || nowMs >= key.end_at) {
-      throw new EntraError('assertionExpired', { reason: 'The certificate credential is outside its validity period.' });
+    // Checks that Entra makes once the signature holds and before the assertion's lifetime: the
+    // certificate's validity, then who signed and for whom.
+    const checkSignedClaims = (payload: Record<string, unknown>): void => {
+      if (nowMs < key!.start_at || nowMs >= key!.end_at) {
+        throw new EntraError('assertionExpired', { reason: 'The certificate credential is outside its validity period.' });
+      }
+      const { iss, sub, aud } = payload;
+      if (iss !== sub) throw new EntraError('assertionSubjectMismatch');
+      if (typeof iss !== 'string' || iss.toLowerCase() !== clientId.toLowerCase()) throw new EntraError('assertionClientMismatch');
+      const audiences = Array.isArray(aud) ? aud : [aud];
+      if (!audiences.some((a) => typeof a === 'string' && acceptedAudiences(a))) {
+        throw new EntraError('assertionAudience', { audience: audiences.map(String).join(', ') });
+      }
+    };
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await verifyJwt(assertion, resolveKey, {
+        algorithms: ['RS256', 'PS256'],
+        requiredClaims: ['exp'],
+        clock: this.clock,
+        skewSeconds: ASSERTION_SKEW_S,
+      }));
+    } catch (e) {
+      if (!(e instanceof JwtRejected)) throw e;
+      if (e.verifiedClaims) checkSignedClaims(e.verifiedClaims);
+      throw assertionRejected(e, assertion, thumbHex);
     }
-    const now = Math.floor(nowMs / 1000);
-    const { iss, sub, aud, exp, nbf, jti } = payload;
-    if (iss !== sub) throw new EntraError('assertionSubjectMismatch');
-    if (typeof iss !== 'string' || iss.toLowerCase() !== clientId.toLowerCase()) throw new EntraError('assertionClientMismatch');
-    const audiences = Array.isArray(aud) ? aud : [aud];
-    if (!audiences.some((a) => typeof a === 'string' && acceptedAudiences(a))) {
-      throw new EntraError('assertionAudience', { audience: audiences.map(String).join(', ') });
-    }
-    if (typeof exp !== 'number') throw new EntraError('assertionInvalid', { reason: "The 'exp' claim is missing." });
-    if (exp < now - ASSERTION_SKEW_S) throw new EntraError('assertionExpired', { reason: `The assertion expired at ${exp}.` });
-    if (typeof nbf === 'number' && nbf > now + ASSERTION_SKEW_S) {
-      throw new EntraError('assertionExpired', { reason: `The assertion is not valid before ${nbf}.` });
-    }
+    checkSignedClaims(payload);
+    const { exp, jti } = payload as { exp: number; jti: unknown };
     if (typeof jti !== 'string' || jti === '') throw new EntraError('assertionInvalid', { reason: "The 'jti' claim is missing." });
     // MSAL reuses one assertion (same jti) for every resource until it expires, so a jti is
     // refused only when it comes back for a resource it already obtained a token for.

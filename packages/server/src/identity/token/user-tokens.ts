@@ -3,7 +3,8 @@ import { EntraError } from '../../http/errors.js';
 import type { RefreshTokenRow } from '../../store/user-context-schema.js';
 import { scopesOfResource } from '../users/permission-grant-service.js';
 import type { User } from '../users/user-model.js';
-import { signJws, v1Issuer, v2Issuer } from './access-token.js';
+import { signJwt } from '../jwt.js';
+import { v1Issuer, v2Issuer } from './access-token.js';
 import type { GrantContext, TokenResponse } from './grant.js';
 import type { RequestedScopes } from './user-scopes.js';
 
@@ -131,9 +132,8 @@ export async function issueUserTokens(ctx: GrantContext, s: UserSignIn): Promise
           preferred_username: s.user.userPrincipalName,
           ver: '2.0',
         };
-  const accessHeader: Record<string, string> =
-    version === 1 ? { typ: 'JWT', alg: 'RS256', x5t: key.kid, kid: key.kid } : { typ: 'JWT', alg: 'RS256', kid: key.kid };
-  const accessToken = await signJws(accessHeader, accessClaims, key);
+  // v1 tokens repeat the key id as `x5t`, as Entra's do.
+  const accessToken = await signJwt(accessClaims, key, { x5t: version === 1 });
 
   let idToken: string | undefined;
   if (s.scopes.oidc.has('openid')) {
@@ -167,7 +167,7 @@ export async function issueUserTokens(ctx: GrantContext, s: UserSignIn): Promise
           upn: s.user.userPrincipalName,
           ver: '1.0',
         };
-    idToken = await signJws({ typ: 'JWT', alg: 'RS256', kid: key.kid }, idClaims, key);
+    idToken = await signJwt(idClaims, key);
   }
 
   const wantsRefresh = s.scopes.oidc.has('offline_access') || !v2Endpoint;

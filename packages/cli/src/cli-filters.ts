@@ -1,4 +1,4 @@
-import { FILTER_FIELDS, FILTER_OPERATOR_SPECS, type FilterOperator, type FilterRegistryName, type FilterResource } from '@appwarden/protocol';
+import { FILTER_FIELDS, FILTER_OPERATOR_SPECS, type FilterOperator, type FilterRegistryName } from '@appwarden/protocol';
 import { UsageError } from './connection.js';
 
 /** `field<op>value` shorthands of --filter, longest first. */

@@ -4,7 +4,6 @@ import {
   type FilterFieldSpec,
   type FilterOperator,
   type FilterRegistryName,
-  type FilterResource,
   type FilterValueType,
 } from '@appwarden/protocol';
 import { DAY_MS, FilterError, type EntityPk, type FilterCondition, type FilterValue, type ParsedCondition } from './model.js';

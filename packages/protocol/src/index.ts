@@ -4,3 +4,4 @@ export * from './aadsts.js';
 export * from './cloudapps-permissions.js';
 export * from './cloudapps-codes.js';
 export * from './cloudapps-filters.js';
+export * from './console-routes.js';

@@ -33,9 +33,15 @@ export function Page(props: { title: string; subtitle?: string; crumbs?: Crumb[]
           {props.crumbs.map((c, i) => (
             <Fragment key={c.label + i}>
               <BreadcrumbItem>
-                <BreadcrumbButton href={c.to} onClick={c.to ? onLinkClick(c.to) : undefined}>
-                  {c.label}
-                </BreadcrumbButton>
+                {c.to ? (
+                  <BreadcrumbButton href={c.to} onClick={onLinkClick(c.to)}>
+                    {c.label}
+                  </BreadcrumbButton>
+                ) : (
+                  <Text size={200} aria-current="page">
+                    {c.label}
+                  </Text>
+                )}
               </BreadcrumbItem>
               {i < props.crumbs!.length - 1 ? <BreadcrumbDivider /> : null}
             </Fragment>

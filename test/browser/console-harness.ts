@@ -115,7 +115,7 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       );
       const page = await context.newPage();
       const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`));
       page.on('pageerror', (e) => errors.push(String(e)));
       return { context, page, errors };
     },

@@ -330,7 +330,7 @@ function UploadDialog({ onClose, onDone }: { onClose: () => void; onDone: (strea
             </Field>
             <Checkbox label="Snapshot report (one-time upload)" checked={snapshot} onChange={(_e, d) => setSnapshot(!!d.checked)} />
             <Field label="Traffic log file">
-              <input type="file" onChange={(e) => setFile(e.target.files?.[0])} />
+              {(fieldProps) => <input {...fieldProps} type="file" onChange={(e) => setFile(e.target.files?.[0])} />}
             </Field>
             {progress !== undefined ? (
               <Field label="Upload" validationState="none" validationMessage={`${Math.round(progress * 100)}%`}>

@@ -227,7 +227,9 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
         <DrawerBody>
           <div className={s.form}>
             <Field label="Select a file" hint="Upload a certificate (public key) with one of the following file types: .cer, .pem, .crt">
-              <input type="file" accept=".cer,.pem,.crt" onChange={(e) => e.target.files?.[0] && void readCertificate(e.target.files[0])} />
+              {(fieldProps) => (
+                <input {...fieldProps} type="file" accept=".cer,.pem,.crt" onChange={(e) => e.target.files?.[0] && void readCertificate(e.target.files[0])} />
+              )}
             </Field>
             {certFile ? (
               <Text>

@@ -69,7 +69,9 @@ describe('Defender for Cloud Apps pages in the admin center (Chromium)', () => {
     const firstUser = (await page.getByRole('table', { name: 'Activities' }).locator('tbody tr td:nth-child(2)').first().textContent())!;
     await page.getByLabel('User name starts with').fill(firstUser);
     await expect
-      .poll(async () => new Set(await page.getByRole('table', { name: 'Activities' }).locator('tbody tr td:nth-child(2)').allTextContents()))
+      .poll(
+        async () => new Set(await page.getByRole('table', { name: 'Activities' }).locator('tbody tr td:nth-child(2)').allTextContents()),
+      )
       .toEqual(new Set([firstUser]));
     await page.getByRole('table', { name: 'Activities' }).getByRole('button').first().click();
     await page.getByRole('dialog', { name: 'Activity details' }).waitFor();
@@ -130,7 +132,10 @@ describe('Defender for Cloud Apps pages in the admin center (Chromium)', () => {
     }
     await expect(page.getByTestId('chart-traffic').locator('li').first().textContent()).resolves.toMatch(/Dropbox/);
     await shot('11-dashboard');
-    await page.getByRole('table', { name: 'Discovered apps' }).getByRole('button', { name: /Dropbox/ }).click();
+    await page
+      .getByRole('table', { name: 'Discovered apps' })
+      .getByRole('button', { name: /Dropbox/ })
+      .click();
     await page.getByRole('button', { name: 'Unsanction' }).click();
     await expect.poll(() => page.getByTestId('app-sanction-state').textContent()).toBe('Unsanctioned');
     await shot('12-app-unsanctioned');
@@ -163,7 +168,12 @@ describe('Defender for Cloud Apps pages in the admin center (Chromium)', () => {
     const res = await h.fetch(`${h.server.url}/${demo.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: demo.daemon!.clientId, client_secret: demo.daemon!.clientSecret, scope: '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: demo.daemon!.clientId,
+        client_secret: demo.daemon!.clientSecret,
+        scope: '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default',
+      }).toString(),
     });
     const { access_token } = (await res.json()) as { access_token: string };
     await page.goto(`${h.server.url}/entra/token-decoder`);
@@ -193,12 +203,23 @@ describe('Defender for Cloud Apps pages in the admin center (Chromium)', () => {
     const dark = await h.signedIn(['contoso'], { colorScheme: 'dark' });
     await dark.page.goto(`${h.server.url}/defender/alerts`);
     await dark.page.getByRole('table', { name: 'Alerts' }).waitFor();
-    const bg = await dark.page.locator('main').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const bg = String(await dark.page.evaluate("getComputedStyle(document.querySelector('main')).backgroundColor"));
     const [r, g, b] = bg.match(/\d+/g)!.map(Number);
     expect(r! + g! + b!).toBeLessThan(200);
     await h.screenshot(dark.page, 'defender-17-dark-mode');
     await dark.context.close();
   }, 120_000);
+
+  it('/docs: Swagger UI from /openapi.json runs a request against this server ("Try it out")', async () => {
+    await page.goto(`${h.server.url}/docs`);
+    const op = page.locator('#operations-Operations-get_healthz');
+    await op.locator('.opblock-summary').click();
+    // tryItOutEnabled: the operation opens ready to run.
+    await op.getByRole('button', { name: 'Execute' }).click();
+    await expect.poll(() => op.locator('.live-responses-table').innerText()).toMatch(/^200\b/m);
+    await expect(op.locator('.live-responses-table').innerText()).resolves.toContain('"status": "ok"');
+    await h.screenshot(page, 'defender-18-docs-try-it');
+  }, 60_000);
 
   it('no serious or critical accessibility violation and no console error on any page', () => {
     expect(violations).toEqual([]);

@@ -49,7 +49,9 @@ describe('the application-context guide in the admin center (Chromium)', () => {
     expect(clientId).toMatch(/^[0-9a-f-]{36}$/);
     expect(tenantId).toBe(h.server.demo!.tenants.contoso.tenantId);
     await page.getByRole('button', { name: 'Endpoints' }).click();
-    await expect(page.getByRole('textbox', { name: 'OAuth 2.0 token endpoint (v2)' }).inputValue()).resolves.toBe(`${h.server.url}/${tenantId}/oauth2/v2.0/token`);
+    await expect(page.getByRole('textbox', { name: 'OAuth 2.0 token endpoint (v2)' }).inputValue()).resolves.toBe(
+      `${h.server.url}/${tenantId}/oauth2/v2.0/token`,
+    );
     await shot('03-overview-endpoints');
     await page.getByRole('button', { name: 'Close' }).click();
   }, 120_000);
@@ -90,7 +92,7 @@ describe('the application-context guide in the admin center (Chromium)', () => {
     await page.getByTestId('secret-value').waitFor();
     secret = (await page.getByTestId('secret-value').textContent())!.trim();
     await page.getByRole('button', { name: 'Copy secret value to clipboard' }).click();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret);
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(secret);
     await expect(page.getByText(/cannot be viewed, except for immediately after creation/).count()).resolves.toBe(1);
     await shot('08-secret-created');
   }, 120_000);
@@ -98,9 +100,9 @@ describe('the application-context guide in the admin center (Chromium)', () => {
   it('5. copies the Application (client) ID and Directory (tenant) ID from Overview', async () => {
     await page.getByRole('tab', { name: 'Overview' }).click();
     await page.getByRole('button', { name: 'Copy Application (client) ID to clipboard' }).click();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(clientId);
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(clientId);
     await page.getByRole('button', { name: 'Copy Directory (tenant) ID to clipboard' }).click();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(tenantId);
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(tenantId);
     await shot('09-overview-ids');
   }, 60_000);
 
@@ -139,7 +141,12 @@ describe('the application-context guide in the admin center (Chromium)', () => {
     await consent.screenshot({ path: 'test-results/console/guide-12-fabrikam-consented.png' });
     await other.close();
     const cca = new ConfidentialClientApplication({
-      auth: { clientId, clientSecret: secret, authority: `${h.server.url}/${fabrikam.tenantId}`, knownAuthorities: [new URL(h.server.url).host] },
+      auth: {
+        clientId,
+        clientSecret: secret,
+        authority: `${h.server.url}/${fabrikam.tenantId}`,
+        knownAuthorities: [new URL(h.server.url).host],
+      },
       system: { networkClient: networkClientTrusting(h.server.caPem) },
     });
     const result = await cca.acquireTokenByClientCredential({ scopes: [`${CLOUD_APP_SECURITY_APP_ID}/.default`] });

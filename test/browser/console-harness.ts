@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
@@ -29,14 +29,24 @@ export interface ConsoleHarness {
   browser: Browser;
   fetch: FetchLike;
   /** A browser context signed in to `tenants` (first one active), 1280×800, light or dark. */
-  signedIn(tenants: ('contoso' | 'fabrikam')[], options?: { colorScheme?: 'light' | 'dark' }): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  signedIn(
+    tenants: ('contoso' | 'fabrikam')[],
+    options?: { colorScheme?: 'light' | 'dark' },
+  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
   /** axe-core on the page: serious and critical violations, as readable strings. */
   axe(page: Page): Promise<string[]>;
   close(): Promise<void>;
 }
 
-async function clientCredentialsToken(fetchImpl: FetchLike, origin: string, tenant: string, clientId: string, secret: string, scope: string) {
+async function clientCredentialsToken(
+  fetchImpl: FetchLike,
+  origin: string,
+  tenant: string,
+  clientId: string,
+  secret: string,
+  scope: string,
+) {
   const res = await fetchImpl(`${origin}/${tenant}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -62,7 +72,8 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     env: {},
   });
   const agent = new Agent({ connect: { ca: server.caPem } });
-  const fetchImpl = ((input: string, init?: RequestInit) => undiciFetch(input, { ...(init as object), dispatcher: agent } as never)) as unknown as FetchLike;
+  const fetchImpl = ((input: string, init?: RequestInit) =>
+    undiciFetch(input, { ...(init as object), dispatcher: agent } as never)) as unknown as FetchLike;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const demo = server.demo!;
 
@@ -75,9 +86,23 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
    */
   async function bootstrapSession(name: 'contoso' | 'fabrikam') {
     const t = demo.tenants[name];
-    const graph = await clientCredentialsToken(fetchImpl, server.url, t.tenantId, t.management.clientId, t.management.clientSecret, 'https://graph.microsoft.com/.default');
+    const graph = await clientCredentialsToken(
+      fetchImpl,
+      server.url,
+      t.tenantId,
+      t.management.clientId,
+      t.management.clientSecret,
+      'https://graph.microsoft.com/.default',
+    );
     const cloudApps = t.daemon
-      ? await clientCredentialsToken(fetchImpl, server.url, t.tenantId, t.daemon.clientId, t.daemon.clientSecret, `${CLOUD_APP_SECURITY_APP_ID}/.default`)
+      ? await clientCredentialsToken(
+          fetchImpl,
+          server.url,
+          t.tenantId,
+          t.daemon.clientId,
+          t.daemon.clientSecret,
+          `${CLOUD_APP_SECURITY_APP_ID}/.default`,
+        )
       : undefined;
     return {
       tenantId: t.tenantId,
@@ -93,10 +118,14 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     browser,
     fetch: fetchImpl,
     async signedIn(tenants, options = {}) {
-      const sessions = Object.fromEntries(await Promise.all(tenants.map(async (n) => {
-        const s = await bootstrapSession(n);
-        return [s.tenantId, s] as const;
-      })));
+      const sessions = Object.fromEntries(
+        await Promise.all(
+          tenants.map(async (n) => {
+            const s = await bootstrapSession(n);
+            return [s.tenantId, s] as const;
+          }),
+        ),
+      );
       const active = demo.tenants[tenants[0]!].tenantId;
       const context = await browser.newContext({
         ignoreHTTPSErrors: true,
@@ -104,15 +133,13 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
         colorScheme: options.colorScheme ?? 'light',
         permissions: ['clipboard-read', 'clipboard-write'],
       });
-      await context.addInitScript(
-        ([s, a]) => {
-          if (!sessionStorage.getItem('appwarden.console.sessions')) {
-            sessionStorage.setItem('appwarden.console.sessions', s);
-            sessionStorage.setItem('appwarden.console.activeTenant', a);
-          }
-        },
-        [JSON.stringify(sessions), active] as const,
-      );
+      // Runs in the page before its scripts (a string: this file is compiled without DOM types).
+      await context.addInitScript({
+        content: `if (!sessionStorage.getItem('appwarden.console.sessions')) {
+          sessionStorage.setItem('appwarden.console.sessions', ${JSON.stringify(JSON.stringify(sessions))});
+          sessionStorage.setItem('appwarden.console.activeTenant', ${JSON.stringify(active)});
+        }`,
+      });
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`));
@@ -128,7 +155,13 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       const result = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
       return result.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')})`);
+        .map(
+          (v) =>
+            `${v.impact} ${v.id}: ${v.help} (${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 3)
+              .join(' | ')})`,
+        );
     },
     async close() {
       await browser.close();

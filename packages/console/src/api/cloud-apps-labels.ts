@@ -27,4 +27,6 @@ export const IP_CATEGORY_LABELS: Record<number, string> = {
 };
 
 /** App id -> name ("Office_365" -> "Office 365"). */
-export const APP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CLOUD_APP_IDS).map(([name, id]) => [id, name.replace(/_/g, ' ')]));
+export const APP_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(CLOUD_APP_IDS).map(([name, id]) => [id, name.replace(/_/g, ' ')]),
+);

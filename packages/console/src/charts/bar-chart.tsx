@@ -18,7 +18,17 @@ export interface Bar {
  * A horizontal bar chart in plain HTML: readable by screen readers as a list of label/value
  * pairs (no canvas), themed by Fluent tokens so dark mode works.
  */
-export function BarChart({ title, bars, format = (n) => n.toLocaleString(), testId }: { title: string; bars: Bar[]; format?: (n: number) => string; testId?: string }) {
+export function BarChart({
+  title,
+  bars,
+  format = (n) => n.toLocaleString(),
+  testId,
+}: {
+  title: string;
+  bars: Bar[];
+  format?: (n: number) => string;
+  testId?: string;
+}) {
   const s = useStyles();
   const max = Math.max(1, ...bars.map((b) => b.value));
   return (
@@ -27,7 +37,10 @@ export function BarChart({ title, bars, format = (n) => n.toLocaleString(), test
         <Text weight="semibold">{title}</Text>
       </figcaption>
       {bars.length === 0 ? <Text>No data for this period.</Text> : null}
-      <ul style={{ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS }} aria-label={title}>
+      <ul
+        style={{ listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS }}
+        aria-label={title}
+      >
         {bars.map((b) => (
           <li key={b.label} className={s.row}>
             <Text className={s.name} title={b.label}>

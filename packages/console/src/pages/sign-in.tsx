@@ -32,7 +32,10 @@ export function SignInPage({ error }: { error?: unknown }) {
           }}
           style={{ display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM }}
         >
-          <Field label="Directory (optional)" hint="A tenant domain such as contoso.onmicrosoft.com, or its ID. Empty: your user name decides.">
+          <Field
+            label="Directory (optional)"
+            hint="A tenant domain such as contoso.onmicrosoft.com, or its ID. Empty: your user name decides."
+          >
             <Input value={tenant} onChange={(_e, d) => setTenant(d.value)} />
           </Field>
           <Button appearance="primary" type="submit">

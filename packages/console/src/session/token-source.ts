@@ -100,7 +100,8 @@ export async function completeSignIn(url: URL): Promise<string | undefined> {
   if (!code && !error) return undefined;
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as PendingSignIn | null;
   sessionStorage.removeItem(PENDING_KEY);
-  if (!pending || pending.state !== url.searchParams.get('state')) throw new Error('The sign-in answer does not match a sign-in started here.');
+  if (!pending || pending.state !== url.searchParams.get('state'))
+    throw new Error('The sign-in answer does not match a sign-in started here.');
   if (error) throw new Error(url.searchParams.get('error_description') ?? error);
   const answer = await tokenRequest(pending.tenant, {
     grant_type: 'authorization_code',

@@ -91,7 +91,11 @@ export function Header() {
       </Menu>
       <Menu>
         <MenuTrigger disableButtonEnhancement>
-          <Button appearance="subtle" className={s.onBrand} aria-label={`Account manager for ${session.user.name || session.user.username}`}>
+          <Button
+            appearance="subtle"
+            className={s.onBrand}
+            aria-label={`Account manager for ${session.user.name || session.user.username}`}
+          >
             <span className={s.who}>
               <Text className={s.small} data-testid="user-name">
                 {session.user.username || session.user.name}

@@ -1,4 +1,13 @@
-import { NavCategory, NavCategoryItem, NavDrawer, NavDrawerBody, NavItem, NavSectionHeader, NavSubItem, NavSubItemGroup } from '@fluentui/react-components';
+import {
+  NavCategory,
+  NavCategoryItem,
+  NavDrawer,
+  NavDrawerBody,
+  NavItem,
+  NavSectionHeader,
+  NavSubItem,
+  NavSubItemGroup,
+} from '@fluentui/react-components';
 import {
   AlertRegular,
   AppsListDetailRegular,

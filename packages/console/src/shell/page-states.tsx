@@ -1,4 +1,14 @@
-import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import { describeError } from './use-async.js';
 
@@ -30,7 +40,11 @@ export function Empty({ icon, title, children, action }: { icon?: ReactNode; tit
   const s = useStyles();
   return (
     <div className={s.center}>
-      {icon ? <span className={s.icon} aria-hidden="true">{icon}</span> : null}
+      {icon ? (
+        <span className={s.icon} aria-hidden="true">
+          {icon}
+        </span>
+      ) : null}
       <Text as="h2" size={500} weight="semibold">
         {title}
       </Text>

@@ -3,7 +3,13 @@ import { Fragment, useEffect, type ReactNode } from 'react';
 import { onLinkClick } from '../navigation.js';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXXL}`, minWidth: 0 },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalXXL}`,
+    minWidth: 0,
+  },
   titleRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
   subtitle: { color: tokens.colorNeutralForeground3 },
   commands: {

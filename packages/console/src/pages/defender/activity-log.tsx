@@ -32,7 +32,12 @@ import { useAsync } from '../../shell/use-async.js';
 const PAGE_SIZE = 20;
 const useStyles = makeStyles({
   filters: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end' },
-  details: { display: 'grid', gridTemplateColumns: 'auto 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, wordBreak: 'break-word' },
+  details: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    wordBreak: 'break-word',
+  },
   label: { color: tokens.colorNeutralForeground3 },
   linkish: { padding: 0, minWidth: 0, textAlign: 'left', justifyContent: 'flex-start' },
 });
@@ -54,7 +59,9 @@ export function ActivityLogPage() {
   };
   const key = JSON.stringify({ filters, skip, tenant: session.tenantId });
   const list = useAsync(async (): Promise<ListPage<Activity>> => {
-    const it = cloudApps().activities.list({ filters, sortField: 'date', sortDirection: 'desc', maxPageSize: PAGE_SIZE }).byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
+    const it = cloudApps()
+      .activities.list({ filters, sortField: 'date', sortDirection: 'desc', maxPageSize: PAGE_SIZE })
+      .byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
     return (await it.next()).value as ListPage<Activity>;
   }, [key]);
   const change = (set: (v: string) => void) => (v: string) => {
@@ -72,14 +79,29 @@ export function ActivityLogPage() {
       }
     >
       <div className={s.filters} role="search" aria-label="Activity filters">
-        <FilterDropdown label="App" value={app} onChange={change(setApp)} options={[['all', 'All apps'], ...Object.entries(APP_NAMES).sort((a, b) => a[1].localeCompare(b[1]))]} />
+        <FilterDropdown
+          label="App"
+          value={app}
+          onChange={change(setApp)}
+          options={[['all', 'All apps'], ...Object.entries(APP_NAMES).sort((a, b) => a[1].localeCompare(b[1]))]}
+        />
         <Field label="User name starts with">
           <Input value={user} onChange={(_e, d) => change(setUser)(d.value)} />
         </Field>
         <Field label="IP address starts with">
           <Input value={ip} onChange={(_e, d) => change(setIp)(d.value)} />
         </Field>
-        <FilterDropdown label="Date" value={days} onChange={change(setDays)} options={[['all', 'Any time'], ['1', 'Last 24 hours'], ['7', 'Last 7 days'], ['30', 'Last 30 days']]} />
+        <FilterDropdown
+          label="Date"
+          value={days}
+          onChange={change(setDays)}
+          options={[
+            ['all', 'Any time'],
+            ['1', 'Last 24 hours'],
+            ['7', 'Last 7 days'],
+            ['30', 'Last 30 days'],
+          ]}
+        />
       </div>
       {list.status === 'error' ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
       {list.status === 'loading' && !list.data ? <Loading label="Loading activities…" /> : null}
@@ -106,7 +128,11 @@ export function ActivityLogPage() {
                 <TableRow key={a._id}>
                   <TableCell>
                     <Button appearance="transparent" className={s.linkish} onClick={() => setSelected(a)}>
-                      {a.description ? String(a.description).replace(/<[^>]+>/g, '').slice(0, 90) : (a.eventTypeName ?? a._id)}
+                      {a.description
+                        ? String(a.description)
+                            .replace(/<[^>]+>/g, '')
+                            .slice(0, 90)
+                        : (a.eventTypeName ?? a._id)}
                     </Button>
                   </TableCell>
                   <TableCell>{a.user?.userName ?? '—'}</TableCell>
@@ -118,13 +144,24 @@ export function ActivityLogPage() {
               ))}
             </TableBody>
           </Table>
-          <Pager label="Activities" skip={skip} count={list.data.data.length} total={list.data.total} moreThanTotal={list.data.moreThanTotal} hasNext={list.data.hasNext} pageSize={PAGE_SIZE} onSkip={setSkip} />
+          <Pager
+            label="Activities"
+            skip={skip}
+            count={list.data.data.length}
+            total={list.data.total}
+            moreThanTotal={list.data.moreThanTotal}
+            hasNext={list.data.hasNext}
+            pageSize={PAGE_SIZE}
+            onSkip={setSkip}
+          />
         </>
       ) : null}
       {selected ? (
         <OverlayDrawer position="end" size="medium" open onOpenChange={(_e, d) => !d.open && setSelected(undefined)}>
           <DrawerHeader>
-            <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setSelected(undefined)} />}>
+            <DrawerHeaderTitle
+              action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setSelected(undefined)} />}
+            >
               Activity details
             </DrawerHeaderTitle>
           </DrawerHeader>

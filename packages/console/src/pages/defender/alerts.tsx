@@ -57,10 +57,19 @@ const useStyles = makeStyles({
   drawerActions: { display: 'flex', gap: tokens.spacingHorizontalS, margin: `${tokens.spacingVerticalM} 0` },
 });
 
-const SEVERITY_COLOR: Record<number, 'danger' | 'warning' | 'informative' | 'subtle'> = { 2: 'danger', 1: 'warning', 0: 'informative', 3: 'subtle' };
+const SEVERITY_COLOR: Record<number, 'danger' | 'warning' | 'informative' | 'subtle'> = {
+  2: 'danger',
+  1: 'warning',
+  0: 'informative',
+  3: 'subtle',
+};
 
 type Closing = 'benign' | 'false-positive' | 'true-positive';
-const CLOSE_TITLES: Record<Closing, string> = { benign: 'Close as benign', 'false-positive': 'Close as false positive', 'true-positive': 'Close as true positive' };
+const CLOSE_TITLES: Record<Closing, string> = {
+  benign: 'Close as benign',
+  'false-positive': 'Close as false positive',
+  'true-positive': 'Close as true positive',
+};
 
 function userOf(a: Alert): string | undefined {
   return a.entities.find((e) => e.type === 'user' || e.type === 'account')?.label;
@@ -89,7 +98,9 @@ export function AlertsPage() {
   };
   const key = JSON.stringify({ filters, skip, tenant: session.tenantId });
   const list = useAsync(async (): Promise<ListPage<Alert>> => {
-    const it = cloudApps().alerts.list({ filters, sortField: 'date', sortDirection: 'desc', maxPageSize: PAGE_SIZE }).byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
+    const it = cloudApps()
+      .alerts.list({ filters, sortField: 'date', sortDirection: 'desc', maxPageSize: PAGE_SIZE })
+      .byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
     return (await it.next()).value as ListPage<Alert>;
   }, [key]);
   const change = (set: (v: string) => void) => (v: string) => {
@@ -108,13 +119,48 @@ export function AlertsPage() {
       }
     >
       <div className={s.filters} role="search" aria-label="Alert filters">
-        <FilterDropdown label="Severity" value={severity} onChange={change(setSeverity)} options={[['all', 'All'], ['2', 'High'], ['1', 'Medium'], ['0', 'Low'], ['3', 'Informational']]} />
-        <FilterDropdown label="Status" value={status} onChange={change(setStatus)} options={[['open', 'Open'], ['closed', 'Closed'], ['all', 'All']]} />
-        <FilterDropdown label="App" value={app} onChange={change(setApp)} options={[['all', 'All apps'], ...Object.entries(APP_NAMES).sort((a, b) => a[1].localeCompare(b[1]))]} />
+        <FilterDropdown
+          label="Severity"
+          value={severity}
+          onChange={change(setSeverity)}
+          options={[
+            ['all', 'All'],
+            ['2', 'High'],
+            ['1', 'Medium'],
+            ['0', 'Low'],
+            ['3', 'Informational'],
+          ]}
+        />
+        <FilterDropdown
+          label="Status"
+          value={status}
+          onChange={change(setStatus)}
+          options={[
+            ['open', 'Open'],
+            ['closed', 'Closed'],
+            ['all', 'All'],
+          ]}
+        />
+        <FilterDropdown
+          label="App"
+          value={app}
+          onChange={change(setApp)}
+          options={[['all', 'All apps'], ...Object.entries(APP_NAMES).sort((a, b) => a[1].localeCompare(b[1]))]}
+        />
         <Field label="User" className={s.filter}>
           <Input value={user} placeholder="user@contoso.com" onChange={(_e, d) => change(setUser)(d.value)} />
         </Field>
-        <FilterDropdown label="Date" value={days} onChange={change(setDays)} options={[['all', 'Any time'], ['1', 'Last 24 hours'], ['7', 'Last 7 days'], ['30', 'Last 30 days']]} />
+        <FilterDropdown
+          label="Date"
+          value={days}
+          onChange={change(setDays)}
+          options={[
+            ['all', 'Any time'],
+            ['1', 'Last 24 hours'],
+            ['7', 'Last 7 days'],
+            ['30', 'Last 30 days'],
+          ]}
+        />
       </div>
       {list.status === 'error' ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
       {list.status === 'loading' && !list.data ? <Loading label="Loading alerts…" /> : null}
@@ -141,7 +187,12 @@ export function AlertsPage() {
                 <TableRow key={a._id} className={s.row}>
                   <TableCell>
                     <TableCellLayout>
-                      <Button appearance="transparent" className={a.statusValue === 0 ? s.unread : undefined} onClick={() => setSelected(a)} style={{ padding: 0, minWidth: 0, textAlign: 'left' }}>
+                      <Button
+                        appearance="transparent"
+                        className={a.statusValue === 0 ? s.unread : undefined}
+                        onClick={() => setSelected(a)}
+                        style={{ padding: 0, minWidth: 0, textAlign: 'left' }}
+                      >
                         {a.title}
                       </Button>
                     </TableCellLayout>
@@ -159,7 +210,16 @@ export function AlertsPage() {
               ))}
             </TableBody>
           </Table>
-          <Pager label="Alerts" skip={skip} count={list.data.data.length} total={list.data.total} moreThanTotal={list.data.moreThanTotal} hasNext={list.data.hasNext} pageSize={PAGE_SIZE} onSkip={setSkip} />
+          <Pager
+            label="Alerts"
+            skip={skip}
+            count={list.data.data.length}
+            total={list.data.total}
+            moreThanTotal={list.data.moreThanTotal}
+            hasNext={list.data.hasNext}
+            pageSize={PAGE_SIZE}
+            onSkip={setSkip}
+          />
         </>
       ) : null}
       {selected ? (
@@ -178,7 +238,17 @@ export function AlertsPage() {
 }
 
 /** The alert's detail: what happened, to whom, and the actions (read/unread, close with a reason). */
-function AlertDrawer({ alert, canManage, onClose, onChanged }: { alert: Alert; canManage: boolean; onClose: () => void; onChanged: (a: Alert) => void }) {
+function AlertDrawer({
+  alert,
+  canManage,
+  onClose,
+  onChanged,
+}: {
+  alert: Alert;
+  canManage: boolean;
+  onClose: () => void;
+  onChanged: (a: Alert) => void;
+}) {
   const s = useStyles();
   const [closing, setClosing] = useState<Closing>();
   const [reason, setReason] = useState<string>('');
@@ -204,7 +274,8 @@ function AlertDrawer({ alert, canManage, onClose, onChanged }: { alert: Alert; c
       const c = cloudApps().alerts;
       const opts = comment.trim() ? { comment: comment.trim() } : {};
       if (closing === 'benign') await c.closeBenign(alert._id, { ...opts, ...(reason ? { reasonId: Number(reason) as 2 } : {}) });
-      else if (closing === 'false-positive') await c.closeFalsePositive(alert._id, { ...opts, ...(reason ? { reasonId: Number(reason) as 0 } : {}) });
+      else if (closing === 'false-positive')
+        await c.closeFalsePositive(alert._id, { ...opts, ...(reason ? { reasonId: Number(reason) as 0 } : {}) });
       else await c.closeTruePositive(alert._id, opts);
       setClosing(undefined);
     });
@@ -213,12 +284,19 @@ function AlertDrawer({ alert, canManage, onClose, onChanged }: { alert: Alert; c
   return (
     <OverlayDrawer position="end" size="medium" open onOpenChange={(_e, d) => !d.open && onClose()}>
       <DrawerHeader>
-        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} />}>{alert.title}</DrawerHeaderTitle>
+        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} />}>
+          {alert.title}
+        </DrawerHeaderTitle>
       </DrawerHeader>
       <DrawerBody>
         {error ? <ErrorState error={error} /> : null}
         <div className={s.drawerActions}>
-          <Button disabled={busy} onClick={() => void act(() => (alert.statusValue === 0 ? cloudApps().alerts.markRead(alert._id) : cloudApps().alerts.markUnread(alert._id)))}>
+          <Button
+            disabled={busy}
+            onClick={() =>
+              void act(() => (alert.statusValue === 0 ? cloudApps().alerts.markRead(alert._id) : cloudApps().alerts.markUnread(alert._id)))
+            }
+          >
             {alert.statusValue === 0 ? 'Mark as read' : 'Mark as unread'}
           </Button>
           <Menu>
@@ -229,9 +307,30 @@ function AlertDrawer({ alert, canManage, onClose, onChanged }: { alert: Alert; c
             </MenuTrigger>
             <MenuPopover>
               <MenuList>
-                <MenuItem onClick={() => { setReason(''); setClosing('true-positive'); }}>True positive</MenuItem>
-                <MenuItem onClick={() => { setReason(''); setClosing('benign'); }}>Benign</MenuItem>
-                <MenuItem onClick={() => { setReason(''); setClosing('false-positive'); }}>False positive</MenuItem>
+                <MenuItem
+                  onClick={() => {
+                    setReason('');
+                    setClosing('true-positive');
+                  }}
+                >
+                  True positive
+                </MenuItem>
+                <MenuItem
+                  onClick={() => {
+                    setReason('');
+                    setClosing('benign');
+                  }}
+                >
+                  Benign
+                </MenuItem>
+                <MenuItem
+                  onClick={() => {
+                    setReason('');
+                    setClosing('false-positive');
+                  }}
+                >
+                  False positive
+                </MenuItem>
               </MenuList>
             </MenuPopover>
           </Menu>
@@ -272,7 +371,12 @@ function AlertDrawer({ alert, canManage, onClose, onChanged }: { alert: Alert; c
             <DialogContent style={{ display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM }}>
               {reasons ? (
                 <Field label="Reason">
-                  <Dropdown value={reasons[Number(reason)] ?? ''} placeholder="Select a reason" selectedOptions={reason ? [reason] : []} onOptionSelect={(_e, d) => setReason(String(d.optionValue))}>
+                  <Dropdown
+                    value={reasons[Number(reason)] ?? ''}
+                    placeholder="Select a reason"
+                    selectedOptions={reason ? [reason] : []}
+                    onOptionSelect={(_e, d) => setReason(String(d.optionValue))}
+                  >
                     {Object.entries(reasons).map(([k, v]) => (
                       <Option key={k} value={k}>
                         {v}

@@ -80,7 +80,16 @@ export function ApiTokensPage() {
       crumbs={[{ label: 'Home', to: '/' }, { label: 'Settings' }, { label: 'API tokens' }]}
       commands={
         <>
-          <Button appearance="subtle" icon={<AddRegular />} disabled={!access.manageDefender} onClick={() => { setCreated(undefined); setError(undefined); setAdding(true); }}>
+          <Button
+            appearance="subtle"
+            icon={<AddRegular />}
+            disabled={!access.manageDefender}
+            onClick={() => {
+              setCreated(undefined);
+              setError(undefined);
+              setAdding(true);
+            }}
+          >
             Add token
           </Button>
           <Button appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={list.reload}>
@@ -89,11 +98,18 @@ export function ApiTokensPage() {
         </>
       }
     >
-      <Text>API tokens let scripts call the Defender for Cloud Apps API without an Entra application. Prefer an app registration with application permissions.</Text>
+      <Text>
+        API tokens let scripts call the Defender for Cloud Apps API without an Entra application. Prefer an app registration with
+        application permissions.
+      </Text>
       {error && !adding ? <ErrorState error={error} /> : null}
       {list.status === 'error' ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
       {list.status === 'loading' && !list.data ? <Loading label="Loading API tokens…" /> : null}
-      {list.data && active.length === 0 ? <Empty icon={<KeyRegular />} title="No API tokens">Add a token to call the API from a script.</Empty> : null}
+      {list.data && active.length === 0 ? (
+        <Empty icon={<KeyRegular />} title="No API tokens">
+          Add a token to call the API from a script.
+        </Empty>
+      ) : null}
       {active.length > 0 ? (
         <Table aria-label="API tokens" size="small">
           <TableHeader>
@@ -117,7 +133,12 @@ export function ApiTokensPage() {
                 <TableCell>{t.createdBy}</TableCell>
                 <TableCell>{formatDateTime(t.createdDateTime)}</TableCell>
                 <TableCell>
-                  <Button appearance="subtle" disabled={!access.manageDefender} onClick={() => setToRevoke(t)} aria-label={`Revoke ${t.name}`}>
+                  <Button
+                    appearance="subtle"
+                    disabled={!access.manageDefender}
+                    onClick={() => setToRevoke(t)}
+                    aria-label={`Revoke ${t.name}`}
+                  >
                     Revoke
                   </Button>
                 </TableCell>

@@ -26,8 +26,15 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, ArrowDownloadRegular, ArrowUploadRegular, CloudDatabaseRegular, DismissRegular } from '@fluentui/react-icons';
-import { BLOCK_SCRIPT_FORMATS, type DiscoveredApp, type DiscoveryStream, type UploadJob } from '@appwarden/sdk';
+import {
+  ArrowClockwiseRegular,
+  ArrowDownloadRegular,
+  ArrowUploadRegular,
+  CloudDatabaseRegular,
+  DismissRegular,
+} from '@fluentui/react-icons';
+import type { BLOCK_SCRIPT_FORMATS} from '@appwarden/sdk';
+import { type DiscoveredApp, type DiscoveryStream, type UploadJob } from '@appwarden/sdk';
 import { useState } from 'react';
 import { cloudApps, cloudAppsAdmin } from '../../api/clients.js';
 import { BarChart } from '../../charts/bar-chart.js';
@@ -92,7 +99,13 @@ interface Dashboard {
 
 async function allApps(streamId: string, timeframe: 7 | 30 | 90): Promise<DiscoveredApp[]> {
   const out: DiscoveredApp[] = [];
-  for await (const a of cloudApps().discovery.apps({ streamId, timeframe, sortField: 'trafficUploadedBytes', sortDirection: 'desc', maxPageSize: 100 })) {
+  for await (const a of cloudApps().discovery.apps({
+    streamId,
+    timeframe,
+    sortField: 'trafficUploadedBytes',
+    sortDirection: 'desc',
+    maxPageSize: 100,
+  })) {
     out.push(a);
     if (out.length >= 500) break;
   }
@@ -149,7 +162,14 @@ export function CloudDiscoveryPage() {
           <Button appearance="subtle" icon={<ArrowDownloadRegular />} disabled={!access.manageDefender} onClick={() => setBlockOpen(true)}>
             Generate block script
           </Button>
-          <Button appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={() => { streams.reload(); dashboard.reload(); }}>
+          <Button
+            appearance="subtle"
+            icon={<ArrowClockwiseRegular />}
+            onClick={() => {
+              streams.reload();
+              dashboard.reload();
+            }}
+          >
             Refresh
           </Button>
         </>
@@ -158,19 +178,45 @@ export function CloudDiscoveryPage() {
       {streams.status === 'error' ? <ErrorState error={streams.error} onRetry={streams.reload} /> : null}
       {streams.status === 'loading' && !streams.data ? <Loading label="Loading reports…" /> : null}
       {streams.data && streams.data.length === 0 ? (
-        <Empty icon={<CloudDatabaseRegular />} title="No Cloud Discovery reports yet" action={<Button appearance="primary" onClick={() => setUploadOpen(true)}>Upload traffic log</Button>}>
+        <Empty
+          icon={<CloudDatabaseRegular />}
+          title="No Cloud Discovery reports yet"
+          action={
+            <Button appearance="primary" onClick={() => setUploadOpen(true)}>
+              Upload traffic log
+            </Button>
+          }
+        >
           Upload a firewall or proxy log to see which cloud apps are used in your organization.
         </Empty>
       ) : null}
       {current ? (
         <div className={s.toolbar}>
-          <FilterDropdown label="Report" value={current._id} onChange={setStreamId} options={(streams.data ?? []).map((x) => [x._id, x.displayName])} />
-          <FilterDropdown label="Time frame" value={timeframe} onChange={setTimeframe} options={[['7', 'Last 7 days'], ['30', 'Last 30 days'], ['90', 'Last 90 days']]} />
+          <FilterDropdown
+            label="Report"
+            value={current._id}
+            onChange={setStreamId}
+            options={(streams.data ?? []).map((x) => [x._id, x.displayName])}
+          />
+          <FilterDropdown
+            label="Time frame"
+            value={timeframe}
+            onChange={setTimeframe}
+            options={[
+              ['7', 'Last 7 days'],
+              ['30', 'Last 30 days'],
+              ['90', 'Last 90 days'],
+            ]}
+          />
         </div>
       ) : null}
       {dashboard.status === 'error' ? <ErrorState error={dashboard.error} onRetry={dashboard.reload} /> : null}
       {current && dashboard.status === 'loading' && !dashboard.data ? <Loading label="Loading the dashboard…" /> : null}
-      {dashboard.data && apps.length === 0 ? <Empty icon={<CloudDatabaseRegular />} title="No apps discovered in this period">Choose a longer time frame or upload a log.</Empty> : null}
+      {dashboard.data && apps.length === 0 ? (
+        <Empty icon={<CloudDatabaseRegular />} title="No apps discovered in this period">
+          Choose a longer time frame or upload a log.
+        </Empty>
+      ) : null}
       {dashboard.data && apps.length > 0 ? (
         <>
           <div className={s.tiles}>
@@ -190,19 +236,57 @@ export function CloudDiscoveryPage() {
           </div>
           <div className={s.charts} data-testid="discovery-charts">
             <Card className={s.chartCard}>
-              <BarChart testId="chart-traffic" title="Top apps by traffic" bars={[...apps].sort((a, b) => (b.trafficTotalBytes ?? 0) - (a.trafficTotalBytes ?? 0)).slice(0, 8).map((a) => ({ label: a.name, value: a.trafficTotalBytes ?? 0 }))} format={formatBytes} />
+              <BarChart
+                testId="chart-traffic"
+                title="Top apps by traffic"
+                bars={[...apps]
+                  .sort((a, b) => (b.trafficTotalBytes ?? 0) - (a.trafficTotalBytes ?? 0))
+                  .slice(0, 8)
+                  .map((a) => ({ label: a.name, value: a.trafficTotalBytes ?? 0 }))}
+                format={formatBytes}
+              />
             </Card>
             <Card className={s.chartCard}>
-              <BarChart testId="chart-users" title="Top apps by users" bars={[...apps].sort((a, b) => (b.usersCount ?? 0) - (a.usersCount ?? 0)).slice(0, 8).map((a) => ({ label: a.name, value: a.usersCount ?? 0 }))} />
+              <BarChart
+                testId="chart-users"
+                title="Top apps by users"
+                bars={[...apps]
+                  .sort((a, b) => (b.usersCount ?? 0) - (a.usersCount ?? 0))
+                  .slice(0, 8)
+                  .map((a) => ({ label: a.name, value: a.usersCount ?? 0 }))}
+              />
             </Card>
             <Card className={s.chartCard}>
-              <BarChart testId="chart-categories" title="App categories" bars={[...categories].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => ({ label: k.replace(/^SAASDB_CATEGORY_/, '').replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()), value: v }))} />
+              <BarChart
+                testId="chart-categories"
+                title="App categories"
+                bars={[...categories]
+                  .sort((a, b) => b[1] - a[1])
+                  .slice(0, 8)
+                  .map(([k, v]) => ({
+                    label: k
+                      .replace(/^SAASDB_CATEGORY_/, '')
+                      .replace(/_/g, ' ')
+                      .toLowerCase()
+                      .replace(/^./, (c) => c.toUpperCase()),
+                    value: v,
+                  }))}
+              />
             </Card>
             <Card className={s.chartCard}>
-              <BarChart testId="chart-risk" title="Risk levels" bars={RISK_LEVELS.map((r) => ({ label: r.label, value: apps.filter((a) => r.test(a.score ?? 0)).length, color: r.color }))} />
+              <BarChart
+                testId="chart-risk"
+                title="Risk levels"
+                bars={RISK_LEVELS.map((r) => ({ label: r.label, value: apps.filter((a) => r.test(a.score ?? 0)).length, color: r.color }))}
+              />
             </Card>
             <Card className={s.chartCard}>
-              <BarChart testId="chart-time" title="Traffic over time" bars={dashboard.data.periods.map((p) => ({ label: p.label, value: Math.max(0, p.bytes) }))} format={formatBytes} />
+              <BarChart
+                testId="chart-time"
+                title="Traffic over time"
+                bars={dashboard.data.periods.map((p) => ({ label: p.label, value: Math.max(0, p.bytes) }))}
+                format={formatBytes}
+              />
             </Card>
           </div>
           <Text as="h2" size={500} weight="semibold">
@@ -393,8 +477,21 @@ function BlockScriptDialog({ onClose }: { onClose: () => void }) {
           <DialogContent className={s.form}>
             {error ? <ErrorState error={error} /> : null}
             <Text>A script for your appliance that blocks the apps you tagged as unsanctioned (or allows the sanctioned ones).</Text>
-            <FilterDropdown label="Appliance" value={format} onChange={(v) => setFormat(v as typeof format)} options={Object.entries(BLOCK_FORMAT_LABELS)} />
-            <FilterDropdown label="Apps" value={type} onChange={(v) => setType(v as typeof type)} options={[['banned', 'Unsanctioned apps (block)'], ['allowed', 'Sanctioned apps (allow)']]} />
+            <FilterDropdown
+              label="Appliance"
+              value={format}
+              onChange={(v) => setFormat(v as typeof format)}
+              options={Object.entries(BLOCK_FORMAT_LABELS)}
+            />
+            <FilterDropdown
+              label="Apps"
+              value={type}
+              onChange={(v) => setType(v as typeof type)}
+              options={[
+                ['banned', 'Unsanctioned apps (block)'],
+                ['allowed', 'Sanctioned apps (allow)'],
+              ]}
+            />
           </DialogContent>
           <DialogActions>
             <Button appearance="primary" icon={<ArrowDownloadRegular />} disabled={busy} onClick={() => void download()}>
@@ -408,7 +505,17 @@ function BlockScriptDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function DiscoveredAppDrawer({ app, canManage, onClose, onChanged }: { app: DiscoveredApp; canManage: boolean; onClose: () => void; onChanged: (state: string | null) => void }) {
+function DiscoveredAppDrawer({
+  app,
+  canManage,
+  onClose,
+  onChanged,
+}: {
+  app: DiscoveredApp;
+  canManage: boolean;
+  onClose: () => void;
+  onChanged: (state: string | null) => void;
+}) {
   const s = useStyles();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -429,7 +536,9 @@ function DiscoveredAppDrawer({ app, canManage, onClose, onChanged }: { app: Disc
   return (
     <OverlayDrawer position="end" size="medium" open onOpenChange={(_e, d) => !d.open && onClose()}>
       <DrawerHeader>
-        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} />}>{app.name}</DrawerHeaderTitle>
+        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} />}>
+          {app.name}
+        </DrawerHeaderTitle>
       </DrawerHeader>
       <DrawerBody>
         {error ? <ErrorState error={error} /> : null}
@@ -451,7 +560,11 @@ function DiscoveredAppDrawer({ app, canManage, onClose, onChanged }: { app: Disc
           <Text className={s.label}>Tag</Text>
           <span data-testid="app-sanction-state">{app.sanctionState ? <SanctionBadge state={String(app.sanctionState)} /> : 'None'}</span>
           <Text className={s.label}>Category</Text>
-          <Text>{String(app.category ?? '').replace(/^SAASDB_CATEGORY_/, '').replace(/_/g, ' ')}</Text>
+          <Text>
+            {String(app.category ?? '')
+              .replace(/^SAASDB_CATEGORY_/, '')
+              .replace(/_/g, ' ')}
+          </Text>
           <Text className={s.label}>Risk score</Text>
           <Text>{app.score ?? '—'} / 10</Text>
           {risk ? (

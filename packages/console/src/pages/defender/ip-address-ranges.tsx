@@ -57,7 +57,9 @@ export function IpAddressRangesPage() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const list = useAsync(async (): Promise<ListPage<Subnet>> => {
-    const it = cloudApps().subnets.list({ sortField: 'name', sortDirection: 'asc', maxPageSize: PAGE_SIZE }).byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
+    const it = cloudApps()
+      .subnets.list({ sortField: 'name', sortDirection: 'asc', maxPageSize: PAGE_SIZE })
+      .byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
     return (await it.next()).value as ListPage<Subnet>;
   }, [skip, session.tenantId]);
 
@@ -71,7 +73,10 @@ export function IpAddressRangesPage() {
         category: Number(draft.category),
         subnets: draft.ranges.split(/[\s,]+/).filter(Boolean),
         ...(draft.organization.trim() ? { organization: draft.organization.trim() } : {}),
-        tags: draft.tags.split(',').map((t) => t.trim()).filter(Boolean),
+        tags: draft.tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
       };
       if (draft.id) await cloudApps().subnets.update(draft.id, input);
       else await cloudApps().subnets.create(input);
@@ -90,7 +95,15 @@ export function IpAddressRangesPage() {
       crumbs={[{ label: 'Home', to: '/' }, { label: 'Cloud Apps' }, { label: 'IP address ranges' }]}
       commands={
         <>
-          <Button appearance="subtle" icon={<AddRegular />} disabled={!access.manageDefender} onClick={() => { setError(undefined); setDraft(EMPTY); }}>
+          <Button
+            appearance="subtle"
+            icon={<AddRegular />}
+            disabled={!access.manageDefender}
+            onClick={() => {
+              setError(undefined);
+              setDraft(EMPTY);
+            }}
+          >
             Add IP address range
           </Button>
           <Button appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={list.reload}>
@@ -148,14 +161,28 @@ export function IpAddressRangesPage() {
                           })
                         }
                       />
-                      <Button appearance="subtle" icon={<DeleteRegular />} aria-label={`Delete ${r.name}`} disabled={!access.manageDefender} onClick={() => setToDelete(r)} />
+                      <Button
+                        appearance="subtle"
+                        icon={<DeleteRegular />}
+                        aria-label={`Delete ${r.name}`}
+                        disabled={!access.manageDefender}
+                        onClick={() => setToDelete(r)}
+                      />
                     </div>
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
-          <Pager label="IP address ranges" skip={skip} count={list.data.data.length} total={list.data.total} hasNext={list.data.hasNext} pageSize={PAGE_SIZE} onSkip={setSkip} />
+          <Pager
+            label="IP address ranges"
+            skip={skip}
+            count={list.data.data.length}
+            total={list.data.total}
+            hasNext={list.data.hasNext}
+            pageSize={PAGE_SIZE}
+            onSkip={setSkip}
+          />
         </>
       ) : null}
       <Dialog open={draft !== undefined} onOpenChange={(_e, d) => !d.open && setDraft(undefined)}>
@@ -176,7 +203,12 @@ export function IpAddressRangesPage() {
                 <Field label="IP address ranges" required hint="One per line, e.g. 10.0.0.0/8 or 2001:db8::/32">
                   <Textarea value={draft?.ranges ?? ''} onChange={(_e, d) => setDraft({ ...draft!, ranges: d.value })} />
                 </Field>
-                <FilterDropdown label="Category" value={draft?.category ?? '1'} onChange={(v) => setDraft({ ...draft!, category: v })} options={Object.entries(IP_CATEGORY_LABELS)} />
+                <FilterDropdown
+                  label="Category"
+                  value={draft?.category ?? '1'}
+                  onChange={(v) => setDraft({ ...draft!, category: v })}
+                  options={Object.entries(IP_CATEGORY_LABELS)}
+                />
                 <Field label="Registered ISP">
                   <Input value={draft?.organization ?? ''} onChange={(_e, d) => setDraft({ ...draft!, organization: d.value })} />
                 </Field>

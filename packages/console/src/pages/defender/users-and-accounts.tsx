@@ -1,4 +1,15 @@
-import { Badge, Button, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { ArrowClockwiseRegular, PeopleRegular } from '@fluentui/react-icons';
 import type { Entity, EntityFilters, ListPage } from '@appwarden/sdk';
 import { useState } from 'react';
@@ -28,7 +39,9 @@ export function UsersAndAccountsPage() {
   };
   const key = JSON.stringify({ filters, skip, tenant: session.tenantId });
   const list = useAsync(async (): Promise<ListPage<Entity>> => {
-    const it = cloudApps().entities.list({ filters, maxPageSize: PAGE_SIZE }).byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
+    const it = cloudApps()
+      .entities.list({ filters, maxPageSize: PAGE_SIZE })
+      .byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
     return (await it.next()).value as ListPage<Entity>;
   }, [key]);
   const change = (set: (v: string) => void) => (v: string) => {
@@ -46,13 +59,42 @@ export function UsersAndAccountsPage() {
       }
     >
       <div className={s.filters} role="search" aria-label="User filters">
-        <FilterDropdown label="Type" value={type} onChange={change(setType)} options={[['all', 'All'], ['user', 'User'], ['account', 'Account']]} />
-        <FilterDropdown label="Admin" value={admin} onChange={change(setAdmin)} options={[['all', 'All'], ['yes', 'Admins only'], ['no', 'Not admins']]} />
-        <FilterDropdown label="Affiliation" value={external} onChange={change(setExternal)} options={[['all', 'All'], ['no', 'Internal'], ['yes', 'External']]} />
+        <FilterDropdown
+          label="Type"
+          value={type}
+          onChange={change(setType)}
+          options={[
+            ['all', 'All'],
+            ['user', 'User'],
+            ['account', 'Account'],
+          ]}
+        />
+        <FilterDropdown
+          label="Admin"
+          value={admin}
+          onChange={change(setAdmin)}
+          options={[
+            ['all', 'All'],
+            ['yes', 'Admins only'],
+            ['no', 'Not admins'],
+          ]}
+        />
+        <FilterDropdown
+          label="Affiliation"
+          value={external}
+          onChange={change(setExternal)}
+          options={[
+            ['all', 'All'],
+            ['no', 'Internal'],
+            ['yes', 'External'],
+          ]}
+        />
       </div>
       {list.status === 'error' ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
       {list.status === 'loading' && !list.data ? <Loading label="Loading users and accounts…" /> : null}
-      {list.data && list.data.data.length === 0 ? <Empty icon={<PeopleRegular />} title="No users or accounts match these filters" /> : null}
+      {list.data && list.data.data.length === 0 ? (
+        <Empty icon={<PeopleRegular />} title="No users or accounts match these filters" />
+      ) : null}
       {list.data && list.data.data.length > 0 ? (
         <>
           <Table aria-label="Users and accounts" size="small">
@@ -86,7 +128,16 @@ export function UsersAndAccountsPage() {
               ))}
             </TableBody>
           </Table>
-          <Pager label="Users and accounts" skip={skip} count={list.data.data.length} total={list.data.total} moreThanTotal={list.data.moreThanTotal} hasNext={list.data.hasNext} pageSize={PAGE_SIZE} onSkip={setSkip} />
+          <Pager
+            label="Users and accounts"
+            skip={skip}
+            count={list.data.data.length}
+            total={list.data.total}
+            moreThanTotal={list.data.moreThanTotal}
+            hasNext={list.data.hasNext}
+            pageSize={PAGE_SIZE}
+            onSkip={setSkip}
+          />
         </>
       ) : null}
     </Page>

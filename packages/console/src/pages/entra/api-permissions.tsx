@@ -23,7 +23,14 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AddRegular, ArrowClockwiseRegular, CheckmarkCircleFilled, CheckmarkRegular, DismissRegular, WarningFilled } from '@fluentui/react-icons';
+import {
+  AddRegular,
+  ArrowClockwiseRegular,
+  CheckmarkCircleFilled,
+  CheckmarkRegular,
+  DismissRegular,
+  WarningFilled,
+} from '@fluentui/react-icons';
 import { FIRST_PARTY_TENANT_ID } from '@appwarden/protocol';
 import { useMemo, useState } from 'react';
 import { management } from '../../api/clients.js';
@@ -35,7 +42,12 @@ import { useAsync } from '../../shell/use-async.js';
 import type { AppSectionProps } from './app-blade.js';
 
 const useStyles = makeStyles({
-  commands: { display: 'flex', gap: tokens.spacingHorizontalS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, paddingBottom: tokens.spacingVerticalS },
+  commands: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    paddingBottom: tokens.spacingVerticalS,
+  },
   group: { fontWeight: tokens.fontWeightSemibold },
   status: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
   granted: { color: tokens.colorPaletteGreenForeground1 },
@@ -44,7 +56,14 @@ const useStyles = makeStyles({
   apiList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   apiButton: { justifyContent: 'flex-start', textAlign: 'left' },
   kinds: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalM },
-  kind: { height: 'auto', padding: tokens.spacingHorizontalM, flexDirection: 'column', alignItems: 'flex-start', textAlign: 'left', gap: tokens.spacingVerticalXS },
+  kind: {
+    height: 'auto',
+    padding: tokens.spacingHorizontalM,
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    textAlign: 'left',
+    gap: tokens.spacingVerticalXS,
+  },
   roleRow: { display: 'flex', flexDirection: 'column', paddingLeft: tokens.spacingHorizontalXXL, color: tokens.colorNeutralForeground3 },
 });
 
@@ -118,8 +137,8 @@ export function ApiPermissionsSection({ app, reload }: AppSectionProps) {
         Configured permissions
       </Text>
       <Text>
-        Applications are authorized to call APIs when they are granted permissions by users/admins as part of the consent process. The list of
-        configured permissions should include all the permissions the application needs.
+        Applications are authorized to call APIs when they are granted permissions by users/admins as part of the consent process. The list
+        of configured permissions should include all the permissions the application needs.
       </Text>
       {notice ? (
         <MessageBar intent="success">
@@ -131,7 +150,12 @@ export function ApiPermissionsSection({ app, reload }: AppSectionProps) {
         <Button appearance="subtle" icon={<AddRegular />} disabled={!access.manageEntra} onClick={() => setAdding(true)}>
           Add a permission
         </Button>
-        <Button appearance="subtle" icon={<CheckmarkRegular />} disabled={!access.manageEntra || app.requiredResourceAccess.length === 0} onClick={() => setConfirmGrant(true)}>
+        <Button
+          appearance="subtle"
+          icon={<CheckmarkRegular />}
+          disabled={!access.manageEntra || app.requiredResourceAccess.length === 0}
+          onClick={() => setConfirmGrant(true)}
+        >
           Grant admin consent for {tenant}
         </Button>
         <Button appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={data.reload}>
@@ -140,7 +164,9 @@ export function ApiPermissionsSection({ app, reload }: AppSectionProps) {
       </div>
       {data.status === 'error' ? <ErrorState error={data.error} onRetry={data.reload} /> : null}
       {!data.data && data.status === 'loading' ? <Loading label="Loading permissions…" /> : null}
-      {data.data && rows.length === 0 ? <Empty title="No permissions added">Select Add a permission to request API permissions.</Empty> : null}
+      {data.data && rows.length === 0 ? (
+        <Empty title="No permissions added">Select Add a permission to request API permissions.</Empty>
+      ) : null}
       {data.data && rows.length > 0 ? (
         <Table aria-label="Configured permissions" size="small">
           <TableHeader>
@@ -214,7 +240,10 @@ export function ApiPermissionsSection({ app, reload }: AppSectionProps) {
             const existing = app.requiredResourceAccess.find((r) => r.resourceAppId === resourceAppId);
             const merged: RequiredResourceAccess = {
               resourceAppId,
-              resourceAccess: [...(existing?.resourceAccess ?? []), ...ids.filter((id) => !existing?.resourceAccess.some((a) => a.id === id)).map((id) => ({ id, type: 'Role' as const }))],
+              resourceAccess: [
+                ...(existing?.resourceAccess ?? []),
+                ...ids.filter((id) => !existing?.resourceAccess.some((a) => a.id === id)).map((id) => ({ id, type: 'Role' as const })),
+              ],
             };
             await management().updateApplication(app.id, {
               requiredResourceAccess: [...app.requiredResourceAccess.filter((r) => r.resourceAppId !== resourceAppId), merged],
@@ -297,7 +326,10 @@ function RequestApiPermissions(props: {
                 {list.map((r) => (
                   <div role="listitem" key={r.id}>
                     <Button className={s.apiButton} appearance="subtle" onClick={() => setApi(r)}>
-                      {r.displayName}&nbsp;<Text font="monospace" size={200}>{r.appId}</Text>
+                      {r.displayName}&nbsp;
+                      <Text font="monospace" size={200}>
+                        {r.appId}
+                      </Text>
                     </Button>
                   </div>
                 ))}
@@ -306,7 +338,14 @@ function RequestApiPermissions(props: {
             </>
           ) : (
             <>
-              <Link as="button" onClick={() => { setApi(undefined); setKind(undefined); setChecked(new Set()); }}>
+              <Link
+                as="button"
+                onClick={() => {
+                  setApi(undefined);
+                  setKind(undefined);
+                  setChecked(new Set());
+                }}
+              >
                 &lt; All APIs
               </Link>
               <Text as="h3" size={500} weight="semibold">
@@ -318,7 +357,12 @@ function RequestApiPermissions(props: {
                   <Text weight="semibold">Delegated permissions</Text>
                   <Text size={200}>Your application needs to access the API as the signed-in user.</Text>
                 </Button>
-                <Button className={s.kind} appearance={kind === 'application' ? 'primary' : 'outline'} aria-pressed={kind === 'application'} onClick={() => setKind('application')}>
+                <Button
+                  className={s.kind}
+                  appearance={kind === 'application' ? 'primary' : 'outline'}
+                  aria-pressed={kind === 'application'}
+                  onClick={() => setKind('application')}
+                >
                   <Text weight="semibold">Application permissions</Text>
                   <Text size={200}>Your application runs as a background service or daemon without a signed-in user.</Text>
                 </Button>

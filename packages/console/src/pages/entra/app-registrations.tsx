@@ -51,7 +51,12 @@ export function AppRegistrationsPage() {
       crumbs={[{ label: 'Home', to: '/' }, { label: 'App registrations' }]}
       commands={
         <>
-          <Button icon={<AddRegular />} appearance="subtle" disabled={!access.manageEntra} onClick={() => navigate('/entra/app-registrations/new')}>
+          <Button
+            icon={<AddRegular />}
+            appearance="subtle"
+            disabled={!access.manageEntra}
+            onClick={() => navigate('/entra/app-registrations/new')}
+          >
             New registration
           </Button>
           <Button icon={<ArrowClockwiseRegular />} appearance="subtle" onClick={apps.reload}>
@@ -71,7 +76,9 @@ export function AppRegistrationsPage() {
       {apps.status === 'loading' && !apps.data ? <Loading label="Loading applications…" /> : null}
       {apps.data && shown.length === 0 ? (
         <Empty icon={<AppsRegular />} title={query ? 'No applications match this search' : 'No applications registered yet'}>
-          {query ? 'Try another name or application (client) ID.' : 'Register an application to get an application (client) ID and give it permissions.'}
+          {query
+            ? 'Try another name or application (client) ID.'
+            : 'Register an application to get an application (client) ID and give it permissions.'}
         </Empty>
       ) : null}
       {shown.length > 0 ? (

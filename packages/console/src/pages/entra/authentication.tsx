@@ -1,4 +1,17 @@
-import { Button, Card, CardHeader, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Text, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Card,
+  CardHeader,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Radio,
+  RadioGroup,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { management } from '../../api/clients.js';
@@ -93,9 +106,20 @@ export function AuthenticationSection({ app, reload }: AppSectionProps) {
       ) : null}
       <Field label="Supported account types">
         <Text id="auth-account-types">Who can use this application or access this API?</Text>
-        <RadioGroup value={audience} onChange={(_e, d) => setAudience(d.value)} disabled={!access.manageEntra} aria-labelledby="auth-account-types">
-          <Radio value="AzureADMyOrg" label={`Accounts in this organizational directory only (${session.tenantName} only - Single tenant)`} />
-          <Radio value="AzureADMultipleOrgs" label="Accounts in any organizational directory (Any Microsoft Entra ID tenant - Multitenant)" />
+        <RadioGroup
+          value={audience}
+          onChange={(_e, d) => setAudience(d.value)}
+          disabled={!access.manageEntra}
+          aria-labelledby="auth-account-types"
+        >
+          <Radio
+            value="AzureADMyOrg"
+            label={`Accounts in this organizational directory only (${session.tenantName} only - Single tenant)`}
+          />
+          <Radio
+            value="AzureADMultipleOrgs"
+            label="Accounts in any organizational directory (Any Microsoft Entra ID tenant - Multitenant)"
+          />
         </RadioGroup>
       </Field>
       <div className={s.actions}>

@@ -51,7 +51,10 @@ const useStyles = makeStyles({
 /** SHA-1 thumbprint (hex, upper case) of a DER certificate, computed here like the portal shows it. */
 async function thumbprint(der: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', der));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+  return [...digest]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
 }
 
 function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
@@ -114,7 +117,12 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
       await management().updateApplication(app.id, {
         keyCredentials: [
           ...app.keyCredentials.map((k) => ({ keyId: k.keyId })),
-          { type: 'AsymmetricX509Cert', usage: 'Verify', key: certFile.key, ...(certDescription.trim() ? { displayName: certDescription.trim() } : {}) },
+          {
+            type: 'AsymmetricX509Cert',
+            usage: 'Verify',
+            key: certFile.key,
+            ...(certDescription.trim() ? { displayName: certDescription.trim() } : {}),
+          },
         ],
       });
       setCertOpen(false);
@@ -133,7 +141,10 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
     if (!toDelete) return;
     try {
       if (toDelete.kind === 'secret') await management().removePassword(app.id, toDelete.id);
-      else await management().updateApplication(app.id, { keyCredentials: app.keyCredentials.filter((k) => k.keyId !== toDelete.id).map((k) => ({ keyId: k.keyId })) });
+      else
+        await management().updateApplication(app.id, {
+          keyCredentials: app.keyCredentials.filter((k) => k.keyId !== toDelete.id).map((k) => ({ keyId: k.keyId })),
+        });
       reload();
     } catch (e) {
       setError(e);
@@ -150,12 +161,15 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
       </TabList>
       {tab === 'secrets' ? (
         <>
-          <Text>A secret string that the application uses to prove its identity when requesting a token. Also can be referred to as application password.</Text>
+          <Text>
+            A secret string that the application uses to prove its identity when requesting a token. Also can be referred to as application
+            password.
+          </Text>
           {Object.keys(created).length > 0 ? (
             <MessageBar intent="warning">
               <MessageBarBody>
-                Client secret values cannot be viewed, except for immediately after creation. Be sure to save the secret when created
-                before leaving the page.
+                Client secret values cannot be viewed, except for immediately after creation. Be sure to save the secret when created before
+                leaving the page.
               </MessageBarBody>
             </MessageBar>
           ) : null}
@@ -167,12 +181,20 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
           {app.passwordCredentials.length === 0 ? (
             <Empty title="No client secrets have been created for this application." />
           ) : (
-            <SecretsTable items={app.passwordCredentials} created={created} canDelete={access.manageEntra} onDelete={(p) => setToDelete({ kind: 'secret', id: p.keyId, name: p.displayName ?? p.keyId })} />
+            <SecretsTable
+              items={app.passwordCredentials}
+              created={created}
+              canDelete={access.manageEntra}
+              onDelete={(p) => setToDelete({ kind: 'secret', id: p.keyId, name: p.displayName ?? p.keyId })}
+            />
           )}
         </>
       ) : (
         <>
-          <Text>Certificates can be used as secrets to prove the application’s identity when requesting a token. Also can be referred to as public keys.</Text>
+          <Text>
+            Certificates can be used as secrets to prove the application’s identity when requesting a token. Also can be referred to as
+            public keys.
+          </Text>
           <div className={s.commands}>
             <Button appearance="subtle" icon={<ArrowUploadRegular />} disabled={!access.manageEntra} onClick={() => setCertOpen(true)}>
               Upload certificate
@@ -181,13 +203,19 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
           {app.keyCredentials.length === 0 ? (
             <Empty title="No certificates have been added for this application." />
           ) : (
-            <CertificatesTable items={app.keyCredentials} canDelete={access.manageEntra} onDelete={(k) => setToDelete({ kind: 'certificate', id: k.keyId, name: k.displayName ?? k.keyId })} />
+            <CertificatesTable
+              items={app.keyCredentials}
+              canDelete={access.manageEntra}
+              onDelete={(k) => setToDelete({ kind: 'certificate', id: k.keyId, name: k.displayName ?? k.keyId })}
+            />
           )}
         </>
       )}
       <OverlayDrawer position="end" size="medium" open={secretOpen} onOpenChange={(_e, d) => setSecretOpen(d.open)}>
         <DrawerHeader>
-          <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setSecretOpen(false)} />}>
+          <DrawerHeaderTitle
+            action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setSecretOpen(false)} />}
+          >
             Add a client secret
           </DrawerHeaderTitle>
         </DrawerHeader>
@@ -220,7 +248,9 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
       </OverlayDrawer>
       <OverlayDrawer position="end" size="medium" open={certOpen} onOpenChange={(_e, d) => setCertOpen(d.open)}>
         <DrawerHeader>
-          <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setCertOpen(false)} />}>
+          <DrawerHeaderTitle
+            action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setCertOpen(false)} />}
+          >
             Upload certificate
           </DrawerHeaderTitle>
         </DrawerHeader>
@@ -228,12 +258,20 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
           <div className={s.form}>
             <Field label="Select a file" hint="Upload a certificate (public key) with one of the following file types: .cer, .pem, .crt">
               {(fieldProps) => (
-                <input {...fieldProps} type="file" accept=".cer,.pem,.crt" onChange={(e) => e.target.files?.[0] && void readCertificate(e.target.files[0])} />
+                <input
+                  {...fieldProps}
+                  type="file"
+                  accept=".cer,.pem,.crt"
+                  onChange={(e) => e.target.files?.[0] && void readCertificate(e.target.files[0])}
+                />
               )}
             </Field>
             {certFile ? (
               <Text>
-                Thumbprint: <Text font="monospace" data-testid="certificate-thumbprint">{certFile.thumbprint}</Text>
+                Thumbprint:{' '}
+                <Text font="monospace" data-testid="certificate-thumbprint">
+                  {certFile.thumbprint}
+                </Text>
               </Text>
             ) : null}
             <Field label="Description">
@@ -262,7 +300,12 @@ export function CertificatesSecretsSection({ app, reload }: AppSectionProps) {
   );
 }
 
-function SecretsTable(props: { items: PasswordCredentialJson[]; created: Record<string, string>; canDelete: boolean; onDelete: (p: PasswordCredentialJson) => void }) {
+function SecretsTable(props: {
+  items: PasswordCredentialJson[];
+  created: Record<string, string>;
+  canDelete: boolean;
+  onDelete: (p: PasswordCredentialJson) => void;
+}) {
   const s = useStyles();
   return (
     <Table aria-label="Client secrets" size="small">
@@ -299,7 +342,13 @@ function SecretsTable(props: { items: PasswordCredentialJson[]; created: Record<
                 </span>
               </TableCell>
               <TableCell>
-                <Button appearance="subtle" icon={<DeleteRegular />} aria-label={`Delete client secret ${p.displayName ?? p.keyId}`} disabled={!props.canDelete} onClick={() => props.onDelete(p)} />
+                <Button
+                  appearance="subtle"
+                  icon={<DeleteRegular />}
+                  aria-label={`Delete client secret ${p.displayName ?? p.keyId}`}
+                  disabled={!props.canDelete}
+                  onClick={() => props.onDelete(p)}
+                />
               </TableCell>
             </TableRow>
           );
@@ -337,7 +386,13 @@ function CertificatesTable(props: { items: KeyCredentialJson[]; canDelete: boole
               <Text font="monospace">{k.keyId}</Text>
             </TableCell>
             <TableCell>
-              <Button appearance="subtle" icon={<DeleteRegular />} aria-label={`Delete certificate ${k.displayName ?? k.keyId}`} disabled={!props.canDelete} onClick={() => props.onDelete(k)} />
+              <Button
+                appearance="subtle"
+                icon={<DeleteRegular />}
+                aria-label={`Delete certificate ${k.displayName ?? k.keyId}`}
+                disabled={!props.canDelete}
+                onClick={() => props.onDelete(k)}
+              />
             </TableCell>
           </TableRow>
         ))}

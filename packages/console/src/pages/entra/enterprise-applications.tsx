@@ -28,7 +28,12 @@ import { useAsync } from '../../shell/use-async.js';
 
 const useStyles = makeStyles({
   search: { maxWidth: '520px' },
-  essentials: { display: 'grid', gridTemplateColumns: 'auto 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, alignItems: 'center' },
+  essentials: {
+    display: 'grid',
+    gridTemplateColumns: 'auto 1fr',
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    alignItems: 'center',
+  },
   label: { color: tokens.colorNeutralForeground3 },
   value: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS },
 });
@@ -56,10 +61,20 @@ export function EnterpriseApplicationsPage() {
         </Button>
       }
     >
-      <SearchBox className={s.search} placeholder="Search by application name or application ID" aria-label="Search enterprise applications" value={query} onChange={(_e, d) => setQuery(d.value)} />
+      <SearchBox
+        className={s.search}
+        placeholder="Search by application name or application ID"
+        aria-label="Search enterprise applications"
+        value={query}
+        onChange={(_e, d) => setQuery(d.value)}
+      />
       {sps.status === 'error' ? <ErrorState error={sps.error} onRetry={sps.reload} /> : null}
       {sps.status === 'loading' && !sps.data ? <Loading label="Loading enterprise applications…" /> : null}
-      {sps.data && shown.length === 0 ? <Empty icon={<AppsListDetailRegular />} title="No enterprise applications">Registered apps and apps consented from other tenants appear here.</Empty> : null}
+      {sps.data && shown.length === 0 ? (
+        <Empty icon={<AppsListDetailRegular />} title="No enterprise applications">
+          Registered apps and apps consented from other tenants appear here.
+        </Empty>
+      ) : null}
       {shown.length > 0 ? (
         <Table aria-label="Enterprise applications" size="small">
           <TableHeader>
@@ -130,7 +145,11 @@ export function EnterpriseApplicationPage({ id }: { id: string }) {
   return (
     <Page
       title={sp ? `${sp.displayName} | Overview` : 'Enterprise application'}
-      crumbs={[{ label: 'Home', to: '/' }, { label: 'Enterprise applications', to: '/entra/enterprise-applications' }, { label: sp?.displayName ?? '…' }]}
+      crumbs={[
+        { label: 'Home', to: '/' },
+        { label: 'Enterprise applications', to: '/entra/enterprise-applications' },
+        { label: sp?.displayName ?? '…' },
+      ]}
       commands={
         <Button appearance="subtle" icon={<DeleteRegular />} disabled={!sp || !access.manageEntra} onClick={() => setConfirmDelete(true)}>
           Delete
@@ -184,7 +203,12 @@ export function EnterpriseApplicationPage({ id }: { id: string }) {
                     <TableCell>Application</TableCell>
                     <TableCell>Admin consent</TableCell>
                     <TableCell>
-                      <Button appearance="subtle" disabled={!access.manageEntra} aria-label={`Revoke ${a.permission}`} onClick={() => setToRevoke(a)}>
+                      <Button
+                        appearance="subtle"
+                        disabled={!access.manageEntra}
+                        aria-label={`Revoke ${a.permission}`}
+                        onClick={() => setToRevoke(a)}
+                      >
                         Revoke permission
                       </Button>
                     </TableCell>

@@ -78,11 +78,17 @@ export function NewRegistrationPage() {
           <Text id="account-types-question">Who can use this application or access this API?</Text>
           <RadioGroup value={audience} onChange={(_e, d) => setAudience(d.value)} aria-labelledby="account-types-question">
             <Radio value="AzureADMyOrg" label={`Accounts in this organizational directory only (${tenant} only - Single tenant)`} />
-            <Radio value="AzureADMultipleOrgs" label="Accounts in any organizational directory (Any Microsoft Entra ID tenant - Multitenant)" />
+            <Radio
+              value="AzureADMultipleOrgs"
+              label="Accounts in any organizational directory (Any Microsoft Entra ID tenant - Multitenant)"
+            />
           </RadioGroup>
         </Field>
         <Divider />
-        <Field label="Redirect URI (optional)" hint="We'll return the authentication response to this URI after successfully authenticating the user.">
+        <Field
+          label="Redirect URI (optional)"
+          hint="We'll return the authentication response to this URI after successfully authenticating the user."
+        >
           <div className={s.row}>
             <Dropdown
               className={s.platform}

@@ -23,8 +23,18 @@ import { useSession } from '../../shell/session-context.js';
 import type { AppSectionProps } from './app-blade.js';
 
 const useStyles = makeStyles({
-  commands: { display: 'flex', gap: tokens.spacingHorizontalS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, paddingBottom: tokens.spacingVerticalS },
-  essentials: { display: 'grid', gridTemplateColumns: 'minmax(180px, auto) 1fr minmax(180px, auto) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`, alignItems: 'center' },
+  commands: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    paddingBottom: tokens.spacingVerticalS,
+  },
+  essentials: {
+    display: 'grid',
+    gridTemplateColumns: 'minmax(180px, auto) 1fr minmax(180px, auto) 1fr',
+    gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalL}`,
+    alignItems: 'center',
+  },
   label: { color: tokens.colorNeutralForeground3 },
   value: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalXS, minWidth: 0, wordBreak: 'break-all' },
   drawerList: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -85,16 +95,35 @@ export function OverviewSection({ app }: AppSectionProps) {
       </Text>
       <div className={s.essentials}>
         <Pair label="Display name" value={app.displayName} id="display-name" />
-        <Pair label="Client credentials" id="client-credentials" value={<Link href={credsTo} onClick={onLinkClick(credsTo)}>{`${certs} certificate, ${secrets} secret`}</Link>} />
+        <Pair
+          label="Client credentials"
+          id="client-credentials"
+          value={<Link href={credsTo} onClick={onLinkClick(credsTo)}>{`${certs} certificate, ${secrets} secret`}</Link>}
+        />
         <Pair label="Application (client) ID" value={app.appId} copy={app.appId} id="client-id" />
-        <Pair label="Redirect URIs" id="redirect-uris" value={<Link href={authTo} onClick={onLinkClick(authTo)}>{redirects.length ? `${redirects.length} web, spa` : 'Add a Redirect URI'}</Link>} />
+        <Pair
+          label="Redirect URIs"
+          id="redirect-uris"
+          value={
+            <Link href={authTo} onClick={onLinkClick(authTo)}>
+              {redirects.length ? `${redirects.length} web, spa` : 'Add a Redirect URI'}
+            </Link>
+          }
+        />
         <Pair label="Object ID" value={app.id} copy={app.id} id="object-id" />
         <Pair label="Application ID URI" value={app.identifierUris[0] ?? 'Add an Application ID URI'} id="app-id-uri" />
         <Pair label="Directory (tenant) ID" value={session.tenantId} copy={session.tenantId} id="tenant-id" />
-        <Pair label="Supported account types" value={SIGN_IN_AUDIENCE_LABELS[app.signInAudience] ?? app.signInAudience} id="account-types" />
+        <Pair
+          label="Supported account types"
+          value={SIGN_IN_AUDIENCE_LABELS[app.signInAudience] ?? app.signInAudience}
+          id="account-types"
+        />
       </div>
       {app.signInAudience === 'AzureADMultipleOrgs' ? (
-        <Field label="Admin consent link" hint="An administrator of another organization opens this link to approve the app in their tenant.">
+        <Field
+          label="Admin consent link"
+          hint="An administrator of another organization opens this link to approve the app in their tenant."
+        >
           <span className={s.value}>
             <Input readOnly value={consentLink} style={{ flexGrow: 1 }} />
             <CopyButton value={consentLink} label="Admin consent link" />
@@ -103,7 +132,9 @@ export function OverviewSection({ app }: AppSectionProps) {
       ) : null}
       <OverlayDrawer position="end" size="medium" open={endpointsOpen} onOpenChange={(_e, d) => setEndpointsOpen(d.open)}>
         <DrawerHeader>
-          <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setEndpointsOpen(false)} />}>
+          <DrawerHeaderTitle
+            action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={() => setEndpointsOpen(false)} />}
+          >
             Endpoints
           </DrawerHeaderTitle>
         </DrawerHeader>
@@ -134,8 +165,8 @@ export function OverviewSection({ app }: AppSectionProps) {
           }
         }}
       >
-        The application {app.displayName} ({app.appId}) and its credentials will be deleted. Apps and scripts using its secrets stop
-        getting tokens.
+        The application {app.displayName} ({app.appId}) and its credentials will be deleted. Apps and scripts using its secrets stop getting
+        tokens.
       </ConfirmDialog>
     </>
   );

@@ -1,4 +1,21 @@
-import { Badge, Card, Field, MessageBar, MessageBarBody, MessageBarTitle, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Card,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { useEffect, useMemo, useState } from 'react';
 import { decodeJwtPart } from '../../session/jwt-claims.js';
@@ -8,7 +25,13 @@ import { CLAIM_DESCRIPTIONS } from './claim-descriptions.js';
 const useStyles = makeStyles({
   input: { fontFamily: tokens.fontFamilyMonospace, minHeight: '120px' },
   columns: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalL },
-  code: { margin: 0, fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, whiteSpace: 'pre-wrap', wordBreak: 'break-all' },
+  code: {
+    margin: 0,
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
+  },
   highlight: { backgroundColor: tokens.colorPaletteYellowBackground2 },
   mono: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
 });
@@ -26,7 +49,8 @@ const TIME_CLAIMS = new Set(['iat', 'nbf', 'exp']);
 /** The issuing tenant's keys from this server: the token itself never leaves the browser. */
 async function verify(token: string, header: Record<string, unknown>, claims: Record<string, unknown>): Promise<Verification> {
   const tid = typeof claims.tid === 'string' ? claims.tid : undefined;
-  if (!tid || !/^[0-9a-f-]{36}$/i.test(tid)) return { state: 'unknown', reason: 'The token has no tenant (tid) claim to find the signing keys.' };
+  if (!tid || !/^[0-9a-f-]{36}$/i.test(tid))
+    return { state: 'unknown', reason: 'The token has no tenant (tid) claim to find the signing keys.' };
   const res = await fetch(`/${tid}/discovery/v2.0/keys`);
   if (!res.ok) return { state: 'unknown', reason: `This server does not know tenant ${tid}, so it cannot check the signature.` };
   const { keys } = (await res.json()) as { keys: (JWK & { kid?: string })[] };
@@ -90,7 +114,10 @@ export function TokenDecoderPage() {
   const exp = decoded && 'claims' in decoded && typeof decoded.claims.exp === 'number' ? decoded.claims.exp * 1000 : undefined;
   return (
     <Page title="Token decoder" crumbs={[{ label: 'Home', to: '/' }, { label: 'Token decoder' }]}>
-      <Text>Paste a token. It is decoded in this browser and never sent anywhere; only the issuing tenant’s public keys are fetched to check the signature.</Text>
+      <Text>
+        Paste a token. It is decoded in this browser and never sent anywhere; only the issuing tenant’s public keys are fetched to check the
+        signature.
+      </Text>
       <Field label="Token">
         <Textarea className={s.input} value={token} onChange={(_e, d) => setToken(d.value)} resize="vertical" spellCheck={false} />
       </Field>
@@ -118,7 +145,8 @@ export function TokenDecoderPage() {
           ) : null}
           {exp !== undefined ? (
             <Text data-testid="token-expiry">
-              {exp > now ? <>Expires in {countdown(exp - now)}</> : <>Expired {countdown(now - exp)} ago</>} ({new Date(exp).toLocaleString()})
+              {exp > now ? <>Expires in {countdown(exp - now)}</> : <>Expired {countdown(now - exp)} ago</>} (
+              {new Date(exp).toLocaleString()})
             </Text>
           ) : null}
           <div className={s.columns}>
@@ -161,7 +189,9 @@ export function TokenDecoderPage() {
                     </TableCell>
                     <TableCell className={s.mono}>
                       {Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}
-                      {TIME_CLAIMS.has(k) && typeof v === 'number' ? <Text size={200}> ({new Date(v * 1000).toLocaleString()})</Text> : null}
+                      {TIME_CLAIMS.has(k) && typeof v === 'number' ? (
+                        <Text size={200}> ({new Date(v * 1000).toLocaleString()})</Text>
+                      ) : null}
                     </TableCell>
                     <TableCell>{CLAIM_DESCRIPTIONS[k] ?? ''}</TableCell>
                   </TableRow>

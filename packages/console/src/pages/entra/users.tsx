@@ -48,7 +48,10 @@ const ROLES: [string, string][] = [
   ['f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader'],
 ];
 
-const useStyles = makeStyles({ form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM }, actions: { display: 'flex', gap: tokens.spacingHorizontalXS } });
+const useStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  actions: { display: 'flex', gap: tokens.spacingHorizontalXS },
+});
 
 function generatedPassword(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -179,7 +182,9 @@ export function UsersPage() {
         onConfirm={async () => {
           const password = generatedPassword();
           try {
-            await management().request('PATCH', `/v1.0/users/${toReset!.id}`, { passwordProfile: { password, forceChangePasswordNextSignIn: true } });
+            await management().request('PATCH', `/v1.0/users/${toReset!.id}`, {
+              passwordProfile: { password, forceChangePasswordNextSignIn: true },
+            });
             setShownPassword({ user: toReset!.userPrincipalName, password });
           } catch (e) {
             setError(e);
@@ -200,7 +205,11 @@ export function UsersPage() {
                 appearance="primary"
                 onClick={async () => {
                   try {
-                    await management().request('POST', '/v1.0/roleManagement/directory/roleAssignments', { roleDefinitionId: role, principalId: roleFor!.id, directoryScopeId: '/' });
+                    await management().request('POST', '/v1.0/roleManagement/directory/roleAssignments', {
+                      roleDefinitionId: role,
+                      principalId: roleFor!.id,
+                      directoryScopeId: '/',
+                    });
                     setRoleFor(undefined);
                   } catch (e) {
                     setError(e);

@@ -61,6 +61,8 @@ export async function startSignIn(tenant = 'organizations', options: { loginHint
     response_type: 'code',
     redirect_uri: redirectUri(),
     response_mode: 'query',
+    // MSAL asks for client_info too: the redirect then names the user's home tenant.
+    client_info: '1',
     scope: `openid profile offline_access ${GRAPH_SCOPE}`,
     code_challenge: await s256(pending.verifier),
     code_challenge_method: 'S256',
@@ -103,7 +105,11 @@ export async function completeSignIn(url: URL): Promise<string | undefined> {
   if (!pending || pending.state !== url.searchParams.get('state'))
     throw new Error('The sign-in answer does not match a sign-in started here.');
   if (error) throw new Error(url.searchParams.get('error_description') ?? error);
-  const answer = await tokenRequest(pending.tenant, {
+  // Signed in through `organizations`: redeem the code at the user's own tenant, named by client_info.
+  const tenant = /^(organizations|common)$/i.test(pending.tenant)
+    ? (homeTenantOf(url.searchParams.get('client_info')) ?? pending.tenant)
+    : pending.tenant;
+  const answer = await tokenRequest(tenant, {
     grant_type: 'authorization_code',
     code: code!,
     code_verifier: pending.verifier,
@@ -127,6 +133,17 @@ export async function completeSignIn(url: URL): Promise<string | undefined> {
   saveSession(session);
   setActiveTenant(tenantId);
   return pending.returnTo;
+}
+
+/** `utid` of the base64url `{"uid","utid"}` that Entra adds to the redirect (client_info). */
+function homeTenantOf(clientInfo: string | null): string | undefined {
+  if (!clientInfo) return undefined;
+  try {
+    const json = JSON.parse(atob(clientInfo.replace(/-/g, '+').replace(/_/g, '/'))) as { utid?: unknown };
+    return typeof json.utid === 'string' ? json.utid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An access token of the active session for `resource`, renewed with the refresh token when due. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Agent, fetch as undiciFetch } from 'undici';
+import * as protocol from '@appwarden/protocol';
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
 import { startServer, type RunningServer } from '../../packages/server/src/main.js';
 import { testDatabaseUrl } from '../support/test-database.js';
@@ -22,6 +23,13 @@ export const CHROMIUM_ARGS = [
 /** Screenshots of every step; a failing CI run leaves them for reading. */
 export const SCREENSHOT_DIR = path.resolve('test-results/console');
 
+/**
+ * The console signs in for real (authorization code + PKCE) once the user-context branch is merged
+ * (protocol then exports ADMIN_CENTER_APP_ID); before that, or with APPWARDEN_CONSOLE_TEST_BOOTSTRAP=1,
+ * the tests seed the session with the test bootstrap below.
+ */
+export const REAL_SIGN_IN = 'ADMIN_CENTER_APP_ID' in protocol && process.env.APPWARDEN_CONSOLE_TEST_BOOTSTRAP !== '1';
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface ConsoleHarness {
@@ -33,6 +41,15 @@ export interface ConsoleHarness {
     tenants: ('contoso' | 'fabrikam')[],
     options?: { colorScheme?: 'light' | 'dark' },
   ): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
+  /**
+   * Signs in through the console's real flow (authorization code + PKCE through this server's
+   * sign-in page), in `page`'s context; for a second tenant, through "Sign in to another directory".
+   */
+  signInInteractive(
+    page: Page,
+    user: { username: string; password: string },
+    options?: { domain?: string; another?: boolean },
+  ): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
   /** axe-core on the page: serious and critical violations, as readable strings. */
   axe(page: Page): Promise<string[]>;
@@ -113,11 +130,41 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     };
   }
 
-  return {
+  const harness: ConsoleHarness = {
     server,
     browser,
     fetch: fetchImpl,
     async signedIn(tenants, options = {}) {
+      if (REAL_SIGN_IN) {
+        const context = await browser.newContext({
+          ignoreHTTPSErrors: true,
+          viewport: { width: 1280, height: 800 },
+          colorScheme: options.colorScheme ?? 'light',
+          permissions: ['clipboard-read', 'clipboard-write'],
+        });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`));
+        page.on('pageerror', (e) => errors.push(String(e)));
+        // Signed in last to first, so that the first tenant is the active one at the end.
+        const order = [...tenants].reverse();
+        for (const [i, name] of order.entries()) {
+          await harness.signInInteractive(
+            page,
+            demo.tenants[name].admin,
+            i === 0 ? { domain: demo.tenants[name].domain } : { another: true },
+          );
+        }
+        if (order.length > 1) {
+          await page.getByRole('button', { name: /Switch directory/ }).click();
+          await page.getByRole('menuitemradio', { name: new RegExp(tenants[0]!, 'i') }).click();
+          await page
+            .getByTestId('tenant-name')
+            .filter({ hasText: new RegExp(tenants[0]!, 'i') })
+            .waitFor();
+        }
+        return { context, page, errors };
+      }
       const sessions = Object.fromEntries(
         await Promise.all(
           tenants.map(async (n) => {
@@ -146,6 +193,23 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       page.on('pageerror', (e) => errors.push(String(e)));
       return { context, page, errors };
     },
+    async signInInteractive(page, user, options = {}) {
+      if (options.another) {
+        await page.getByRole('button', { name: /Switch directory/ }).click();
+        await page.getByRole('menuitem', { name: 'Sign in to another directory' }).click();
+        const other = page.getByRole('button', { name: 'Use another account' });
+        await page.getByLabel('Email, phone, or Skype').or(other).first().waitFor();
+        if (await other.count()) await other.click();
+      } else {
+        await page.goto(`${server.url}/`);
+        if (options.domain) await page.getByRole('textbox', { name: 'Directory (optional)' }).fill(options.domain);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      }
+      await page.getByLabel('Email, phone, or Skype').fill(user.username);
+      await page.getByLabel('Password').fill(user.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('user-name').filter({ hasText: user.username }).waitFor();
+    },
     async screenshot(page, name) {
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
     },
@@ -170,4 +234,5 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }

@@ -33,7 +33,7 @@ import {
   CloudDatabaseRegular,
   DismissRegular,
 } from '@fluentui/react-icons';
-import type { BLOCK_SCRIPT_FORMATS} from '@appwarden/sdk';
+import type { BLOCK_SCRIPT_FORMATS } from '@appwarden/sdk';
 import { type DiscoveredApp, type DiscoveryStream, type UploadJob } from '@appwarden/sdk';
 import { useState } from 'react';
 import { cloudApps, cloudAppsAdmin } from '../../api/clients.js';

@@ -6,3 +6,4 @@ export * from './cloudapps-codes.js';
 export * from './cloudapps-filters.js';
 export * from './directory-roles.js';
 export * from './delegated-scopes.js';
+export * from './console-routes.js';

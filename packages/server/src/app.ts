@@ -4,6 +4,7 @@ import { registerDiscoveryAdminRoutes } from './cloudapps/discovery/admin-routes
 import { registerDiscoveryUploadRoutes } from './cloudapps/discovery/upload-blob-routes.js';
 import { registerCloudAppsRoutes } from './cloudapps/routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerConsoleRoutes } from './http/console-static.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApiRoutes } from './http/openapi.js';
 import { registerConsentRoutes } from './identity/consent-routes.js';
@@ -68,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDiscoveryAdminRoutes(app, services, operatorKey);
   // 10. Cloud Discovery upload URLs: an Azure-blob-compatible PUT endpoint that streams to disk.
   registerDiscoveryUploadRoutes(app, services);
+  // 11. The admin center (static build) at `/` and its client-side routes.
+  registerConsoleRoutes(app, services.config.consoleDir);
   await app.ready();
   return app;
 }

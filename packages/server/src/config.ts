@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AppError } from './http/errors.js';
 
@@ -45,6 +46,8 @@ export interface Config {
   discoverySyslogFlushMs: number;
   /** Parse an upload while it is received (the job then only finishes it). Default true. */
   discoveryEarlyParse: boolean;
+  /** The admin center's built files (index.html, assets/); default: dist/ of the installed @appwarden/console. */
+  consoleDir: string | undefined;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -69,7 +72,17 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoverySyslogHost: '127.0.0.1',
   discoverySyslogFlushMs: 5000,
   discoveryEarlyParse: true,
+  consoleDir: undefined,
 };
+
+/** dist/ of the installed console package, or undefined when the package is not installed. */
+export function installedConsoleDir(): string | undefined {
+  try {
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('@appwarden/console/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+}
 
 /** A setting that does not hold: the process refuses to start (code `invalid_config`). */
 export class ConfigError extends AppError {
@@ -144,6 +157,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,
     discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
     discoveryEarlyParse: bool('discoveryEarlyParse'),
+    consoleDir: path.resolve(str('consoleDir') ?? installedConsoleDir() ?? 'packages/console/dist'),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

@@ -2,6 +2,7 @@ import { CLOUD_APPS_PERMISSION_MATRIX, type CloudAppsEndpoint } from '@appwarden
 import type { FastifyInstance } from 'fastify';
 import { CLOUD_APPS_ROUTES, PATH_PREFIXES, ROOT_PATH_PREFIXES } from '../cloudapps/routes.js';
 import { escapeHtml } from '../identity/consent-pages.js';
+import { registerApiDocs } from './api-docs.js';
 
 interface Operation {
   method: string;
@@ -333,24 +334,29 @@ export function buildOpenApi(origin: string) {
 /** `/openapi.json` and a readable `/docs` page rendered from it (no external assets). */
 export function registerOpenApiRoutes(app: FastifyInstance, origin: () => string): void {
   app.get('/openapi.json', async () => buildOpenApi(origin()));
-  app.get('/docs', async (_req, reply) => {
-    const doc = buildOpenApi(origin());
-    const rows: string[] = [];
-    let tag = '';
-    const entries = Object.entries(doc.paths).flatMap(([p, ms]) =>
-      Object.entries(ms).map(([m, op]) => ({ p, m, op: op as { tags: string[]; summary: string; 'x-permissions'?: string[] } })),
-    );
-    entries.sort((a, b) => a.op.tags[0]!.localeCompare(b.op.tags[0]!) || a.p.localeCompare(b.p));
-    for (const e of entries) {
-      if (e.op.tags[0] !== tag) {
-        tag = e.op.tags[0]!;
-        rows.push(`<tr><th colspan="4"><h2>${escapeHtml(tag)}</h2></th></tr>`);
-      }
-      rows.push(
-        `<tr><td><code>${e.m.toUpperCase()}</code></td><td><code>${escapeHtml(e.p)}</code></td><td>${escapeHtml(e.op.summary)}</td><td>${escapeHtml((e.op['x-permissions'] ?? []).join(', '))}</td></tr>`,
-      );
+  // Swagger UI (interactive, from the swagger-ui-dist package) and the same operations as a plain table.
+  registerApiDocs(app, () => operationsTableHtml(origin()));
+  app.get('/docs/operations', async (_req, reply) => reply.type('text/html; charset=utf-8').send(operationsTableHtml(origin())));
+}
+
+/** Every operation in one plain table (no script): `/docs/operations`, and `/docs` without Swagger UI. */
+function operationsTableHtml(origin: string): string {
+  const doc = buildOpenApi(origin);
+  const rows: string[] = [];
+  let tag = '';
+  const entries = Object.entries(doc.paths).flatMap(([p, ms]) =>
+    Object.entries(ms).map(([m, op]) => ({ p, m, op: op as { tags: string[]; summary: string; 'x-permissions'?: string[] } })),
+  );
+  entries.sort((a, b) => a.op.tags[0]!.localeCompare(b.op.tags[0]!) || a.p.localeCompare(b.p));
+  for (const e of entries) {
+    if (e.op.tags[0] !== tag) {
+      tag = e.op.tags[0]!;
+      rows.push(`<tr><th colspan="4"><h2>${escapeHtml(tag)}</h2></th></tr>`);
     }
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Appwarden API</title><style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}td,th{text-align:left;padding:4px 8px;vertical-align:top}tr:nth-child(even){background:#f6f6f6}h2{margin:1em 0 0}</style></head><body><h1>Appwarden API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Depth: the docs/ folder of the repository.</p><table><tr><th>method</th><th>path</th><th>what</th><th>permissions (any of)</th></tr>${rows.join('')}</table></body></html>`;
-    return reply.type('text/html; charset=utf-8').send(html);
-  });
+    rows.push(
+      `<tr><td><code>${e.m.toUpperCase()}</code></td><td><code>${escapeHtml(e.p)}</code></td><td>${escapeHtml(e.op.summary)}</td><td>${escapeHtml((e.op['x-permissions'] ?? []).join(', '))}</td></tr>`,
+    );
+  }
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Appwarden API</title><style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}td,th{text-align:left;padding:4px 8px;vertical-align:top}tr:nth-child(even){background:#f6f6f6}h2{margin:1em 0 0}</style></head><body><h1>Appwarden API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a>. Depth: the docs/ folder of the repository.</p><table><tr><th>method</th><th>path</th><th>what</th><th>permissions (any of)</th></tr>${rows.join('')}</table></body></html>`;
+  return html;
 }

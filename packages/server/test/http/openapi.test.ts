@@ -55,8 +55,20 @@ describe('/openapi.json and /docs', () => {
     }
   });
 
-  it('renders a readable /docs page', async () => {
+  it('serves Swagger UI at /docs from the installed package, rendering /openapi.json', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('/docs/swagger-ui-bundle.js');
+    const init = await app.inject({ method: 'GET', url: '/docs/init.js' });
+    expect(init.body).toContain("url: '/openapi.json'");
+    const bundle = await app.inject({ method: 'GET', url: '/docs/swagger-ui-bundle.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.headers['content-encoding']).toBe('gzip');
+  });
+
+  it('renders every operation in a plain table at /docs/operations', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/operations' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('/api/v1/alerts/');

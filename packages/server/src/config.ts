@@ -45,6 +45,15 @@ export interface Config {
   discoverySyslogFlushMs: number;
   /** Parse an upload while it is received (the job then only finishes it). Default true. */
   discoveryEarlyParse: boolean;
+  // --- Cloud Discovery ingest limits (issue 12; see SECURITY.md and docs/configuration.md) ---
+  /** Syslog: received, not yet parsed bytes one data source's receiver may hold; past it TCP pauses, UDP drops. */
+  discoverySyslogMaxPendingBytes: number;
+  /** Syslog: the same, for all receivers together. */
+  discoverySyslogMaxTotalPendingBytes: number;
+  /** Syslog: bytes per second one sender address may send to one receiver (TCP paused, UDP dropped past it); 0: unlimited. */
+  discoverySyslogSenderBytesPerSecond: number;
+  /** Syslog: TCP/TLS connections one receiver holds at once. */
+  discoverySyslogMaxConnections: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -69,6 +78,10 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoverySyslogHost: '127.0.0.1',
   discoverySyslogFlushMs: 5000,
   discoveryEarlyParse: true,
+  discoverySyslogMaxPendingBytes: 16 * 1024 ** 2,
+  discoverySyslogMaxTotalPendingBytes: 64 * 1024 ** 2,
+  discoverySyslogSenderBytesPerSecond: 8 * 1024 ** 2,
+  discoverySyslogMaxConnections: 256,
 };
 
 /** A setting that does not hold: the process refuses to start (code `invalid_config`). */
@@ -144,6 +157,10 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,
     discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
     discoveryEarlyParse: bool('discoveryEarlyParse'),
+    discoverySyslogMaxPendingBytes: int('discoverySyslogMaxPendingBytes', 1024, 1024 ** 3),
+    discoverySyslogMaxTotalPendingBytes: int('discoverySyslogMaxTotalPendingBytes', 1024, 16 * 1024 ** 3),
+    discoverySyslogSenderBytesPerSecond: int('discoverySyslogSenderBytesPerSecond', 0, 1024 ** 3),
+    discoverySyslogMaxConnections: int('discoverySyslogMaxConnections', 1, 100_000),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

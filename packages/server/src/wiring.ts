@@ -95,6 +95,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     maxUploadBytes: config.discoveryMaxUploadBytes,
     syslogHost: config.discoverySyslogHost,
     syslogFlushMs: config.discoverySyslogFlushMs,
+    syslogLimits: {
+      maxPendingBytes: config.discoverySyslogMaxPendingBytes,
+      maxTotalPendingBytes: config.discoverySyslogMaxTotalPendingBytes,
+      senderBytesPerSecond: config.discoverySyslogSenderBytesPerSecond,
+      maxConnections: config.discoverySyslogMaxConnections,
+    },
     earlyParse: config.discoveryEarlyParse,
   });
   return {

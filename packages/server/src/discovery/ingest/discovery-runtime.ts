@@ -7,7 +7,7 @@ import type { Clock } from '../../clock.js';
 import type { Stores } from '../../store/interfaces.js';
 import { EarlyParses } from './early-parse.js';
 import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';
-import { SyslogReceivers } from './syslog-receiver.js';
+import { SyslogReceivers, type SyslogReceiverOptions } from './syslog-receiver.js';
 import { UploadStorage } from './upload-storage.js';
 
 export const RETENTION_DAYS = 90;
@@ -19,6 +19,8 @@ export interface DiscoveryRuntimeOptions {
   maxUploadBytes: number;
   syslogHost: string;
   syslogFlushMs: number;
+  /** Memory caps, per-sender rate and connection cap of the syslog receivers. */
+  syslogLimits?: Omit<SyslogReceiverOptions, 'host' | 'flushMs'>;
   /** Parse uploads while they arrive (default true). */
   earlyParse?: boolean;
   jobs?: Partial<JobRunnerOptions>;
@@ -46,7 +48,7 @@ export class DiscoveryRuntime {
     this.maxUploadBytes = options.maxUploadBytes;
     this.early = new EarlyParses(clock, options.earlyParse ?? true);
     this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, options.jobs, this.early);
-    this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs }, silent);
+    this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits }, silent);
   }
 
   /** Job runner, syslog receivers of existing data sources, retention sweep. */

@@ -54,6 +54,12 @@ export interface Config {
   discoverySyslogSenderBytesPerSecond: number;
   /** Syslog: TCP/TLS connections one receiver holds at once. */
   discoverySyslogMaxConnections: number;
+  /** Longest log line parsed (uploads and syslog); longer lines are counted as failed and skipped. */
+  discoveryMaxLineBytes: number;
+  /** An upload's gzip / zip content may decompress to at most this many bytes in all. */
+  discoveryMaxDecompressedBytes: number;
+  /** ... and to at most this many times the compressed bytes read (checked past 16 MiB of output). */
+  discoveryMaxCompressionRatio: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -82,6 +88,9 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoverySyslogMaxTotalPendingBytes: 64 * 1024 ** 2,
   discoverySyslogSenderBytesPerSecond: 8 * 1024 ** 2,
   discoverySyslogMaxConnections: 256,
+  discoveryMaxLineBytes: 64 * 1024,
+  discoveryMaxDecompressedBytes: 64 * 1024 ** 3,
+  discoveryMaxCompressionRatio: 1000,
 };
 
 /** A setting that does not hold: the process refuses to start (code `invalid_config`). */
@@ -161,6 +170,9 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoverySyslogMaxTotalPendingBytes: int('discoverySyslogMaxTotalPendingBytes', 1024, 16 * 1024 ** 3),
     discoverySyslogSenderBytesPerSecond: int('discoverySyslogSenderBytesPerSecond', 0, 1024 ** 3),
     discoverySyslogMaxConnections: int('discoverySyslogMaxConnections', 1, 100_000),
+    discoveryMaxLineBytes: int('discoveryMaxLineBytes', 1024, 64 * 1024 ** 2),
+    discoveryMaxDecompressedBytes: int('discoveryMaxDecompressedBytes', 1024, 1024 ** 5),
+    discoveryMaxCompressionRatio: int('discoveryMaxCompressionRatio', 2, 1_000_000),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

@@ -95,6 +95,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
     maxUploadBytes: config.discoveryMaxUploadBytes,
     syslogHost: config.discoverySyslogHost,
     syslogFlushMs: config.discoverySyslogFlushMs,
+    ingestLimits: {
+      maxLineBytes: config.discoveryMaxLineBytes,
+      maxDecompressedBytes: config.discoveryMaxDecompressedBytes,
+      maxCompressionRatio: config.discoveryMaxCompressionRatio,
+    },
     syslogLimits: {
       maxPendingBytes: config.discoverySyslogMaxPendingBytes,
       maxTotalPendingBytes: config.discoverySyslogMaxTotalPendingBytes,

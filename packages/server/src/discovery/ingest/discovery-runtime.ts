@@ -5,7 +5,7 @@
 import { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../clock.js';
 import type { Stores } from '../../store/interfaces.js';
-import { EarlyParses } from './early-parse.js';
+import { EarlyParses, type IngestLimits } from './early-parse.js';
 import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';
 import { SyslogReceivers, type SyslogReceiverOptions } from './syslog-receiver.js';
 import { UploadStorage } from './upload-storage.js';
@@ -24,6 +24,8 @@ export interface DiscoveryRuntimeOptions {
   /** Parse uploads while they arrive (default true). */
   earlyParse?: boolean;
   jobs?: Partial<JobRunnerOptions>;
+  /** Line length and decompression bounds of uploads. */
+  ingestLimits?: IngestLimits;
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -46,8 +48,9 @@ export class DiscoveryRuntime {
     this.ipRanges = new IpRangeService(stores);
     this.storage = new UploadStorage(options.dataDir);
     this.maxUploadBytes = options.maxUploadBytes;
-    this.early = new EarlyParses(clock, options.earlyParse ?? true);
-    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, options.jobs, this.early);
+    this.early = new EarlyParses(clock, options.earlyParse ?? true, options.ingestLimits);
+    const jobs = { ...options.jobs, limits: { ...options.ingestLimits, ...options.jobs?.limits } };
+    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, jobs, this.early);
     this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits }, silent);
   }
 

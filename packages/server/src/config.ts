@@ -48,6 +48,21 @@ export interface Config {
   discoveryEarlyParse: boolean;
   /** The admin center's built files (index.html, assets/); default: dist/ of the installed @appwarden/console. */
   consoleDir: string | undefined;
+  // --- Cloud Discovery ingest limits (issue 12; see SECURITY.md and docs/configuration.md) ---
+  /** Syslog: received, not yet parsed bytes one data source's receiver may hold; past it TCP pauses, UDP drops. */
+  discoverySyslogMaxPendingBytes: number;
+  /** Syslog: the same, for all receivers together. */
+  discoverySyslogMaxTotalPendingBytes: number;
+  /** Syslog: bytes per second one sender address may send to one receiver (TCP paused, UDP dropped past it); 0: unlimited. */
+  discoverySyslogSenderBytesPerSecond: number;
+  /** Syslog: TCP/TLS connections one receiver holds at once. */
+  discoverySyslogMaxConnections: number;
+  /** Longest log line parsed (uploads and syslog); longer lines are counted as failed and skipped. */
+  discoveryMaxLineBytes: number;
+  /** An upload's gzip / zip content may decompress to at most this many bytes in all. */
+  discoveryMaxDecompressedBytes: number;
+  /** ... and to at most this many times the compressed bytes read (checked past 16 MiB of output). */
+  discoveryMaxCompressionRatio: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -73,6 +88,13 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoverySyslogFlushMs: 5000,
   discoveryEarlyParse: true,
   consoleDir: undefined,
+  discoverySyslogMaxPendingBytes: 16 * 1024 ** 2,
+  discoverySyslogMaxTotalPendingBytes: 64 * 1024 ** 2,
+  discoverySyslogSenderBytesPerSecond: 8 * 1024 ** 2,
+  discoverySyslogMaxConnections: 256,
+  discoveryMaxLineBytes: 64 * 1024,
+  discoveryMaxDecompressedBytes: 64 * 1024 ** 3,
+  discoveryMaxCompressionRatio: 1000,
 };
 
 /** dist/ of the installed console package, or undefined when the package is not installed. */
@@ -158,6 +180,13 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
     discoveryEarlyParse: bool('discoveryEarlyParse'),
     consoleDir: path.resolve(str('consoleDir') ?? installedConsoleDir() ?? 'packages/console/dist'),
+    discoverySyslogMaxPendingBytes: int('discoverySyslogMaxPendingBytes', 1024, 1024 ** 3),
+    discoverySyslogMaxTotalPendingBytes: int('discoverySyslogMaxTotalPendingBytes', 1024, 16 * 1024 ** 3),
+    discoverySyslogSenderBytesPerSecond: int('discoverySyslogSenderBytesPerSecond', 0, 1024 ** 3),
+    discoverySyslogMaxConnections: int('discoverySyslogMaxConnections', 1, 100_000),
+    discoveryMaxLineBytes: int('discoveryMaxLineBytes', 1024, 64 * 1024 ** 2),
+    discoveryMaxDecompressedBytes: int('discoveryMaxDecompressedBytes', 1024, 1024 ** 5),
+    discoveryMaxCompressionRatio: int('discoveryMaxCompressionRatio', 2, 1_000_000),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

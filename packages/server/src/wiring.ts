@@ -95,6 +95,17 @@ export async function createServices(config: Config, options: ServiceOptions = {
     maxUploadBytes: config.discoveryMaxUploadBytes,
     syslogHost: config.discoverySyslogHost,
     syslogFlushMs: config.discoverySyslogFlushMs,
+    ingestLimits: {
+      maxLineBytes: config.discoveryMaxLineBytes,
+      maxDecompressedBytes: config.discoveryMaxDecompressedBytes,
+      maxCompressionRatio: config.discoveryMaxCompressionRatio,
+    },
+    syslogLimits: {
+      maxPendingBytes: config.discoverySyslogMaxPendingBytes,
+      maxTotalPendingBytes: config.discoverySyslogMaxTotalPendingBytes,
+      senderBytesPerSecond: config.discoverySyslogSenderBytesPerSecond,
+      maxConnections: config.discoverySyslogMaxConnections,
+    },
     earlyParse: config.discoveryEarlyParse,
   });
   return {

@@ -57,9 +57,9 @@ export class LineProcessor {
       options.fastPath && options.parser.id === 'squid-native'
         ? createSquidNativeFastPath(options.aggregator, options.matcher, options.minTimestamp, this.span)
         : undefined;
-    const oversized = (bytes: number): void => {
+    const oversized = (bytes: number, sample: string): void => {
       this.lineNo++;
-      this.addFailure(`line longer than ${options.maxLineBytes} bytes (${bytes})`, '');
+      this.addFailure(`line longer than ${options.maxLineBytes} bytes (${bytes})`, sample);
     };
     this.textSink = {
       line: (text) => {

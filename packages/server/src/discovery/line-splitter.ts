@@ -9,16 +9,22 @@
 
 export interface LineSink {
   line(text: string): void;
-  /** A line longer than the limit; it is not passed to line(). */
-  oversized(bytes: number): void;
+  /** A line longer than the limit, with its first bytes as a sample; it is not passed to line(). */
+  oversized(bytes: number, sample: string): void;
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Bytes of an over-long line kept as its sample in the job result. */
+export const OVERSIZED_SAMPLE_BYTES = 200;
+const head = (buf: Buffer, start = 0) => buf.toString('utf8', start, Math.min(buf.length, start + OVERSIZED_SAMPLE_BYTES));
 
 export class LineSplitter {
   private carry: Buffer = EMPTY;
   private skipping = false;
   private skippedBytes = 0;
+  /** The first bytes of the line being skipped. */
+  private skipSample = '';
   private first = true;
   private readonly maxLineBytes: number;
 
@@ -37,15 +43,15 @@ export class LineSplitter {
     }
     // Finish the carried-over line with the head of this chunk.
     if (this.skipping) {
-      sink.oversized(this.skippedBytes + firstNl);
+      sink.oversized(this.skippedBytes + firstNl, this.skipSample);
       this.skipping = false;
       this.skippedBytes = 0;
     } else if (this.carry.length > 0) {
-      const head = chunk.subarray(0, firstNl);
-      if (this.carry.length + head.length > this.maxLineBytes) sink.oversized(this.carry.length + head.length);
-      else this.emit(Buffer.concat([this.carry, head]).toString('utf8'), sink);
+      const rest = chunk.subarray(0, firstNl);
+      if (this.carry.length + rest.length > this.maxLineBytes) sink.oversized(this.carry.length + rest.length, headOf(this.carry, rest));
+      else this.emit(Buffer.concat([this.carry, rest]).toString('utf8'), sink);
     } else if (firstNl > this.maxLineBytes) {
-      sink.oversized(firstNl);
+      sink.oversized(firstNl, head(chunk));
     } else this.emit(chunk.toString('utf8', 0, firstNl), sink);
     this.carry = EMPTY;
     start = firstNl + 1;
@@ -57,7 +63,7 @@ export class LineSplitter {
       for (;;) {
         const nl = text.indexOf('\n', pos);
         const end = nl < 0 ? text.length : nl;
-        if (end - pos > this.maxLineBytes) sink.oversized(end - pos);
+        if (end - pos > this.maxLineBytes) sink.oversized(end - pos, head(Buffer.from(text.slice(pos, pos + OVERSIZED_SAMPLE_BYTES))));
         else this.emit(text.slice(pos, end), sink);
         if (nl < 0) break;
         pos = nl + 1;
@@ -69,7 +75,7 @@ export class LineSplitter {
 
   /** Flushes the final line (a file need not end with a newline). */
   end(sink: LineSink): void {
-    if (this.skipping) sink.oversized(this.skippedBytes);
+    if (this.skipping) sink.oversized(this.skippedBytes, this.skipSample);
     else if (this.carry.length > 0) this.emit(this.carry.toString('utf8'), sink);
     this.carry = EMPTY;
     this.skipping = false;
@@ -84,6 +90,7 @@ export class LineSplitter {
     if (this.carry.length + part.length > this.maxLineBytes) {
       this.skipping = true;
       this.skippedBytes = this.carry.length + part.length;
+      this.skipSample = headOf(this.carry, part);
       this.carry = EMPTY;
       void sink;
       return;
@@ -106,7 +113,13 @@ export class LineSplitter {
 export interface ByteLineSink {
   /** A line as bytes `buf[start, end)`, CR and (on the first line) BOM already stripped. */
   bytes(buf: Buffer, start: number, end: number): void;
-  oversized(bytes: number): void;
+  oversized(bytes: number, sample: string): void;
+}
+
+/** The sample of a line that starts in `carry` and goes on in `next`. */
+function headOf(carry: Buffer, next: Buffer): string {
+  if (carry.length >= OVERSIZED_SAMPLE_BYTES) return head(carry);
+  return Buffer.concat([carry, next.subarray(0, OVERSIZED_SAMPLE_BYTES - carry.length)]).toString('utf8');
 }
 
 function hasNonAscii(buf: Buffer, start: number, end: number): boolean {
@@ -123,6 +136,8 @@ export class ByteLineSplitter {
   private carry: Buffer = EMPTY;
   private skipping = false;
   private skippedBytes = 0;
+  /** The first bytes of the line being skipped. */
+  private skipSample = '';
   private first = true;
   private readonly maxLineBytes: number;
 
@@ -140,15 +155,15 @@ export class ByteLineSplitter {
     }
     const max = this.maxLineBytes;
     if (this.skipping) {
-      sink.oversized(this.skippedBytes + firstNl);
+      sink.oversized(this.skippedBytes + firstNl, this.skipSample);
       this.skipping = false;
       this.skippedBytes = 0;
     } else if (this.carry.length > 0) {
       const len = this.carry.length + firstNl;
-      if (len > max) sink.oversized(len);
+      if (len > max) sink.oversized(len, headOf(this.carry, chunk.subarray(0, firstNl)));
       else this.emit(Buffer.concat([this.carry, chunk.subarray(0, firstNl)]), 0, len, sink);
     } else if (firstNl > max) {
-      sink.oversized(firstNl);
+      sink.oversized(firstNl, head(chunk));
     } else this.emit(chunk, 0, firstNl, sink);
     this.carry = EMPTY;
     let pos = firstNl + 1;
@@ -160,7 +175,7 @@ export class ByteLineSplitter {
         const len = nl - pos;
         // LineSplitter measures lines inside a chunk in UTF-16 code units; so does this.
         if (len > max && (!hasNonAscii(chunk, pos, nl) || chunk.toString('utf8', pos, nl).length > max)) {
-          sink.oversized(hasNonAscii(chunk, pos, nl) ? chunk.toString('utf8', pos, nl).length : len);
+          sink.oversized(hasNonAscii(chunk, pos, nl) ? chunk.toString('utf8', pos, nl).length : len, head(chunk.subarray(0, nl), pos));
         } else this.emit(chunk, pos, nl, sink);
         pos = nl + 1;
         if (nl === lastNl) break;
@@ -170,7 +185,7 @@ export class ByteLineSplitter {
   }
 
   end(sink: ByteLineSink): void {
-    if (this.skipping) sink.oversized(this.skippedBytes);
+    if (this.skipping) sink.oversized(this.skippedBytes, this.skipSample);
     else if (this.carry.length > 0) this.emit(this.carry, 0, this.carry.length, sink);
     this.carry = EMPTY;
     this.skipping = false;
@@ -185,6 +200,7 @@ export class ByteLineSplitter {
     if (this.carry.length + part.length > this.maxLineBytes) {
       this.skipping = true;
       this.skippedBytes = this.carry.length + part.length;
+      this.skipSample = headOf(this.carry, part);
       this.carry = EMPTY;
       return;
     }

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { TrafficAggregator, type UnclassifiedEntry } from './aggregation.js';
 import { STATELESS_PARSERS, type LineFailure } from './line-processor.js';
+import { OVERSIZED_SAMPLE_BYTES } from './line-splitter.js';
 import { defaultWorkerUrl, parseStreamInWorker } from './parse-in-worker.js';
 import {
   DiscoveryInputError,
@@ -168,11 +169,11 @@ export async function parseStreamParallel(
   };
   let overSized = 0;
   /** An oversized line found while batching: a one-line report of its own, in sequence. */
-  const oversizedLine = (bytes: number, file: string | undefined, newFile: boolean): void => {
+  const oversizedLine = (bytes: number, sample: string, file: string | undefined, newFile: boolean): void => {
     const s = seq++;
     reports.set(s, {
       lines: 1,
-      failures: [{ line: 1, reason: `line longer than ${o.maxLineBytes} bytes (${bytes})`, text: '' }],
+      failures: [{ line: 1, reason: `line longer than ${o.maxLineBytes} bytes (${bytes})`, text: sample }],
       file,
       newFile,
     });
@@ -186,6 +187,8 @@ export async function parseStreamParallel(
       let newFile = true;
       let atFileStart = true;
       let skipping = false;
+      /** The first bytes of the line being skipped (its failure sample). */
+      let skipSample = '';
       let skipped = 0;
       // Text is copied once, into a (pooled) batch buffer; `tail` bytes after its last newline
       // are the current partial line, carried into the next buffer when a batch is sent.
@@ -215,7 +218,7 @@ export async function parseStreamParallel(
               skipped += chunk.length - pos;
               break;
             }
-            oversizedLine(skipped + nl - pos, file, newFile);
+            oversizedLine(skipped + nl - pos, skipSample, file, newFile);
             // (Like LineSplitter, a skipped line does not end the "first line" BOM handling.)
             newFile = false;
             skipping = false;
@@ -238,13 +241,14 @@ export async function parseStreamParallel(
             // A line that cannot fit: send what precedes it, then skip to its end.
             skipping = true;
             skipped = tail;
+            skipSample = Buffer.from(buf.buffer, buf.byteOffset + len - tail, Math.min(tail, OVERSIZED_SAMPLE_BYTES)).toString('utf8');
             len -= tail;
             tail = 0;
             if (len > 0) await flush(len);
           } else if (len >= batchBytes && tail < len) await flush(len - tail);
         }
       }
-      if (skipping) oversizedLine(skipped, file, newFile);
+      if (skipping) oversizedLine(skipped, skipSample, file, newFile);
       else if (len > 0) await flush(len);
       pool.push(buf);
     });

@@ -40,6 +40,10 @@ export interface ParseStreamOptions {
   maxInputBytes?: number;
   /** Default `auto`: detect from the first bytes. */
   compression?: Compression | 'auto';
+  /** Stop (INPUT_TOO_LARGE) when gzip / zip content decompresses to more than this many bytes in all. Default 64 GiB. */
+  maxDecompressedBytes?: number;
+  /** Stop (INPUT_TOO_LARGE) when decompressed bytes exceed this many times the compressed bytes read (checked past 16 MiB). Default 1000. */
+  maxCompressionRatio?: number;
   /** Name reported with failures of a plain or gzip input. */
   fileName?: string;
   signal?: AbortSignal;
@@ -106,6 +110,22 @@ function sniff(head: Buffer): Compression {
   return 'none';
 }
 
+/** Decompression bounds (a gzip or zip bomb stops early instead of being parsed as gigabytes). */
+export const DECOMPRESSION_DEFAULTS = {
+  maxDecompressedBytes: 64 * 1024 ** 3,
+  maxCompressionRatio: 1000,
+  /** Below this much output the ratio is not checked: small, very regular files compress far. */
+  ratioFloorBytes: 16 * 1024 * 1024,
+} as const;
+
+/** Counts the bytes pulled through an iterable (the compressed side). */
+async function* counted(source: AsyncIterable<Buffer | Uint8Array | string>, meter: { bytes: number }): AsyncIterable<Buffer | Uint8Array | string> {
+  for await (const chunk of source) {
+    meter.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    yield chunk;
+  }
+}
+
 function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   const z = createGunzip();
   pipeline(Readable.from(source), z, () => {
@@ -162,21 +182,41 @@ export function emptyStats(): ParseStreamStats {
  */
 export async function forEachTextStream(
   input: Readable | AsyncIterable<Buffer | Uint8Array | string>,
-  options: Pick<ParseStreamOptions, 'compression' | 'fileName'>,
+  options: Pick<ParseStreamOptions, 'compression' | 'fileName' | 'maxDecompressedBytes' | 'maxCompressionRatio'>,
   /** `plain`: the content is the input's own chunks (no gzip or zip in between). */
   onText: (content: AsyncIterable<Buffer>, file: string | undefined, plain: boolean) => Promise<void>,
 ): Promise<{ compression: Compression; skippedEntries: ZipSkip[] }> {
   const skippedEntries: ZipSkip[] = [];
+  const maxOut = options.maxDecompressedBytes ?? DECOMPRESSION_DEFAULTS.maxDecompressedBytes;
+  const maxRatio = options.maxCompressionRatio ?? DECOMPRESSION_DEFAULTS.maxCompressionRatio;
+  const compressed = { bytes: 0 };
+  let decompressed = 0;
+  /** Decompressed content, counted over every entry against the size and ratio caps. */
+  async function* bounded(content: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+    for await (const chunk of content) {
+      decompressed += chunk.length;
+      if (decompressed > maxOut) {
+        throw new DiscoveryInputError('INPUT_TOO_LARGE', `Input too large: the archive decompresses to more than ${maxOut} bytes`);
+      }
+      if (decompressed > DECOMPRESSION_DEFAULTS.ratioFloorBytes && decompressed > maxRatio * Math.max(1, compressed.bytes)) {
+        throw new DiscoveryInputError(
+          'INPUT_TOO_LARGE',
+          `Input too large: the archive decompresses to more than ${maxRatio} times its size (${compressed.bytes} bytes read, ${decompressed} out)`,
+        );
+      }
+      yield chunk;
+    }
+  }
   /** A plain or gzip member (also used for each zip entry, which may itself be a .gz). */
   async function parseMaybeGzip(source: AsyncIterable<Buffer>, file: string | undefined): Promise<void> {
     const reader = new ChunkReader(source);
     await reader.fill(4);
     const kind = sniff(reader.buffered);
-    if (kind === 'gzip') await onText(gunzip(reader.rest()), file, false);
-    else await onText(reader.rest(), file, false);
+    if (kind === 'gzip') await onText(bounded(gunzip(reader.rest())), file, false);
+    else await onText(bounded(reader.rest()), file, false);
   }
 
-  const source = input as AsyncIterable<Buffer | Uint8Array | string>;
+  const source = counted(input as AsyncIterable<Buffer | Uint8Array | string>, compressed);
   const reader = new ChunkReader(source);
   await reader.fill(4);
   const detected = sniff(reader.buffered);
@@ -190,7 +230,7 @@ export async function forEachTextStream(
         await parseMaybeGzip(entry.content, entry.name);
       }
     } else if (compression === 'gzip') {
-      await onText(gunzip(reader.rest()), options.fileName, false);
+      await onText(bounded(gunzip(reader.rest())), options.fileName, false);
     } else {
       await onText(reader.rest(), options.fileName, true);
     }

@@ -227,11 +227,11 @@ function reference(parser: LogParser, text: Buffer, chunkSize: number, maxLineBy
         }
       }
     },
-    oversized(bytes: number) {
+    oversized(bytes: number, sample: string) {
       stats.linesRead++;
       stats.failed++;
       if (failures.length < 20)
-        failures.push({ line: stats.linesRead, reason: `line longer than ${maxLineBytes} bytes (${bytes})`, text: '' });
+        failures.push({ line: stats.linesRead, reason: `line longer than ${maxLineBytes} bytes (${bytes})`, text: sample });
     },
   };
   for (let i = 0; i < text.length; i += chunkSize) splitter.push(text.subarray(i, i + chunkSize), sink);

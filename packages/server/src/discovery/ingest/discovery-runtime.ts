@@ -5,9 +5,9 @@
 import { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../clock.js';
 import type { Stores } from '../../store/interfaces.js';
-import { EarlyParses } from './early-parse.js';
+import { EarlyParses, type IngestLimits } from './early-parse.js';
 import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';
-import { SyslogReceivers } from './syslog-receiver.js';
+import { SyslogReceivers, type SyslogReceiverOptions } from './syslog-receiver.js';
 import { UploadStorage } from './upload-storage.js';
 
 export const RETENTION_DAYS = 90;
@@ -19,9 +19,13 @@ export interface DiscoveryRuntimeOptions {
   maxUploadBytes: number;
   syslogHost: string;
   syslogFlushMs: number;
+  /** Memory caps, per-sender rate and connection cap of the syslog receivers. */
+  syslogLimits?: Omit<SyslogReceiverOptions, 'host' | 'flushMs'>;
   /** Parse uploads while they arrive (default true). */
   earlyParse?: boolean;
   jobs?: Partial<JobRunnerOptions>;
+  /** Line length and decompression bounds of uploads. */
+  ingestLimits?: IngestLimits;
 }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -44,9 +48,10 @@ export class DiscoveryRuntime {
     this.ipRanges = new IpRangeService(stores);
     this.storage = new UploadStorage(options.dataDir);
     this.maxUploadBytes = options.maxUploadBytes;
-    this.early = new EarlyParses(clock, options.earlyParse ?? true);
-    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, options.jobs, this.early);
-    this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs }, silent);
+    this.early = new EarlyParses(clock, options.earlyParse ?? true, options.ingestLimits);
+    const jobs = { ...options.jobs, limits: { ...options.ingestLimits, ...options.jobs?.limits } };
+    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, jobs, this.early);
+    this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits }, silent);
   }
 
   /** Job runner, syslog receivers of existing data sources, retention sweep. */

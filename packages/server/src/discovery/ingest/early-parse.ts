@@ -15,9 +15,16 @@ export const EARLY_PARSE_TTL_MS = 10 * 60_000;
 /** Uploads parsed early at the same time in one process (one worker thread each); more are parsed by their job. */
 export const MAX_RUNNING_EARLY_PARSES = 2;
 
+/** Bounds of one upload's parse (config.ts: discoveryMaxLineBytes, discoveryMaxDecompressedBytes, discoveryMaxCompressionRatio). */
+export interface IngestLimits {
+  maxLineBytes?: number;
+  maxDecompressedBytes?: number;
+  maxCompressionRatio?: number;
+}
+
 /** The options the job parses with (job-runner.ts); the early parse must use the same. */
-export function uploadParseOptions(fileName: string, now: number) {
-  return { now, maxAgeDays: 90, fileName, maxSampleFailures: 20 };
+export function uploadParseOptions(fileName: string, now: number, limits: IngestLimits = {}) {
+  return { now, maxAgeDays: 90, fileName, maxSampleFailures: 20, ...limits };
 }
 
 interface Entry {
@@ -45,6 +52,7 @@ export class EarlyParses {
   constructor(
     private readonly clock: Clock,
     private readonly enabled = true,
+    private readonly limits: IngestLimits = {},
   ) {}
 
   /** A handle for an upload about to be written; undefined when it cannot be parsed early. */
@@ -52,7 +60,7 @@ export class EarlyParses {
     if (!this.enabled || this.running >= MAX_RUNNING_EARLY_PARSES || !parserForSource(upload.source)) return undefined;
     const abort = new AbortController();
     let result: Promise<ParsedRollup> | undefined;
-    const options = uploadParseOptions(upload.file_name, this.clock.now());
+    const options = uploadParseOptions(upload.file_name, this.clock.now(), this.limits);
     return {
       follow: (file) => {
         this.stats.started++;

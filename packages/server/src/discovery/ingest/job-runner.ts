@@ -17,7 +17,7 @@ import {
   type ParsedRollup,
   type ParseStreamResult,
 } from '../index.js';
-import { uploadParseOptions, type EarlyParses } from './early-parse.js';
+import { uploadParseOptions, type EarlyParses, type IngestLimits } from './early-parse.js';
 import type { UploadStorage } from './upload-storage.js';
 import { writeUsage } from './usage-writer.js';
 
@@ -73,6 +73,8 @@ export interface JobRunnerOptions {
   /** A running job without a heartbeat for this long is taken over. */
   staleMs: number;
   maxAttempts: number;
+  /** Line length and decompression bounds of each upload's parse. */
+  limits: IngestLimits;
 }
 
 export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
@@ -81,6 +83,7 @@ export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
   heartbeatMs: 10_000,
   staleMs: 120_000,
   maxAttempts: 3,
+  limits: {},
 };
 
 function resultOf(r: Omit<ParseStreamResult, 'aggregates'>, stored: number, verdict: string | undefined): JobResult {
@@ -271,7 +274,7 @@ export class JobRunner {
         this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
         input.source,
         {
-          ...uploadParseOptions(input.fileName, now),
+          ...uploadParseOptions(input.fileName, now, this.options.limits),
           ...(input.custom ? { custom: input.custom } : {}),
           ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
         },

@@ -54,10 +54,15 @@ function countAt(s: string, start: number, end: number): number {
   return v;
 }
 
+/** `[i, end)` is `<epoch seconds>.<ms>`. Looks only inside the token: a search for '.' that ran
+ * to the end of the line made the token loop below quadratic on lines of many short tokens. */
 function looksLikeSquidTime(s: string, i: number, end: number): boolean {
-  const dot = s.indexOf('.', i);
-  return dot > i + 7 && dot < end && end - dot === 4 && !Number.isNaN(squidTime(s, i, end));
+  const dot = end - 4;
+  return dot > i + 7 && s.charCodeAt(dot) === 46 && !Number.isNaN(squidTime(s, i, end));
 }
+
+/** Tokens (host, tag, pid...) tried between a syslog header and the Squid timestamp before giving up. */
+const MAX_TOKENS_BEFORE_TIMESTAMP = 16;
 
 function createSquidNative(options: ParserOptions = {}): LineParser {
   const offset = options.utcOffsetMinutes ?? 0;
@@ -77,9 +82,9 @@ function createSquidNative(options: ParserOptions = {}): LineParser {
       // Syslog envelope: skip the header, then any `squid[pid]:` tag until the epoch token.
       const h = scanSyslogHeader(line, offset, now);
       i = h.bodyStart;
-      for (;;) {
+      for (let tried = 0; ; tried++) {
         while (i < n && line.charCodeAt(i) === 32) i++;
-        if (i >= n) return fail('no Squid timestamp found');
+        if (i >= n || tried >= MAX_TOKENS_BEFORE_TIMESTAMP) return fail('no Squid timestamp found');
         let e = line.indexOf(' ', i);
         if (e < 0) e = n;
         if (looksLikeSquidTime(line, i, e)) break;

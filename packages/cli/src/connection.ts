@@ -20,6 +20,7 @@ import {
 import { Agent, fetch as undiciFetch } from 'undici';
 import { isTty } from './output.js';
 import { selectProfile, type Profile } from './profiles.js';
+import { signedInAccount, SignedInUserCredential } from './signed-in-user-credential.js';
 
 // Connection of every server-facing command: where the server is, which CA to trust and how to
 // authenticate, from flags, then the environment, then (Cloud Apps commands) the profile.
@@ -89,6 +90,13 @@ export function managementClient(o: ConnectionOptions, needTenant = true): Manag
     const credential = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost, fetch: fetchImpl });
     return new ManagementClient(url, { credential }, { fetch: fetchImpl });
   }
+  // Tenant-scoped commands act as the user of `appwarden login` when one is signed in (to that tenant).
+  const signedIn = needTenant ? signedInAccount(tenant) : undefined;
+  if (signedIn) {
+    const userFetch = signedIn.account.ca && !o.ca ? fetchFor({ ...o, ca: signedIn.account.ca }) : fetchImpl;
+    const credential = new SignedInUserCredential(signedIn.key, userFetch);
+    return new ManagementClient(o.url || process.env.APPWARDEN_URL ? url : signedIn.account.url, { credential }, { fetch: userFetch });
+  }
   const operatorKey = operatorKeyOf(o);
   if (!operatorKey) {
     throw new UsageError(
@@ -112,7 +120,7 @@ export interface CloudAppsOptions extends ConnectionOptions {
 }
 
 /** Flags, then environment, then the profile. */
-function resolve(o: CloudAppsOptions): { url: string; profile: Profile | undefined; fetchOptions: ConnectionOptions } {
+export function resolve(o: CloudAppsOptions): { url: string; profile: Profile | undefined; fetchOptions: ConnectionOptions } {
   let profile: Profile | undefined;
   try {
     profile = selectProfile(o.profile);
@@ -137,23 +145,30 @@ function describeRetry(e: RetryEvent): string {
  */
 export function cloudAppsClient(o: CloudAppsOptions): CloudAppsClient {
   const { url, profile, fetchOptions } = resolve(o);
-  const fetchImpl = fetchFor(fetchOptions);
+  let fetchImpl = fetchFor(fetchOptions);
+  let serverUrlOf = url;
   const tenant = o.tenant ?? process.env.AZURE_TENANT_ID ?? profile?.tenant;
   const clientId = o.clientId ?? process.env.AZURE_CLIENT_ID ?? profile?.clientId;
   const clientSecret = o.clientSecret ?? process.env.AZURE_CLIENT_SECRET ?? profile?.clientSecret;
   const apiToken = o.apiToken ?? process.env.APPWARDEN_API_TOKEN ?? profile?.apiToken;
+  const signedIn = tenant && clientId && clientSecret ? undefined : apiToken ? undefined : signedInAccount(tenant);
   let auth: CloudAppsAuth;
   if (tenant && clientId && clientSecret) {
     const authorityHost = process.env.AZURE_AUTHORITY_HOST ?? profile?.authorityHost ?? url;
     auth = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost, fetch: fetchImpl });
   } else if (apiToken) {
     auth = { apiToken };
+  } else if (signedIn) {
+    // The user of `appwarden login`: its server and CA unless flags, environment or profile say otherwise.
+    if (!fetchOptions.ca && signedIn.account.ca) fetchImpl = fetchFor({ ...fetchOptions, ca: signedIn.account.ca });
+    if (!(o.url ?? process.env.APPWARDEN_URL ?? profile?.url)) serverUrlOf = signedIn.account.url;
+    auth = new SignedInUserCredential(signedIn.key, fetchImpl);
   } else {
     throw new UsageError(
-      'No credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app with Cloud Apps permissions), use --api-token / APPWARDEN_API_TOKEN, or a profile (appwarden profile set).',
+      'No credentials: run appwarden login --tenant <tenant>, set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app with Cloud Apps permissions), use --api-token / APPWARDEN_API_TOKEN, or a profile (appwarden profile set).',
     );
   }
-  return new CloudAppsClient(url, auth, { ...pipelineOptions(o), fetch: fetchImpl });
+  return new CloudAppsClient(serverUrlOf, auth, { ...pipelineOptions(o), fetch: fetchImpl });
 }
 
 /** --timeout, --retries and the retry notice on a terminal. */

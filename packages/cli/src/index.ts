@@ -11,6 +11,7 @@ import { registerProfile } from './commands/profile.js';
 import { registerSubnets } from './commands/subnets.js';
 import { registerDb } from './commands/db.js';
 import { registerJwt } from './commands/jwt.js';
+import { registerLogin } from './commands/login.js';
 import { registerServe } from './commands/serve.js';
 import { registerTenant } from './commands/tenant.js';
 import { registerToken } from './commands/token.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTenant(program);
   registerApp(program);
   registerUser(program);
+  registerLogin(program);
   registerToken(program);
   registerJwt(program);
   registerDb(program);

@@ -54,6 +54,11 @@ export interface Grant {
   parameters: { v1: string[]; v2: string[] };
   /** Validates the grant's own parameters before the client is authenticated; returns the resource. */
   requestedResource(ctx: { request: TokenRequest }): string;
+  /**
+   * User grants only: on `/common` and `/organizations`, the tenant the grant itself names (the
+   * user's, or that of the code or refresh token), as Entra redeems there; undefined: refused.
+   */
+  tenantOnAlias?(ctx: { request: TokenRequest; services: GrantServices }): Promise<string | undefined>;
   handler(ctx: GrantContext): Promise<TokenResponse>;
   /**
    * User grants only: whether this request comes from a public client (no credential allowed),

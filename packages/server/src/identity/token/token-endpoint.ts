@@ -2,7 +2,7 @@ import type { Config } from '../../config.js';
 import { EntraError } from '../../http/errors.js';
 import type { ApplicationService } from '../application-service.js';
 import type { Tenant, TenantService } from '../tenant-service.js';
-import { GUID_RE } from '../tenant-service.js';
+import { GUID_RE, MULTI_TENANT_ALIASES } from '../tenant-service.js';
 import type { ClientAuthThrottle } from './client-auth-throttle.js';
 import { assertionIssuer, type ClientAuthenticator, type PresentedCredential } from './client-authentication.js';
 import type { AuthenticatedClient, Grant, GrantServices, TokenResponse } from './grant.js';
@@ -46,6 +46,17 @@ export const TOKEN_STEPS: readonly Step[] = [
   {
     name: 'resolve-tenant',
     run: async (s, d) => {
+      // A user grant on /common or /organizations redeems in the tenant it names itself.
+      const gt = s.request.form.grant_type;
+      const grant = GRANTS.find((g) => g.grantType === gt || g.aliases?.includes(gt ?? ''));
+      if (grant?.tenantOnAlias && MULTI_TENANT_ALIASES.has(s.request.tenantSegment.toLowerCase())) {
+        const id = await grant.tenantOnAlias({ request: s.request, services: d });
+        const tenant = id ? await d.tenants.getById(id) : undefined;
+        if (tenant) {
+          s.tenant = tenant;
+          return;
+        }
+      }
       s.tenant = await d.tenants.resolveForToken(s.request.tenantSegment);
     },
   },

@@ -37,6 +37,10 @@ export const authorizationCodeGrant: Grant = {
     return endpoint === 2 ? parseUserScopes(form.scope).resource : parseV1UserScopes(form.resource, form.scope).resource;
   },
 
+  async tenantOnAlias({ request, services }) {
+    return (await codeRow(services, request.form.code ?? ''))?.tenant_id;
+  },
+
   async clientKind({ request, services }) {
     const row = await codeRow(services, request.form.code ?? '');
     if (!row) return 'either';

@@ -22,6 +22,11 @@ export const deviceCodeGrant: Grant = {
     return '';
   },
 
+  async tenantOnAlias({ request, services }) {
+    const code = request.form.device_code ?? request.form.code ?? '';
+    return (await services.stores.userContext.deviceCodes.getByDeviceCode(services.master.hashSecret(code)))?.tenant_id;
+  },
+
   async clientKind({ client }) {
     return isPublicClientCapable(client.app) ? 'either' : 'confidential';
   },

@@ -23,6 +23,10 @@ export const passwordGrant: Grant = {
     return endpoint === 2 ? parseUserScopes(form.scope).resource : parseV1UserScopes(form.resource, form.scope).resource;
   },
 
+  async tenantOnAlias({ request, services }) {
+    return (await services.users.findBySignInName(request.form.username ?? ''))?.tenantId;
+  },
+
   async clientKind({ client }) {
     return isPublicClientCapable(client.app) ? 'either' : 'confidential';
   },

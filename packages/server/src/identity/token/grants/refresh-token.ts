@@ -25,6 +25,10 @@ export const refreshTokenGrant: Grant = {
     return endpoint === 2 ? parseUserScopes(form.scope).resource : parseV1UserScopes(form.resource, form.scope).resource;
   },
 
+  async tenantOnAlias({ request, services }) {
+    return (await services.stores.userContext.refreshTokens.get(services.master.hashSecret(request.form.refresh_token ?? '')))?.tenant_id;
+  },
+
   async clientKind({ request, services }) {
     const row = await services.stores.userContext.refreshTokens.get(services.master.hashSecret(request.form.refresh_token ?? ''));
     if (!row) return 'either';

@@ -35,6 +35,9 @@ describe('user grants on /organizations', () => {
       scope,
     });
     expect(refreshed.status, refreshed.text).toBe(200);
+    // The token works on the Cloud Apps API like one issued at the tenant's own endpoint.
+    const alerts = await live.get('/api/v1/alerts/?limit=1', { authorization: `Bearer ${tokens.access_token}` });
+    expect(alerts.status, alerts.text).toBe(200);
   });
 
   it('an unknown user or a grant without a tenant is still refused on /organizations', async () => {

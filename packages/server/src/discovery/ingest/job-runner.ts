@@ -249,6 +249,22 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Records the outcome: the stream's counters and the job's state, if this worker still owns the
+   * job (false: another runner took it over after our heartbeats stopped).
+   */
+  private async complete(
+    stores: Stores,
+    job: DiscoveryJobRow,
+    state: 'succeeded' | 'failed',
+    result: JobResult | null,
+    error: string | null,
+  ): Promise<boolean> {
+    const at = this.clock.now();
+    await stores.discovery.streams.recordData(job.tenant_id, job.stream_id, at, state === 'failed', true);
+    return stores.discovery.jobs.finish(job.id, this.workerId, state, result ? JSON.stringify(result) : null, error, at);
+  }
+
   private async run(job: DiscoveryJobRow): Promise<void> {
     const input = JSON.parse(job.input) as JobInput;
     const jobs = this.stores.discovery.jobs;
@@ -261,6 +277,8 @@ export class JobRunner {
     let state: 'succeeded' | 'failed' = 'failed';
     let result: JobResult | null = null;
     let error: string | null = null;
+    /** Set once the outcome is recorded: with the usage rows, in their transaction. */
+    let mine: boolean | undefined;
     try {
       const now = this.clock.now();
       let parsed: ParsedRollup | undefined;
@@ -281,26 +299,42 @@ export class JobRunner {
         { transferInput: true, pool },
       );
       const verdict = uploadVerdict(parsed.result);
-      // Rows are built from the compact rollup a batch at a time while they are stored.
-      const stored = verdict ? 0 : await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed);
-      result = resultOf(parsed.result, stored, verdict);
-      if (verdict) error = verdict;
-      else state = 'succeeded';
+      if (verdict) {
+        result = resultOf(parsed.result, 0, verdict);
+        error = verdict;
+      } else {
+        const done = parsed.result;
+        // Rows are built from the compact rollup a batch at a time while they are stored; the job
+        // is marked succeeded in the same transaction, so a crash cannot leave rows of a job that
+        // will run again (exactly-once counts).
+        await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed, async (tx, stored) => {
+          result = resultOf(done, stored, undefined);
+          state = 'succeeded';
+          mine = await this.complete(tx, job, state, result, null);
+          if (!mine) throw new JobTakenOver(job.id);
+        });
+      }
     } catch (e) {
-      // A DiscoveryInputError's message is the user-facing text, prefix included.
-      error =
-        e instanceof DiscoveryInputError
-          ? e.publicMessage
-          : (e as NodeJS.ErrnoException).code === 'ENOENT'
-            ? 'The uploaded file is no longer available.'
-            : 'The log could not be processed.';
-      if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
+      if (e instanceof JobTakenOver) {
+        mine = false;
+      } else {
+        // The usage transaction (if any) rolled back: nothing of this run is stored.
+        state = 'failed';
+        result = null;
+        mine = undefined;
+        // A DiscoveryInputError's message is the user-facing text, prefix included.
+        error =
+          e instanceof DiscoveryInputError
+            ? e.publicMessage
+            : (e as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'The uploaded file is no longer available.'
+              : 'The log could not be processed.';
+        if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
+      }
     } finally {
       clearInterval(beat);
     }
-    const at = this.clock.now();
-    await this.stores.discovery.streams.recordData(job.tenant_id, job.stream_id, at, state === 'failed', true);
-    const mine = await jobs.finish(job.id, this.workerId, state, result ? JSON.stringify(result) : null, error, at);
+    mine ??= await this.complete(this.stores, job, state, result, error);
     if (mine) {
       this.early?.discard(input.uploadId);
       await this.storage.remove(input.uploadId);
@@ -310,5 +344,12 @@ export class JobRunner {
       { job: job.id, tenant: job.tenant_id, state, lines: result?.linesRead, parsed: result?.parsed, ms: Date.now() - started },
       'discovery upload processed',
     );
+  }
+}
+
+/** Rolls back a job's usage rows: another runner owns the job now and writes them itself. */
+class JobTakenOver extends Error {
+  constructor(jobId: string) {
+    super(`discovery job ${jobId} was taken over by another runner`);
   }
 }

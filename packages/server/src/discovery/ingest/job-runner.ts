@@ -72,6 +72,11 @@ export interface JobRunnerOptions {
   heartbeatMs: number;
   /** A running job without a heartbeat for this long is taken over. */
   staleMs: number;
+  /**
+   * Claims per job. A job whose runner stopped sending heartbeats after its last claim (the
+   * process died while running it, perhaps because of it) is quarantined - failed, never claimed
+   * again - rather than retried into a crash loop.
+   */
   maxAttempts: number;
   /** Line length and decompression bounds of each upload's parse. */
   limits: IngestLimits;
@@ -82,7 +87,7 @@ export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
   pollMs: 2000,
   heartbeatMs: 10_000,
   staleMs: 120_000,
-  maxAttempts: 3,
+  maxAttempts: 2,
   limits: {},
 };
 
@@ -238,6 +243,7 @@ export class JobRunner {
     let n = 0;
     for (;;) {
       const now = this.clock.now();
+      await this.stores.discovery.jobs.failAbandoned(now - this.options.staleMs, this.options.maxAttempts, now);
       const job = await this.stores.discovery.jobs.claim(this.workerId, now, now - this.options.staleMs, this.options.maxAttempts);
       if (!job) return n;
       await this.run(job).catch((e: unknown) => {

@@ -245,7 +245,7 @@ export class KyselyDiscoveryJobStore implements DiscoveryJobStore {
   async failAbandoned(staleBefore: number, maxAttempts: number, at: number): Promise<number> {
     const r = await this.db
       .updateTable('disc_jobs')
-      .set({ state: 'failed', error: 'The job was interrupted too many times.', finished_at: at })
+      .set({ state: 'failed', error: quarantined(maxAttempts), finished_at: at })
       .where('state', '=', 'running')
       .where('heartbeat_at', '<', staleBefore)
       .where('attempts', '>=', maxAttempts)
@@ -253,6 +253,10 @@ export class KyselyDiscoveryJobStore implements DiscoveryJobStore {
     return Number(r.numUpdatedRows);
   }
 }
+
+/** Why a job that the process died running, `claims` times, is not run again. */
+export const quarantined = (claims: number): string =>
+  `The job was quarantined: processing stopped without finishing ${claims === 1 ? 'once' : `${claims} times`} (the server may have crashed on this file), so it is not retried.`;
 
 const PK = ['tenant_id', 'stream_id', 'day', 'app_id', 'user_name', 'ip'] as const;
 

@@ -94,3 +94,31 @@ describe('discovery job: usage rows and job state in one transaction', () => {
     expect(await totals('stream-crash')).toEqual(expected);
   });
 });
+
+describe('discovery job that the process died running', () => {
+  it('is quarantined after its claims (default 2), not run again', async () => {
+    const { discovery, stores } = h.services;
+    await queueJob('job-poison', 'stream-poison');
+    // Two processes claim it and die with it (no heartbeat, no finish).
+    for (const dead of ['dead-1', 'dead-2']) {
+      const now = h.clock.now();
+      expect(await stores.discovery.jobs.claim(dead, now, now - 60_000, 10)).toMatchObject({ id: 'job-poison' });
+      h.clock.advance(10 * 60_000);
+    }
+    expect(await discovery.jobs.drain()).toBe(0);
+    const row = await stores.discovery.jobs.get(h.tenantId, 'job-poison');
+    expect(row).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(row?.error).toMatch(/^The job was quarantined: processing stopped without finishing 2 times/);
+    expect(await totals('stream-poison')).toEqual([]);
+  });
+
+  it('is still taken over once: one crash may have had another cause', async () => {
+    const { discovery, stores } = h.services;
+    await queueJob('job-once', 'stream-once');
+    const now = h.clock.now();
+    await stores.discovery.jobs.claim('dead-3', now, now - 60_000, 10);
+    h.clock.advance(10 * 60_000);
+    expect(await discovery.jobs.drain()).toBe(1);
+    expect(await stores.discovery.jobs.get(h.tenantId, 'job-once')).toMatchObject({ state: 'succeeded', attempts: 2 });
+  });
+});

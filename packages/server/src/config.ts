@@ -65,6 +65,8 @@ export interface Config {
   discoveryMaxCompressionRatio: number;
   /** Claims of one upload job: a job whose process died this many times while running it is quarantined (failed). */
   discoveryJobMaxClaims: number;
+  /** Wall-clock budget of one run of an upload job, in seconds; past it the job fails. */
+  discoveryJobTimeBudgetSeconds: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -98,6 +100,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoveryMaxDecompressedBytes: 64 * 1024 ** 3,
   discoveryMaxCompressionRatio: 1000,
   discoveryJobMaxClaims: 2,
+  discoveryJobTimeBudgetSeconds: 3600,
 };
 
 /** dist/ of the installed console package, or undefined when the package is not installed. */
@@ -191,6 +194,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoveryMaxDecompressedBytes: int('discoveryMaxDecompressedBytes', 1024, 1024 ** 5),
     discoveryMaxCompressionRatio: int('discoveryMaxCompressionRatio', 2, 1_000_000),
     discoveryJobMaxClaims: int('discoveryJobMaxClaims', 1, 100),
+    discoveryJobTimeBudgetSeconds: int('discoveryJobTimeBudgetSeconds', 1, 7 * 86_400),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

@@ -78,6 +78,11 @@ export interface JobRunnerOptions {
    * again - rather than retried into a crash loop.
    */
   maxAttempts: number;
+  /**
+   * Wall-clock budget of one run of a job (parse and store): past it the run stops and the job
+   * fails, so that one huge or hostile file cannot hold a runner (and the tenants queued behind it).
+   */
+  timeBudgetMs: number;
   /** Line length and decompression bounds of each upload's parse. */
   limits: IngestLimits;
 }
@@ -88,6 +93,7 @@ export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
   heartbeatMs: 10_000,
   staleMs: 120_000,
   maxAttempts: 2,
+  timeBudgetMs: 3_600_000,
   limits: {},
 };
 
@@ -280,6 +286,13 @@ export class JobRunner {
     );
     beat.unref();
     const started = Date.now();
+    const budget = new AbortController();
+    const overBudget = new Promise<never>((_resolve, reject) => {
+      budget.signal.addEventListener('abort', () => reject(new JobOverBudget(this.options.timeBudgetMs)), { once: true });
+    });
+    overBudget.catch(() => undefined);
+    const budgetTimer = setTimeout(() => budget.abort(), this.options.timeBudgetMs);
+    budgetTimer.unref();
     let state: 'succeeded' | 'failed' = 'failed';
     let result: JobResult | null = null;
     let error: string | null = null;
@@ -291,19 +304,25 @@ export class JobRunner {
       const early = input.custom ? undefined : this.early?.take(input.uploadId, await this.storage.blobSize(input.uploadId));
       if (early) {
         // A failed early parse (input error included) is repeated from the file below.
-        parsed = await early.catch(() => undefined);
+        parsed = await Promise.race([overBudget, early.catch(() => undefined)]);
       }
       const pool = new ChunkPool();
-      parsed ??= await parseStreamRollupInWorker(
-        this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
-        input.source,
-        {
-          ...uploadParseOptions(input.fileName, now, this.options.limits),
-          ...(input.custom ? { custom: input.custom } : {}),
-          ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
-        },
-        { transferInput: true, pool },
-      );
+      // The worker stops at the abort; the race fails the job at once even if it is slow to.
+      parsed ??= await Promise.race([
+        overBudget,
+        parseStreamRollupInWorker(
+          this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
+          input.source,
+          {
+            ...uploadParseOptions(input.fileName, now, this.options.limits),
+            ...(input.custom ? { custom: input.custom } : {}),
+            ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
+          },
+          { transferInput: true, pool, signal: budget.signal },
+        ).catch((e: unknown) => {
+          throw budget.signal.aborted ? new JobOverBudget(this.options.timeBudgetMs) : e;
+        }),
+      ]);
       const verdict = uploadVerdict(parsed.result);
       if (verdict) {
         result = resultOf(parsed.result, 0, verdict);
@@ -314,6 +333,8 @@ export class JobRunner {
         // is marked succeeded in the same transaction, so a crash cannot leave rows of a job that
         // will run again (exactly-once counts).
         await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed, async (tx, stored) => {
+          // Past the budget, nothing is stored (the rows roll back with this throw).
+          if (budget.signal.aborted) throw new JobOverBudget(this.options.timeBudgetMs);
           result = resultOf(done, stored, undefined);
           state = 'succeeded';
           mine = await this.complete(tx, job, state, result, null);
@@ -330,15 +351,17 @@ export class JobRunner {
         mine = undefined;
         // A DiscoveryInputError's message is the user-facing text, prefix included.
         error =
-          e instanceof DiscoveryInputError
+          e instanceof DiscoveryInputError || e instanceof JobOverBudget
             ? e.publicMessage
             : (e as NodeJS.ErrnoException).code === 'ENOENT'
               ? 'The uploaded file is no longer available.'
               : 'The log could not be processed.';
-        if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
+        if (e instanceof JobOverBudget) this.log.warn({ job: job.id, tenant: job.tenant_id }, 'discovery job over its time budget');
+        else if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
       }
     } finally {
       clearInterval(beat);
+      clearTimeout(budgetTimer);
     }
     mine ??= await this.complete(this.stores, job, state, result, error);
     if (mine) {
@@ -357,5 +380,14 @@ export class JobRunner {
 class JobTakenOver extends Error {
   constructor(jobId: string) {
     super(`discovery job ${jobId} was taken over by another runner`);
+  }
+}
+
+/** A run that took longer than JobRunnerOptions.timeBudgetMs. */
+class JobOverBudget extends Error {
+  readonly publicMessage: string;
+  constructor(budgetMs: number) {
+    super(`discovery job over its time budget of ${budgetMs} ms`);
+    this.publicMessage = `The job was stopped: it exceeded its time budget of ${Math.round(budgetMs / 1000)} seconds.`;
   }
 }

@@ -63,6 +63,10 @@ export interface Config {
   discoveryMaxDecompressedBytes: number;
   /** ... and to at most this many times the compressed bytes read (checked past 16 MiB of output). */
   discoveryMaxCompressionRatio: number;
+  /** Claims of one upload job: a job whose process died this many times while running it is quarantined (failed). */
+  discoveryJobMaxClaims: number;
+  /** Wall-clock budget of one run of an upload job, in seconds; past it the job fails. */
+  discoveryJobTimeBudgetSeconds: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -95,6 +99,8 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoveryMaxLineBytes: 64 * 1024,
   discoveryMaxDecompressedBytes: 64 * 1024 ** 3,
   discoveryMaxCompressionRatio: 1000,
+  discoveryJobMaxClaims: 2,
+  discoveryJobTimeBudgetSeconds: 3600,
 };
 
 /** dist/ of the installed console package, or undefined when the package is not installed. */
@@ -187,6 +193,8 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoveryMaxLineBytes: int('discoveryMaxLineBytes', 1024, 64 * 1024 ** 2),
     discoveryMaxDecompressedBytes: int('discoveryMaxDecompressedBytes', 1024, 1024 ** 5),
     discoveryMaxCompressionRatio: int('discoveryMaxCompressionRatio', 2, 1_000_000),
+    discoveryJobMaxClaims: int('discoveryJobMaxClaims', 1, 100),
+    discoveryJobTimeBudgetSeconds: int('discoveryJobTimeBudgetSeconds', 1, 7 * 86_400),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

@@ -107,6 +107,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
       maxConnections: config.discoverySyslogMaxConnections,
     },
     earlyParse: config.discoveryEarlyParse,
+    jobs: { maxAttempts: config.discoveryJobMaxClaims, timeBudgetMs: config.discoveryJobTimeBudgetSeconds * 1000 },
   });
   return {
     config,

@@ -54,8 +54,9 @@ export interface DiscoveryJobStore {
   get(tenantId: string, id: string): Promise<DiscoveryJobRow | undefined>;
   list(tenantId: string, limit: number): Promise<DiscoveryJobRow[]>;
   /**
-   * Atomically claims the oldest queued job (or a running one whose worker stopped sending
-   * heartbeats before `staleBefore`) for `worker`. PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite:
+   * Atomically claims a queued job (or a running one whose worker stopped sending heartbeats
+   * before `staleBefore`) for `worker`: round-robin over tenants (fewest running, then least
+   * recently claimed), oldest first within a tenant. PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite:
    * one UPDATE ... RETURNING statement, which holds the database's write lock.
    */
   claim(worker: string, now: number, staleBefore: number, maxAttempts: number): Promise<DiscoveryJobRow | undefined>;

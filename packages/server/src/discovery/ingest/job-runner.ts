@@ -72,7 +72,17 @@ export interface JobRunnerOptions {
   heartbeatMs: number;
   /** A running job without a heartbeat for this long is taken over. */
   staleMs: number;
+  /**
+   * Claims per job. A job whose runner stopped sending heartbeats after its last claim (the
+   * process died while running it, perhaps because of it) is quarantined - failed, never claimed
+   * again - rather than retried into a crash loop.
+   */
   maxAttempts: number;
+  /**
+   * Wall-clock budget of one run of a job (parse and store): past it the run stops and the job
+   * fails, so that one huge or hostile file cannot hold a runner (and the tenants queued behind it).
+   */
+  timeBudgetMs: number;
   /** Line length and decompression bounds of each upload's parse. */
   limits: IngestLimits;
 }
@@ -82,7 +92,8 @@ export const DEFAULT_JOB_RUNNER_OPTIONS: JobRunnerOptions = {
   pollMs: 2000,
   heartbeatMs: 10_000,
   staleMs: 120_000,
-  maxAttempts: 3,
+  maxAttempts: 2,
+  timeBudgetMs: 3_600_000,
   limits: {},
 };
 
@@ -238,6 +249,7 @@ export class JobRunner {
     let n = 0;
     for (;;) {
       const now = this.clock.now();
+      await this.stores.discovery.jobs.failAbandoned(now - this.options.staleMs, this.options.maxAttempts, now);
       const job = await this.stores.discovery.jobs.claim(this.workerId, now, now - this.options.staleMs, this.options.maxAttempts);
       if (!job) return n;
       await this.run(job).catch((e: unknown) => {
@@ -249,6 +261,22 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Records the outcome: the stream's counters and the job's state, if this worker still owns the
+   * job (false: another runner took it over after our heartbeats stopped).
+   */
+  private async complete(
+    stores: Stores,
+    job: DiscoveryJobRow,
+    state: 'succeeded' | 'failed',
+    result: JobResult | null,
+    error: string | null,
+  ): Promise<boolean> {
+    const at = this.clock.now();
+    await stores.discovery.streams.recordData(job.tenant_id, job.stream_id, at, state === 'failed', true);
+    return stores.discovery.jobs.finish(job.id, this.workerId, state, result ? JSON.stringify(result) : null, error, at);
+  }
+
   private async run(job: DiscoveryJobRow): Promise<void> {
     const input = JSON.parse(job.input) as JobInput;
     const jobs = this.stores.discovery.jobs;
@@ -258,49 +286,84 @@ export class JobRunner {
     );
     beat.unref();
     const started = Date.now();
+    const budget = new AbortController();
+    const overBudget = new Promise<never>((_resolve, reject) => {
+      budget.signal.addEventListener('abort', () => reject(new JobOverBudget(this.options.timeBudgetMs)), { once: true });
+    });
+    overBudget.catch(() => undefined);
+    const budgetTimer = setTimeout(() => budget.abort(), this.options.timeBudgetMs);
+    budgetTimer.unref();
     let state: 'succeeded' | 'failed' = 'failed';
     let result: JobResult | null = null;
     let error: string | null = null;
+    /** Set once the outcome is recorded: with the usage rows, in their transaction. */
+    let mine: boolean | undefined;
     try {
       const now = this.clock.now();
       let parsed: ParsedRollup | undefined;
       const early = input.custom ? undefined : this.early?.take(input.uploadId, await this.storage.blobSize(input.uploadId));
       if (early) {
         // A failed early parse (input error included) is repeated from the file below.
-        parsed = await early.catch(() => undefined);
+        parsed = await Promise.race([overBudget, early.catch(() => undefined)]);
       }
       const pool = new ChunkPool();
-      parsed ??= await parseStreamRollupInWorker(
-        this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
-        input.source,
-        {
-          ...uploadParseOptions(input.fileName, now, this.options.limits),
-          ...(input.custom ? { custom: input.custom } : {}),
-          ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
-        },
-        { transferInput: true, pool },
-      );
+      // The worker stops at the abort; the race fails the job at once even if it is slow to.
+      parsed ??= await Promise.race([
+        overBudget,
+        parseStreamRollupInWorker(
+          this.storage.openBlob(input.uploadId, pool.size, pool.alloc),
+          input.source,
+          {
+            ...uploadParseOptions(input.fileName, now, this.options.limits),
+            ...(input.custom ? { custom: input.custom } : {}),
+            ...(input.utcOffsetMinutes !== undefined ? { parser: { utcOffsetMinutes: input.utcOffsetMinutes } } : {}),
+          },
+          { transferInput: true, pool, signal: budget.signal },
+        ).catch((e: unknown) => {
+          throw budget.signal.aborted ? new JobOverBudget(this.options.timeBudgetMs) : e;
+        }),
+      ]);
       const verdict = uploadVerdict(parsed.result);
-      // Rows are built from the compact rollup a batch at a time while they are stored.
-      const stored = verdict ? 0 : await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed);
-      result = resultOf(parsed.result, stored, verdict);
-      if (verdict) error = verdict;
-      else state = 'succeeded';
+      if (verdict) {
+        result = resultOf(parsed.result, 0, verdict);
+        error = verdict;
+      } else {
+        const done = parsed.result;
+        // Rows are built from the compact rollup a batch at a time while they are stored; the job
+        // is marked succeeded in the same transaction, so a crash cannot leave rows of a job that
+        // will run again (exactly-once counts).
+        await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed, async (tx, stored) => {
+          // Past the budget, nothing is stored (the rows roll back with this throw).
+          if (budget.signal.aborted) throw new JobOverBudget(this.options.timeBudgetMs);
+          result = resultOf(done, stored, undefined);
+          state = 'succeeded';
+          mine = await this.complete(tx, job, state, result, null);
+          if (!mine) throw new JobTakenOver(job.id);
+        });
+      }
     } catch (e) {
-      // A DiscoveryInputError's message is the user-facing text, prefix included.
-      error =
-        e instanceof DiscoveryInputError
-          ? e.publicMessage
-          : (e as NodeJS.ErrnoException).code === 'ENOENT'
-            ? 'The uploaded file is no longer available.'
-            : 'The log could not be processed.';
-      if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
+      if (e instanceof JobTakenOver) {
+        mine = false;
+      } else {
+        // The usage transaction (if any) rolled back: nothing of this run is stored.
+        state = 'failed';
+        result = null;
+        mine = undefined;
+        // A DiscoveryInputError's message is the user-facing text, prefix included.
+        error =
+          e instanceof DiscoveryInputError || e instanceof JobOverBudget
+            ? e.publicMessage
+            : (e as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 'The uploaded file is no longer available.'
+              : 'The log could not be processed.';
+        if (e instanceof JobOverBudget) this.log.warn({ job: job.id, tenant: job.tenant_id }, 'discovery job over its time budget');
+        else if (!(e instanceof DiscoveryInputError)) this.log.error({ err: e, job: job.id }, 'discovery job failed');
+      }
     } finally {
       clearInterval(beat);
+      clearTimeout(budgetTimer);
     }
-    const at = this.clock.now();
-    await this.stores.discovery.streams.recordData(job.tenant_id, job.stream_id, at, state === 'failed', true);
-    const mine = await jobs.finish(job.id, this.workerId, state, result ? JSON.stringify(result) : null, error, at);
+    mine ??= await this.complete(this.stores, job, state, result, error);
     if (mine) {
       this.early?.discard(input.uploadId);
       await this.storage.remove(input.uploadId);
@@ -310,5 +373,21 @@ export class JobRunner {
       { job: job.id, tenant: job.tenant_id, state, lines: result?.linesRead, parsed: result?.parsed, ms: Date.now() - started },
       'discovery upload processed',
     );
+  }
+}
+
+/** Rolls back a job's usage rows: another runner owns the job now and writes them itself. */
+class JobTakenOver extends Error {
+  constructor(jobId: string) {
+    super(`discovery job ${jobId} was taken over by another runner`);
+  }
+}
+
+/** A run that took longer than JobRunnerOptions.timeBudgetMs. */
+class JobOverBudget extends Error {
+  readonly publicMessage: string;
+  constructor(budgetMs: number) {
+    super(`discovery job over its time budget of ${budgetMs} ms`);
+    this.publicMessage = `The job was stopped: it exceeded its time budget of ${Math.round(budgetMs / 1000)} seconds.`;
   }
 }

@@ -16,12 +16,21 @@ const WRITE_BATCH = 5000;
  */
 export type UsageInput = Pick<ParseStreamResult, 'aggregates'> | { rollup: PartialRollup };
 
+/**
+ * Runs inside the transaction that stores the rows, after them, with the number stored: the job
+ * runner marks its job done here, so that rows and job state commit together (a crash between two
+ * commits would leave the rows stored and the job to re-run, counting everything twice). Throwing
+ * rolls the rows back.
+ */
+export type InUsageTransaction = (tx: Stores, stored: number) => Promise<void>;
+
 export async function writeUsage(
   stores: Stores,
   ipRanges: IpRangeService,
   tenantId: string,
   streamId: string,
   input: UsageInput,
+  then: InUsageTransaction = async () => undefined,
 ): Promise<number> {
   const table = await ipRanges.table(tenantId);
   const labels = new Map<string, { category: number | null; tags: string; organization: string | null }>();
@@ -43,7 +52,10 @@ export async function writeUsage(
     at = (i) => rows[i]!;
     for (const day of new Set(rows.map((a) => a.day))) days.add(Date.parse(`${day}T00:00:00Z`));
   }
-  if (count === 0) return 0;
+  if (count === 0) {
+    await stores.transaction((tx) => then(tx, 0));
+    return 0;
+  }
   // Storage for every day first (PostgreSQL: month partitions), outside the write transaction.
   await stores.discovery.usage.prepare(days);
   let next = 0;
@@ -90,6 +102,7 @@ export async function writeUsage(
       await tx.discovery.usage.add(rows);
       stored += rows.length;
     }
+    await then(tx, stored);
   });
   return stored;
 }

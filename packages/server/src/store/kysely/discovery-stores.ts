@@ -201,20 +201,23 @@ export class KyselyDiscoveryJobStore implements DiscoveryJobStore {
       .execute();
   }
   async claim(worker: string, now: number, staleBefore: number, maxAttempts: number): Promise<DiscoveryJobRow | undefined> {
-    let next = this.db
-      .selectFrom('disc_jobs')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb('state', '=', 'queued'),
-          eb.and([eb('state', '=', 'running'), eb('heartbeat_at', '<', staleBefore), eb('attempts', '<', maxAttempts)]),
-        ]),
-      )
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(1);
+    const claimable = (t: string) =>
+      sql`(${sql.ref(`${t}.state`)} = 'queued' or (${sql.ref(`${t}.state`)} = 'running' and ${sql.ref(`${t}.heartbeat_at`)} < ${staleBefore} and ${sql.ref(`${t}.attempts`)} < ${maxAttempts}))`;
     // Several processes on one PostgreSQL database: each locks a different row, none waits.
-    if (this.dialect === 'postgres') next = next.forUpdate().skipLocked();
+    const lock = this.dialect === 'postgres' ? sql` for update of j skip locked` : sql``;
+    // Round-robin over tenants, not global FIFO: the tenant with the fewest jobs running, then the
+    // one whose last claim is oldest, goes first; within a tenant, oldest job first. One tenant's
+    // queue of large files cannot hold back another tenant's small upload for longer than the
+    // jobs already running.
+    const next = sql<string>`(select j.id from disc_jobs j join (
+        select t.tenant_id,
+          (select count(*) from disc_jobs r where r.tenant_id = t.tenant_id and r.state = 'running') as running,
+          coalesce((select max(c.started_at) from disc_jobs c where c.tenant_id = t.tenant_id), 0) as last_claim
+        from disc_jobs t where ${claimable('t')} group by t.tenant_id
+      ) f on f.tenant_id = j.tenant_id
+      where ${claimable('j')}
+      order by f.running, f.last_claim, j.created_at, j.id
+      limit 1${lock})`;
     return this.db
       .updateTable('disc_jobs')
       .set((eb) => ({ state: 'running', claimed_by: worker, started_at: now, heartbeat_at: now, attempts: eb('attempts', '+', 1) }))
@@ -245,7 +248,7 @@ export class KyselyDiscoveryJobStore implements DiscoveryJobStore {
   async failAbandoned(staleBefore: number, maxAttempts: number, at: number): Promise<number> {
     const r = await this.db
       .updateTable('disc_jobs')
-      .set({ state: 'failed', error: 'The job was interrupted too many times.', finished_at: at })
+      .set({ state: 'failed', error: quarantined(maxAttempts), finished_at: at })
       .where('state', '=', 'running')
       .where('heartbeat_at', '<', staleBefore)
       .where('attempts', '>=', maxAttempts)
@@ -253,6 +256,10 @@ export class KyselyDiscoveryJobStore implements DiscoveryJobStore {
     return Number(r.numUpdatedRows);
   }
 }
+
+/** Why a job that the process died running, `claims` times, is not run again. */
+export const quarantined = (claims: number): string =>
+  `The job was quarantined: processing stopped without finishing ${claims === 1 ? 'once' : `${claims} times`} (the server may have crashed on this file), so it is not retried.`;
 
 const PK = ['tenant_id', 'stream_id', 'day', 'app_id', 'user_name', 'ip'] as const;
 

@@ -73,7 +73,10 @@ describe('request logs', () => {
   });
 
   it('are written at info with --log-level info, and without --demo', async () => {
-    for (const config of [{ demo: true, logLevel: 'info' }, { demo: false, logLevel: undefined }]) {
+    for (const config of [
+      { demo: true, logLevel: 'info' },
+      { demo: false, logLevel: undefined },
+    ]) {
       const { app, lines } = await appWith(config);
       try {
         await app.inject({ method: 'GET', url: '/healthz' });

@@ -460,8 +460,15 @@ describe('acceptance: the application-context flow through the management API', 
         contoso,
       );
       expect(sps.json<GraphList<{ appId: string }>>().value.map((x) => x.appId)).toEqual([CAS_APP_ID]);
+      // startsWith works on service principals' displayName as on Graph; endsWith is an advanced query.
+      const microsoft = await s.graph(
+        'GET',
+        `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`startswith(displayName,'Microsoft')`)}`,
+        contoso,
+      );
+      expect(microsoft.json<GraphList<{ appId: string }>>().value.map((x) => x.appId)).toContain(CAS_APP_ID);
       expectGraphError(
-        await s.graph('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`startswith(displayName,'Microsoft')`)}`, contoso),
+        await s.graph('GET', `/v1.0/servicePrincipals?$filter=${encodeURIComponent(`endswith(displayName,'Security')`)}`, contoso),
         400,
         'Request_UnsupportedQuery',
       );

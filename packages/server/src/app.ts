@@ -7,6 +7,8 @@ import { registerBodyParsers } from './http/body-parsers.js';
 import { registerConsoleRoutes } from './http/console-static.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
 import { registerOpenApiRoutes } from './http/openapi.js';
+import { Readiness, registerHealthRoutes } from './http/readiness.js';
+import { RequestLogController } from './http/request-log.js';
 import { registerConsentRoutes } from './identity/consent-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerAuthorizeRoutes } from './identity/sign-in/authorize-routes.js';
@@ -21,6 +23,8 @@ export interface AppDeps {
   operatorKey?: string;
   /** pino options or false; tests pass false. */
   logger?: boolean | Record<string, unknown>;
+  /** What `/readyz` reports; main.ts marks it ready after seeding. Absent: ready at once. */
+  readiness?: Readiness;
 }
 
 /** Assembles the request pipeline in order. Never listens: main.ts and tests do that. */
@@ -40,6 +44,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => newRequestId(),
     // 3. Body size limit, the same for every content type (docs/configuration.md).
     bodyLimit: services.config.bodyLimitBytes,
+    // Request logs at `requestLogLevel`: debug under --demo, so they do not bury the start banner.
+    logController: new RequestLogController(services.config.requestLogLevel),
     // MSAL lower-cases the authority; tenant segments are matched case-insensitively by the services.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
@@ -51,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 5. Errors: one renderer per wire format, chosen by path.
   registerErrorHandling(app, { origin: () => services.origin.value, now: () => services.clock.now() });
   // 6. Operations.
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerHealthRoutes(app, deps.readiness ?? new Readiness(true));
   registerOpenApiRoutes(app, () => services.origin.value);
   // 7. Identity platform: token endpoints, discovery, JWKS.
   registerIdentityRoutes(app, services);

@@ -24,6 +24,11 @@ export interface Config {
   activityRetentionDays: number;
   /** pino log level. */
   logLevel: string;
+  /**
+   * Level of the per-request log lines: `debug` under `demo` unless a log level is given (the
+   * banner stays readable; `--log-level info` brings the JSON lines back), else `info`.
+   */
+  requestLogLevel: 'info' | 'debug';
   /** Access-token lifetime in seconds counted from issue (Entra: 3600; `expires_in` shows 3599). */
   tokenLifetimeSeconds: number;
   /** Entra back-dates `iat`/`nbf` by about five minutes. */
@@ -80,6 +85,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   redisUrl: undefined,
   activityRetentionDays: 0,
   logLevel: 'info',
+  requestLogLevel: 'info',
   tokenLifetimeSeconds: 3600,
   tokenBackdateSeconds: 300,
   keyRotationDays: 30,
@@ -163,17 +169,20 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
   };
 
   const httpPortRaw = pick('httpPort');
+  const demo = bool('demo');
+  const logLevel = str('logLevel');
   const config: Config = {
     dataDir: path.resolve(str('dataDir') ?? DEFAULTS.dataDir),
     host: str('host') ?? DEFAULTS.host,
     port: int('port', 0, 65535),
     httpPort: httpPortRaw === undefined || httpPortRaw === '' ? undefined : int('httpPort', 0, 65535),
     publicUrl: str('publicUrl'),
-    demo: bool('demo'),
+    demo,
     databaseUrl: str('databaseUrl'),
     redisUrl: str('redisUrl'),
     activityRetentionDays: int('activityRetentionDays', 0, 36500),
-    logLevel: str('logLevel') ?? 'info',
+    logLevel: logLevel ?? DEFAULTS.logLevel,
+    requestLogLevel: demo && (pick('logLevel') ?? '') === '' ? 'debug' : 'info',
     tokenLifetimeSeconds: int('tokenLifetimeSeconds', 300, 86400),
     tokenBackdateSeconds: int('tokenBackdateSeconds', 0, 600),
     keyRotationDays: int('keyRotationDays', 1, 3650),

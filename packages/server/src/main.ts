@@ -8,6 +8,7 @@ import { loadConfig, type Config } from './config.js';
 import { seedDemoIpRanges } from './demo/discovery-data.js';
 import { seedDemoCloudApps } from './demo/load-cloudapps-data.js';
 import { seedDemoIdentity, type DemoFile } from './demo/seed-identity.js';
+import { Readiness } from './http/readiness.js';
 import { loadOperatorKey } from './management/operator-key.js';
 import { ensureTlsMaterial } from './tls/tls-material.js';
 import { createServices, type ServiceOptions, type Services } from './wiring.js';
@@ -100,7 +101,9 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   const services = await createServices(config, start);
   const operatorKey = loadOperatorKey(config.dataDir, start.env ?? process.env);
   const tls = await ensureTlsMaterial(config.dataDir, tlsHosts(config));
-  const app = await buildApp({ services, operatorKey, ...(start.logger !== undefined ? { logger: start.logger } : {}) });
+  // Migrations ran in createServices; /readyz answers 503 until the seed and the runtimes below are done.
+  const readiness = new Readiness(false, config.demo ? 'demo data' : 'background services');
+  const app = await buildApp({ services, operatorKey, readiness, ...(start.logger !== undefined ? { logger: start.logger } : {}) });
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => app.routing(req, res);
   const httpsServer = https.createServer({ key: tls.key, cert: tls.cert }, handler);
   const port = await listen(httpsServer, config.port, config.host);
@@ -114,6 +117,7 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   services.origin.value = url;
   const demo = config.demo ? await seedDemo(services, config.dataDir, (msg, o) => app.log.info(o, msg)) : undefined;
 
+  readiness.waitingFor('background services');
   // Cloud Discovery: upload job runner, syslog receivers of data sources (TLS with the server certificate), retention.
   await services.discovery.start({ tls: { key: tls.key, cert: tls.cert }, log: app.log });
 
@@ -126,6 +130,7 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
     KEY_MAINTENANCE_INTERVAL_MS,
   );
   timer.unref();
+  readiness.markReady();
 
   let closed = false;
   return {
@@ -142,6 +147,7 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
     async close() {
       if (closed) return;
       closed = true;
+      readiness.markStopping();
       clearInterval(timer);
       await Promise.all([closeServer(httpsServer, 5000), httpServer ? closeServer(httpServer, 5000) : Promise.resolve()]);
       await app.close();

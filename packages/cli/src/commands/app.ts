@@ -160,7 +160,7 @@ export function registerApp(program: Command): void {
       await client.updateApplication(a.id, { requiredResourceAccess: rra });
       emit(opts, { appId: a.appId, requiredResourceAccess: rra }, () =>
         process.stdout.write(
-          `Requested ${opts.permission.join(', ')} on ${String(resource.displayName)}. Run 'appwarden app consent ${String(a.appId)}' to grant them.\n`,
+          `Requested ${opts.permission.join(', ')} on ${String(resource.displayName)}. Run 'appwarden app consent ${String(a.appId)} --tenant ${opts.tenant ?? process.env.AZURE_TENANT_ID ?? '<tenant>'}' to grant them.\n`,
         ),
       );
     });

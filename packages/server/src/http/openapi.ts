@@ -234,6 +234,7 @@ const STATIC_OPERATIONS: Operation[] = [
     summary: 'Cloud Discovery upload URL (Azure Put Blob, Put Block, Put Block List; SAS-style signature in the query)',
   },
   { method: 'get', path: '/healthz', tag: 'Operations', summary: 'Liveness' },
+  { method: 'get', path: '/readyz', tag: 'Operations', summary: 'Readiness: 503 until migrations and seeding are done' },
   { method: 'get', path: '/openapi.json', tag: 'Operations', summary: 'This document' },
 ];
 

@@ -9,7 +9,14 @@ export function wireFormatFor(url: string): WireFormat {
   const path = url.split('?')[0]!.toLowerCase();
   if (path.startsWith('/v1.0/') || path === '/v1.0') return 'graph';
   if (path.startsWith('/api/') || path.startsWith('/cas/api/')) return 'cloudapps';
-  if (path.startsWith('/admin/') || path === '/healthz' || path === '/metrics' || path.startsWith('/openapi') || path.startsWith('/docs')) {
+  if (
+    path.startsWith('/admin/') ||
+    path === '/healthz' ||
+    path === '/readyz' ||
+    path === '/metrics' ||
+    path.startsWith('/openapi') ||
+    path.startsWith('/docs')
+  ) {
     return 'operator';
   }
   return 'entra';

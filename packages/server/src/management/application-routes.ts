@@ -1,18 +1,25 @@
 import { errors } from '../http/errors.js';
 import { RouteResponse } from '../http/route-table.js';
 import type { Application } from '../identity/application-model.js';
-import { parseSimpleFilter } from './odata-filter.js';
 import { applicationJson } from './representations.js';
 import {
   entityNotFound,
-  graphPage,
+  graphCollection,
+  graphCount,
   odataContext,
-  readPage,
   READ_APPS,
   WRITE_APPS,
+  type CollectionQuery,
   type GraphCall,
   type GraphRoute,
 } from './route-definition.js';
+
+/** What `$filter` and `$orderby` may use on applications (Graph's defaults; sorting is an advanced query). */
+const APPLICATION_QUERY: CollectionQuery = {
+  resource: 'Application',
+  filter: { id: ['eq'], appId: ['eq', 'startswith'], displayName: ['eq', 'startswith'], signInAudience: ['eq'] },
+  orderby: { displayName: 'advanced' },
+};
 
 /** An application by object id or by `appId` alternate key. */
 const ITEM = ['applications/:id', 'applications(appId=:appId)'];
@@ -35,12 +42,17 @@ async function find(call: GraphCall): Promise<Application> {
   return found;
 }
 
+async function all(call: GraphCall) {
+  const apps = await call.services.applications.list(call.caller.tenant.id, {}, Number.MAX_SAFE_INTEGER);
+  return Promise.all(apps.map((a) => appJson(call, a)));
+}
+
 async function list(call: GraphCall) {
-  const filter = parseSimpleFilter(call.query.$filter, ['appId', 'displayName', 'displayNameStartsWith']);
-  const { top, skip } = readPage(call);
-  const apps = await call.services.applications.list(call.caller.tenant.id, filter, skip + top + 1);
-  const json = await Promise.all(apps.map((a) => appJson(call, a)));
-  return graphPage(call, 'applications', json, top, skip, 'applications');
+  return graphCollection(call, { what: 'applications', path: 'applications', spec: APPLICATION_QUERY }, await all(call));
+}
+
+async function count(call: GraphCall) {
+  return graphCount(call, APPLICATION_QUERY, await all(call));
 }
 
 async function create(call: GraphCall) {
@@ -86,6 +98,8 @@ async function removePassword(call: GraphCall) {
 /** App registrations: `/v1.0/applications`, by id or `(appId='…')`, and the password actions. */
 export const APPLICATION_ROUTES: GraphRoute[] = [
   { methods: ['GET'], paths: ['applications'], permissions: READ_APPS, handle: list },
+  // Before the item routes: `$count` would otherwise be taken for an id.
+  { methods: ['GET'], paths: ['applications/$count'], permissions: READ_APPS, handle: count },
   { methods: ['POST'], paths: ['applications'], permissions: WRITE_APPS, handle: create },
   { methods: ['GET'], paths: ITEM, permissions: READ_APPS, handle: get },
   { methods: ['PATCH'], paths: ITEM, permissions: WRITE_APPS, handle: update },

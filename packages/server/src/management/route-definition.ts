@@ -1,14 +1,13 @@
 import type { GraphPermission } from '@appwarden/protocol';
 import { errors } from '../http/errors.js';
-import type { Route } from '../http/route-table.js';
+import { RouteResponse, type Route } from '../http/route-table.js';
 import type { ApplicationService } from '../identity/application-service.js';
 import type { ServicePrincipalService } from '../identity/service-principal-service.js';
 import type { PermissionGrantService } from '../identity/users/permission-grant-service.js';
 import type { GraphCaller } from './graph-auth.js';
+import { applyGraphQuery, GRAPH_DEFAULT_TOP, GRAPH_MAX_TOP, isEventual, readGraphQuery, type CollectionQuery } from './graph-query.js';
 
-/** Page size of Graph lists: `$top` default and maximum (Graph uses 100 and 999). */
-export const GRAPH_DEFAULT_TOP = 100;
-export const GRAPH_MAX_TOP = 999;
+export { GRAPH_DEFAULT_TOP, GRAPH_MAX_TOP, type CollectionQuery } from './graph-query.js';
 
 /** What the management handlers may use: the identity services they expose, and the public origin. */
 export interface ManagementDeps {
@@ -24,6 +23,8 @@ export interface GraphCall {
   /** Path parameters (`:id`, an alternate key such as `appId`, `:assignmentId`). */
   path: Record<string, string>;
   query: Record<string, string>;
+  /** Request headers, lower-cased names (`consistencylevel` turns on Graph's advanced queries). */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The JSON body when it is an object, else {}. */
   body: Record<string, unknown>;
   origin: string;
@@ -64,6 +65,36 @@ export function graphPage<T>(call: GraphCall, what: string, items: T[], top: num
     ...(more ? { '@odata.nextLink': `${call.origin}/v1.0/${path}?${params.toString()}` } : {}),
     value,
   };
+}
+
+/**
+ * A Graph collection answered with Graph's query options: `items` is the whole collection (the
+ * caller's tenant), `spec` says which properties `$filter` and `$orderby` may use. `$select`,
+ * `$top` with `@odata.nextLink`, `$count=true` (with `ConsistencyLevel: eventual`) and Graph's 400
+ * for unsupported options come with it.
+ */
+export function graphCollection<T extends Record<string, unknown>>(
+  call: GraphCall,
+  where: { what: string; path: string; spec: CollectionQuery },
+  items: readonly T[],
+) {
+  const options = readGraphQuery(call.query, call.headers, where.spec);
+  const { value, more, count } = applyGraphQuery(items, options);
+  const params = new URLSearchParams({ ...call.query, $skiptoken: String(options.skip + options.top) });
+  return {
+    '@odata.context': odataContext(call.origin, where.what),
+    ...(options.count ? { '@odata.count': count } : {}),
+    ...(more ? { '@odata.nextLink': `${call.origin}/v1.0/${where.path}?${params.toString()}` } : {}),
+    value,
+  };
+}
+
+/** `GET <collection>/$count`: the number of items as text/plain; Graph wants `ConsistencyLevel: eventual`. */
+export function graphCount<T extends Record<string, unknown>>(call: GraphCall, spec: CollectionQuery, items: readonly T[]): RouteResponse {
+  if (!isEventual(call.headers)) throw errors.invalidInput('$count is not currently supported.');
+  const options = readGraphQuery({ ...call.query, $count: 'true' }, call.headers, spec);
+  const { count } = applyGraphQuery(items, { ...options, skip: 0, top: Number.MAX_SAFE_INTEGER });
+  return new RouteResponse(200, String(count), { 'content-type': 'text/plain' });
 }
 
 /** Graph's 404 for an entity addressed by id or alternate key. */

@@ -52,6 +52,7 @@ export function managementArea(
       caller,
       path,
       query: req.query as Record<string, string>,
+      headers: req.headers,
       body: req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {},
       origin: deps.origin.value,
       services: deps,

@@ -1,19 +1,40 @@
 import { errors } from '../http/errors.js';
 import { RouteResponse } from '../http/route-table.js';
 import type { ServicePrincipal } from '../identity/service-principal-service.js';
-import { parseSimpleFilter } from './odata-filter.js';
 import { appRoleAssignmentJson, servicePrincipalJson } from './representations.js';
 import {
   ASSIGN_ROLES,
   entityNotFound,
-  graphPage,
+  graphCollection,
+  graphCount,
   odataContext,
-  readPage,
   READ_APPS,
   WRITE_APPS,
+  type CollectionQuery,
   type GraphCall,
   type GraphRoute,
 } from './route-definition.js';
+
+/** What `$filter` and `$orderby` may use on service principals (Graph's defaults; sorting is an advanced query). */
+const SERVICE_PRINCIPAL_QUERY: CollectionQuery = {
+  resource: 'ServicePrincipal',
+  filter: {
+    id: ['eq'],
+    appId: ['eq', 'startswith'],
+    displayName: ['eq', 'startswith'],
+    accountEnabled: ['eq'],
+    servicePrincipalType: ['eq'],
+    appOwnerOrganizationId: ['eq'],
+  },
+  orderby: { displayName: 'advanced' },
+};
+
+/** App role assignments: Graph filters them on the principal and the resource. */
+const ASSIGNMENT_QUERY: CollectionQuery = {
+  resource: 'AppRoleAssignment',
+  filter: { principalId: ['eq'], resourceId: ['eq'], appRoleId: ['eq'], principalType: ['eq'] },
+  orderby: {},
+};
 
 /** A service principal by object id or by `appId` alternate key. */
 const ITEM = ['servicePrincipals/:id', 'servicePrincipals(appId=:appId)'];
@@ -35,15 +56,17 @@ async function find(call: GraphCall): Promise<ServicePrincipal> {
   return sp;
 }
 
+async function all(call: GraphCall) {
+  const sps = await call.services.servicePrincipals.list(call.caller.tenant.id, {}, Number.MAX_SAFE_INTEGER);
+  return sps.map(servicePrincipalJson);
+}
+
 async function list(call: GraphCall) {
-  const filter = parseSimpleFilter(call.query.$filter, ['appId', 'displayName']);
-  const { top, skip } = readPage(call);
-  const sps = await call.services.servicePrincipals.list(
-    call.caller.tenant.id,
-    { ...(filter.appId ? { appId: filter.appId } : {}), ...(filter.displayName ? { displayName: filter.displayName } : {}) },
-    skip + top + 1,
-  );
-  return graphPage(call, 'servicePrincipals', sps.map(servicePrincipalJson), top, skip, 'servicePrincipals');
+  return graphCollection(call, { what: 'servicePrincipals', path: 'servicePrincipals', spec: SERVICE_PRINCIPAL_QUERY }, await all(call));
+}
+
+async function count(call: GraphCall) {
+  return graphCount(call, SERVICE_PRINCIPAL_QUERY, await all(call));
 }
 
 async function create(call: GraphCall) {
@@ -79,8 +102,11 @@ function listAssignments(nav: Nav) {
       nav === 'appRoleAssignedTo'
         ? await call.services.servicePrincipals.assignmentsToResource(tenantId, sp.id)
         : await call.services.servicePrincipals.assignmentsOfPrincipal(tenantId, sp.id);
-    const { top, skip } = readPage(call);
-    return graphPage(call, navContext(sp, nav), list.map(appRoleAssignmentJson), top, skip, `servicePrincipals/${sp.id}/${nav}`);
+    return graphCollection(
+      call,
+      { what: navContext(sp, nav), path: `servicePrincipals/${sp.id}/${nav}`, spec: ASSIGNMENT_QUERY },
+      list.map(appRoleAssignmentJson),
+    );
   };
 }
 
@@ -154,6 +180,8 @@ function assignmentRoutes(nav: Nav): GraphRoute[] {
 /** Service principals, their app role assignments (both sides) and admin consent. */
 export const SERVICE_PRINCIPAL_ROUTES: GraphRoute[] = [
   { methods: ['GET'], paths: ['servicePrincipals'], permissions: READ_APPS, handle: list },
+  // Before the item routes: `$count` would otherwise be taken for an id.
+  { methods: ['GET'], paths: ['servicePrincipals/$count'], permissions: READ_APPS, handle: count },
   { methods: ['POST'], paths: ['servicePrincipals'], permissions: WRITE_APPS, handle: create },
   { methods: ['GET'], paths: ITEM, permissions: READ_APPS, handle: get },
   { methods: ['PATCH'], paths: ITEM, permissions: WRITE_APPS, handle: update },

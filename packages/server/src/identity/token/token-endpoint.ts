@@ -124,7 +124,7 @@ export const TOKEN_STEPS: readonly Step[] = [
         return;
       }
       if (s.credential!.kind !== 'none' && kind === 'public') throw new EntraError('publicClientSentSecret');
-      await d.throttle.check(tenant.id, client.app.appId);
+      await d.throttle.check(tenant.id, client.app.appId, s.request.sourceAddress);
       try {
         const result = await d.authenticator.authenticate(
           client.app,
@@ -137,7 +137,7 @@ export const TOKEN_STEPS: readonly Step[] = [
       } catch (e) {
         // A counter store that is away must not turn the client's error into a server error.
         if (e instanceof EntraError && e.oauthError === 'invalid_client') {
-          await d.throttle.recordFailure(tenant.id, client.app.appId).catch(() => undefined);
+          await d.throttle.recordFailure(tenant.id, client.app.appId, s.request.sourceAddress).catch(() => undefined);
         }
         throw e;
       }

@@ -131,7 +131,7 @@ export const TOKEN_STEPS: readonly Step[] = [
           client.app.appId,
           s.credential!,
           (aud) => acceptedAssertionAudience(aud, s.request.origin, tenant),
-          s.requestedResource!.toLowerCase(),
+          s.credential!.kind === 'assertion' ? await replayScope(d, tenant, s.requestedResource!) : '',
         );
         client.authMethod = result.method;
       } catch (e) {
@@ -157,6 +157,18 @@ export const TOKEN_STEPS: readonly Step[] = [
     },
   },
 ];
+
+/**
+ * The resource an assertion is spent on, in one spelling: the resource application's appId when
+ * it resolves (identifier URI in any case, with or without trailing slashes, or the appId), else
+ * the requested string normalised. Same cache key as the grant's lookup, so it costs no query.
+ */
+async function replayScope(d: TokenEndpointDeps, tenant: Tenant, requested: string): Promise<string> {
+  const found = await d.directoryCache.get(`resource ${tenant.id} ${requested}`, () =>
+    d.servicePrincipals.findResource(tenant.id, requested),
+  );
+  return found?.app.appId.toLowerCase() ?? requested.trim().replace(/\/+$/, '').toLowerCase();
+}
 
 /** A client assertion's `aud` may name this tenant's v1 or v2 token endpoint, by GUID, domain or name. */
 export function acceptedAssertionAudience(aud: string, origin: string, tenant: Tenant): boolean {

@@ -73,11 +73,12 @@ describe.each(backends)('%s counters', (_name, open) => {
     expect((await limiter.take('t1', 3)).allowed).toBe(true);
 
     const throttle = new ClientAuthThrottle(2, clock, c);
-    await throttle.check('t1', 'App');
-    await throttle.recordFailure('t1', 'app');
-    await throttle.recordFailure('t1', 'APP');
-    await expect(throttle.check('t1', 'app')).rejects.toMatchObject({ headers: { 'Retry-After': '60' } });
+    await throttle.check('t1', 'App', '203.0.113.7');
+    await throttle.recordFailure('t1', 'app', '203.0.113.7');
+    await throttle.recordFailure('t1', 'APP', '::ffff:203.0.113.7');
+    await expect(throttle.check('t1', 'app', '203.0.113.7')).rejects.toMatchObject({ headers: { 'Retry-After': '60' } });
+    await throttle.check('t1', 'app', '198.51.100.2');
     clock.advance(60_000);
-    await throttle.check('t1', 'app');
+    await throttle.check('t1', 'app', '203.0.113.7');
   });
 });

@@ -6,6 +6,7 @@ import { registerCloudAppsRoutes } from './cloudapps/routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerConsoleRoutes } from './http/console-static.js';
 import { newRequestId, registerErrorHandling } from './http/error-handler.js';
+import { serializeRequest } from './http/log-redaction.js';
 import { registerOpenApiRoutes } from './http/openapi.js';
 import { Readiness, registerHealthRoutes } from './http/readiness.js';
 import { RequestLogController } from './http/request-log.js';
@@ -38,6 +39,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : {
             level: services.config.logLevel,
             redact: ['req.headers.authorization', 'req.headers.cookie'],
+            // Upload URLs carry their SAS signature in the query; redirects carry codes.
+            serializers: { req: serializeRequest },
             ...(typeof deps.logger === 'object' ? deps.logger : {}),
           },
     // 2. Request ids: one GUID per request, echoed as x-ms-request-id and used as Entra's trace id.

@@ -17,6 +17,7 @@ import { UserService } from './identity/users/user-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
 import type { StoreBackend } from './store/backend.js';
+import { ensurePrivateDirectory } from './store/private-files.js';
 import type { CounterStore, Stores } from './store/interfaces.js';
 
 /** Everything the routes need. Built once per process by createServices. */
@@ -58,6 +59,8 @@ export interface ServiceOptions {
 /** The composition root: the only place that picks a store backend. */
 export async function createServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? systemClock;
+  // Owner-only before anything is written into it (docs/configuration.md, "Files in the data directory").
+  ensurePrivateDirectory(config.dataDir);
   // A backend's driver is loaded only when configured: an embedded (SQLite) server does not pay
   // the PostgreSQL and Redis drivers' memory (measured: RSS after start 123-132 MB before, 105-116 MB after).
   const backend: StoreBackend = config.databaseUrl

@@ -25,6 +25,7 @@ export class AppError extends Error {
  */
 export const SEMANTIC_CODES = {
   invalid_input: { status: 400, message: 'The request is not valid.' },
+  unverified_domain: { status: 400, message: 'The host name is not on a verified domain of the tenant.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   unsupported_query: { status: 400, message: 'The query is not supported.' },
   bad_request: { status: 400, message: 'Bad request.' },
@@ -94,6 +95,8 @@ const retryAfter = (seconds: number | undefined): Record<string, string> =>
 export const errors = {
   invalidInput: (message: string, where?: { param: string; value?: unknown }, detail?: string) =>
     new InvalidInput(message, where?.param, where?.value, detail),
+  /** A host name (an identifier URI's) that is not a verified domain of the caller's tenant. */
+  unverifiedDomain: (message: string) => new SemanticError('unverified_domain', message),
   invalidJson: () => new SemanticError('invalid_json'),
   unsupportedQuery: (message: string) => new SemanticError('unsupported_query', message),
   unauthenticated: (message?: string, detail?: string, headers?: Record<string, string>) =>

@@ -7,6 +7,7 @@ import { entraTimestamp } from './entra-error-renderer.js';
  */
 export const GRAPH_CODES: Partial<Record<SemanticCode, { code: string; status?: number; message?: string }>> = {
   invalid_input: { code: 'Request_BadRequest' },
+  unverified_domain: { code: 'HostNameNotOnVerifiedDomain' },
   unsupported_query: { code: 'Request_UnsupportedQuery' },
   unauthenticated: { code: 'InvalidAuthenticationToken' },
   denied: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },

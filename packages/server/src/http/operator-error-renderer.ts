@@ -3,6 +3,7 @@ import { SemanticError, type AppError, type SemanticCode } from './errors.js';
 /** The operator endpoints' code for each semantic code; codes not listed keep their own name. */
 export const OPERATOR_CODES: Partial<Record<SemanticCode, string>> = {
   invalid_input: 'invalid_request',
+  unverified_domain: 'invalid_request',
   unsupported_query: 'invalid_request',
   unauthenticated: 'unauthorized',
   denied: 'forbidden',

@@ -112,35 +112,55 @@ function parseRequiredResourceAccess(v: unknown): RequiredResourceAccess[] {
   });
 }
 
-function parseIdentifierUris(v: unknown): string[] {
+/**
+ * Identifier URIs name the application as a resource for every tenant of the installation, so, as
+ * Entra requires, a host-based one must sit on a verified domain of the owning tenant (its
+ * `<name>.onmicrosoft.com` domain or a subdomain): otherwise one tenant could claim
+ * `https://graph.microsoft.com/`, the Cloud Apps API's URI or another tenant's domain.
+ * `api://` URIs and `urn:` names carry no domain and stay free (unique across the installation).
+ */
+function parseIdentifierUris(v: unknown, verifiedDomains: readonly string[]): string[] {
   const uris = stringArray(v, 'identifierUris');
+  const unverified = (u: string) =>
+    errors.unverifiedDomain(`Values of identifierUris property must use a verified domain of the organization or its subdomain: '${u}'`);
   for (const u of uris) {
     let parsed: URL;
     try {
       parsed = new URL(u);
     } catch {
-      throw errors.invalidInput(
-        `Values of identifierUris property must use a verified domain of the organization or its subdomain: '${u}'`,
-      );
+      throw unverified(u);
     }
     if (!['api:', 'https:', 'urn:', 'http:'].includes(parsed.protocol)) {
       throw errors.invalidInput(`Identifier URI '${u}' must use the api, https, http or urn scheme.`);
+    }
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') {
+      const host = parsed.hostname.toLowerCase();
+      if (!verifiedDomains.some((d) => host === d || host.endsWith(`.${d}`))) throw unverified(u);
     }
   }
   return uris;
 }
 
-/** Entra's redirect URI rules (reference user-context §2.4): https, or http on loopback; no fragment, no wildcard. */
-function checkRedirectUri(uri: string, name: string): void {
+/** Schemes a browser would run or read locally instead of navigating to: never a redirect URI. */
+const SCRIPT_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:']);
+
+/**
+ * Entra's redirect URI rules (reference user-context §2.4): https, or http on loopback; no
+ * fragment, no wildcard. Web redirect URIs receive codes and consent answers through a browser,
+ * so they allow nothing else; public clients may also use an app's own scheme (`msal<id>://auth`),
+ * but no scheme a browser would execute (`javascript:`, `data:`).
+ */
+function checkRedirectUri(uri: string, name: string, customSchemes: boolean): void {
   let u: URL;
   try {
     u = new URL(uri);
   } catch {
     throw errors.invalidInput(`Property '${name}' contains an invalid URI: '${uri}'.`);
   }
-  const loopback = u.hostname === 'localhost' || u.hostname === '127.0.0.1';
-  const schemeOk = u.protocol === 'https:' || (u.protocol === 'http:' && loopback) || !['http:', 'https:'].includes(u.protocol);
-  if (!schemeOk || uri.includes('#') || uri.includes('*') || uri.length > 256) {
+  const loopback = u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]';
+  const web = u.protocol === 'https:' || (u.protocol === 'http:' && loopback);
+  const custom = customSchemes && !['http:', 'https:'].includes(u.protocol) && !SCRIPT_SCHEMES.has(u.protocol);
+  if (!(web || custom) || uri.includes('#') || uri.includes('*') || uri.length > 256) {
     throw errors.invalidInput(`Property '${name}' contains an invalid URI: '${uri}'.`);
   }
 }
@@ -296,7 +316,8 @@ export class ApplicationService {
       row.sign_in_audience = input.signInAudience as string;
     }
     if (input.identifierUris !== undefined) {
-      const uris = parseIdentifierUris(input.identifierUris);
+      const tenant = await this.stores.tenants.getById(current.tenant_id);
+      const uris = parseIdentifierUris(input.identifierUris, tenant ? [tenant.domain.toLowerCase()] : []);
       for (const uri of uris) {
         const owners = await this.stores.applications.findByIdentifierUri(uri);
         if (owners.some((o) => o.id !== current.id)) {
@@ -312,7 +333,9 @@ export class ApplicationService {
     if (input.web !== undefined) {
       if (!isObject(input.web)) throw errors.invalidInput("Property 'web' must be an object.");
       const web = { ...(JSON.parse(current.web) as object), ...input.web };
-      if ('redirectUris' in input.web) stringArray(input.web.redirectUris, 'web.redirectUris');
+      if ('redirectUris' in input.web) {
+        for (const u of stringArray(input.web.redirectUris, 'web.redirectUris')) checkRedirectUri(u, 'web.redirectUris', false);
+      }
       row.web = JSON.stringify(web);
     }
     for (const [prop, col] of [
@@ -323,7 +346,7 @@ export class ApplicationService {
       if (v === undefined) continue;
       if (!isObject(v)) throw errors.invalidInput(`Property '${prop}' must be an object.`);
       const uris = v.redirectUris === undefined ? [] : stringArray(v.redirectUris, `${prop}.redirectUris`);
-      for (const u of uris) checkRedirectUri(u, `${prop}.redirectUris`);
+      for (const u of uris) checkRedirectUri(u, `${prop}.redirectUris`, true);
       row[col] = JSON.stringify({ redirectUris: uris });
     }
     if (input.isFallbackPublicClient !== undefined) {

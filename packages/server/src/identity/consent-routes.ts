@@ -3,8 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../wiring.js';
 import type { Application } from './application-model.js';
 import { consentPage, messagePage, type ConsentView } from './consent-pages.js';
-import { verifyPassword } from './password-hashing.js';
+import { EntraError } from '../http/errors.js';
+import { checkUserCredentials } from './sign-in/credential-check.js';
 import { MULTI_TENANT_ALIASES } from './tenant-service.js';
+import type { User } from './users/user-model.js';
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -147,15 +149,26 @@ export function registerConsentRoutes(
       });
     }
     const username = String(body.username ?? '').toLowerCase();
-    const user = await services.stores.users.getByUserPrincipalName(username);
-    const ok = user ? await verifyPassword(String(body.password ?? ''), user.password_hash) : false;
-    if (!user || !ok) {
+    let user: User;
+    try {
+      // The sign-in's check: its lockout, and the same work for unknown user names as for real ones.
+      user = await checkUserCredentials(services, undefined, username, String(body.password ?? ''));
+    } catch (e) {
+      if (!(e instanceof EntraError)) throw e;
+      const [status, error] =
+        e.aadsts === 50053
+          ? [429, 'Your account is temporarily locked to prevent unauthorized use. Try again later.']
+          : e.aadsts === 50057
+            ? [401, 'Your account has been disabled. Contact your administrator.']
+            : e.aadsts === 50055
+              ? [401, 'Your password has expired. Ask your administrator to reset it.']
+              : [401, 'Your account or password is incorrect.'];
       return reply
-        .code(401)
+        .code(status)
         .headers(PAGE_HEADERS)
-        .send(consentPage(await view(client, r, { error: 'Your account or password is incorrect.', username })));
+        .send(consentPage(await view(client, r, { error, username })));
     }
-    const tenant = (await services.tenants.getById(user.tenant_id))!;
+    const tenant = (await services.tenants.getById(user.tenantId))!;
     if (!MULTI_TENANT_ALIASES.has(r.tenant) && (await services.tenants.find(r.tenant))?.id !== tenant.id) {
       return reply
         .code(403)

@@ -36,6 +36,7 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
         form,
         authorization: req.headers.authorization,
         origin: origin(),
+        sourceAddress: req.ip,
         ...(requestOrigin ? { requestOrigin } : {}),
       },
       {

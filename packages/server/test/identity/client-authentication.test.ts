@@ -4,6 +4,18 @@ import { IDENTITY, postToken, registerClient, T0 } from './identity-fixture.js';
 
 const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
 
+/** A client-credentials token request from a given peer address. */
+async function postTokenFrom(fx: InProcessHarness, remoteAddress: string, form: Record<string, string>) {
+  const res = await fx.app.inject({
+    method: 'POST',
+    url: `/${fx.tenant.id}/oauth2/v2.0/token`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(form).toString(),
+    remoteAddress,
+  });
+  return { status: res.statusCode, headers: res.headers, json: res.json() as Record<string, unknown> };
+}
+
 describe('client secrets: validity period', () => {
   let fx: InProcessHarness | undefined;
   afterEach(async () => {
@@ -71,12 +83,13 @@ describe('brute-force protection on client authentication', () => {
     fx = undefined;
   });
 
-  it('locks a client out with 429, Retry-After and AADSTS50196 after too many failures, until the minute is over', async () => {
+  it('locks a source out for a client with 429, Retry-After and AADSTS50196 after too many failures, until the minute is over', async () => {
     fx = await inProcess({ ...IDENTITY, config: { clientAuthFailuresPerMinute: 5 } });
     const victim = await registerClient(fx, { displayName: 'Victim' });
     const bystander = await registerClient(fx, { displayName: 'Bystander' });
-    const attempt = (client: { appId: string }, secret: string) =>
-      postToken(fx!, `/${fx!.tenant.id}/oauth2/v2.0/token`, {
+    const attacker = '203.0.113.7';
+    const attempt = (client: { appId: string }, secret: string, from = attacker) =>
+      postTokenFrom(fx!, from, {
         grant_type: 'client_credentials',
         client_id: client.appId,
         client_secret: secret,
@@ -95,7 +108,7 @@ describe('brute-force protection on client authentication', () => {
     expect(locked.json.error).toBe('temporarily_unavailable');
     expect(locked.json.error_codes).toEqual([50196]);
     expect(locked.json.error_description).toMatch(/^AADSTS50196: .*Retry after 45 seconds\./);
-    // The right secret is refused too while locked: guessing stays bounded.
+    // The right secret is refused too from the locked source: guessing stays bounded.
     expect((await attempt(victim, victim.secret)).status).toBe(429);
     // Other clients are unaffected.
     expect((await attempt(bystander, bystander.secret)).status).toBe(200);
@@ -104,6 +117,21 @@ describe('brute-force protection on client authentication', () => {
     expect((await attempt(victim, victim.secret)).status).toBe(429);
     fx.clock.advance(1_000);
     expect((await attempt(victim, victim.secret)).status).toBe(200);
+  });
+
+  it('an attacker who knows only the client id cannot lock the real daemon out', async () => {
+    fx = await inProcess({ ...IDENTITY, config: { clientAuthFailuresPerMinute: 20 } });
+    const daemon = await registerClient(fx, { displayName: 'Daemon' });
+    const form = (secret: string) => ({ grant_type: 'client_credentials', client_id: daemon.appId, client_secret: secret, scope: CAS_SCOPE });
+    for (let i = 0; i < 25; i++) await postTokenFrom(fx, '203.0.113.7', form(`guess-${i}`));
+    // A rotating IPv6 attacker inside one /64 counts as one source.
+    for (let i = 0; i < 25; i++) await postTokenFrom(fx, `2001:db8:1:2::${(i + 1).toString(16)}`, form(`guess-${i}`));
+    expect((await postTokenFrom(fx, '2001:db8:1:2:ffff::1', form(daemon.secret))).status).toBe(429);
+    expect((await postTokenFrom(fx, '203.0.113.7', form(daemon.secret))).status).toBe(429);
+    // The daemon, from its own address, gets its token.
+    const ok = await postTokenFrom(fx, '198.51.100.2', form(daemon.secret));
+    expect(ok.status).toBe(200);
+    expect(typeof ok.json.access_token).toBe('string');
   });
 
   it('does not count errors that are not client authentication failures', async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobError, SemanticError } from '../../http/errors.js';
+import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE } from '../../store/private-files.js';
 
 export class UploadTooLarge extends SemanticError {
   constructor(readonly limit: number) {
@@ -131,9 +132,9 @@ export class UploadStorage {
     let grow: GrowingFile | undefined;
     if (follow) {
       // Create the file first, so that the reader's handle is on it before the rename.
-      await fs.promises.writeFile(tmp, '');
+      await fs.promises.writeFile(tmp, '', { mode: PRIVATE_FILE_MODE });
     }
-    const out = fs.createWriteStream(tmp, { highWaterMark: 1 << 20, flags: follow ? 'r+' : 'w' });
+    const out = fs.createWriteStream(tmp, { highWaterMark: 1 << 20, flags: follow ? 'r+' : 'w', mode: PRIVATE_FILE_MODE });
     if (follow) {
       grow = new GrowingFile(await fs.promises.open(tmp, 'r'), () => out.bytesWritten);
       follow(grow);
@@ -158,7 +159,7 @@ export class UploadStorage {
 
   /** Streams a body to `file` (through a temporary name, so a broken upload leaves no partial file). */
   private async writeStream(body: Readable, file: string, limit: number, follow?: FollowWrite): Promise<number> {
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
     const tmp = `${file}.${process.pid}.${Date.now()}.part`;
     const counter = new ByteLimit(limit);
     try {

@@ -12,6 +12,8 @@ import type { UserService } from '../users/user-service.js';
  */
 export const LOCKOUT_THRESHOLD = 10;
 const LOCKOUT_WINDOW_MS = 60_000;
+/** A well-formed scrypt hash with the parameters of real ones, that no password matches in practice. */
+const UNKNOWN_USER_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export interface CredentialDeps {
   users: UserService;
@@ -31,19 +33,17 @@ export async function checkUserCredentials(
   password: string,
 ): Promise<User> {
   const user = await deps.users.findBySignInName(username);
-  if (!user || (tenant && user.tenantId !== tenant.id)) {
-    // Same cost as a real check, so that timing does not tell which user names exist.
-    await verifyPassword(password, 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
-    throw new EntraError('invalidUsernameOrPassword');
-  }
-  const key = `user-sign-in:${user.id}`;
+  const known = user && (!tenant || user.tenantId === tenant.id) ? user : undefined;
+  // An unknown user name does the same work as a real one (a counter read, one scrypt, a counter
+  // write), so that neither timing nor the lockout tells which user names exist.
+  const key = known ? `user-sign-in:${known.id}` : `user-sign-in-unknown:${username.trim().toLowerCase()}`;
   const now = deps.clock.now();
   if ((await deps.counters.peek(key, LOCKOUT_WINDOW_MS, now)) >= LOCKOUT_THRESHOLD) throw new EntraError('accountLocked');
-  if (!(await verifyPassword(password, user.passwordHash))) {
+  if (!(await verifyPassword(password, known?.passwordHash ?? UNKNOWN_USER_HASH)) || !known) {
     await deps.counters.hit(key, LOCKOUT_WINDOW_MS, now);
     throw new EntraError('invalidUsernameOrPassword');
   }
-  if (!user.accountEnabled) throw new EntraError('accountDisabled');
-  if (user.forceChangePasswordNextSignIn) throw new EntraError('passwordExpired');
-  return user;
+  if (!known.accountEnabled) throw new EntraError('accountDisabled');
+  if (known.forceChangePasswordNextSignIn) throw new EntraError('passwordExpired');
+  return known;
 }

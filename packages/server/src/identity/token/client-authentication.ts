@@ -11,6 +11,12 @@ import type { MasterKey } from '../master-key.js';
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Tolerance for clocks of clients that sign assertions. */
 const ASSERTION_SKEW_S = 300;
+/**
+ * Longest an assertion may still be valid when presented. MSAL signs assertions for 10 minutes;
+ * an hour leaves room for other libraries while keeping a leaked assertion short-lived and the
+ * replay store (which keeps each jti until its exp) small. Past it: AADSTS700024.
+ */
+export const ASSERTION_MAX_REMAINING_S = 3600;
 
 export interface PresentedCredential {
   kind: 'secret' | 'assertion' | 'none';
@@ -160,8 +166,14 @@ export class ClientAuthenticator {
     checkSignedClaims(payload);
     const { exp, jti } = payload as { exp: number; jti: unknown };
     if (typeof jti !== 'string' || jti === '') throw new EntraError('assertionInvalid', { reason: "The 'jti' claim is missing." });
+    if (exp * 1000 > nowMs + (ASSERTION_MAX_REMAINING_S + ASSERTION_SKEW_S) * 1000) {
+      throw new EntraError('assertionExpired', {
+        reason: `The assertion expires at ${String(exp)}, more than ${ASSERTION_MAX_REMAINING_S} seconds from now.`,
+      });
+    }
     // MSAL reuses one assertion (same jti) for every resource until it expires, so a jti is
-    // refused only when it comes back for a resource it already obtained a token for.
+    // refused only when it comes back for a resource it already obtained a token for. The caller
+    // passes the resource in one canonical form (its appId), so spellings do not open new slots.
     // Python MSAL sends `exp` as a float (time.time() + 600); the store keeps integer milliseconds.
     const fresh = await this.stores.assertions.markUsed(
       clientId.toLowerCase(),

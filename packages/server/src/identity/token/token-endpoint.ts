@@ -135,20 +135,20 @@ export const TOKEN_STEPS: readonly Step[] = [
         return;
       }
       if (s.credential!.kind !== 'none' && kind === 'public') throw new EntraError('publicClientSentSecret');
-      await d.throttle.check(tenant.id, client.app.appId);
+      await d.throttle.check(tenant.id, client.app.appId, s.request.sourceAddress);
       try {
         const result = await d.authenticator.authenticate(
           client.app,
           client.app.appId,
           s.credential!,
           (aud) => acceptedAssertionAudience(aud, s.request.origin, tenant),
-          s.requestedResource!.toLowerCase(),
+          s.credential!.kind === 'assertion' ? await replayScope(d, tenant, s.requestedResource!) : '',
         );
         client.authMethod = result.method;
       } catch (e) {
         // A counter store that is away must not turn the client's error into a server error.
         if (e instanceof EntraError && e.oauthError === 'invalid_client') {
-          await d.throttle.recordFailure(tenant.id, client.app.appId).catch(() => undefined);
+          await d.throttle.recordFailure(tenant.id, client.app.appId, s.request.sourceAddress).catch(() => undefined);
         }
         throw e;
       }
@@ -168,6 +168,18 @@ export const TOKEN_STEPS: readonly Step[] = [
     },
   },
 ];
+
+/**
+ * The resource an assertion is spent on, in one spelling: the resource application's appId when
+ * it resolves (identifier URI in any case, with or without trailing slashes, or the appId), else
+ * the requested string normalised. Same cache key as the grant's lookup, so it costs no query.
+ */
+async function replayScope(d: TokenEndpointDeps, tenant: Tenant, requested: string): Promise<string> {
+  const found = await d.directoryCache.get(`resource ${tenant.id} ${requested}`, () =>
+    d.servicePrincipals.findResource(tenant.id, requested),
+  );
+  return found?.app.appId.toLowerCase() ?? requested.trim().replace(/\/+$/, '').toLowerCase();
+}
 
 /** A client assertion's `aud` may name this tenant's v1 or v2 token endpoint, by GUID, domain or name. */
 export function acceptedAssertionAudience(aud: string, origin: string, tenant: Tenant): boolean {

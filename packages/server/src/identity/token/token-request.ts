@@ -9,6 +9,8 @@ export interface TokenRequest {
   origin: string;
   /** The browser's `Origin` header: present on cross-origin (SPA) redemptions only. */
   requestOrigin?: string;
+  /** The caller's address (the socket's peer): client-authentication lockouts are counted per source. */
+  sourceAddress?: string;
 }
 
 /** Decodes `Authorization: Basic` per RFC 6749 §2.3.1 (form-urlencoded id and secret). */

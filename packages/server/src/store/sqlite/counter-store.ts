@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { CounterStore } from '../interfaces.js';
+import { ensurePrivateDirectory, ensurePrivateFile, SQLITE_COMPANIONS } from '../private-files.js';
 
 /**
  * Counters of a SQLite installation, shared by every process on the machine (`serve --workers N`,
@@ -19,7 +19,8 @@ export class SqliteCounterStore implements CounterStore {
   private hits = 0;
 
   constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    ensurePrivateDirectory(path.dirname(file));
+    ensurePrivateFile(file, SQLITE_COMPANIONS);
     this.db = new SQLite(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = OFF');

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../schema.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { SqliteChangeFeed } from './change-feed.js';
+import { ensurePrivateDirectory, ensurePrivateFile, SQLITE_COMPANIONS } from '../private-files.js';
 
 /** Upper bound on cached prepared statements; the stores issue a few dozen distinct SQL texts. */
 const STATEMENT_CACHE_SIZE = 256;
@@ -40,7 +40,10 @@ export interface SqliteDatabase {
 
 /** Opens (creating if needed) the SQLite database file and brings its schema up to date. */
 export async function openSqlite(file: string): Promise<SqliteDatabase> {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    ensurePrivateDirectory(path.dirname(file));
+    ensurePrivateFile(file, SQLITE_COMPANIONS);
+  }
   const raw = new SQLite(file);
   // WAL lets readers proceed while a writer commits; NORMAL sync is durable across process crashes.
   raw.pragma('journal_mode = WAL');

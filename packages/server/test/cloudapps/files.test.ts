@@ -29,7 +29,7 @@ const list = async (payload?: unknown, headers = auth, url = '/api/v1/files/') =
 /** Every file the filter matches, paging as the PowerShell module does. */
 async function all(filters: Record<string, unknown>): Promise<FileDoc[]> {
   const out: FileDoc[] = [];
-  for (let skip = 0; ; ) {
+  for (let skip = 0; ;) {
     const page = await list({ filters, skip, limit: 100 });
     out.push(...page.data);
     if (!page.hasNext) return out;
@@ -188,7 +188,10 @@ describe('file fetch', () => {
         method: 'POST',
         url: '/api/v1/activities/',
         headers: auth,
-        payload: { filters: { service: { eq: CLOUD_APP_IDS.Microsoft_OneDrive_for_Business }, fileSelector: { eq: [...ids] } }, limit: 100 },
+        payload: {
+          filters: { service: { eq: CLOUD_APP_IDS.Microsoft_OneDrive_for_Business }, fileSelector: { eq: [...ids] } },
+          limit: 100,
+        },
       })
     ).json().data as { mainInfo: { eventObjects: { objType: number; id: string }[] } }[];
     expect(acts.length).toBeGreaterThan(0);
@@ -247,5 +250,87 @@ describe('legacy accounts alias (inferred)', () => {
   it('is guarded like the entities list', async () => {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/accounts/', headers: bearer(await h.tokenFor(['Discovery.read'])) });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('files import (JSON Lines, the real object of reference §7.4)', () => {
+  const real = {
+    _id: '5f077e6fc3b664209dae1f6b',
+    _tid: 97134000,
+    appId: 15600,
+    id: 'cac4b654-5fcf-44f0-818e-479cf8ae42ac|56aa5551-0c4c-42d7-93f1-57ccdca766aa',
+    saasId: 15600,
+    instId: 0,
+    fileSize: 149,
+    createdDate: 1594326579000,
+    modifiedDate: 1594326594000,
+    parentId: 'cac4b654-5fcf-44f0-818e-479cf8ae42ac|8f83a489-34b7-4bb6-a331-260d1291ef6b',
+    isFolder: false,
+    fileType: [4, 'TEXT'],
+    name: '20200325_104025.jpg.txt',
+    fileAccessLevel: [0, 'PRIVATE'],
+    ownerAddress: 'avishai@demistodev.onmicrosoft.com',
+    domains: ['demistodev.onmicrosoft.com'],
+    mimeType: 'text/plain',
+    fileExtension: 'txt',
+    collaborators: [],
+    ftype: 4,
+    facl: 0,
+    fstat: 0,
+    fileStatus: [0, 'EXISTS'],
+    snapshotLastModifiedDate: '2020-07-09T22:15:39.820Z',
+    ownerName: 'Avi Testman',
+    fTags: [],
+    appName: 'Microsoft OneDrive for Business',
+  };
+  const shared = {
+    ...real,
+    _id: '5f077e6fc3b664209dae1f6c',
+    id: 'cac4b654|shared',
+    name: 'plan.docx',
+    fileType: undefined,
+    ftype: 1,
+    fileExtension: undefined,
+    facl: 2,
+    fileAccessLevel: undefined,
+    collaborators: [{ id: 'partner@fabrikam.com', name: 'Partner' }, 'colleague@demistodev.onmicrosoft.com'],
+  };
+
+  it('imports, then lists and fetches the objects with their code pairs filled in', async () => {
+    const { importJsonLines } = await import('../../src/cloudapps/import.js');
+    const r = await importJsonLines(h.services.stores, h.tenantId, 'files', [real, shared].map((x) => JSON.stringify(x)).join('\n'));
+    expect(r).toMatchObject({ imported: 2, errors: [] });
+    const one = (await h.app.inject({ method: 'GET', url: `/api/v1/files/${real._id}`, headers: auth })).json();
+    expect(one).toEqual(real);
+    const other = (await h.app.inject({ method: 'GET', url: `/api/v1/files/${shared._id}`, headers: auth })).json();
+    expect(other.fileType).toEqual([1, 'DOCUMENT']);
+    expect(other.fileAccessLevel).toEqual([2, 'EXTERNAL']);
+
+    expect((await all({ fileId: { eq: [real.id] } })).map((f) => f._id)).toEqual([real._id]);
+    expect((await all({ parentFolder: { eq: [real.parentId] } })).map((f) => f._id).sort()).toEqual([real._id, shared._id]);
+    expect((await all({ 'collaborators.users': { eq: ['partner@fabrikam.com'] } })).map((f) => f._id)).toEqual([shared._id]);
+    expect((await all({ 'collaborators.withDomain': { eq: ['fabrikam.com'] } })).map((f) => f._id)).toContain(shared._id);
+    expect((await all({ 'collaborators.entity': { eq: [{ id: 'partner@fabrikam.com' }] } })).map((f) => f._id)).toEqual([shared._id]);
+    expect((await all({ filename: { text: '20200325' } })).map((f) => f._id)).toEqual([real._id]);
+    expect((await all({ extension: { eq: 'docx' }, 'owner.username': { eq: real.ownerAddress } })).map((f) => f._id)).toEqual([shared._id]);
+    expect((await all({ folder: { eq: true } })).every((f) => f.isFolder === true)).toBe(true);
+  });
+
+  it('reports bad lines by number and writes nothing', async () => {
+    const { importJsonLines } = await import('../../src/cloudapps/import.js');
+    const before = await h.services.stores.files.count(h.tenantId);
+    const r = await importJsonLines(
+      h.services.stores,
+      h.tenantId,
+      'files',
+      [
+        JSON.stringify({ ...real, _id: '5f077e6fc3b664209dae1f70' }),
+        JSON.stringify({ ...real, _id: 'short' }),
+        '{"_id":"5f077e6fc3b664209dae1f71"}',
+      ].join('\n'),
+    );
+    expect(r.imported).toBe(0);
+    expect(r.errors.map((e) => e.line)).toEqual([2, 3]);
+    expect(await h.services.stores.files.count(h.tenantId)).toBe(before);
   });
 });

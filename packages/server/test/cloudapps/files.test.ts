@@ -334,3 +334,16 @@ describe('files import (JSON Lines, the real object of reference §7.4)', () => 
     expect(await h.services.stores.files.count(h.tenantId)).toBe(before);
   });
 });
+
+describe('OpenAPI', () => {
+  it('describes the files and accounts routes with their permissions', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { 'x-permissions'?: string[] }>>;
+    };
+    const files = Object.entries(doc.paths).filter(([p]) => p.startsWith('/api/v1/files'));
+    expect(files.map(([p]) => p).sort()).toEqual(['/api/v1/files/', '/api/v1/files/{pk}/'].sort());
+    for (const [, ops] of files)
+      for (const op of Object.values(ops)) expect(op['x-permissions']).toEqual(['Investigation.read', 'Investigation.manage']);
+    expect(Object.keys(doc.paths)).toContain('/api/v1/accounts/');
+  });
+});

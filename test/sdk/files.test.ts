@@ -36,6 +36,20 @@ describe('client.files', () => {
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 
+  it('types file filters from the registry (compile-time checks)', () => {
+    const ok: FileFilters = {
+      'owner.entity': { eq: [{ id: 'guid', saas: 11161, inst: 0 }] },
+      policy: { cabinetmatchedrulesequals: ['p'] },
+    };
+    // @ts-expect-error: sharing is a number
+    const badValue: FileFilters = { sharing: { eq: 'public' } };
+    // @ts-expect-error: modifiedDate has no eq
+    const badOp: FileFilters = { modifiedDate: { eq: 1 } };
+    // @ts-expect-error: an alert field is not a file field
+    const badField: FileFilters = { severity: { eq: 2 } };
+    expect([ok, badValue, badOp, badField]).toHaveLength(4);
+  });
+
   it('throws an ApiError with status 404 for an unknown _id', async () => {
     const err = await live
       .client()

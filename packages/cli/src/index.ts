@@ -6,6 +6,7 @@ import { registerApp } from './commands/app.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerDiscovery } from './commands/discovery.js';
 import { registerEntities } from './commands/entities.js';
+import { registerFiles } from './commands/files.js';
 import { registerDemo, registerImport } from './commands/import.js';
 import { registerProfile } from './commands/profile.js';
 import { registerSubnets } from './commands/subnets.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerAlerts(program);
   registerActivities(program);
   registerEntities(program);
+  registerFiles(program);
   registerSubnets(program);
   registerDiscovery(program);
   registerImport(program);

@@ -164,3 +164,32 @@ export const BUILT_IN_USER_GROUPS = {
 
 /** Mongo-style object id: 24 lower-case hex digits. */
 export const OBJECT_ID_PATTERN = /^[0-9a-f]{24}$/;
+
+/** File type (reference §8.9): filter `fileType`, object `fileType` pair and `ftype`. */
+export const FILE_TYPE = {
+  OTHER: 0,
+  DOCUMENT: 1,
+  SPREADSHEET: 2,
+  PRESENTATION: 3,
+  TEXT: 4,
+  IMAGE: 5,
+  FOLDER: 6,
+} as const;
+
+/**
+ * File sharing / access level (reference §8.10): filter `sharing`, object `fileAccessLevel` pair
+ * and `facl`. Only `PRIVATE` is observed on objects; the other names are inferred.
+ */
+export const FILE_ACCESS_LEVEL = { PRIVATE: 0, INTERNAL: 1, EXTERNAL: 2, PUBLIC: 3, PUBLIC_INTERNET: 4 } as const;
+
+/**
+ * File status (object `fileStatus` pair and `fstat`). Only `[0, "EXISTS"]` is observed; TRASHED
+ * and DELETED are inferred from the `trashed` and `allowDeleted` filters.
+ */
+export const FILE_STATUS = { EXISTS: 0, TRASHED: 1, DELETED: 2 } as const;
+
+/** The `[code, "NAME"]` pair of a code table, as file objects carry `fileType`, `fileAccessLevel`, `fileStatus`. */
+export function codePair(table: Readonly<Record<string, number>>, code: number): [number, string] {
+  const name = Object.keys(table).find((k) => table[k] === code);
+  return [code, name ?? 'UNKNOWN'];
+}

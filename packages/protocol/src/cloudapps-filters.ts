@@ -83,7 +83,7 @@ export interface FilterFieldSpec {
 }
 
 /** Resources whose lists are stored records, filtered in the store (compiled to SQL). */
-export type FilterResource = 'alerts' | 'activities' | 'entities';
+export type FilterResource = 'alerts' | 'activities' | 'entities' | 'files';
 
 /** Cloud Discovery lists (report apps and categories, IP ranges), filtered with the same language. */
 export type DiscoveryFilterResource = 'discoveredApps' | 'discoveryCategories' | 'subnets';
@@ -183,6 +183,42 @@ export const ENTITY_FILTER_FIELDS = {
   'user.username': f('string', EQ, 'client'),
 } as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
+/**
+ * Files filters (reference §5.5, wild-clients §1.2): the documented table plus what the MCAS
+ * PowerShell module sends (`collaborators.users`, `owner.username`, `filename` with `text`,
+ * `policy` with `eq`). `allowDeleted` changes which files the list considers rather than matching
+ * a value: without it (or `trashed`) trashed and deleted files are left out.
+ */
+export const FILE_FILTER_FIELDS = {
+  service: f('int', EQ),
+  instance: f('int', EQ),
+  fileType: f('int', EQ),
+  allowDeleted: f('bool', ['eq']),
+  policy: f('string', ['cabinetmatchedrulesequals', 'eq', 'neq', ...SET]),
+  filename: f('string', ['eq', 'text']),
+  modifiedDate: f('timestamp', DATE),
+  createdDate: f('timestamp', ['lte', 'gte', 'range']),
+  'collaborators.entity': f('entityPk', EQ),
+  'collaborators.domains': f('string', EQ),
+  'collaborators.groups': f('string', EQ),
+  'collaborators.withDomain': f('string', [...EQ, 'deq']),
+  'collaborators.users': f('string', EQ, 'client'),
+  'owner.entity': f('entityPk', EQ),
+  'owner.orgUnit': f('string', EQ),
+  'owner.username': f('string', EQ, 'client'),
+  sharing: f('int', EQ),
+  fileId: f('string', EQ),
+  fileLabels: f('string', [...EQ, ...SET]),
+  fileScanLabels: f('string', [...EQ, ...SET]),
+  extension: f('string', EQ),
+  mimeType: f('string', EQ),
+  trashed: f('bool', ['eq']),
+  parentFolder: f('string', EQ),
+  folder: f('bool', ['eq']),
+  quarantined: f('bool', ['eq']),
+  snapshotLastModifiedDate: f('timestamp', ['lte', 'gte', 'range']),
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
+
 const NUMBER = [...EQ, 'gt', 'gte', 'lt', 'lte'] as const;
 
 /**
@@ -221,6 +257,7 @@ export const FILTER_FIELDS: Readonly<Record<FilterRegistryName, Readonly<Record<
   alerts: ALERT_FILTER_FIELDS,
   activities: ACTIVITY_FILTER_FIELDS,
   entities: ENTITY_FILTER_FIELDS,
+  files: FILE_FILTER_FIELDS,
   discoveredApps: DISCOVERED_APP_FILTER_FIELDS,
   discoveryCategories: DISCOVERY_CATEGORY_FILTER_FIELDS,
   subnets: SUBNET_FILTER_FIELDS,
@@ -231,6 +268,12 @@ export const SORT_FIELDS: Readonly<Record<FilterResource, { fields: readonly str
   alerts: { fields: ['date', 'severity', 'status', 'resolutionStatus'], default: 'date', direction: 'desc' },
   activities: { fields: ['date', 'created'], default: 'date', direction: 'desc' },
   entities: { fields: ['date', 'severity', 'username', 'lastSeen', 'displayName', 'score'], default: 'displayName', direction: 'asc' },
+  // Undocumented: [PS] sends `modifiedDate`; the others are Appwarden's.
+  files: {
+    fields: ['modifiedDate', 'createdDate', 'name', 'fileSize', 'snapshotLastModifiedDate'],
+    default: 'modifiedDate',
+    direction: 'desc',
+  },
 };
 
 /** Page sizes (reference §4.1): normal lists default and cap at 100; activity scan mode 500-5000. */

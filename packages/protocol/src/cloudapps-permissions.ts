@@ -43,8 +43,9 @@ const INVESTIGATORS = [INV_READ, INV_MANAGE] as const;
 
 /**
  * Which application/delegated permissions allow each operation: Microsoft's table
- * (api-authentication-application.md), reference §2.3. Files endpoints appear in no scope: only
- * legacy API tokens reach them.
+ * (api-authentication-application.md), reference §2.3. Files endpoints appear in no scope of that
+ * table; they are investigation data, so the Investigation permissions allow them (inferred, reference
+ * wild-clients §1.1); legacy API tokens of either kind hold Investigation.read.
  */
 export const CLOUD_APPS_PERMISSION_MATRIX: Readonly<Record<CloudAppsEndpoint, readonly CloudAppsPermission[]>> = {
   'alerts.list': ALERT_READERS,
@@ -67,8 +68,8 @@ export const CLOUD_APPS_PERMISSION_MATRIX: Readonly<Record<CloudAppsEndpoint, re
   'discovery.categories': [DISC_READ, DISC_MANAGE],
   'discovery.upload': [DISC_MANAGE],
   'discovery.blockScript': [DISC_MANAGE],
-  'files.list': [],
-  'files.fetch': [],
+  'files.list': INVESTIGATORS,
+  'files.fetch': INVESTIGATORS,
 };
 
 /** Operations that change data: a read-only legacy API token is refused on them. */

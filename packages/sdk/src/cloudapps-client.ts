@@ -2,6 +2,7 @@ import { ActivitiesOperations } from './cloudapps/activities.js';
 import { AlertsOperations } from './cloudapps/alerts.js';
 import { DiscoveryOperations } from './cloudapps/discovery.js';
 import { EntitiesOperations } from './cloudapps/entities.js';
+import { FilesOperations } from './cloudapps/files.js';
 import { RequestPipeline, type CloudAppsAuth, type PipelineOptions } from './cloudapps/request-pipeline.js';
 import { SubnetsOperations } from './cloudapps/subnets.js';
 
@@ -23,6 +24,7 @@ export class CloudAppsClient {
   readonly alerts: AlertsOperations;
   readonly activities: ActivitiesOperations;
   readonly entities: EntitiesOperations;
+  readonly files: FilesOperations;
   readonly subnets: SubnetsOperations;
   readonly discovery: DiscoveryOperations;
   /** The request pipeline (auth, retries, timeouts), for calls this client does not wrap. */
@@ -34,6 +36,7 @@ export class CloudAppsClient {
     this.alerts = new AlertsOperations(this.pipeline);
     this.activities = new ActivitiesOperations(this.pipeline);
     this.entities = new EntitiesOperations(this.pipeline);
+    this.files = new FilesOperations(this.pipeline);
     this.subnets = new SubnetsOperations(this.pipeline);
     this.discovery = new DiscoveryOperations(this.pipeline);
   }

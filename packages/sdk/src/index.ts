@@ -37,6 +37,7 @@ export {
   type ActivitySortField,
 } from './cloudapps/activities.js';
 export { EntitiesOperations, entityPathKey, type EntityListOptions, type EntitySortField } from './cloudapps/entities.js';
+export { FilesOperations, type FileListOptions, type FileSortField } from './cloudapps/files.js';
 export { SubnetsOperations, type SubnetListOptions, type SubnetSortField } from './cloudapps/subnets.js';
 export {
   BLOCK_SCRIPT_FORMATS,

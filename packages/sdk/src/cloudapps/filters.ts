@@ -4,6 +4,7 @@ import type {
   DISCOVERED_APP_FILTER_FIELDS,
   DISCOVERY_CATEGORY_FILTER_FIELDS,
   ENTITY_FILTER_FIELDS,
+  FILE_FILTER_FIELDS,
   FILTER_OPERATOR_SPECS,
   FilterFieldSpec,
   FilterOperator,
@@ -79,10 +80,13 @@ export type FiltersOf<R extends Readonly<Record<string, FilterFieldSpec>>> = {
 export type AlertFilters = FiltersOf<typeof ALERT_FILTER_FIELDS>;
 export type ActivityFilters = FiltersOf<typeof ACTIVITY_FILTER_FIELDS>;
 export type EntityFilters = FiltersOf<typeof ENTITY_FILTER_FIELDS>;
+/** Files filters (reference §5.5). */
+export type FileFilters = FiltersOf<typeof FILE_FILTER_FIELDS>;
 
 export type AlertFilterField = keyof typeof ALERT_FILTER_FIELDS;
 export type ActivityFilterField = keyof typeof ACTIVITY_FILTER_FIELDS;
 export type EntityFilterField = keyof typeof ENTITY_FILTER_FIELDS;
+export type FileFilterField = keyof typeof FILE_FILTER_FIELDS;
 
 /** IP address range filters (reference §5.6). */
 export type SubnetFilters = FiltersOf<typeof SUBNET_FILTER_FIELDS>;

@@ -82,6 +82,40 @@ export interface EntityTree extends Entity {
   children?: Entity[];
 }
 
+/** A `[code, "NAME"]` pair, as file objects carry their enumerated fields. */
+export type CodePair = [code: number, name: string];
+
+/** A file of a connected app (reference §7.4). */
+export interface CloudAppsFile {
+  /** 24 hex: the key of `files.get`. */
+  _id: string;
+  /** The app's own id of the file. */
+  id: string;
+  saasId: number;
+  instId: number;
+  appName?: string;
+  name: string;
+  /** 0 Other, 1 Document, 2 Spreadsheet, 3 Presentation, 4 Text, 5 Image, 6 Folder (numeric mirror `ftype`). */
+  fileType: CodePair;
+  /** 0 Private, 1 Internal, 2 External, 3 Public, 4 Public (Internet) (numeric mirror `facl`). */
+  fileAccessLevel: CodePair;
+  /** `[0, "EXISTS"]` (numeric mirror `fstat`). */
+  fileStatus: CodePair;
+  isFolder?: boolean;
+  fileExtension?: string | null;
+  mimeType?: string | null;
+  fileSize?: number;
+  ownerAddress?: string;
+  ownerName?: string;
+  createdDate?: number;
+  modifiedDate?: number;
+  snapshotLastModifiedDate?: string;
+  alternateLink?: string;
+  collaborators?: unknown[];
+  fTags?: string[];
+  [key: string]: unknown;
+}
+
 export interface SubnetAddress {
   mask: number;
   address: string;

@@ -1,10 +1,11 @@
-import type { CloudAppsActivityRow, CloudAppsAlertRow, CloudAppsEntityRow } from '../store/schema.js';
+import type { CloudAppsActivityRow, CloudAppsAlertRow, CloudAppsEntityRow, CloudAppsFileRow } from '../store/schema.js';
 import { activityRowFromDocument } from './activities/model.js';
 import { alertRowFromDocument } from './alerts/model.js';
 import { DocumentError, obj } from './document-fields.js';
 import { entityRowFromDocument } from './entities/model.js';
+import { fileRowFromDocument } from './files/model.js';
 
-export const IMPORT_RESOURCES = ['activities', 'alerts', 'entities'] as const;
+export const IMPORT_RESOURCES = ['activities', 'alerts', 'entities', 'files'] as const;
 export type ImportResource = (typeof IMPORT_RESOURCES)[number];
 
 /** Bad lines listed in one answer. */
@@ -15,12 +16,13 @@ export interface ImportLineError {
   error: string;
 }
 
-export type AnyRow = CloudAppsAlertRow | CloudAppsActivityRow | CloudAppsEntityRow;
+export type AnyRow = CloudAppsAlertRow | CloudAppsActivityRow | CloudAppsEntityRow | CloudAppsFileRow;
 
 const TO_ROW: Record<ImportResource, (tenantId: string, doc: Record<string, unknown>) => AnyRow> = {
   alerts: alertRowFromDocument,
   activities: activityRowFromDocument,
   entities: entityRowFromDocument,
+  files: fileRowFromDocument,
 };
 
 export const rowKey = (r: AnyRow) => ('oid' in r ? r.oid : r.id);

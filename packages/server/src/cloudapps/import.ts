@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Stores } from '../store/interfaces.js';
-import type { CloudAppsActivityRow, CloudAppsAlertRow, CloudAppsEntityRow } from '../store/schema.js';
+import type { CloudAppsActivityRow, CloudAppsAlertRow, CloudAppsEntityRow, CloudAppsFileRow } from '../store/schema.js';
 import {
   MAX_REPORTED_ERRORS,
   parseLines,
@@ -55,6 +55,7 @@ export async function writeRows(
     await stores.transaction(async (tx) => {
       if (resource === 'alerts') await tx.alerts.upsert(batch as CloudAppsAlertRow[]);
       else if (resource === 'activities') await tx.activities.upsert(batch as CloudAppsActivityRow[]);
+      else if (resource === 'files') await tx.files.upsert(batch as CloudAppsFileRow[]);
       else await tx.entities.upsert(batch as CloudAppsEntityRow[]);
     });
     batches += 1;

@@ -2,9 +2,8 @@ import { CLOUD_APPS_PERMISSION_MATRIX, type CloudAppsEndpoint } from '@appwarden
 import { errors } from '../http/errors.js';
 import type { CloudAppsCaller } from './auth.js';
 
-/** Whether the caller may perform the operation (reference §2.3; files: legacy tokens only). */
+/** Whether the caller may perform the operation (reference §2.3). */
 export function isAllowed(caller: CloudAppsCaller, endpoint: CloudAppsEndpoint): boolean {
-  if (endpoint.startsWith('files.') && caller.legacyToken) return true;
   return CLOUD_APPS_PERMISSION_MATRIX[endpoint].some((p) => caller.permissions.has(p)) && roleAllows(caller, endpoint);
 }
 
@@ -21,11 +20,8 @@ export function authorize(caller: CloudAppsCaller, endpoint: CloudAppsEndpoint):
     );
   }
   const allowed = CLOUD_APPS_PERMISSION_MATRIX[endpoint];
-  const message =
-    allowed.length === 0
-      ? 'Permission denied: this call is available to API tokens only.'
-      : caller.legacyToken
-        ? `Permission denied: this call needs a full-access API token or one of the permissions ${allowed.join(', ')}.`
-        : `Permission denied: this call requires one of the following permissions: ${allowed.join(', ')}.`;
+  const message = caller.legacyToken
+    ? `Permission denied: this call needs a full-access API token or one of the permissions ${allowed.join(', ')}.`
+    : `Permission denied: this call requires one of the following permissions: ${allowed.join(', ')}.`;
   throw errors.denied(message, `${endpoint} denied`);
 }

@@ -8,6 +8,7 @@ import { ALERT_ROUTES } from './alerts/handlers.js';
 import { authenticateCloudAppsCaller, type CloudAppsAuthDeps, type CloudAppsCaller } from './auth.js';
 import { ENTITY_ROUTES } from './entities/handlers.js';
 import { decideFault } from './faults.js';
+import { FILE_ROUTES } from './files/handlers.js';
 import { authorize } from './permissions.js';
 import { readRequestParams } from './request-params.js';
 import { RawJson, RawText, type CloudAppsCall, type CloudAppsDeps, type CloudAppsRoute } from './route-definition.js';
@@ -24,6 +25,7 @@ export const CLOUD_APPS_ROUTES: CloudAppsRoute[] = [
   ...ALERT_ROUTES,
   ...ACTIVITY_ROUTES,
   ...ENTITY_ROUTES,
+  ...FILE_ROUTES,
   ...SUBNET_ROUTES,
   ...DISCOVERY_ROUTES,
 ];

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { BUILT_IN_IP_TAGS, BUILT_IN_USER_AGENT_TAGS, BUILT_IN_USER_GROUPS, CLOUD_APP_IDS } from '@appwarden/protocol';
+import { demoFiles, type DemoFile } from './demo-files.js';
 import type { Doc } from '../cloudapps/document-fields.js';
 import { SeededRandom } from './seeded-random.js';
 
@@ -20,7 +21,7 @@ export interface DemoDataOptions {
 }
 
 export interface DemoBatch {
-  resource: 'entities' | 'activities' | 'alerts';
+  resource: 'entities' | 'files' | 'activities' | 'alerts';
   documents: Doc[];
 }
 
@@ -443,6 +444,9 @@ interface DemoUser {
   accountIds: Map<number, string>;
 }
 
+/** What the file generator needs of a user and an app (demo-files.ts). */
+export type DemoFileOwner = Pick<DemoUser, 'upn' | 'name' | 'department' | 'external' | 'groups' | 'apps'>;
+
 /** The numeric tenant id of activity ids (`<tenant>_<app>_<event>`), stable per tenant. */
 export function numericTenantId(tenantId: string): number {
   return 10_000_000 + (crypto.createHash('sha256').update(tenantId).digest().readUInt32BE(0) % 89_999_999);
@@ -534,6 +538,14 @@ export async function* generateDemoData(tenantId: string, options: DemoDataOptio
   }
   for (let i = 0; i < entities.length; i += batchSize) yield { resource: 'entities', documents: entities.slice(i, i + batchSize) };
 
+  // Files the users own in the apps that hold files, from their own random stream so that the
+  // activities and alerts of a seed stay what they were before files existed.
+  const fileRnd = new SeededRandom(`${String(options.seed ?? 42)}:files`);
+  const files = demoFiles(fileRnd, users, endTime, span);
+  for (let i = 0; i < files.documents.length; i += batchSize) {
+    yield { resource: 'files', documents: files.documents.slice(i, i + batchSize) };
+  }
+
   // Activities, and alerts on some of them.
   const alertEvery = activityCount / Math.max(1, alertCount);
   let nextAlertAt = alertEvery / 2;
@@ -556,7 +568,10 @@ export async function* generateDemoData(tenantId: string, options: DemoDataOptio
         ? `40.112.${rnd.int(0, 3)}.${rnd.int(1, 254)}`
         : user.homeIp;
     const agent = rnd.chance(0.85) ? user.agent : rnd.pick(AGENTS);
-    const doc = activityDoc(rnd, tenantNo, tenantId, user, app, eventValue, category, operation, timestamp, place, ip, agent, risky);
+    // File events name one of the user's files in that app, when the demo gave them some.
+    const owned = /FILE|SHARE/.test(category) ? files.byOwner.get(user.upn)?.get(app.id) : undefined;
+    const file = owned?.length ? fileRnd.pick(owned) : undefined;
+    const doc = activityDoc(rnd, tenantNo, tenantId, user, app, eventValue, category, operation, timestamp, place, ip, agent, risky, file);
     batch.push(doc);
     const recent = recentByUser.get(user) ?? [];
     recent.push(doc._id as string);
@@ -631,14 +646,18 @@ function activityDoc(
   ip: string,
   agent: (typeof AGENTS)[number],
   risky: boolean,
+  file?: DemoFile,
 ): Doc {
   const eventId = rnd.uuid();
   const id = `${tenantNo}_${app.id}_${eventId}`;
   const created = timestamp + rnd.int(30_000, 300_000);
   const accountId = user.accountIds.get(app.id) ?? user.aadId;
   const isFile = /FILE|SHARE/.test(category);
-  const fileName = `${rnd.pick(['Q3 forecast', 'customer list', 'roadmap', 'payroll', 'contract draft', 'board deck'])}.${rnd.pick(['xlsx', 'docx', 'pptx', 'pdf'])}`;
+  // Drawn even when a demo file is named instead, so that the random stream stays the same.
+  const drawnName = `${rnd.pick(['Q3 forecast', 'customer list', 'roadmap', 'payroll', 'contract draft', 'board deck'])}.${rnd.pick(['xlsx', 'docx', 'pptx', 'pdf'])}`;
+  const fileName = file?.name ?? drawnName;
   const site = `https://${user.upn.split('@')[1]!.split('.')[0]}-my.sharepoint.com/personal/${user.upn.replace(/[@.]/g, '_')}/`;
+  const fileLink = file?.link ?? `${site}Documents/${fileName}`;
   const ipTags =
     risky && 'tag' in place
       ? [(place as { tag: string }).tag]
@@ -647,7 +666,7 @@ function activityDoc(
         : [];
   const category_ = risky && 'category' in place ? (place as { category: number }).category : place.isp === 'Contoso Corporate' ? 1 : 0;
   const eventObjects: Doc[] = [
-    ...(isFile ? [{ objType: 1, role: 3, tags: [], name: `${site}Documents/${fileName}`, id: rnd.uuid(), serviceObjectType: 'File' }] : []),
+    ...(isFile ? [{ objType: 1, role: 3, tags: [], name: fileLink, id: fileObjectId(rnd.uuid(), file), serviceObjectType: 'File' }] : []),
     { objType: 21, role: 4, tags: [], name: user.name, instanceId: 0, resolved: true, saasId: 11161, id: user.upn, link: -162371649 },
     {
       objType: 23,
@@ -716,7 +735,7 @@ function activityDoc(
       UserId: user.upn,
       ClientIP: ip,
       UserAgent: agent.ua,
-      ...(isFile ? { ObjectId: `${site}Documents/${fileName}`, SourceFileName: fileName } : {}),
+      ...(isFile ? { ObjectId: fileLink, SourceFileName: fileName } : {}),
       Id: eventId,
     },
     resolvedActor: {
@@ -747,6 +766,9 @@ function activityDoc(
     adminEvent: category === 'EVENT_CATEGORY_ADMIN',
   };
 }
+
+/** The file's own id when the activity names a demo file (the uuid is drawn either way). */
+const fileObjectId = (drawn: string, file: DemoFile | undefined) => file?.id ?? drawn;
 
 function alertDoc(
   rnd: SeededRandom,

@@ -1,6 +1,7 @@
 import { activityRowFromDocument } from '../cloudapps/activities/model.js';
 import { alertRowFromDocument } from '../cloudapps/alerts/model.js';
 import { entityRowFromDocument } from '../cloudapps/entities/model.js';
+import { fileRowFromDocument } from '../cloudapps/files/model.js';
 import { writeRows } from '../cloudapps/import.js';
 import type { Stores } from '../store/interfaces.js';
 import type { CloudAppsActivityRow, CloudAppsEntityRow } from '../store/schema.js';
@@ -8,6 +9,7 @@ import { generateDemoData, type DemoDataOptions } from './cloudapps-data.js';
 
 export interface LoadedCounts {
   entities: number;
+  files: number;
   activities: number;
   alerts: number;
 }
@@ -20,23 +22,25 @@ export async function loadDemoData(
   /** Labels activities with the tenant's IP ranges before they are written. */
   enrichActivities?: (rows: CloudAppsActivityRow[]) => Promise<unknown>,
 ): Promise<LoadedCounts> {
-  const counts: LoadedCounts = { entities: 0, activities: 0, alerts: 0 };
+  const counts: LoadedCounts = { entities: 0, files: 0, activities: 0, alerts: 0 };
   for await (const b of generateDemoData(tenantId, options)) {
     const rows =
       b.resource === 'alerts'
         ? b.documents.map((d) => alertRowFromDocument(tenantId, d))
         : b.resource === 'activities'
           ? b.documents.map((d) => activityRowFromDocument(tenantId, d))
-          : await newEntities(
-              stores,
-              tenantId,
-              b.documents.map((d) => entityRowFromDocument(tenantId, d)),
-            );
+          : b.resource === 'files'
+            ? b.documents.map((d) => fileRowFromDocument(tenantId, d))
+            : await newEntities(
+                stores,
+                tenantId,
+                b.documents.map((d) => entityRowFromDocument(tenantId, d)),
+              );
     if (b.resource === 'activities' && enrichActivities) await enrichActivities(rows as CloudAppsActivityRow[]);
     await writeRows(stores, b.resource, rows, rows.length || 1, false);
     counts[b.resource] += rows.length;
   }
-  await Promise.all([stores.alerts.analyze(), stores.activities.analyze(), stores.entities.analyze()]);
+  await Promise.all([stores.alerts.analyze(), stores.activities.analyze(), stores.entities.analyze(), stores.files.analyze()]);
   return counts;
 }
 

@@ -7,6 +7,7 @@ import type {
   CloudAppsActivityRow,
   CloudAppsAlertRow,
   CloudAppsEntityRow,
+  CloudAppsFileRow,
   CloudAppsTenantSettingsRow,
   ApplicationRow,
   KeyCredentialRow,
@@ -183,6 +184,17 @@ export interface EntityStore {
   analyze(): Promise<void>;
 }
 
+export interface FileStore {
+  list(tenantId: string, query: ListQuery): Promise<ListPage<CloudAppsFileRow>>;
+  /** By the 24-hex `_id`. */
+  get(tenantId: string, oid: string): Promise<CloudAppsFileRow | undefined>;
+  /** Inserts or replaces by (tenant, `_id`). */
+  upsert(rows: CloudAppsFileRow[]): Promise<void>;
+  count(tenantId: string): Promise<number>;
+  /** Refreshes query-planner statistics after a bulk load. */
+  analyze(): Promise<void>;
+}
+
 export interface ApiTokenStore {
   insert(row: ApiTokenRow): Promise<void>;
   getByHash(hash: string): Promise<ApiTokenRow | undefined>;
@@ -208,6 +220,7 @@ export interface Stores {
   alerts: AlertStore;
   activities: ActivityStore;
   entities: EntityStore;
+  files: FileStore;
   apiTokens: ApiTokenStore;
   tenantSettings: TenantSettingsStore;
   /** Cloud Discovery and IP ranges (discovery-interfaces.ts). */

@@ -204,6 +204,48 @@ export interface CloudAppsEntityRow {
   doc: string;
 }
 
+/** A file of a connected app (reference §7.4). Lists (`*_keys`, `*_users`...) are JSON arrays. */
+export interface CloudAppsFileRow {
+  tenant_id: string;
+  /** 24-hex `_id`. */
+  oid: string;
+  /** The app's own id of the file (`<drive>|<item>` for OneDrive). */
+  id: string;
+  app_id: number;
+  instance_id: number;
+  /** `ftype` (FILE_TYPE). */
+  file_type: number;
+  /** `facl` (FILE_ACCESS_LEVEL). */
+  sharing: number;
+  /** `fstat` (FILE_STATUS). */
+  status: number;
+  /** 1 when `fstat` is not EXISTS. */
+  trashed: number;
+  is_folder: number;
+  quarantined: number;
+  name: string;
+  extension: string | null;
+  mime_type: string | null;
+  file_size: number | null;
+  owner_username: string | null;
+  owner_org_unit: string | null;
+  /** The owner as `<address>` and `<address>|<app>|<inst>`. */
+  owner_keys: string;
+  /** Collaborators' ids and addresses. */
+  collaborator_users: string;
+  collaborator_domains: string;
+  collaborator_groups: string;
+  policy_ids: string;
+  file_labels: string;
+  scan_labels: string;
+  /** The parent folder and every ancestor (`parentIds`, `effectiveParents`). */
+  parent_ids: string;
+  created_date: number | null;
+  modified_date: number | null;
+  snapshot_modified: number | null;
+  doc: string;
+}
+
 export interface ApiTokenRow {
   id: string;
   tenant_id: string;
@@ -232,6 +274,7 @@ export interface Database extends DiscoveryTables, UserContextTables {
   ca_alerts: CloudAppsAlertRow;
   ca_activities: CloudAppsActivityRow;
   ca_entities: CloudAppsEntityRow;
+  ca_files: CloudAppsFileRow;
   ca_api_tokens: ApiTokenRow;
   ca_tenant_settings: CloudAppsTenantSettingsRow;
   tenants: TenantRow;

@@ -183,7 +183,7 @@ describe('import', () => {
       (
         await h.app.inject({
           method: 'POST',
-          url: `/admin/tenants/${h.tenantId}/cloud-apps/import/files`,
+          url: `/admin/tenants/${h.tenantId}/cloud-apps/import/subnets`,
           headers: { ...op(), 'content-type': 'text/plain' },
           payload: '',
         })

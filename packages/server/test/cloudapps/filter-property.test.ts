@@ -5,7 +5,7 @@ import type { EntityPk, FilterCondition, FilterValue, TimeRange } from '../../sr
 import { parseFilters } from '../../src/cloudapps/filters/parse.js';
 import { validateFilters } from '../../src/cloudapps/filters/validate.js';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
-import { activityColumns, alertColumns, entityColumns } from '../../src/store/kysely/cloudapps-columns.js';
+import { activityColumns, alertColumns, entityColumns, fileColumns } from '../../src/store/kysely/cloudapps-columns.js';
 import { entityPkKey, sqlValue, type ColumnMap } from '../../src/store/kysely/filter-sql.js';
 import { sqliteFilters } from '../../src/store/sqlite/filter-dialect.js';
 import { inProcess, T0, type InProcessHarness } from '../../../../test/support/harness.js';
@@ -74,6 +74,8 @@ function arrayMatch(all: string[], prefix: string, c: FilterCondition): boolean 
   switch (c.op) {
     case 'eq':
       return any((a) => L.includes(a)) || (c.values.includes(null) && A.length === 0);
+    case 'cabinetmatchedrulesequals':
+      return any((a) => L.includes(a));
     case 'neq':
       return !any((a) => L.includes(a));
     case 'deq':
@@ -116,6 +118,29 @@ const boolCustom =
   (row, c) =>
     c.values.some((b) => truth(row[column] as number) === b);
 
+/** The tenant's entities, for the files' person filters (a key names a user or account entity). */
+let entityRows: Row[] = [];
+
+/** A person filter of files: the stored key, or an entity named by the key whose address the file lists. */
+const personMatch =
+  (keysColumn: string, addresses: (row: Row) => unknown[]): Custom =>
+  (row, c) => {
+    const keys = JSON.parse(row[keysColumn] as string) as string[];
+    const hit = (c.values as EntityPk[]).some(
+      (pk) =>
+        keys.includes(entityPkKey(pk)) ||
+        entityRows.some(
+          (e) =>
+            (pk.saas === undefined && pk.inst === undefined
+              ? e.id === pk.id || String(e.parent_pk ?? '').startsWith(`${pk.id}|`)
+              : e.pk === entityPkKey(pk) || e.parent_pk === entityPkKey(pk)) &&
+            e.username !== null &&
+            addresses(row).includes(e.username),
+        ),
+    );
+    return c.op === 'neq' ? !hit : hit;
+  };
+
 const CUSTOM: Record<FilterResource, Record<string, Custom>> = {
   alerts: {
     alertOpen: boolCustom('resolution_status', (v) => v === 0),
@@ -136,6 +161,11 @@ const CUSTOM: Record<FilterResource, Record<string, Custom>> = {
       return c.op === 'neq' ? !hit : hit;
     },
   },
+  files: {
+    allowDeleted: () => true,
+    'owner.entity': personMatch('owner_keys', (row) => [row.owner_username]),
+    'collaborators.entity': personMatch('collaborator_users', (row) => JSON.parse(row.collaborator_users as string) as string[]),
+  },
 };
 
 // Where each field is stored is the same in every dialect; only the custom entries' SQL differs (and CUSTOM below evaluates those).
@@ -143,8 +173,14 @@ const COLUMNS: Record<FilterResource, ColumnMap> = {
   alerts: alertColumns(sqliteFilters),
   activities: activityColumns(sqliteFilters),
   entities: entityColumns(sqliteFilters),
+  files: fileColumns(sqliteFilters),
 };
-const TABLES: Record<FilterResource, string> = { alerts: 'ca_alerts', activities: 'ca_activities', entities: 'ca_entities' };
+const TABLES: Record<FilterResource, string> = {
+  alerts: 'ca_alerts',
+  activities: 'ca_activities',
+  entities: 'ca_entities',
+  files: 'ca_files',
+};
 
 // ---- A tiny random generator of filters, drawing values from the data so that filters select something. ----
 
@@ -157,6 +193,11 @@ function sampleValues(rnd: SeededRandom, rows: Row[], columns: ColumnMap, field:
     else if (spec.kind === 'array') {
       const xs = (JSON.parse(row[spec.column] as string) as string[]).filter((x) => x.startsWith(spec.prefix ?? ''));
       if (xs.length) out.push(rnd.pick(xs).slice((spec.prefix ?? '').length));
+    } else if (field === 'owner.entity' || field === 'collaborators.entity') {
+      // Stored addresses, and the keys of the entities that stand for them.
+      const xs = JSON.parse(row[field === 'owner.entity' ? 'owner_keys' : 'collaborator_users'] as string) as string[];
+      if (xs.length) out.push(rnd.pick(xs));
+      if (entityRows.length) out.push(rnd.pick(entityRows).pk);
     }
   }
   out.push(rnd.pick(['zz_%', 'A%_\\', '0', 'gmail', 'Sales', 'EVENT_', '11161']));
@@ -208,9 +249,10 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe('filter compiler vs reference evaluator', () => {
-  for (const resource of ['alerts', 'activities', 'entities'] as FilterResource[]) {
+  for (const resource of ['alerts', 'activities', 'entities', 'files'] as FilterResource[]) {
     it(`${resource}: 250 random filters select the same records`, async () => {
       const raw = h.services.stores as unknown as { alerts: { db: Kysely<Record<string, Row>> } };
+      entityRows = (await raw.alerts.db.selectFrom('ca_entities').selectAll().where('tenant_id', '=', h.tenantId).execute()) as Row[];
       const rows = (await raw.alerts.db.selectFrom(TABLES[resource]).selectAll().where('tenant_id', '=', h.tenantId).execute()) as Row[];
       const rnd = new SeededRandom(`property-${resource}`);
       const fields = Object.keys(FILTER_FIELDS[resource]).filter((f) => f !== 'activity.alertId');

@@ -26,6 +26,9 @@ export async function sampleRequests(h: InProcessHarness): Promise<Sample[]> {
       limit: 1,
     })
   ).rows[0]!;
+  const file = (
+    await h.services.stores.files.list(h.tenantId, { conditions: [], sortField: 'modifiedDate', sortDirection: 'desc', skip: 0, limit: 1 })
+  ).rows[0]!;
   const key = encodeEntityKey({ id: entity.id, saas: entity.saas, inst: entity.inst });
   const none = { filters: { id: { eq: ['ffffffffffffffffffffffff'] } } };
   return [
@@ -46,5 +49,9 @@ export async function sampleRequests(h: InProcessHarness): Promise<Sample[]> {
     { endpoint: 'entities.fetch', method: 'GET', url: `/api/v1/entities/${key}/` },
     { endpoint: 'entities.tree', method: 'GET', url: `/api/v1/entities/${key}/retrieve_tree/` },
     { endpoint: 'entities.tree', method: 'GET', url: `/api/v1/entities/${key}/tree/` },
+    { endpoint: 'entities.list', method: 'POST', url: '/api/v1/accounts/', payload: { limit: 1 } },
+    { endpoint: 'files.list', method: 'POST', url: '/api/v1/files/', payload: { limit: 1 } },
+    { endpoint: 'files.list', method: 'GET', url: '/api/v1/files/?limit=1' },
+    { endpoint: 'files.fetch', method: 'GET', url: `/api/v1/files/${file.oid}/` },
   ];
 }

@@ -56,6 +56,7 @@ describe('permission matrix (reference §2.3)', () => {
       'Settings.manage',
     ]);
     expect(CLOUD_APPS_PERMISSION_MATRIX['discovery.upload']).toEqual(['Discovery.manage']);
-    expect(CLOUD_APPS_PERMISSION_MATRIX['files.list']).toEqual([]);
+    // Files appear in no scope of Microsoft's table: Appwarden files them under Investigation (inferred).
+    expect(CLOUD_APPS_PERMISSION_MATRIX['files.list']).toEqual(['Investigation.read', 'Investigation.manage']);
   });
 });

@@ -45,7 +45,9 @@ async function tree(call: CloudAppsCall) {
 }
 
 export const ENTITY_ROUTES: CloudAppsRoute[] = [
-  { methods: ['GET', 'POST'], paths: ['entities'], endpoint: 'entities.list', handle: list },
+  // `accounts` is the name the MCAS PowerShell module used before 2019 (wild-clients §1.6, inferred
+  // alias: never documented). Only the list answers there; `accounts/<id>/` stays not found.
+  { methods: ['GET', 'POST'], paths: ['entities', 'accounts'], endpoint: 'entities.list', handle: list },
   { methods: ['GET', 'POST'], paths: ['entities/tree'], endpoint: 'entities.tree', handle: tree },
   {
     methods: ['GET', 'POST'],

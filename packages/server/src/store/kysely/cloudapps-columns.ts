@@ -119,3 +119,66 @@ export function entityColumns(d: FilterDialect): ColumnMap {
     'user.username': scalar('username'),
   };
 }
+
+export function fileColumns(d: FilterDialect): ColumnMap {
+  const entityKeys = (c: FilterCondition) => c.values.filter((v): v is EntityPk => typeof v === 'object' && v !== null && 'id' in v);
+  /**
+   * A person selected by entity key: the stored key or address matches, or the key names a user
+   * or account entity (a user also stands for its accounts, as in the activities `entity` filter)
+   * whose address is among `addresses` (an expression giving a set of addresses).
+   */
+  const personMatch =
+    (keysColumn: string, addresses: (entityAddress: RawBuilder<unknown>) => RawBuilder<SqlBool>) => (c: FilterCondition) => {
+      const one = (pk: EntityPk) => {
+        const key = entityPkKey(pk);
+        const named =
+          pk.saas === undefined && pk.inst === undefined
+            ? sql<SqlBool>`(ent.id = ${pk.id} OR ent.parent_pk LIKE ${`${likeEscape(pk.id)}|%`} ESCAPE '\\')`
+            : sql<SqlBool>`(ent.pk = ${key} OR ent.parent_pk = ${key})`;
+        return sqlOr(d, [
+          d.holdsAny
+            ? d.holdsAny(sql.ref(keysColumn), [key])
+            : sql<SqlBool>`EXISTS (SELECT 1 FROM ${d.elements(sql.ref(keysColumn))} WHERE value = ${key})`,
+          sql<SqlBool>`EXISTS (SELECT 1 FROM ca_entities ent WHERE ent.tenant_id = ca_files.tenant_id AND ${named}
+          AND ent.username IS NOT NULL AND ${addresses(sql.ref('ent.username'))})`,
+        ]);
+      };
+      const any = sqlOr(d, entityKeys(c).map(one));
+      return c.op === 'neq' ? sqlNot(sql<SqlBool>`coalesce(${any}, ${d.FALSE})`) : any;
+    };
+  const ownerEntity = personMatch('owner_keys', (address) => sql<SqlBool>`${address} = ca_files.owner_username`);
+  const collaboratorEntity = personMatch(
+    'collaborator_users',
+    (address) => sql<SqlBool>`EXISTS (SELECT 1 FROM ${d.elements(sql.ref('ca_files.collaborator_users'))} WHERE value = ${address})`,
+  );
+  return {
+    service: scalar('app_id'),
+    instance: scalar('instance_id'),
+    fileType: scalar('file_type'),
+    // Read by the list handler (it widens the list to trashed files); matches every file.
+    allowDeleted: { kind: 'custom', compile: () => d.TRUE },
+    policy: array('policy_ids'),
+    filename: scalar('name'),
+    modifiedDate: scalar('modified_date'),
+    createdDate: scalar('created_date'),
+    'collaborators.entity': { kind: 'custom', compile: collaboratorEntity },
+    'collaborators.domains': array('collaborator_domains'),
+    'collaborators.groups': array('collaborator_groups'),
+    'collaborators.withDomain': array('collaborator_domains'),
+    'collaborators.users': array('collaborator_users'),
+    'owner.entity': { kind: 'custom', compile: ownerEntity },
+    'owner.orgUnit': scalar('owner_org_unit'),
+    'owner.username': scalar('owner_username'),
+    sharing: scalar('sharing'),
+    fileId: scalar('id'),
+    fileLabels: array('file_labels'),
+    fileScanLabels: array('scan_labels'),
+    extension: scalar('extension'),
+    mimeType: scalar('mime_type'),
+    trashed: scalar('trashed'),
+    parentFolder: array('parent_ids'),
+    folder: scalar('is_folder'),
+    quarantined: scalar('quarantined'),
+    snapshotLastModifiedDate: scalar('snapshot_modified'),
+  };
+}

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CloudAppsActivityRow, CloudAppsEntityRow, Database } from '../schema.js';
+import type { CloudAppsActivityRow, CloudAppsEntityRow, CloudAppsFileRow, Database } from '../schema.js';
 
 /**
  * Cloud Apps reads and small updates whose SQL both backends run as is. The SQLite and PostgreSQL
@@ -33,5 +33,16 @@ export const cloudAppsReads = {
       .orderBy('saas')
       .orderBy('oid')
       .execute();
+  },
+  file(db: Kysely<Database>, tenantId: string, oid: string): Promise<CloudAppsFileRow | undefined> {
+    return db.selectFrom('ca_files').selectAll().where('tenant_id', '=', tenantId).where('oid', '=', oid).executeTakeFirst();
+  },
+  async fileCount(db: Kysely<Database>, tenantId: string): Promise<number> {
+    const r = await db
+      .selectFrom('ca_files')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   },
 };

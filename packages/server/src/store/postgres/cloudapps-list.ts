@@ -7,7 +7,7 @@ import { compileFilters, type ColumnMap } from '../kysely/filter-sql.js';
 import type { Database } from '../schema.js';
 import { postgresFilters } from './filter-dialect.js';
 
-export type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
+export type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities' | 'ca_files';
 
 export interface ListSpec {
   table: ListTable;

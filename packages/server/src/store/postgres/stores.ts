@@ -8,6 +8,7 @@ import type { Database } from '../schema.js';
 import { PostgresActivityStore } from './cloudapps-activity-store.js';
 import { PostgresAlertStore } from './cloudapps-alert-store.js';
 import { PostgresEntityStore } from './cloudapps-entity-store.js';
+import { PostgresFileStore } from './cloudapps-file-store.js';
 import { PostgresContext } from './cloudapps-list.js';
 import type { PostgresDatabase } from './database.js';
 import { PostgresDiscoveryUsageStore } from './discovery-usage-store.js';
@@ -24,6 +25,7 @@ function bind(db: Kysely<Database>, ctx: PostgresContext, changeStamp: () => str
     alerts: new PostgresAlertStore(db, ctx),
     activities: new PostgresActivityStore(db, ctx),
     entities: new PostgresEntityStore(db, ctx),
+    files: new PostgresFileStore(db, ctx),
     apiTokens: new KyselyApiTokenStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
     discovery: { ...discoveryStores(db, 'postgres'), usage: new PostgresDiscoveryUsageStore(db, ctx.root) },

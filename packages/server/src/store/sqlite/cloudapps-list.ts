@@ -7,7 +7,7 @@ import { compileFilters, type ColumnMap } from '../kysely/filter-sql.js';
 import type { Database } from '../schema.js';
 import { sqliteFilters } from './filter-dialect.js';
 
-type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities';
+type ListTable = 'ca_alerts' | 'ca_activities' | 'ca_entities' | 'ca_files';
 
 export interface ListSpec {
   table: ListTable;

@@ -11,6 +11,7 @@ import type { SqliteChangeFeed } from './change-feed.js';
 import { SqliteActivityStore } from './cloudapps-activity-store.js';
 import { SqliteAlertStore } from './cloudapps-alert-store.js';
 import { SqliteEntityStore } from './cloudapps-entity-store.js';
+import { SqliteFileStore } from './cloudapps-file-store.js';
 import type { SqliteDatabase } from './database.js';
 import { SqliteDiscoveryUsageStore } from './discovery-usage-store.js';
 
@@ -38,6 +39,7 @@ function bind(
     alerts: new SqliteAlertStore(db, bulk, counts),
     activities: new SqliteActivityStore(db, bulk, counts),
     entities: new SqliteEntityStore(db, bulk, counts),
+    files: new SqliteFileStore(db, bulk, counts),
     apiTokens: new KyselyApiTokenStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
     discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk) },

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_APPS_ROUTES, cloudAppsUrls } from '../../src/cloudapps/routes.js';
 import { OPERATOR_ROUTES } from '../../src/management/operator-routes.js';
 import { GRAPH_ROUTES } from '../../src/management/routes.js';
-import { createHarness, type Harness } from '../cloudapps/harness.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 
 // Every route of every area declares who may call it, as data, and the area enforces it.
 
@@ -55,10 +55,10 @@ describe('route tables', () => {
 });
 
 describe('Graph permissions are enforced before the handler', () => {
-  let h: Harness;
+  let h: InProcessHarness;
   let token: string;
   beforeAll(async () => {
-    h = await createHarness({ activities: 1, alerts: 1 });
+    h = await inProcess({ cloudApps: { activities: 1, alerts: 1 } });
     const app = await h.services.applications.create(h.tenantId, { displayName: 'no graph roles' });
     const secret = await h.services.applications.addPassword(app, { displayName: 't' });
     await h.services.servicePrincipals.grantAdminConsent(h.tenantId, app.appId);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZURE_CLI_APP_ID, CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
-import { createHarness, type Harness } from '../cloudapps/harness.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 beforeAll(async () => {
-  h = await createHarness({ alerts: 10, activities: 10 });
+  h = await inProcess({ cloudApps: { alerts: 10, activities: 10 } });
 });
 afterAll(async () => h.close());
 

@@ -205,8 +205,7 @@ export function registerUserRoutes(app: FastifyInstance, services: Services, ope
       requireAny(r.caller, READ_ROLES);
       return { '@odata.context': ctx(r.origin, 'directoryRoles/$entity'), ...roleJson(role) };
     }
-    if (nav.toLowerCase() !== 'members' || extra !== undefined)
-      throw errors.invalidInput(`Resource not found for the segment '${nav}'.`);
+    if (nav.toLowerCase() !== 'members' || extra !== undefined) throw errors.invalidInput(`Resource not found for the segment '${nav}'.`);
     if (ref === undefined) {
       if (r.method !== 'GET') throw errors.methodNotAllowed();
       requireAny(r.caller, READ_ROLES);

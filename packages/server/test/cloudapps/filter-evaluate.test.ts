@@ -114,7 +114,11 @@ describe('evaluateFilters (in memory) agrees with compileFilters (SQL)', () => {
     let selective = 0;
     for (let i = 0; i < 600; i++) {
       const conditions = Array.from({ length: rnd.int(1, 3) }, () => randomCondition(rnd));
-      const rows = await db.selectFrom('t').select('id').where(compileFilters(conditions, COLUMNS, sqliteFilters)).execute();
+      const rows = await db
+        .selectFrom('t')
+        .select('id')
+        .where(compileFilters(conditions, COLUMNS, sqliteFilters))
+        .execute();
       const expected = rows.map((r) => r.id as number).sort((a, b) => a - b);
       const got = items.filter(evaluateFilters(conditions, FIELDS)).map((x) => x.id);
       expect(got, JSON.stringify(conditions)).toEqual(expected);

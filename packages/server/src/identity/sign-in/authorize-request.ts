@@ -1,4 +1,4 @@
-import { EntraError } from '../../http/errors.js';
+import { AppError, EntraError } from '../../http/errors.js';
 import type { Application } from '../application-model.js';
 import { MULTI_TENANT_ALIASES, type Tenant } from '../tenant-service.js';
 import type { Services } from '../../wiring.js';
@@ -21,20 +21,26 @@ export interface AuthorizeRequest {
   codeChallenge?: string;
 }
 
-/** An error shown on Entra's error page: the redirect URI cannot be trusted. */
-export class PageError extends Error {
+/**
+ * An Entra error that the authorize endpoint answers in the browser rather than as JSON: its
+ * code, status and messages are the Entra error's (authorize-routes.ts renders it).
+ */
+abstract class BrowserEntraError extends AppError {
   constructor(readonly entra: EntraError) {
-    super(entra.publicMessage);
+    super(entra.code, entra.status, entra.publicMessage, entra.detail, entra.headers);
   }
 }
 
+/** An error shown on Entra's error page: the redirect URI cannot be trusted. */
+export class PageError extends BrowserEntraError {}
+
 /** An error returned to the (validated) redirect URI. */
-export class RedirectError extends Error {
+export class RedirectError extends BrowserEntraError {
   constructor(
-    readonly entra: EntraError,
+    entra: EntraError,
     readonly request: AuthorizeRequest,
   ) {
-    super(entra.publicMessage);
+    super(entra);
   }
 }
 

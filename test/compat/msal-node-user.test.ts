@@ -2,7 +2,7 @@ import { PublicClientApplication, type Configuration } from '@azure/msal-node';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
-import { CAS_APP_ID, startCompatServer, type CompatServer } from './appwarden-server.js';
+import { CAS_APP_ID, listening, type ListeningHarness } from '../support/harness.js';
 import { networkClientTrusting } from './msal-network-client.js';
 
 const INVESTIGATION_READ = '83bc8d83-2679-44ef-b813-d5f556fc4474';
@@ -14,13 +14,13 @@ const SCOPE = `${CAS_APP_ID}/Investigation.read`;
  * flow; the tokens then call the Cloud Apps API.
  */
 describe('@azure/msal-node PublicClientApplication (user context)', () => {
-  let s: CompatServer;
+  let s: ListeningHarness;
   let browser: Browser;
   let pca: PublicClientApplication;
   let reader: { username: string; password: string };
 
   beforeAll(async () => {
-    s = await startCompatServer();
+    s = await listening();
     browser = await launchChromium();
     const t = s.demo.tenants.contoso;
     reader = t.users!.find((u) => u.username.startsWith('reader@'))!;

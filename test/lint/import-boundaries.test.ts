@@ -18,7 +18,13 @@ describe('import boundaries (npm run lint)', () => {
     expect(await restricted('packages/server/src/store/sqlite/sample.ts', '../../http/error-handler.js')).toBe(true);
     expect(await restricted('packages/server/src/store/postgres/sample.ts', '../../management/routes.js')).toBe(true);
     expect(await restricted('packages/server/src/store/sqlite/sample.ts', '../../cloudapps/filters/model.js')).toBe(true);
-    expect(await restricted('packages/server/src/store/sqlite/sample.ts', '../../identity/clock.js')).toBe(false);
+    // Once allow-listed, now forbidden like any other: filter SQL lives in store/kysely/.
+    expect(await restricted('packages/server/src/store/sqlite/cloudapps-list.ts', '../../cloudapps/filters/compile.js')).toBe(true);
+    expect(await restricted('packages/server/src/store/interfaces.ts', '../cloudapps/filters/model.js')).toBe(true);
+    expect(await restricted('packages/server/src/store/sqlite/sample.ts', '../../clock.js')).toBe(false);
+    // The error model is shared by every layer; the rest of http/ is not.
+    expect(await restricted('packages/server/src/store/sqlite/sample.ts', '../../http/errors.js')).toBe(false);
+    expect(await restricted('packages/server/src/store/sqlite/sample.ts', '../../http/errors.json')).toBe(true);
     expect(await restricted('packages/server/src/store/sqlite/sample.ts', '@appwarden/protocol')).toBe(false);
   });
 
@@ -26,7 +32,13 @@ describe('import boundaries (npm run lint)', () => {
     expect(await restricted('packages/server/src/discovery/sample.ts', '../cloudapps/routes.js')).toBe(true);
     expect(await restricted('packages/server/src/discovery/parsers/sample.ts', '../../cloudapps/discovery/handlers.js')).toBe(true);
     expect(await restricted('packages/server/src/discovery/ingest/sample.ts', '../../http/error-handler.js')).toBe(true);
+    // Once allow-listed, now forbidden like any other: the IP-range service lives in discovery/.
+    expect(await restricted('packages/server/src/discovery/ingest/job-runner.ts', '../../cloudapps/subnets/ip-range-service.js')).toBe(
+      true,
+    );
     expect(await restricted('packages/server/src/discovery/sample.ts', '../store/interfaces.js')).toBe(false);
+    expect(await restricted('packages/server/src/discovery/parsers/sample.ts', '../../http/errors.js')).toBe(false);
+    expect(await restricted('packages/server/src/discovery/parsers/sample.ts', '../../http/graph-error-renderer.js')).toBe(true);
   });
 
   it('protocol imports nothing of ours; the SDK never imports the server', async () => {
@@ -42,16 +54,5 @@ describe('import boundaries (npm run lint)', () => {
   it('the API layer itself may import the store and the log engine', async () => {
     expect(await restricted('packages/server/src/cloudapps/sample.ts', '../store/interfaces.js')).toBe(false);
     expect(await restricted('packages/server/src/cloudapps/sample.ts', '../discovery/index.js')).toBe(false);
-  });
-
-  // TEMPORARY: the allow-list of eslint.config.js (branches `backends` and `routes` remove these
-  // imports; the lead deletes the allow-list and this test after merging).
-  it('allows only the listed existing imports, and nothing else from the API layer, in those files', async () => {
-    expect(await restricted('packages/server/src/store/sqlite/cloudapps-list.ts', '../../cloudapps/filters/compile.js')).toBe(false);
-    expect(await restricted('packages/server/src/store/sqlite/cloudapps-list.ts', '../../cloudapps/auth.js')).toBe(true);
-    expect(await restricted('packages/server/src/discovery/ingest/job-runner.ts', '../../cloudapps/subnets/ip-range-service.js')).toBe(
-      false,
-    );
-    expect(await restricted('packages/server/src/discovery/ingest/job-runner.ts', '../../cloudapps/subnets/handlers.js')).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenBackend, StoreBackend } from '../../packages/server/src/store/backend.js';
 import type { CounterStore, ListQuery } from '../../packages/server/src/store/interfaces.js';
 import type { CloudAppsAlertRow } from '../../packages/server/src/store/schema.js';
-import { testDatabaseUrl } from '../support/test-database.js';
+import { TIER, workspace, type Workspace } from '../support/harness.js';
 import { activityRow } from '../support/activity-row.js';
 
 const STORE_DIR = fileURLToPath(new URL('../../packages/server/src/store', import.meta.url));
@@ -63,22 +62,22 @@ describe('store backend layout (kysely dialect folders)', () => {
 
 // The backend of this run (STORE=postgres or SQLite), opened as wiring.ts opens it.
 describe('store backend interface', () => {
-  let dir: string;
+  let ws: Workspace;
   let backend: StoreBackend;
   let opened: OpenBackend;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-backend-'));
-    const url = testDatabaseUrl();
-    backend = url
-      ? (await import('../../packages/server/src/store/postgres/index.js')).postgresBackend
-      : (await import('../../packages/server/src/store/sqlite/index.js')).sqliteBackend;
-    opened = await backend.open({ dataDir: dir, databaseUrl: url });
+    ws = workspace('aw-backend-');
+    backend =
+      TIER === 'postgres'
+        ? (await import('../../packages/server/src/store/postgres/index.js')).postgresBackend
+        : (await import('../../packages/server/src/store/sqlite/index.js')).sqliteBackend;
+    opened = await backend.open(ws);
     await opened.stores.tenants.insert({ id: 'tenant-b', name: 'b', domain: 'b.test', display_name: 'B', created_at: T0, settings: '{}' });
   });
   afterAll(async () => {
     await opened?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(ws.dataDir, { recursive: true, force: true });
   });
 
   it('moves the change feed on a write, and the data stamp with it', async () => {
@@ -149,7 +148,7 @@ describe('store backend interface', () => {
         closed = true;
       },
     };
-    const other = await backend.open({ dataDir: path.join(dir, 'other'), databaseUrl: testDatabaseUrl(), counters: given });
+    const other = await backend.open({ dataDir: path.join(ws.dataDir, 'other'), databaseUrl: workspace().databaseUrl, counters: given });
     expect(other.counters).toBe(given);
     await other.close();
     expect(closed).toBe(true);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { PostgresCounterStore } from '../../packages/server/src/store/postgres/c
 import { openPostgres } from '../../packages/server/src/store/postgres/database.js';
 import { RedisCounterStore } from '../../packages/server/src/store/redis/counter-store.js';
 import { SqliteCounterStore } from '../../packages/server/src/store/sqlite/counter-store.js';
-import { testDatabaseUrl } from '../support/test-database.js';
+import { TEST_REDIS_URL, TIER, workspace } from '../support/harness.js';
 
 /** The same fixed-window semantics on every counter backend, on a frozen clock. */
 const T0 = Date.UTC(2025, 2, 1, 12, 0, 10);
@@ -24,27 +23,24 @@ const backends: [string, () => Promise<CounterStore>][] = [
   [
     'sqlite',
     async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-counters-'));
-      cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-      return new SqliteCounterStore(path.join(dir, 'counters.sqlite'));
+      const { dataDir } = workspace('aw-counters-');
+      cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+      return new SqliteCounterStore(path.join(dataDir, 'counters.sqlite'));
     },
   ],
 ];
-if (process.env.STORE === 'postgres') {
+if (TIER === 'postgres') {
   backends.push([
     'postgres',
     async () => {
-      const opened = await openPostgres(testDatabaseUrl()!);
+      const opened = await openPostgres(workspace('aw-counters-').databaseUrl!);
       cleanups.push(() => opened.close());
       return new PostgresCounterStore(opened.pool as pg.Pool);
     },
   ]);
 }
-if (process.env.APPWARDEN_TEST_REDIS_URL) {
-  backends.push([
-    'redis',
-    async () => new RedisCounterStore(process.env.APPWARDEN_TEST_REDIS_URL!, `appwarden-test:${process.pid}:${Date.now()}:`).connect(),
-  ]);
+if (TEST_REDIS_URL) {
+  backends.push(['redis', async () => new RedisCounterStore(TEST_REDIS_URL!, `appwarden-test:${process.pid}:${Date.now()}:`).connect()]);
 }
 
 describe.each(backends)('%s counters', (_name, open) => {

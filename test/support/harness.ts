@@ -33,11 +33,11 @@ import { buildApp } from '../../packages/server/src/app.js';
 import { loadConfig, type Config } from '../../packages/server/src/config.js';
 import { loadDemoData, type LoadedCounts } from '../../packages/server/src/demo/load-cloudapps-data.js';
 import { seedDemoIdentity, type DemoFile } from '../../packages/server/src/demo/seed-identity.js';
-import { FrozenClock } from '../../packages/server/src/clock.js';
+import { FrozenClock, type Clock } from '../../packages/server/src/clock.js';
 import type { Tenant } from '../../packages/server/src/identity/tenant-service.js';
-import type { Stores } from '../../packages/server/src/store/interfaces.js';
-import { openSqlite } from '../../packages/server/src/store/sqlite/database.js';
-import { sqliteStores } from '../../packages/server/src/store/sqlite/stores.js';
+import type { StoreBackend } from '../../packages/server/src/store/backend.js';
+import type { CounterStore, Stores } from '../../packages/server/src/store/interfaces.js';
+import { sqliteBackend } from '../../packages/server/src/store/sqlite/index.js';
 import { initializeInstallation, startServer, type RunningServer } from '../../packages/server/src/main.js';
 import { createServices, type Services } from '../../packages/server/src/wiring.js';
 import { httpsRequest, type HttpsResponse } from '../compat/https-client.js';
@@ -135,27 +135,25 @@ function tokenSource(
 
 export interface StoresHarness extends Workspace {
   stores: Stores;
+  /** The backend's own counters (SQLite file beside the data, or PostgreSQL tables). */
+  counters: CounterStore;
   close(): Promise<void>;
 }
 
 /** The stores alone on the tier of this run (store tests: no services, no app, no tenant). */
-export async function storesOnly(): Promise<StoresHarness> {
+export async function storesOnly(options: { clock?: Clock; activityRetentionDays?: number } = {}): Promise<StoresHarness> {
   const ws = workspace('aw-stores-');
-  let stores: Stores;
-  if (ws.databaseUrl) {
-    // Loaded only on that tier, as wiring.ts does.
-    const pg = await import('../../packages/server/src/store/postgres/index.js');
-    const opened = await pg.openPostgres(ws.databaseUrl);
-    stores = pg.postgresStores(opened.db, () => opened.db.destroy(), opened.changeStamp);
-  } else {
-    const lite = await openSqlite(path.join(ws.dataDir, 'appwarden.sqlite'));
-    stores = sqliteStores(lite.db, () => lite.db.destroy(), lite.changeStamp, lite.raw);
-  }
+  // The backend is picked as wiring.ts picks it; the PostgreSQL driver is loaded only on that tier.
+  const backend: StoreBackend = ws.databaseUrl
+    ? (await import('../../packages/server/src/store/postgres/index.js')).postgresBackend
+    : sqliteBackend;
+  const opened = await backend.open({ dataDir: ws.dataDir, databaseUrl: ws.databaseUrl, ...options });
   return {
     ...ws,
-    stores,
+    stores: opened.stores,
+    counters: opened.counters,
     async close() {
-      await stores.close();
+      await opened.close();
       removeWorkspace(ws);
     },
   };

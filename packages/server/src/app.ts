@@ -16,7 +16,6 @@ import { registerAuthorizeRoutes } from './identity/sign-in/authorize-routes.js'
 import { registerUserFlowRoutes } from './identity/sign-in/user-flow-routes.js';
 import { registerManagementRoutes } from './management/routes.js';
 import { registerOperatorRoutes } from './management/operator-routes.js';
-import { registerUserRoutes } from './management/users-routes.js';
 import type { Services } from './wiring.js';
 
 export interface AppDeps {
@@ -70,7 +69,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 8. Management API (Graph v1.0 subset) and operator endpoints.
   const operatorKey = () => deps.operatorKey;
   registerManagementRoutes(app, services, operatorKey);
-  registerUserRoutes(app, services, operatorKey);
   registerOperatorRoutes(app, services, operatorKey);
   // 9. Defender for Cloud Apps API (/api/v1, /cas/api/v1) and its administration (API tokens, limits, faults, import).
   registerCloudAppsRoutes(app, services);

@@ -95,8 +95,7 @@ export function registerCloudAppsAdminRoutes(
     const { tenant, actor } = await guard(req, WRITE);
     const b = body(req);
     const kind = (b.kind ?? 'full') as ApiTokenKind;
-    if (!API_TOKEN_KINDS.includes(kind))
-      throw errors.invalidInput(`'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
+    if (!API_TOKEN_KINDS.includes(kind)) throw errors.invalidInput(`'kind' must be one of ${API_TOKEN_KINDS.join(', ')}.`);
     if (typeof b.name !== 'string' || b.name.trim() === '') throw errors.invalidInput("'name' is required.");
     const created = await rt.tokens.create(tenant.id, { name: b.name.trim(), kind, createdBy: actor });
     req.log.info({ tenant: tenant.id, tokenId: created.id, kind }, 'cloud apps API token created');
@@ -121,8 +120,7 @@ export function registerCloudAppsAdminRoutes(
     if ('rateLimitPerMinute' in b) {
       const v = b.rateLimitPerMinute;
       if (v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1_000_000)) {
-        throw errors.invalidInput("'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.",
-        );
+        throw errors.invalidInput("'rateLimitPerMinute' must be null (server default), 0 (off) or a positive integer.");
       }
       patch.rateLimitPerMinute = v;
     }

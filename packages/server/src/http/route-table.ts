@@ -39,8 +39,11 @@ export interface RouteRequest {
 export interface RouteArea<R extends Route<Call>, Caller, Call> {
   /** Who calls; throws the area's 401. Runs before the route is known when the area resolves paths itself. */
   authenticate(request: RouteRequest, route: R | undefined): Promise<Caller>;
-  /** Throws the area's 403 unless the caller holds the permission the route declares. */
-  authorize(caller: Caller, route: R): void;
+  /**
+   * Throws the area's 403 unless the caller holds the permission the route declares. The request
+   * is there for routes that also allow a caller on their own object (Graph's signed-in user).
+   */
+  authorize(caller: Caller, route: R, request: RouteRequest): void;
   /** The handler's view of the request (parameters, body, dependencies). */
   call(caller: Caller, request: RouteRequest, route: R): Promise<Call> | Call;
   /** Writes the handler's result. */
@@ -54,7 +57,7 @@ export async function runRoute<R extends Route<Call>, Caller, Call>(
   caller: Caller,
   request: RouteRequest,
 ): Promise<unknown> {
-  area.authorize(caller, route);
+  area.authorize(caller, route, request);
   const result = await route.handle(await area.call(caller, request, route));
   return area.send(request.reply, result);
 }

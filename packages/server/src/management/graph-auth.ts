@@ -76,11 +76,7 @@ export async function authenticateGraphCaller(
       const oid = typeof v.claims.oid === 'string' ? v.claims.oid : '';
       const user = await deps.users.getById(oid);
       if (!user || user.tenantId !== v.tenant.id) {
-        throw errors.unauthenticated(
-          'Access token validation failure. The user no longer exists.',
-          undefined,
-          challenge,
-        );
+        throw errors.unauthenticated('Access token validation failure. The user no longer exists.', undefined, challenge);
       }
       const roles = await deps.directoryRoles.roleTemplateIdsOf(v.tenant.id, user.id);
       const allowed = v.claims.scp.split(' ').filter((p) => graphRoleAllows(roles, p));

@@ -85,6 +85,8 @@ export function odataResolver<R extends Route<unknown>>(routes: readonly R[]): (
     if (sameSet.length === 0) throw errors.invalidInput(`Resource not found for the segment '${segments[0]}'.`);
     if (tokens.length > Math.max(...sameSet.map((c) => c.patterns.length))) throw errors.invalidInput('Invalid request path.');
     const depth = Math.max(...sameSet.map((c) => matchedPrefix(c.patterns, tokens)));
+    // Every segment matched, but no route ends here (`roleManagement/directory`).
+    if (depth >= tokens.length) throw errors.invalidInput('Invalid request path.');
     throw errors.invalidInput(`Resource not found for the segment '${tokens[depth]!.text}'.`);
   };
 }

@@ -3,7 +3,9 @@ import { errors } from '../http/errors.js';
 import { RouteResponse, type Route } from '../http/route-table.js';
 import type { ApplicationService } from '../identity/application-service.js';
 import type { ServicePrincipalService } from '../identity/service-principal-service.js';
+import type { DirectoryRoleService } from '../identity/users/directory-role-service.js';
 import type { PermissionGrantService } from '../identity/users/permission-grant-service.js';
+import type { UserService } from '../identity/users/user-service.js';
 import type { GraphCaller } from './graph-auth.js';
 import { applyGraphQuery, GRAPH_DEFAULT_TOP, GRAPH_MAX_TOP, isEventual, readGraphQuery, type CollectionQuery } from './graph-query.js';
 
@@ -14,13 +16,15 @@ export interface ManagementDeps {
   origin: { readonly value: string };
   applications: ApplicationService;
   servicePrincipals: ServicePrincipalService;
-  permissionGrants: Pick<PermissionGrantService, 'grantAdminConsent'>;
+  permissionGrants: Pick<PermissionGrantService, 'grantAdminConsent' | 'list' | 'get' | 'create' | 'updateScope' | 'delete'>;
+  users: Pick<UserService, 'list' | 'create' | 'get' | 'getById' | 'update' | 'delete' | 'revokeSignInSessions'>;
+  directoryRoles: Pick<DirectoryRoleService, 'roles' | 'role' | 'list' | 'get' | 'assign' | 'remove' | 'roleTemplateIdsOf'>;
 }
 
 /** What a management handler sees of a request: no framework objects. */
 export interface GraphCall {
   caller: GraphCaller;
-  /** Path parameters (`:id`, an alternate key such as `appId`, `:assignmentId`). */
+  /** Path parameters (`:id`, an alternate key such as `appId`, `:assignmentId`; `user` on `me` paths is the signed-in user). */
   path: Record<string, string>;
   query: Record<string, string>;
   /** Request headers, lower-cased names (`consistencylevel` turns on Graph's advanced queries). */
@@ -35,6 +39,13 @@ export interface GraphCall {
 export interface GraphRoute extends Route<GraphCall> {
   /** The caller needs one of these Microsoft Graph application permissions; the 403 names them in this order. */
   permissions: readonly GraphPermission[];
+  /**
+   * The path says `me` instead of `users/:user`: only a delegated (user) token may call it (400
+   * otherwise, before the permission), and the handler sees the signed-in user as `path.user`.
+   */
+  me?: true;
+  /** The signed-in user may call it on their own object (`me`, or `:user` naming them) without the permissions. */
+  self?: true;
 }
 
 export const READ_APPS: readonly GraphPermission[] = ['Application.Read.All', 'Application.ReadWrite.All'];
@@ -44,12 +55,19 @@ export const ASSIGN_ROLES: readonly GraphPermission[] = ['AppRoleAssignment.Read
 /** `@odata.context` of a response. */
 export const odataContext = (origin: string, what: string) => `${origin}/v1.0/$metadata#${what}`;
 
-/** `$top` and `$skiptoken` of a list request. */
-export function readPage(call: GraphCall): { top: number; skip: number } {
+/** `$top` of a list request. */
+export function readTop(call: GraphCall): number {
   const q = call.query;
   const top = q.$top === undefined ? GRAPH_DEFAULT_TOP : Number(q.$top);
   if (!Number.isInteger(top) || top < 1 || top > GRAPH_MAX_TOP)
     throw errors.invalidInput(`Invalid page size specified: '${q.$top}'. Must be between 1 and ${GRAPH_MAX_TOP} inclusive.`);
+  return top;
+}
+
+/** `$top` and `$skiptoken` of a list request. */
+export function readPage(call: GraphCall): { top: number; skip: number } {
+  const q = call.query;
+  const top = readTop(call);
   const skip = q.$skiptoken === undefined ? 0 : Number(q.$skiptoken);
   if (!Number.isInteger(skip) || skip < 0) throw errors.invalidInput('Invalid $skiptoken.');
   return { top, skip };

@@ -3,7 +3,9 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilterOperator } from '@appwarden/protocol';
 import { evaluateFilters, type ItemFieldMap } from '../../src/cloudapps/filters/evaluate.js';
-import { compileFilters, type ColumnMap, type FilterCondition, type FilterValue } from '../../src/cloudapps/filters/index.js';
+import type { FilterCondition, FilterValue } from '../../src/cloudapps/filters/index.js';
+import { compileFilters, type ColumnMap } from '../../src/store/kysely/filter-sql.js';
+import { sqliteFilters } from '../../src/store/sqlite/filter-dialect.js';
 import { SeededRandom } from '../../src/demo/seeded-random.js';
 
 /** One in-memory item and the row a store would keep for it. */
@@ -112,7 +114,11 @@ describe('evaluateFilters (in memory) agrees with compileFilters (SQL)', () => {
     let selective = 0;
     for (let i = 0; i < 600; i++) {
       const conditions = Array.from({ length: rnd.int(1, 3) }, () => randomCondition(rnd));
-      const rows = await db.selectFrom('t').select('id').where(compileFilters(conditions, COLUMNS)).execute();
+      const rows = await db
+        .selectFrom('t')
+        .select('id')
+        .where(compileFilters(conditions, COLUMNS, sqliteFilters))
+        .execute();
       const expected = rows.map((r) => r.id as number).sort((a, b) => a - b);
       const got = items.filter(evaluateFilters(conditions, FIELDS)).map((x) => x.id);
       expect(got, JSON.stringify(conditions)).toEqual(expected);

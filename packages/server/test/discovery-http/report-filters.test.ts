@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newStreamRow, STREAM_TYPE } from '../../src/discovery/ingest/streams.js';
 import { catalogApp } from '../../src/discovery/reports/discovered-apps.js';
 import type { DiscoveryAggregateRow } from '../../src/store/discovery-schema.js';
-import { bearer, createHarness, T0, type Harness } from '../cloudapps/harness.js';
+import { bearer, inProcess, T0, type InProcessHarness } from '../../../../test/support/harness.js';
 
 const DROPBOX = 11627;
 const BOX = 10489;
@@ -11,7 +11,7 @@ const GITHUB = 1000202;
 const DAY = 86_400_000;
 const STREAM = '5f0000000000000000000001';
 
-let h: Harness;
+let h: InProcessHarness;
 let token: string;
 
 /** One bucket of usage on the harness's day. */
@@ -35,8 +35,8 @@ function bucket(appId: number, user: string, ip: string, transactions: number, u
 }
 
 beforeAll(async () => {
-  h = await createHarness({ activities: 1, alerts: 1 });
-  token = await h.token();
+  h = await inProcess({ cloudApps: { activities: 1, alerts: 1 } });
+  token = await h.tokenFor();
   const d = h.services.stores.discovery;
   await d.streams.insert(newStreamRow(h.tenantId, STREAM, T0, { display_name: 'Proxy', stream_type: STREAM_TYPE.INPUT }));
   // Dropbox: 3 users, 30 transactions; Slack: 2 users, 12; Box: 1 user, 5; GitHub: no user, 3.

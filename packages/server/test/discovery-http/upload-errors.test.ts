@@ -5,14 +5,14 @@ import zlib from 'node:zlib';
 import { AnonymousCredential, BlockBlobClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsRequest } from '../../../../test/compat/https-client.js';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
 
 /** Small enough to test the limit without sending megabytes. */
 const MAX_UPLOAD = 4096;
 
-let s: LiveServer;
+let s: ListeningHarness;
 beforeAll(async () => {
-  s = await startLiveServer({ discoveryMaxUploadBytes: MAX_UPLOAD });
+  s = await listening({ config: { discoveryMaxUploadBytes: MAX_UPLOAD } });
 });
 afterAll(() => s?.close());
 
@@ -90,7 +90,7 @@ describe('upload job failure messages', () => {
     await blobClient(url).upload(content, content.length);
     const done = await s.api('POST', '/api/v1/discovery/done_upload/', { uploadUrl: url, inputStreamName: `Errors ${filename}` });
     expect(done.status, done.text).toBe(200);
-    return s.waitForJob(done.json<{ jobId: string }>().jobId);
+    return s.whenJobDone(done.json<{ jobId: string }>().jobId);
   }
 
   it('a corrupt .gz ends with one "Unsupported file type:" prefix, not two', async () => {

@@ -1,6 +1,6 @@
 import { MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_ROLES } from '@appwarden/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, OPERATOR_KEY, type Harness } from '../cloudapps/harness.js';
+import { inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
 
 // The management API's wire behaviour, request by request: status, the headers clients read and
 // the body (ids, times, secrets and request ids replaced by stable placeholders). The snapshot
@@ -10,7 +10,7 @@ import { createHarness, OPERATOR_KEY, type Harness } from '../cloudapps/harness.
 // (403) before the lookup (404), as Graph does - a caller without permission can no longer probe
 // which object ids exist.
 
-let h: Harness;
+let h: InProcessHarness;
 let reader: string;
 let assigner: string;
 let none: string;
@@ -40,7 +40,7 @@ async function graphToken(roles: string[], name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  h = await createHarness({ activities: 1, alerts: 1 });
+  h = await inProcess({ cloudApps: { activities: 1, alerts: 1 } });
   reader = await graphToken(['Application.Read.All'], 'reader');
   assigner = await graphToken(['AppRoleAssignment.ReadWrite.All'], 'assigner');
   none = await graphToken([], 'no roles');

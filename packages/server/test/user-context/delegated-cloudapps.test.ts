@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AZURE_CLI_APP_ID, CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
-import { createHarness, type Harness } from '../cloudapps/harness.js';
+import { AZURE_CLI_APP_ID, CLOUD_APP_SECURITY_APP_ID, SECURITY_READER } from '@appwarden/protocol';
+import { bearer, inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
 
-let h: Harness;
+let h: InProcessHarness;
 beforeAll(async () => {
-  h = await createHarness({ alerts: 10, activities: 10 });
+  h = await inProcess({ cloudApps: { alerts: 10, activities: 10 } });
 });
 afterAll(async () => h.close());
 
@@ -27,7 +27,7 @@ async function userToken(alias: string, scope: string): Promise<string> {
   return (res.json() as { access_token: string }).access_token;
 }
 
-async function call(token: string, method: 'GET' | 'POST', url: string, body?: object) {
+async function call(token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: object) {
   return h.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body ? { payload: body } : {}) });
 }
 
@@ -93,5 +93,50 @@ describe('Cloud Apps API with user context: scope AND directory role', () => {
     });
     const list = await call((admin.json() as { access_token: string }).access_token, 'GET', '/v1.0/users');
     expect(list.statusCode).toBe(200);
+  });
+});
+
+describe('management API: the signed-in user and me', () => {
+  const operator = { ...bearer(OPERATOR_KEY), 'x-appwarden-tenant': 'contoso.onmicrosoft.com' };
+  const asOperator = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+    h.app.inject({ method, url, headers: operator, ...(payload ? { payload } : {}) });
+
+  it('a user reads and revokes themself without a Graph permission, but not others, and changes nothing', async () => {
+    const reader = await userToken('reader', 'https://graph.microsoft.com/User.ReadWrite.All');
+    const me = (await call(reader, 'GET', '/v1.0/me')).json() as { id: string; userPrincipalName: string };
+    expect((await call(reader, 'GET', `/v1.0/users/${me.id}`)).statusCode).toBe(200);
+    expect((await call(reader, 'GET', `/v1.0/users/${me.userPrincipalName.toUpperCase()}`)).statusCode).toBe(200);
+    const roles = await call(reader, 'GET', '/v1.0/me/microsoft.graph.memberOf');
+    expect(roles.statusCode).toBe(200);
+    expect((roles.json() as { value: { roleTemplateId: string }[] }).value.map((r) => r.roleTemplateId)).toEqual([SECURITY_READER]);
+    const admin = h.demo.tenants.contoso.admin.username;
+    const other = await call(reader, 'GET', `/v1.0/users/${admin}`);
+    expect(other.statusCode).toBe(403);
+    expect((other.json() as { error: { message: string } }).error.message).toContain('Requires one of: User.Read.All');
+    expect((await call(reader, 'PATCH', '/v1.0/me', { jobTitle: 'x' })).statusCode).toBe(403);
+    expect((await call(reader, 'POST', '/v1.0/me/revokeSignInSessions')).statusCode).toBe(200);
+  });
+
+  it('me needs a user token; paths that stop short or run long are 400; members leave by /$ref', async () => {
+    const me = await asOperator('GET', '/v1.0/me');
+    expect(me.statusCode).toBe(400);
+    expect((me.json() as { error: { message: string } }).error.message).toBe(
+      '/me request is only valid with delegated authentication flow.',
+    );
+    for (const url of ['/v1.0/roleManagement/directory', '/v1.0/users/x/memberOf/y']) {
+      const res = await asOperator('GET', url);
+      expect([url, res.statusCode, (res.json() as { error: { message: string } }).error.message]).toEqual([
+        url,
+        400,
+        'Invalid request path.',
+      ]);
+    }
+    const user = (await asOperator('GET', `/v1.0/users/${h.demo.tenants.contoso.admin.username}`)).json() as { id: string };
+    const ref = { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${user.id}` };
+    const role = `/v1.0/directoryRoles/roleTemplateId=${SECURITY_READER}`;
+    expect((await asOperator('POST', `${role}/members/$ref`, ref)).statusCode).toBe(204);
+    expect((await asOperator('DELETE', `${role}/members/$ref`)).statusCode).toBe(405);
+    expect((await asOperator('DELETE', `${role}/members/${user.id}/$ref`)).statusCode).toBe(204);
+    expect((await asOperator('DELETE', `${role}/members/${user.id}`)).statusCode).toBe(404);
   });
 });

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { CLOUD_APP_SECURITY_APP_ID, GLOBAL_ADMINISTRATOR, SECURITY_READER } from '@appwarden/protocol';
-import { createIdentityFixture, FORM, type IdentityFixture } from '../identity/identity-fixture.js';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import { FORM, IDENTITY } from '../identity/identity-fixture.js';
 
 export const PASSWORD = 'Correct-Horse-9';
 
-export interface UserFlowFixture extends IdentityFixture {
+export interface UserFlowFixture extends InProcessHarness {
   /** A Global Administrator and a Security Reader of Contoso. */
   admin: { id: string; upn: string };
   reader: { id: string; upn: string };
@@ -12,9 +13,9 @@ export interface UserFlowFixture extends IdentityFixture {
   publicClient: { appId: string };
 }
 
-/** The identity fixture plus two users, and a public client consented for Cloud App Security's delegated scopes. */
+/** inProcess(IDENTITY) plus two users, and a public client consented for Cloud App Security's delegated scopes. */
 export async function createUserFlowFixture(): Promise<UserFlowFixture> {
-  const fx = await createIdentityFixture();
+  const fx = await inProcess(IDENTITY);
   const mk = async (alias: string, role: string) => {
     const u = await fx.services.users.create(fx.tenant, {
       accountEnabled: true,
@@ -54,7 +55,7 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** Drives the sign-in page like a browser (inject): GET authorize, POST credentials; returns the final response. */
-export async function signInThroughPage(fx: IdentityFixture, authorizeUrl: string, username: string, password: string) {
+export async function signInThroughPage(fx: InProcessHarness, authorizeUrl: string, username: string, password: string) {
   const page = await fx.app.inject({ method: 'GET', url: authorizeUrl });
   const flow = /name="flow" value="([^"]+)"/.exec(page.body)?.[1];
   if (!flow) return { page, final: page, cookie: undefined };

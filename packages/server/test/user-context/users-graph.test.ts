@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_READER } from '@appwarden/protocol';
-import { createIdentityFixture, type IdentityFixture } from '../identity/identity-fixture.js';
+import { inProcess, OPERATOR_KEY, type InProcessHarness } from '../../../../test/support/harness.js';
+import { IDENTITY } from '../identity/identity-fixture.js';
 
-let fx: IdentityFixture;
-const OP = { authorization: 'Bearer awop_unit-test-operator-key', 'x-appwarden-tenant': 'contoso' };
+let fx: InProcessHarness;
+const OP = { authorization: `Bearer ${OPERATOR_KEY}`, 'x-appwarden-tenant': 'contoso' };
 
 async function graph(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) {
   const res = await fx.app.inject({ method, url, headers: OP, ...(body !== undefined ? { payload: body as object } : {}) });
@@ -21,7 +22,7 @@ const adele = {
 };
 
 beforeAll(async () => {
-  fx = await createIdentityFixture();
+  fx = await inProcess(IDENTITY);
 });
 afterAll(async () => fx.close());
 

@@ -21,20 +21,26 @@ export interface AuthorizeRequest {
   codeChallenge?: string;
 }
 
-/** An error shown on Entra's error page: the redirect URI cannot be trusted. */
-export class PageError extends AppError {
+/**
+ * An Entra error that the authorize endpoint answers in the browser rather than as JSON: its
+ * code, status and messages are the Entra error's (authorize-routes.ts renders it).
+ */
+abstract class BrowserEntraError extends AppError {
   constructor(readonly entra: EntraError) {
     super(entra.code, entra.status, entra.publicMessage, entra.detail, entra.headers);
   }
 }
 
+/** An error shown on Entra's error page: the redirect URI cannot be trusted. */
+export class PageError extends BrowserEntraError {}
+
 /** An error returned to the (validated) redirect URI. */
-export class RedirectError extends AppError {
+export class RedirectError extends BrowserEntraError {
   constructor(
-    readonly entra: EntraError,
+    entra: EntraError,
     readonly request: AuthorizeRequest,
   ) {
-    super(entra.code, entra.status, entra.publicMessage, entra.detail, entra.headers);
+    super(entra);
   }
 }
 

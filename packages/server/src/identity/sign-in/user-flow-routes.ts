@@ -130,15 +130,13 @@ export function registerUserFlowRoutes(app: FastifyInstance, services: Services)
         const user = await checkUserCredentials(services, tenant, body.username, body.password ?? '');
         const created = await sessions.create(user);
         reply.header('set-cookie', sessionCookie(created.cookie, services.origin.value.startsWith('https:')));
-        return reply
-          .headers(PAGE_HEADERS)
-          .send(
-            deviceConfirmPage({
-              appName: client.displayName,
-              username: user.userPrincipalName,
-              hidden: { ...hidden, uid: user.id, uidsig: mac(`${code}|${user.id}|${created.authTime}`), at: String(created.authTime) },
-            }),
-          );
+        return reply.headers(PAGE_HEADERS).send(
+          deviceConfirmPage({
+            appName: client.displayName,
+            username: user.userPrincipalName,
+            hidden: { ...hidden, uid: user.id, uidsig: mac(`${code}|${user.id}|${created.authTime}`), at: String(created.authTime) },
+          }),
+        );
       } catch (e) {
         if (!(e instanceof EntraError)) throw e;
         return reply

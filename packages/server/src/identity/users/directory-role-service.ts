@@ -44,9 +44,7 @@ export class DirectoryRoleService {
       );
     const user = await this.stores.users.getById(principalId.toLowerCase());
     if (!user || user.tenant_id !== tenantId) {
-      throw errors.notFound(
-        `Resource '${principalId}' does not exist or one of its queried reference-property objects are not present.`,
-      );
+      throw errors.notFound(`Resource '${principalId}' does not exist or one of its queried reference-property objects are not present.`);
     }
     const existing = await this.stores.userContext.directoryRoles.list(tenantId, { principalId: user.id, roleTemplateId: role.id });
     if (existing.length > 0) {

@@ -21,8 +21,7 @@ export function passwordComplexityError(password: string): string | undefined {
   return undefined;
 }
 
-const invalidValue = (property: string) =>
-  errors.invalidInput(`Invalid value specified for property '${property}' of resource 'User'.`);
+const invalidValue = (property: string) => errors.invalidInput(`Invalid value specified for property '${property}' of resource 'User'.`);
 
 /** Users of a tenant: the Graph `user` resource, with passwords hashed by scrypt. */
 export class UserService {

@@ -1,20 +1,14 @@
 import crypto from 'node:crypto';
+import { inProcess, type InProcessHarness } from '../support/harness.js';
 import { ClientCertificateCredential, decodeJwt, type FetchLike } from '@appwarden/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSelfSignedKey, type GeneratedKeyCert } from '../../packages/server/src/tls/certificates.js';
-import {
-  createIdentityFixture,
-  ORIGIN,
-  registerClient,
-  T0,
-  type IdentityFixture,
-  type RegisteredClient,
-} from '../../packages/server/test/identity/identity-fixture.js';
+import { IDENTITY, ORIGIN, registerClient, T0, type RegisteredClient } from '../../packages/server/test/identity/identity-fixture.js';
 
 // The SDK's certificate credential signs its client assertion with jose; Appwarden's token
 // endpoint (jose's jwtVerify behind it) is the judge. Requests go through `inject`, no listener.
 
-let fx: IdentityFixture;
+let fx: InProcessHarness;
 let client: RegisteredClient;
 let cert: GeneratedKeyCert;
 
@@ -36,7 +30,7 @@ function injectFetch(sent: string[]): FetchLike {
 }
 
 beforeAll(async () => {
-  fx = await createIdentityFixture();
+  fx = await inProcess({ ...IDENTITY });
   cert = await generateSelfSignedKey('sdk-certificate-credential', 1, new Date(T0 - 86400_000));
   client = await registerClient(fx, { displayName: 'SDK certificate daemon', casRoles: ['Investigation.read'] });
   const app = (await fx.services.applications.getByAppId(fx.tenant.id, client.appId))!;

@@ -61,7 +61,14 @@ describe('@appwarden/sdk package surface', () => {
     );
     expect(sdk.CLOUD_APPS_SCOPE).toBe('05a65629-4c1b-48c1-a78b-804c4abdd4af/.default');
     const client = new sdk.CloudAppsClient('https://contoso.us2.portal.cloudappsecurity.com/', { apiToken: 'x' });
-    expect(Object.keys(client).filter((k) => k !== 'pipeline')).toEqual(['alerts', 'activities', 'entities', 'files', 'subnets', 'discovery']);
+    expect(Object.keys(client).filter((k) => k !== 'pipeline')).toEqual([
+      'alerts',
+      'activities',
+      'entities',
+      'files',
+      'subnets',
+      'discovery',
+    ]);
     expect(client.endpoint).toBe('https://contoso.us2.portal.cloudappsecurity.com');
   });
 

@@ -18,10 +18,14 @@ async function readInput(file: string): Promise<string> {
 /** `appwarden import <file> --resource R`: JSON Lines into a tenant (Appwarden admin endpoint). */
 export function registerImport(program: Command): void {
   withCloudAppsOptions(
-    program.command('import <file>').description('Import alerts, activities, entities or files from JSON Lines (- for stdin) into a tenant'),
+    program
+      .command('import <file>')
+      .description('Import alerts, activities, entities or files from JSON Lines (- for stdin) into a tenant'),
   )
     .addOption(
-      new Option('--resource <resource>', 'what the lines are').choices(['alerts', 'activities', 'entities', 'files']).makeOptionMandatory(),
+      new Option('--resource <resource>', 'what the lines are')
+        .choices(['alerts', 'activities', 'entities', 'files'])
+        .makeOptionMandatory(),
     )
     .option('--operator-key <key>', 'operator key (APPWARDEN_OPERATOR_KEY)')
     .action(async (file: string, o: CloudAppsOptions & { resource: string }) => {

@@ -119,7 +119,10 @@ export const DECOMPRESSION_DEFAULTS = {
 } as const;
 
 /** Counts the bytes pulled through an iterable (the compressed side). */
-async function* counted(source: AsyncIterable<Buffer | Uint8Array | string>, meter: { bytes: number }): AsyncIterable<Buffer | Uint8Array | string> {
+async function* counted(
+  source: AsyncIterable<Buffer | Uint8Array | string>,
+  meter: { bytes: number },
+): AsyncIterable<Buffer | Uint8Array | string> {
   for await (const chunk of source) {
     meter.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
     yield chunk;

@@ -28,7 +28,12 @@ const squid = (i: number) =>
   `${(Date.now() / 1000).toFixed(3)}    88 10.40.${(i >> 8) & 255}.${i & 255} TCP_TUNNEL/200 100 CONNECT www.dropbox.com:443 user${i % 7} HIER_DIRECT/203.0.113.9 -`;
 
 async function createSource(displayName: string, receiverTypeFull: string) {
-  const res = await s.api('POST', '/api/v1/discovery/data_sources/', { displayName, logType: 156, receiverType: 'syslog', receiverTypeFull });
+  const res = await s.api('POST', '/api/v1/discovery/data_sources/', {
+    displayName,
+    logType: 156,
+    receiverType: 'syslog',
+    receiverTypeFull,
+  });
   expect(res.status, res.text).toBe(200);
   return res.json<{ _id: string; port: number }>();
 }
@@ -68,7 +73,8 @@ describe('syslog receivers under a flood', () => {
     // The first 64 KiB come out as soon as they are in: the frame is never held whole.
     out.push(...framer.push(Buffer.alloc(100_000, 0x61)));
     expect(out.map((m) => m.length)).toEqual([64 * 1024]);
-    for (let sent = 100_000; sent < 9_000_000; sent += 490_000) out.push(...framer.push(Buffer.alloc(Math.min(490_000, 9_000_000 - sent), 0x61)));
+    for (let sent = 100_000; sent < 9_000_000; sent += 490_000)
+      out.push(...framer.push(Buffer.alloc(Math.min(490_000, 9_000_000 - sent), 0x61)));
     out.push(...framer.push(Buffer.from('after\n')));
     expect(out.map((m) => m.length)).toEqual([64 * 1024, 5]);
     expect(out[1]).toBe('after');

@@ -6,9 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { DiscoveryInputError, parseStream } from '../../src/discovery/index.js';
 import { writeZip as zipOf } from './zip-writer.js';
 
-const LINE = '1718445600.125    231 192.0.2.10 TCP_MISS/200 48211 GET http://files.example.com/r.pdf jdoe HIER_DIRECT/203.0.113.80 application/pdf\n';
+const LINE =
+  '1718445600.125    231 192.0.2.10 TCP_MISS/200 48211 GET http://files.example.com/r.pdf jdoe HIER_DIRECT/203.0.113.80 application/pdf\n';
 const now = Date.UTC(2024, 5, 20);
-const run = (buf: Buffer, extra: Record<string, number> = {}) => parseStream(Readable.from([buf]), 'SQUID_NATIVE', { now, maxAgeDays: null, ...extra });
+const run = (buf: Buffer, extra: Record<string, number> = {}) =>
+  parseStream(Readable.from([buf]), 'SQUID_NATIVE', { now, maxAgeDays: null, ...extra });
 
 describe('decompression cap', () => {
   // 24 MiB of one byte: gzip packs it about a thousandfold.
@@ -29,9 +31,13 @@ describe('decompression cap', () => {
   it('total decompressed size is capped across entries', async () => {
     const text = Buffer.from(LINE.repeat(4000)); // ~530 KB
     const gz = zlib.gzipSync(text);
-    const err = await run(zipOf([{ name: 'a.log.gz', data: gz }, { name: 'b.log.gz', data: gz }]), { maxDecompressedBytes: 1024 * 1024 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await run(
+      zipOf([
+        { name: 'a.log.gz', data: gz },
+        { name: 'b.log.gz', data: gz },
+      ]),
+      { maxDecompressedBytes: 1024 * 1024 },
+    ).catch((e: unknown) => e);
     expect((err as DiscoveryInputError).code).toBe('INPUT_TOO_LARGE');
     expect((err as Error).message).toMatch(/more than 1048576 bytes/);
     // Under the cap the same archive parses.

@@ -7,7 +7,8 @@ import { PARSERS } from '../../src/discovery/parsers/registry.js';
 import { defineCustomParser } from '../../src/discovery/parsers/custom.js';
 
 const SIZE = 1 << 20;
-const fill = (prefix: string, unit: string) => prefix + unit.repeat(Math.ceil((SIZE - prefix.length) / unit.length)).slice(0, SIZE - prefix.length);
+const fill = (prefix: string, unit: string) =>
+  prefix + unit.repeat(Math.ceil((SIZE - prefix.length) / unit.length)).slice(0, SIZE - prefix.length);
 
 const HOSTILE: Record<string, string> = {
   'syslog header, then short tokens': fill('<134>Jun 10 12:00:00 proxy squid[1]: ', 'a '),
@@ -21,7 +22,7 @@ const HOSTILE: Record<string, string> = {
   'repeated ASA tags': fill('', '%ASA-6-302014: '),
   'repeated commas': fill('Jun 15 10:00:01 fw 1,2024/06/15 10:00:01,0011,TRAFFIC,', ','),
   'repeated colons': fill('', ':'),
-  'spaces': fill('', ' '),
+  spaces: fill('', ' '),
 };
 
 // Generous: a linear pass over 1 MiB takes milliseconds; the quadratic scans took seconds.

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseStream } from '../../src/discovery/index.js';
 
-const LINE = '1718445600.125    231 192.0.2.10 TCP_MISS/200 48211 GET http://files.example.com/r.pdf jdoe HIER_DIRECT/203.0.113.80 application/pdf';
+const LINE =
+  '1718445600.125    231 192.0.2.10 TCP_MISS/200 48211 GET http://files.example.com/r.pdf jdoe HIER_DIRECT/203.0.113.80 application/pdf';
 const LONG = `1718445600.125    231 192.0.2.11 TCP_MISS/200 1 GET http://x.example.com/${'a'.repeat(5000)} jdoe HIER_DIRECT/203.0.113.80 -`;
 const text = Buffer.from([LINE, LONG, LINE].join('\n') + '\n');
 

@@ -22,7 +22,10 @@ describe('secrets in request logs', () => {
     const app = await buildApp({ services: h.services, logger: { level: 'info', stream } });
     try {
       const sig = 'c2VjcmV0LXNpZ25hdHVyZS12YWx1ZQ%3D%3D';
-      await app.inject({ method: 'PUT', url: `/discovery/uploads/abc/file.log?sv=2020-08-04&se=2030-01-01&sr=b&sp=cw&sig=${sig}&comp=block` });
+      await app.inject({
+        method: 'PUT',
+        url: `/discovery/uploads/abc/file.log?sv=2020-08-04&se=2030-01-01&sr=b&sp=cw&sig=${sig}&comp=block`,
+      });
       await app.inject({ method: 'GET', url: '/cb?code=the-authorization-code&state=s&client_secret=shh&access_token=tok' });
     } finally {
       await app.close();

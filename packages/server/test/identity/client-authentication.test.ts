@@ -122,7 +122,12 @@ describe('brute-force protection on client authentication', () => {
   it('an attacker who knows only the client id cannot lock the real daemon out', async () => {
     fx = await inProcess({ ...IDENTITY, config: { clientAuthFailuresPerMinute: 20 } });
     const daemon = await registerClient(fx, { displayName: 'Daemon' });
-    const form = (secret: string) => ({ grant_type: 'client_credentials', client_id: daemon.appId, client_secret: secret, scope: CAS_SCOPE });
+    const form = (secret: string) => ({
+      grant_type: 'client_credentials',
+      client_id: daemon.appId,
+      client_secret: secret,
+      scope: CAS_SCOPE,
+    });
     for (let i = 0; i < 25; i++) await postTokenFrom(fx, '203.0.113.7', form(`guess-${i}`));
     // A rotating IPv6 attacker inside one /64 counts as one source.
     for (let i = 0; i < 25; i++) await postTokenFrom(fx, `2001:db8:1:2::${(i + 1).toString(16)}`, form(`guess-${i}`));

@@ -1,18 +1,11 @@
 import crypto from 'node:crypto';
+import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenRejected } from '../../src/identity/access-token-verifier.js';
 import type { SigningKey } from '../../src/identity/signing-keys.js';
 import { generateSelfSignedKey, type GeneratedKeyCert } from '../../src/tls/certificates.js';
-import {
-  createIdentityFixture,
-  ORIGIN,
-  postToken,
-  registerClient,
-  T0,
-  type IdentityFixture,
-  type RegisteredClient,
-} from './identity-fixture.js';
+import { IDENTITY, ORIGIN, postToken, registerClient, T0, type RegisteredClient } from './identity-fixture.js';
 
 // The security properties of every JWS Appwarden accepts (DESIGN.md, security baseline): RS256
 // only, kid required, issuer and audience exact, nbf/exp numeric and within a small skew, strict
@@ -55,10 +48,10 @@ function needsPadding(claims: (filler: string) => Record<string, unknown>): Reco
 const plusSlash = (s: string) => s.replace(/-/g, '+').replace(/_/g, '/');
 
 describe('access tokens presented to the resource servers', () => {
-  let fx: IdentityFixture;
+  let fx: InProcessHarness;
   let key: SigningKey;
   beforeAll(async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess({ ...IDENTITY });
     key = await fx.services.signingKeys.signingKey(fx.tenant.id);
   });
   afterAll(() => fx.close());
@@ -163,12 +156,12 @@ describe('access tokens presented to the resource servers', () => {
 });
 
 describe('client assertions (certificate credentials)', () => {
-  let fx: IdentityFixture;
+  let fx: InProcessHarness;
   let client: RegisteredClient;
   let cert: GeneratedKeyCert;
   let signer: { privateKey: crypto.KeyObject };
   beforeAll(async () => {
-    fx = await createIdentityFixture();
+    fx = await inProcess({ ...IDENTITY });
     cert = await generateSelfSignedKey('assertion-tests', 1, new Date(T0 - 86400_000));
     signer = { privateKey: crypto.createPrivateKey(cert.privateKeyPem) };
     client = await registerClient(fx, { displayName: 'Certificate daemon' });

@@ -43,7 +43,9 @@ describe('identifier URIs: a verified domain of the tenant, or api://', () => {
     expect(res.statusCode).toBe(400);
     const error = (res.json() as { error: { code: string; message: string } }).error;
     expect(error.code).toBe('HostNameNotOnVerifiedDomain');
-    expect(error.message).toBe(`Values of identifierUris property must use a verified domain of the organization or its subdomain: '${uri}'`);
+    expect(error.message).toBe(
+      `Values of identifierUris property must use a verified domain of the organization or its subdomain: '${uri}'`,
+    );
   });
 
   it.each(['https://contoso.onmicrosoft.com/widgets', 'https://api.contoso.onmicrosoft.com', 'api://widgets', 'api://graph.microsoft.com'])(

@@ -51,7 +51,13 @@ export class DiscoveryRuntime {
     this.early = new EarlyParses(clock, options.earlyParse ?? true, options.ingestLimits);
     const jobs = { ...options.jobs, limits: { ...options.ingestLimits, ...options.jobs?.limits } };
     this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, jobs, this.early);
-    this.syslog = new SyslogReceivers(stores, this.ipRanges, clock, { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits }, silent);
+    this.syslog = new SyslogReceivers(
+      stores,
+      this.ipRanges,
+      clock,
+      { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits },
+      silent,
+    );
   }
 
   /** Job runner, syslog receivers of existing data sources, retention sweep. */

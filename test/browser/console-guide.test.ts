@@ -81,6 +81,8 @@ describe('the application-context guide in the admin center (Chromium)', () => {
     await page.getByRole('button', { name: 'Yes' }).click();
     await page.getByText('Granted for Contoso', { exact: true }).first().waitFor();
     await expect(page.getByText('Granted for Contoso', { exact: true }).count()).resolves.toBe(2);
+    // The confirmation closes with an animation; the page behind it is inert until it is gone.
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     await shot('07-granted');
   }, 120_000);
 

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../clock.js';
+import { SemanticError } from '../../http/errors.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
 import {
@@ -377,17 +378,15 @@ export class JobRunner {
 }
 
 /** Rolls back a job's usage rows: another runner owns the job now and writes them itself. */
-class JobTakenOver extends Error {
+class JobTakenOver extends SemanticError {
   constructor(jobId: string) {
-    super(`discovery job ${jobId} was taken over by another runner`);
+    super('conflict', `discovery job ${jobId} was taken over by another runner`);
   }
 }
 
 /** A run that took longer than JobRunnerOptions.timeBudgetMs. */
-class JobOverBudget extends Error {
-  readonly publicMessage: string;
+class JobOverBudget extends DiscoveryInputError {
   constructor(budgetMs: number) {
-    super(`discovery job over its time budget of ${budgetMs} ms`);
-    this.publicMessage = `The job was stopped: it exceeded its time budget of ${Math.round(budgetMs / 1000)} seconds.`;
+    super('TIME_BUDGET_EXCEEDED', `The job was stopped: it exceeded its time budget of ${Math.round(budgetMs / 1000)} seconds.`);
   }
 }

@@ -1,7 +1,13 @@
 import { AppError } from '../http/errors.js';
 
 /** Stable codes of logs that cannot be processed; the message is the upload job's error text. */
-export const DISCOVERY_INPUT_CODES = ['UNSUPPORTED_LOG_TYPE', 'UNSUPPORTED_FILE_TYPE', 'INPUT_TOO_LARGE', 'ABORTED', 'TIME_BUDGET_EXCEEDED'] as const;
+export const DISCOVERY_INPUT_CODES = [
+  'UNSUPPORTED_LOG_TYPE',
+  'UNSUPPORTED_FILE_TYPE',
+  'INPUT_TOO_LARGE',
+  'ABORTED',
+  'TIME_BUDGET_EXCEEDED',
+] as const;
 
 export type DiscoveryInputErrorCode = (typeof DISCOVERY_INPUT_CODES)[number];
 

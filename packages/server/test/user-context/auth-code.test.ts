@@ -1,3 +1,4 @@
+import { REFRESH_TOKEN_REUSE_GRACE_MS } from '../../src/identity/token/grants/refresh-token.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORM, decodeJwt, postToken } from '../identity/identity-fixture.js';
 import { createUserFlowFixture, pkcePair, signInThroughPage, PASSWORD, type UserFlowFixture } from './user-flows-fixture.js';
@@ -88,7 +89,7 @@ describe('authorization code with PKCE', () => {
     expect(again.json.error).toBe('invalid_grant');
     expect(again.json.error_codes).toEqual([54005]);
 
-    // Refresh: rotated (the old token is refused after use), revoked by revokeSignInSessions.
+    // Refresh: rotated (the old token is refused once the reuse grace is over), revoked by revokeSignInSessions.
     const rt = res.json.refresh_token as string;
     const refreshed = await postToken(fx, '/contoso.onmicrosoft.com/oauth2/v2.0/token', {
       client_id: fx.publicClient.appId,
@@ -98,6 +99,15 @@ describe('authorization code with PKCE', () => {
     });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.refresh_token).not.toBe(rt);
+    // Redeemed again at once (a concurrent refresh): inside the grace period, it still works.
+    const concurrent = await postToken(fx, '/contoso.onmicrosoft.com/oauth2/v2.0/token', {
+      client_id: fx.publicClient.appId,
+      grant_type: 'refresh_token',
+      refresh_token: rt,
+      scope: CAS_SCOPE,
+    });
+    expect(concurrent.status).toBe(200);
+    fx.clock.advance(REFRESH_TOKEN_REUSE_GRACE_MS + 1000);
     const reuse = await postToken(fx, '/contoso.onmicrosoft.com/oauth2/v2.0/token', {
       client_id: fx.publicClient.appId,
       grant_type: 'refresh_token',

@@ -15,6 +15,9 @@ const duration = (ms: number) => {
  * a new one), revoked by password reset, user deletion or revokeSignInSessions. The scope may
  * name any resource the user and client have consent for.
  */
+
+/** How long a used refresh token may be redeemed again (concurrent refreshes of one client). */
+export const REFRESH_TOKEN_REUSE_GRACE_MS = 60_000;
 export const refreshTokenGrant: Grant = {
   grantType: 'refresh_token',
   parameters: { v1: ['refresh_token'], v2: ['refresh_token', 'scope'] },
@@ -43,7 +46,11 @@ export const refreshTokenGrant: Grant = {
     const row = await services.stores.userContext.refreshTokens.get(hash);
     if (!row || row.tenant_id !== tenant.id) throw new EntraError('invalidRefreshToken');
     if (row.client_app_id !== client.app.appId) throw new EntraError('refreshTokenOtherClient');
-    if (row.used_at !== null) throw new EntraError('refreshTokenRotated');
+    // Rotation with a grace period: a client that refreshes from two places at once (two tabs, two
+    // concurrent API calls) redeems the same token twice within moments; Entra keeps a used token
+    // valid, so a second redemption inside the grace succeeds and a later one is refused.
+    const reused = row.used_at !== null;
+    if (reused && now - row.used_at! > REFRESH_TOKEN_REUSE_GRACE_MS) throw new EntraError('refreshTokenRotated');
     const user = await loadSignedInUser(services, row.user_id, tenant.id);
     if (row.created_at < user.tokensValidFrom) {
       throw new EntraError('refreshTokenRevoked', {
@@ -56,7 +63,8 @@ export const refreshTokenGrant: Grant = {
       throw new EntraError('refreshTokenExpired', { issued: entraTimestamp(row.created_at), inactive: duration(now - row.created_at) });
     }
     if (row.spa === 1 && !request.requestOrigin) throw new EntraError('spaRequiresCrossOrigin');
-    if (!(await services.stores.userContext.refreshTokens.markUsed(hash, now))) throw new EntraError('refreshTokenRotated');
+    // A concurrent redemption that marked it first is inside the grace by definition.
+    if (!reused) await services.stores.userContext.refreshTokens.markUsed(hash, now);
     const asked =
       request.endpoint === 2
         ? parseUserScopes(request.form.scope && request.form.scope.trim() !== '' ? request.form.scope : row.scope)

@@ -39,6 +39,8 @@ describe.skipIf(!userContextMerged)('signing in to the admin center (Chromium)',
     await page.getByRole('heading', { name: 'Appwarden admin center' }).waitFor();
     await h.screenshot(page, 'sign-in-01-start');
     await h.signInInteractive(page, contoso.admin, { domain: contoso.domain });
+    // The header renders once the tokens are in: wait for it, then count.
+    await page.getByTestId('tenant-name').filter({ hasText: 'Contoso' }).first().waitFor();
     await expect(page.getByTestId('tenant-name').filter({ hasText: 'Contoso' }).count()).resolves.toBe(1);
     await page.getByRole('table', { name: 'Applications' }).waitFor();
     await page.goto(`${h.server.url}/defender/alerts`);

@@ -156,6 +156,7 @@ describe('Defender for Cloud Apps pages in the admin center (Chromium)', () => {
     const token = (await page.getByTestId('api-token-value').textContent())!;
     const res = await h.fetch(`${h.server.url}/api/v1/alerts/`, { headers: { authorization: `Token ${token}` } });
     expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
     await shot('13-api-token');
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByRole('button', { name: 'Revoke SIEM script' }).click();

@@ -229,7 +229,9 @@ export async function startConsoleHarness(): Promise<ConsoleHarness> {
     },
     async close() {
       await browser.close();
-      await agent.close();
+      // destroy, not close: close waits for every response body a test left unread (undici keeps
+      // the connection until then), which held the suite's teardown for most of a minute.
+      await agent.destroy();
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -461,7 +461,7 @@ export async function listening(options: ListeningOptions = {}): Promise<Listeni
       return res.json();
     },
     async close() {
-      await agent.close();
+      await agent.destroy(); // not close(): it would wait for any response body a test left unread
       await server.close();
       removeWorkspace(ws);
     },

@@ -178,6 +178,9 @@ export class JobRunner {
       entry.waits.push({ resolve, reject });
       this.waiters.set(jobId, entry);
     });
+    // The wait can be settled (by stop(), say) before the look-up below returns and the caller
+    // holds it: mark it handled here so that is not an unhandled rejection; the caller still sees it.
+    done.catch(() => {});
     // Registered before the look-up, so a job finishing in between still settles the wait.
     await this.settleFinished(jobId, tenantId, true);
     return done;

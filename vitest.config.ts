@@ -12,6 +12,7 @@ const UNIT = [
   'test/sdk/blob-upload.test.ts',
   'test/sdk/typed-filters.test.ts',
   'test/lint/**/*.test.ts',
+  'packages/console/test/**/*.test.ts',
 ];
 
 // One runner for every package. Tests import the packages' TypeScript sources directly.

@@ -1,22 +1,18 @@
-import * as protocol from '@appwarden/protocol';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsoleHarness, type ConsoleHarness } from './console-harness.js';
 
 /**
  * The console's own sign-in: authorization code + PKCE through /{tenant}/oauth2/v2.0/authorize as
- * the built-in "Appwarden admin center" client. It needs the user-context endpoints (issue 11):
- * until that branch is merged (protocol then exports ADMIN_CENTER_APP_ID) this suite is skipped.
+ * the built-in "Appwarden admin center" client, and the renewal of its tokens.
  */
-const userContextMerged = 'ADMIN_CENTER_APP_ID' in protocol;
-
 interface DemoUser {
   username: string;
   password: string;
   roles?: string[];
 }
 
-describe.skipIf(!userContextMerged)('signing in to the admin center (Chromium)', () => {
+describe('signing in to the admin center (Chromium)', () => {
   let h: ConsoleHarness;
   let context: BrowserContext;
   let page: Page;
@@ -47,6 +43,24 @@ describe.skipIf(!userContextMerged)('signing in to the admin center (Chromium)',
     await page.getByRole('table', { name: 'Alerts' }).waitFor();
     await h.screenshot(page, 'sign-in-02-signed-in');
   }, 120_000);
+
+  it('the header shows the user beside the avatar, never under it, at 1280, 1024 and 768 wide', async () => {
+    for (const width of [1280, 1024, 768]) {
+      await page.setViewportSize({ width, height: 800 });
+      const account = page.getByRole('button', { name: /Account manager/ });
+      const avatar = account.locator('.fui-Avatar');
+      const name = page.getByTestId('user-name');
+      await avatar.waitFor();
+      await h.screenshot(page, `sign-in-header-${width}`);
+      const a = (await avatar.boundingBox())!;
+      const b = await name.boundingBox();
+      // Narrow windows show the avatar alone, as the admin centers do.
+      if (b && (await name.isVisible())) expect(b.x + b.width, `at ${width} px`).toBeLessThanOrEqual(a.x);
+      const bar = (await page.locator('header').boundingBox())!;
+      expect(a.x + a.width, `avatar inside the header at ${width} px`).toBeLessThanOrEqual(bar.x + bar.width);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }, 60_000);
 
   it('adds Fabrikam through "Sign in to another directory" and switches between the two', async () => {
     const fabrikam = h.server.demo!.tenants.fabrikam;

@@ -1,6 +1,6 @@
 import { CLOUD_APP_SECURITY_APP_ID } from '@appwarden/protocol';
 import { jwtClaims } from './jwt-claims.js';
-import { activeSession, saveSession, setActiveTenant, type Resource, type Session } from './session-store.js';
+import { activeSession, readSessions, saveSession, setActiveTenant, type Resource, type Session } from './session-store.js';
 
 /**
  * The one place where the console gets tokens: sign-in with authorization code + PKCE (S256)
@@ -146,20 +146,59 @@ function homeTenantOf(clientInfo: string | null): string | undefined {
   }
 }
 
+/**
+ * Refreshes in progress, per tenant: parallel requests share one refresh per resource, and refreshes
+ * of one tenant run one after the other, each with the refresh token the previous one returned
+ * (the server rotates refresh tokens on every redemption).
+ */
+const refreshes = new Map<string, Promise<string>>();
+const tenantQueues = new Map<string, Promise<unknown>>();
+
 /** An access token of the active session for `resource`, renewed with the refresh token when due. */
 export async function getAccessToken(resource: Resource, session: Session | undefined = activeSession()): Promise<string> {
   if (!session) throw new SignInRequiredError();
+  const cached = fresh(session, resource);
+  if (cached) return cached;
+  if (!session.refreshToken) throw new SignInRequiredError(session.tenantId);
+  const key = `${session.tenantId}|${resource}`;
+  let pending = refreshes.get(key);
+  if (!pending) {
+    const tenantId = session.tenantId;
+    const queued = tenantQueues.get(tenantId) ?? Promise.resolve();
+    pending = queued
+      .catch(() => undefined)
+      .then(() => refresh(resource, latest(tenantId) ?? session))
+      .finally(() => refreshes.delete(key));
+    refreshes.set(key, pending);
+    tenantQueues.set(tenantId, pending);
+  }
+  return pending;
+}
+
+function fresh(session: Session, resource: Resource): string | undefined {
   const cached = session.tokens[resource];
-  if (cached && cached.expiresOn - MARGIN_MS > Date.now()) return cached.accessToken;
+  return cached && cached.expiresOn - MARGIN_MS > Date.now() ? cached.accessToken : undefined;
+}
+
+/** The stored session of `tenantId` as it is now (an earlier refresh may have rotated its tokens). */
+function latest(tenantId: string): Session | undefined {
+  return readSessions()[tenantId];
+}
+
+async function refresh(resource: Resource, session: Session): Promise<string> {
+  // A refresh queued behind another may find the token it wants already renewed.
+  const cached = fresh(session, resource);
+  if (cached) return cached;
   if (!session.refreshToken) throw new SignInRequiredError(session.tenantId);
   const answer = await tokenRequest(session.tenantId, {
     grant_type: 'refresh_token',
     refresh_token: session.refreshToken,
     scope: `openid profile offline_access ${RESOURCE_SCOPES[resource]}`,
   });
+  const current = latest(session.tenantId) ?? session;
   const updated: Session = {
-    ...session,
-    tokens: { ...session.tokens, [resource]: { accessToken: answer.access_token, expiresOn: Date.now() + answer.expires_in * 1000 } },
+    ...current,
+    tokens: { ...current.tokens, [resource]: { accessToken: answer.access_token, expiresOn: Date.now() + answer.expires_in * 1000 } },
     ...(answer.refresh_token ? { refreshToken: answer.refresh_token } : {}),
   };
   saveSession(updated);

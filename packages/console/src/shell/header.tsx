@@ -12,6 +12,7 @@ import {
   MenuTrigger,
   Text,
   makeStyles,
+  mergeClasses,
   tokens,
 } from '@fluentui/react-components';
 import { BuildingRegular, ChevronDownRegular, ShieldKeyholeRegular } from '@fluentui/react-icons';
@@ -44,8 +45,20 @@ const useStyles = makeStyles({
     ':hover': { color: tokens.colorNeutralForegroundOnBrand, backgroundColor: tokens.colorBrandBackgroundHover },
     ':hover:active': { color: tokens.colorNeutralForegroundOnBrand, backgroundColor: tokens.colorBrandBackgroundPressed },
   },
-  who: { display: 'flex', flexDirection: 'column', alignItems: 'flex-end', lineHeight: tokens.lineHeightBase200 },
-  small: { fontSize: tokens.fontSizeBase200 },
+  // Fluent's Button caps its width and lets its content overflow: the account button lays out its
+  // two lines and the avatar side by side, the lines shortened with an ellipsis when space runs out.
+  account: { maxWidth: '360px', minWidth: 0, gap: tokens.spacingHorizontalS, flexShrink: 1 },
+  who: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-end',
+    minWidth: 0,
+    overflow: 'hidden',
+    lineHeight: tokens.lineHeightBase200,
+    '@media (max-width: 800px)': { display: 'none' },
+  },
+  small: { fontSize: tokens.fontSizeBase200, maxWidth: '100%', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  avatar: { flexShrink: 0 },
 });
 
 /** The top bar: product, the tenant (with the switcher) and the signed-in user. */
@@ -93,7 +106,7 @@ export function Header() {
         <MenuTrigger disableButtonEnhancement>
           <Button
             appearance="subtle"
-            className={s.onBrand}
+            className={mergeClasses(s.onBrand, s.account)}
             aria-label={`Account manager for ${session.user.name || session.user.username}`}
           >
             <span className={s.who}>
@@ -102,7 +115,7 @@ export function Header() {
               </Text>
               <Text className={s.small}>{session.tenantName.toUpperCase()}</Text>
             </span>
-            <Avatar size={28} name={session.user.name || session.user.username} color="colorful" aria-hidden="true" />
+            <Avatar className={s.avatar} size={28} name={session.user.name || session.user.username} color="colorful" aria-hidden="true" />
           </Button>
         </MenuTrigger>
         <MenuPopover>

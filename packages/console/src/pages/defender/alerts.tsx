@@ -32,23 +32,19 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { AlertRegular, ArrowClockwiseRegular, DismissRegular } from '@fluentui/react-icons';
+import { AlertRegular, DismissRegular } from '@fluentui/react-icons';
 import { CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
-import type { Alert, AlertFilters, ListPage } from '@appwarden/sdk';
+import type { Alert, AlertFilters } from '@appwarden/sdk';
 import { useState } from 'react';
 import { cloudApps } from '../../api/clients.js';
 import { APP_NAMES, RESOLUTION_LABELS, SEVERITY_LABELS } from '../../api/cloud-apps-labels.js';
 import { formatDateTime } from '../../shell/format.js';
-import { Page } from '../../shell/page.js';
-import { Empty, ErrorState, Loading } from '../../shell/page-states.js';
-import { Pager } from '../../shell/pager.js';
+import { ListPageLayout, daysAgo, firstPageAt, usePagedList } from '../../shell/list-page.js';
+import { ErrorState } from '../../shell/page-states.js';
 import { FilterDropdown } from '../../shell/filter-dropdown.js';
 import { useSession } from '../../shell/session-context.js';
-import { useAsync } from '../../shell/use-async.js';
 
-const PAGE_SIZE = 20;
 const useStyles = makeStyles({
-  filters: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'flex-end' },
   filter: { minWidth: '150px' },
   unread: { fontWeight: tokens.fontWeightSemibold },
   row: { cursor: 'pointer' },
@@ -87,141 +83,123 @@ export function AlertsPage() {
   const [app, setApp] = useState('all');
   const [user, setUser] = useState('');
   const [days, setDays] = useState('all');
-  const [skip, setSkip] = useState(0);
   const [selected, setSelected] = useState<Alert>();
   const filters: AlertFilters = {
     ...(severity !== 'all' ? { severity: { eq: Number(severity) } } : {}),
     ...(status !== 'all' ? { alertOpen: { eq: status === 'open' } } : {}),
     ...(app !== 'all' ? { 'entity.service': { eq: Number(app) } } : {}),
     ...(user.trim() ? { 'entity.user': { eq: user.trim() } } : {}),
-    ...(days !== 'all' ? { date: { gte: Date.now() - Number(days) * 86_400_000 } } : {}),
+    ...(days !== 'all' ? { date: { gte: daysAgo(Number(days)) } } : {}),
   };
-  const key = JSON.stringify({ filters, skip, tenant: session.tenantId });
-  const list = useAsync(async (): Promise<ListPage<Alert>> => {
-    const it = cloudApps()
-      .alerts.list({ filters, sortField: 'date', sortDirection: 'desc', maxPageSize: PAGE_SIZE })
-      .byPage({ continuationToken: String(skip), maxPageSize: PAGE_SIZE });
-    return (await it.next()).value as ListPage<Alert>;
-  }, [key]);
-  const change = (set: (v: string) => void) => (v: string) => {
-    set(v);
-    setSkip(0);
-  };
+  const { list, skip, setSkip, filtered } = usePagedList(
+    (page) => firstPageAt(cloudApps().alerts.list({ filters, sortField: 'date', sortDirection: 'desc', maxPageSize: page.pageSize }), page),
+    filters,
+    session.tenantId,
+  );
 
   return (
-    <Page
+    <ListPageLayout
       title="Alerts"
-      crumbs={[{ label: 'Home', to: '/' }, { label: 'Cloud Apps' }, { label: 'Alerts' }]}
-      commands={
-        <Button appearance="subtle" icon={<ArrowClockwiseRegular />} onClick={list.reload}>
-          Refresh
-        </Button>
-      }
-    >
-      <div className={s.filters} role="search" aria-label="Alert filters">
-        <FilterDropdown
-          label="Severity"
-          value={severity}
-          onChange={change(setSeverity)}
-          options={[
-            ['all', 'All'],
-            ['2', 'High'],
-            ['1', 'Medium'],
-            ['0', 'Low'],
-            ['3', 'Informational'],
-          ]}
-        />
-        <FilterDropdown
-          label="Status"
-          value={status}
-          onChange={change(setStatus)}
-          options={[
-            ['open', 'Open'],
-            ['closed', 'Closed'],
-            ['all', 'All'],
-          ]}
-        />
-        <FilterDropdown
-          label="App"
-          value={app}
-          onChange={change(setApp)}
-          options={[['all', 'All apps'], ...Object.entries(APP_NAMES).sort((a, b) => a[1].localeCompare(b[1]))]}
-        />
-        <Field label="User" className={s.filter}>
-          <Input value={user} placeholder="user@contoso.com" onChange={(_e, d) => change(setUser)(d.value)} />
-        </Field>
-        <FilterDropdown
-          label="Date"
-          value={days}
-          onChange={change(setDays)}
-          options={[
-            ['all', 'Any time'],
-            ['1', 'Last 24 hours'],
-            ['7', 'Last 7 days'],
-            ['30', 'Last 30 days'],
-          ]}
-        />
-      </div>
-      {list.status === 'error' ? <ErrorState error={list.error} onRetry={list.reload} /> : null}
-      {list.status === 'loading' && !list.data ? <Loading label="Loading alerts…" /> : null}
-      {list.data && list.data.data.length === 0 ? (
-        <Empty icon={<AlertRegular />} title="No alerts match these filters">
-          Change the filters, or check back later: alerts appear when policies match activities.
-        </Empty>
-      ) : null}
-      {list.data && list.data.data.length > 0 ? (
+      section="Cloud Apps"
+      label="Alerts"
+      filtersLabel="Alert filters"
+      list={list}
+      skip={skip}
+      onSkip={setSkip}
+      loadingLabel="Loading alerts…"
+      empty={{
+        icon: <AlertRegular />,
+        title: 'No alerts match these filters',
+        children: 'Change the filters, or check back later: alerts appear when policies match activities.',
+      }}
+      filters={
         <>
-          <Table aria-label="Alerts" size="small" aria-busy={list.status === 'loading'}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Alert</TableHeaderCell>
-                <TableHeaderCell>Severity</TableHeaderCell>
-                <TableHeaderCell>App</TableHeaderCell>
-                <TableHeaderCell>User</TableHeaderCell>
-                <TableHeaderCell>Resolution status</TableHeaderCell>
-                <TableHeaderCell>Date</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((a) => (
-                <TableRow key={a._id} className={s.row}>
-                  <TableCell>
-                    <TableCellLayout>
-                      <Button
-                        appearance="transparent"
-                        className={a.statusValue === 0 ? s.unread : undefined}
-                        onClick={() => setSelected(a)}
-                        style={{ padding: 0, minWidth: 0, textAlign: 'left' }}
-                      >
-                        {a.title}
-                      </Button>
-                    </TableCellLayout>
-                  </TableCell>
-                  <TableCell>
-                    <Badge appearance="tint" color={SEVERITY_COLOR[a.severityValue ?? 3] ?? 'subtle'}>
-                      {SEVERITY_LABELS[a.severityValue ?? 3]}
-                    </Badge>
-                  </TableCell>
-                  <TableCell>{appOf(a) ?? '—'}</TableCell>
-                  <TableCell>{userOf(a) ?? '—'}</TableCell>
-                  <TableCell>{RESOLUTION_LABELS[a.resolutionStatusValue ?? 0]}</TableCell>
-                  <TableCell>{formatDateTime(a.timestamp)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager
-            label="Alerts"
-            skip={skip}
-            count={list.data.data.length}
-            total={list.data.total}
-            moreThanTotal={list.data.moreThanTotal}
-            hasNext={list.data.hasNext}
-            pageSize={PAGE_SIZE}
-            onSkip={setSkip}
+          <FilterDropdown
+            label="Severity"
+            value={severity}
+            onChange={filtered(setSeverity)}
+            options={[
+              ['all', 'All'],
+              ['2', 'High'],
+              ['1', 'Medium'],
+              ['0', 'Low'],
+              ['3', 'Informational'],
+            ]}
+          />
+          <FilterDropdown
+            label="Status"
+            value={status}
+            onChange={filtered(setStatus)}
+            options={[
+              ['open', 'Open'],
+              ['closed', 'Closed'],
+              ['all', 'All'],
+            ]}
+          />
+          <FilterDropdown
+            label="App"
+            value={app}
+            onChange={filtered(setApp)}
+            options={[['all', 'All apps'], ...Object.entries(APP_NAMES).sort((a, b) => a[1].localeCompare(b[1]))]}
+          />
+          <Field label="User" className={s.filter}>
+            <Input value={user} placeholder="user@contoso.com" onChange={(_e, d) => filtered(setUser)(d.value)} />
+          </Field>
+          <FilterDropdown
+            label="Date"
+            value={days}
+            onChange={filtered(setDays)}
+            options={[
+              ['all', 'Any time'],
+              ['1', 'Last 24 hours'],
+              ['7', 'Last 7 days'],
+              ['30', 'Last 30 days'],
+            ]}
           />
         </>
-      ) : null}
+      }
+      table={(rows) => (
+        <Table aria-label="Alerts" size="small" aria-busy={list.status === 'loading'}>
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Alert</TableHeaderCell>
+              <TableHeaderCell>Severity</TableHeaderCell>
+              <TableHeaderCell>App</TableHeaderCell>
+              <TableHeaderCell>User</TableHeaderCell>
+              <TableHeaderCell>Resolution status</TableHeaderCell>
+              <TableHeaderCell>Date</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {rows.map((a) => (
+              <TableRow key={a._id} className={s.row}>
+                <TableCell>
+                  <TableCellLayout>
+                    <Button
+                      appearance="transparent"
+                      className={a.statusValue === 0 ? s.unread : undefined}
+                      onClick={() => setSelected(a)}
+                      style={{ padding: 0, minWidth: 0, textAlign: 'left' }}
+                    >
+                      {a.title}
+                    </Button>
+                  </TableCellLayout>
+                </TableCell>
+                <TableCell>
+                  <Badge appearance="tint" color={SEVERITY_COLOR[a.severityValue ?? 3] ?? 'subtle'}>
+                    {SEVERITY_LABELS[a.severityValue ?? 3]}
+                  </Badge>
+                </TableCell>
+                <TableCell>{appOf(a) ?? '—'}</TableCell>
+                <TableCell>{userOf(a) ?? '—'}</TableCell>
+                <TableCell>{RESOLUTION_LABELS[a.resolutionStatusValue ?? 0]}</TableCell>
+                <TableCell>{formatDateTime(a.timestamp)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    >
       {selected ? (
         <AlertDrawer
           alert={selected}
@@ -233,7 +211,7 @@ export function AlertsPage() {
           }}
         />
       ) : null}
-    </Page>
+    </ListPageLayout>
   );
 }
 

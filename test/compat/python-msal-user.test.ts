@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAS_APP_ID, listening, type ListeningHarness } from '../support/harness.js';
+import { LineClient, type Line } from './line-client.js';
 import { demoUser, FormBrowser, registerUserContextApp } from './user-sign-in.js';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'python_msal_user_client.py');
@@ -14,69 +15,6 @@ function findPythonWithMsal(): string | undefined {
 }
 const python = findPythonWithMsal();
 
-type Line = Record<string, unknown> & { step: string };
-
-/** The Python script as a conversation: each printed JSON line is a step; stdin answers the auth code step. */
-class PythonClient {
-  private readonly child: ChildProcess;
-  private readonly lines: Line[] = [];
-  private waiting: ((l: Line) => void) | undefined;
-  private stderr = '';
-  private exited: number | null | undefined;
-
-  constructor(job: Record<string, unknown>, caPath: string) {
-    this.child = spawn(python!, [SCRIPT], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        REQUESTS_CA_BUNDLE: caPath,
-        APPWARDEN_CLIENT_JOB: JSON.stringify(job),
-      },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let buffered = '';
-    this.child.stdout!.on('data', (c: Buffer) => {
-      buffered += c.toString();
-      let i;
-      while ((i = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, i)) as Line;
-        buffered = buffered.slice(i + 1);
-        if (this.waiting) {
-          const w = this.waiting;
-          this.waiting = undefined;
-          w(line);
-        } else this.lines.push(line);
-      }
-    });
-    this.child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
-    this.child.on('close', (code) => {
-      this.exited = code;
-      if (this.waiting) this.waiting({ step: 'exit', code, stderr: this.stderr });
-    });
-  }
-
-  next(step: string): Promise<Line> {
-    const got =
-      this.lines.length > 0
-        ? Promise.resolve(this.lines.shift()!)
-        : this.exited !== undefined
-          ? Promise.resolve({ step: 'exit', code: this.exited, stderr: this.stderr } as Line)
-          : new Promise<Line>((resolve) => (this.waiting = resolve));
-    return got.then((l) => {
-      if (l.step !== step) throw new Error(`expected step ${step}, got ${JSON.stringify(l)}`);
-      return l;
-    });
-  }
-
-  send(value: unknown) {
-    this.child.stdin!.write(`${JSON.stringify(value)}\n`);
-  }
-
-  kill() {
-    if (this.exited === undefined) this.child.kill();
-  }
-}
-
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 /**
@@ -87,7 +25,7 @@ const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'ba
 describe.skipIf(!python && !process.env.CI)('Python MSAL PublicClientApplication (user context)', () => {
   let s: ListeningHarness;
   let clientId: string;
-  const started: PythonClient[] = [];
+  const started: LineClient[] = [];
 
   beforeAll(async () => {
     expect(python, 'python3 with the msal module (apt-get install python3-msal)').toBeDefined();
@@ -100,13 +38,16 @@ describe.skipIf(!python && !process.env.CI)('Python MSAL PublicClientApplication
   });
 
   const start = (job: Record<string, unknown>) => {
-    const c = new PythonClient({ url: s.url, tenant: s.demo.tenants.contoso.tenantId, clientId, scopes: SCOPES, ...job }, s.caPath);
+    const c = new LineClient(python!, [SCRIPT], {
+      REQUESTS_CA_BUNDLE: s.caPath,
+      APPWARDEN_CLIENT_JOB: JSON.stringify({ url: s.url, tenant: s.demo.tenants.contoso.tenantId, clientId, scopes: SCOPES, ...job }),
+    });
     started.push(c);
     return c;
   };
 
   /** What every flow ends with: the account, silent refresh, the Graph token on /v1.0/me, the API by role. */
-  async function checkSilentAndApi(client: PythonClient, first: Record<string, unknown>, username: string, role: 'reader' | 'secadmin') {
+  async function checkSilentAndApi(client: LineClient, first: Record<string, unknown>, username: string, role: 'reader' | 'secadmin') {
     const accounts = (await client.next('accounts')).accounts as { username: string; home_account_id: string }[];
     const tenantId = s.demo.tenants.contoso.tenantId;
     expect(accounts).toHaveLength(1);

@@ -72,7 +72,7 @@ describe('@azure/identity DeviceCodeCredential and UsernamePasswordCredential', 
     expect(String(prompt.message)).toContain(String(prompt.userCode));
     await new FormBrowser(s).approveDeviceCode(String(prompt.verificationUri), String(prompt.userCode), reader);
     await checkTokens(client, reader.username);
-    expect(((await client.next('exit')) as { code: number }).code).toBe(0);
+    expect((await client.next('exit')).code).toBe(0);
   }, 30_000);
 
   it('UsernamePasswordCredential: a token for the API, then Graph through the refresh token', async () => {

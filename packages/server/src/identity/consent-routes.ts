@@ -19,6 +19,23 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
+/**
+ * Headers of a page with the consent form: its answer is a redirect to the client's redirect URI,
+ * and browsers apply `form-action` to a form's redirects too, so that origin must be allowed.
+ */
+function formHeaders(redirectUri: string) {
+  let origin = '';
+  try {
+    if (redirectUri) origin = ` ${new URL(redirectUri).origin}`;
+  } catch {
+    // Not a URL: the page shows an error and posts only to itself.
+  }
+  return {
+    ...PAGE_HEADERS,
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${origin}; frame-ancestors 'none'`,
+  };
+}
+
 interface ConsentRequest {
   tenant: string;
   client_id: string;
@@ -92,7 +109,7 @@ export function registerConsentRoutes(
     }
     const session = await usableSession(req, r, q.prompt);
     const sso = session ? { signedInAs: session.user.userPrincipalName, ssoProof: ssoProof(session, r) } : {};
-    return reply.headers(PAGE_HEADERS).send(consentPage(await view(client, r, sso)));
+    return reply.headers(formHeaders(r.redirect_uri)).send(consentPage(await view(client, r, sso)));
   }
 
   async function view(
@@ -169,7 +186,7 @@ export function registerConsentRoutes(
       if (r.state) u.searchParams.set('state', r.state);
       return reply.redirect(u.toString(), 302);
     };
-    if (body.decision === 'other') return reply.headers(PAGE_HEADERS).send(consentPage(await view(client, r)));
+    if (body.decision === 'other') return reply.headers(formHeaders(r.redirect_uri)).send(consentPage(await view(client, r)));
     if (body.decision !== 'accept') {
       return redirect({
         error: 'access_denied',
@@ -184,7 +201,7 @@ export function registerConsentRoutes(
       if (!session || !sameProof(ssoProof(session, r), String(body.sso))) {
         return reply
           .code(401)
-          .headers(PAGE_HEADERS)
+          .headers(formHeaders(r.redirect_uri))
           .send(consentPage(await view(client, r, { error: 'Your session has ended. Sign in again.' })));
       }
       user = session.user;
@@ -205,7 +222,7 @@ export function registerConsentRoutes(
                 : [401, 'Your account or password is incorrect.'];
         return reply
           .code(status)
-          .headers(PAGE_HEADERS)
+          .headers(formHeaders(r.redirect_uri))
           .send(consentPage(await view(client, r, { error, username })));
       }
       // Signing in on the consent page signs the browser in, as the sign-in page does.
@@ -216,7 +233,7 @@ export function registerConsentRoutes(
     if (!MULTI_TENANT_ALIASES.has(r.tenant) && (await services.tenants.find(r.tenant))?.id !== tenant.id) {
       return reply
         .code(403)
-        .headers(PAGE_HEADERS)
+        .headers(formHeaders(r.redirect_uri))
         .send(
           consentPage(
             await view(client, r, { error: `This account is not an administrator of '${r.tenant}'.`, username: user.userPrincipalName }),
@@ -233,7 +250,7 @@ export function registerConsentRoutes(
     if (!roles.some((x) => allowed.includes(x))) {
       return reply
         .code(403)
-        .headers(PAGE_HEADERS)
+        .headers(formHeaders(r.redirect_uri))
         .send(
           consentPage(
             await view(client, r, {

@@ -30,7 +30,8 @@ describe('admin consent with the sign-in session (Chromium)', () => {
     s = await listening();
     browser = await launchChromium();
     tenantId = s.demo.tenants.contoso.tenantId;
-  });
+    // Seeding the demo (two tenants, users, data) takes a while on a loaded PostgreSQL runner.
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await s?.close();

@@ -26,7 +26,8 @@ describe('@azure/identity DeviceCodeCredential and UsernamePasswordCredential', 
   beforeAll(async () => {
     s = await listening();
     clientId = (await registerUserContextApp(s, { displayName: 'Identity triage script' })).appId;
-  });
+    // Seeding the demo (two tenants, users, data) takes a while on a loaded PostgreSQL runner.
+  }, 120_000);
   afterAll(async () => {
     for (const c of started) c.kill();
     await s?.close();

@@ -38,7 +38,8 @@ describe('@azure/msal-node ConfidentialClientApplication authorization code (use
     clientId = app.appId;
     secret = app.secret!;
     cca = newCca(secret);
-  });
+    // Seeding the demo (two tenants, users, data) takes a while on a loaded PostgreSQL runner.
+  }, 120_000);
   afterAll(() => s?.close());
 
   /** getAuthCodeUrl, then the sign-in page; returns the redirect's query and the PKCE verifier. */

@@ -31,7 +31,8 @@ describe.skipIf(!python && !process.env.CI)('Python MSAL PublicClientApplication
     expect(python, 'python3 with the msal module (apt-get install python3-msal)').toBeDefined();
     s = await listening();
     clientId = (await registerUserContextApp(s, { displayName: 'Python triage script' })).appId;
-  });
+    // Seeding the demo (two tenants, users, data) takes a while on a loaded PostgreSQL runner.
+  }, 120_000);
   afterAll(async () => {
     for (const c of started) c.kill();
     await s?.close();

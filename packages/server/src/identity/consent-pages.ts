@@ -22,6 +22,8 @@ export interface ConsentView {
   hidden: Record<string, string>;
   error?: string;
   username?: string;
+  /** The single sign-on session's user: the page asks for no password, only for the decision. */
+  signedInAs?: string;
 }
 
 export function consentPage(v: ConsentView): string {
@@ -37,12 +39,18 @@ export function consentPage(v: ConsentView): string {
     `<h1>Permissions requested</h1>
 <p><b>${escapeHtml(v.appName)}</b> <span class="muted">(${escapeHtml(v.appId)}, ${escapeHtml(v.publisherDomain)})</span> needs permission to:</p>
 ${perms}
-<p class="muted">Sign in as an administrator of your organization to accept for the whole organization.</p>
+<p class="muted">${v.signedInAs ? 'Accepting grants these permissions for the whole organization.' : 'Sign in as an administrator of your organization to accept for the whole organization.'}</p>
 ${v.error ? `<p class="error">${escapeHtml(v.error)}</p>` : ''}
 <form method="post" action="/appwarden/consent">${hidden}
-<label for="username">Administrator</label><input type="text" id="username" name="username" autocomplete="username" value="${escapeHtml(v.username ?? '')}" required>
+${
+  v.signedInAs
+    ? `<p id="signed-in-as">Signed in as <b>${escapeHtml(v.signedInAs)}</b>.</p>
+<button class="primary" type="submit" name="decision" value="accept">Accept</button><button type="submit" name="decision" value="cancel">Cancel</button>
+<button type="submit" name="decision" value="other">Use another account</button>`
+    : `<label for="username">Administrator</label><input type="text" id="username" name="username" autocomplete="username" value="${escapeHtml(v.username ?? '')}" required>
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
-<button class="primary" type="submit" name="decision" value="accept">Accept</button><button type="submit" name="decision" value="cancel" formnovalidate>Cancel</button>
+<button class="primary" type="submit" name="decision" value="accept">Accept</button><button type="submit" name="decision" value="cancel" formnovalidate>Cancel</button>`
+}
 </form>`,
   );
 }

@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GLOBAL_ADMINISTRATOR, MICROSOFT_GRAPH_APP_ID, PRIVILEGED_ROLE_ADMINISTRATOR } from '@appwarden/protocol';
 import type { Services } from '../wiring.js';
 import type { Application } from './application-model.js';
 import { consentPage, messagePage, type ConsentView } from './consent-pages.js';
 import { EntraError } from '../http/errors.js';
+import { CONSENT_ADMINS } from './sign-in/authorize-routes.js';
 import { checkUserCredentials } from './sign-in/credential-check.js';
+import { sessionCookie, SignInSessions, type SignedInSession } from './sign-in/sessions.js';
 import { MULTI_TENANT_ALIASES } from './tenant-service.js';
 import type { User } from './users/user-model.js';
 
@@ -15,6 +18,23 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
   'referrer-policy': 'no-referrer',
 };
+
+/**
+ * Headers of a page with the consent form: its answer is a redirect to the client's redirect URI,
+ * and browsers apply `form-action` to a form's redirects too, so that origin must be allowed.
+ */
+function formHeaders(redirectUri: string) {
+  let origin = '';
+  try {
+    if (redirectUri) origin = ` ${new URL(redirectUri).origin}`;
+  } catch {
+    // Not a URL: the page shows an error and posts only to itself.
+  }
+  return {
+    ...PAGE_HEADERS,
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${origin}; frame-ancestors 'none'`,
+  };
+}
 
 interface ConsentRequest {
   tenant: string;
@@ -39,6 +59,24 @@ export function registerConsentRoutes(
 ): (req: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string> }>, reply: FastifyReply) => unknown {
   const sealKey = crypto.createHash('sha256').update(services.master.hashSecret('appwarden consent form')).digest();
   const seal = (r: ConsentRequest) => crypto.createHmac('sha256', sealKey).update(JSON.stringify(r)).digest('base64url');
+  const sessions = new SignInSessions(services.stores, services.master, services.clock, services.users);
+  // Binds an "accept as the signed-in user" form to the session that was shown it, so a form
+  // fetched by someone else cannot be posted through another administrator's session.
+  const ssoProof = (session: SignedInSession, r: ConsentRequest) =>
+    crypto
+      .createHmac('sha256', sealKey)
+      .update(`sso|${session.sessionHash}|${seal(r)}`)
+      .digest('base64url');
+  const sameProof = (a: string, b: string) => a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+  /** The single sign-on session usable for this request: same tenant (or a multi-tenant alias), no prompt=login. */
+  async function usableSession(req: FastifyRequest, r: ConsentRequest, prompt: string | undefined) {
+    if ((prompt ?? '').toLowerCase() === 'login') return undefined;
+    const session = await sessions.read(req.headers.cookie);
+    if (!session) return undefined;
+    if (MULTI_TENANT_ALIASES.has(r.tenant)) return session;
+    return (await services.tenants.find(r.tenant))?.id === session.user.tenantId ? session : undefined;
+  }
 
   async function show(
     req: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string> }>,
@@ -69,10 +107,17 @@ export function registerConsentRoutes(
         .headers(PAGE_HEADERS)
         .send(messagePage('Sign in failed', `AADSTS90002: Tenant '${r.tenant}' not found.`));
     }
-    return reply.headers(PAGE_HEADERS).send(consentPage(await view(client, r)));
+    const session = await usableSession(req, r, q.prompt);
+    const sso = session ? { signedInAs: session.user.userPrincipalName, ssoProof: ssoProof(session, r) } : {};
+    return reply.headers(formHeaders(r.redirect_uri)).send(consentPage(await view(client, r, sso)));
   }
 
-  async function view(client: Application, r: ConsentRequest, extra: Partial<ConsentView> = {}): Promise<ConsentView> {
+  async function view(
+    client: Application,
+    r: ConsentRequest,
+    extra: Partial<ConsentView> & { ssoProof?: string } = {},
+  ): Promise<ConsentView> {
+    const { ssoProof: proof, ...rest } = extra;
     const permissions: ConsentView['permissions'] = [];
     for (const rra of client.requiredResourceAccess) {
       const resource = await services.applications.findAnyByAppId(rra.resourceAppId);
@@ -87,8 +132,8 @@ export function registerConsentRoutes(
       appId: client.appId,
       publisherDomain: home?.domain ?? 'unknown',
       permissions,
-      hidden: { ...r, seal: seal(r) },
-      ...extra,
+      hidden: { ...r, seal: seal(r), ...(proof ? { sso: proof } : {}) },
+      ...rest,
     };
   }
 
@@ -141,6 +186,7 @@ export function registerConsentRoutes(
       if (r.state) u.searchParams.set('state', r.state);
       return reply.redirect(u.toString(), 302);
     };
+    if (body.decision === 'other') return reply.headers(formHeaders(r.redirect_uri)).send(consentPage(await view(client, r)));
     if (body.decision !== 'accept') {
       return redirect({
         error: 'access_denied',
@@ -148,32 +194,71 @@ export function registerConsentRoutes(
         ...(r.flow === 'authorize' ? {} : { admin_consent: 'False' }),
       });
     }
-    const username = String(body.username ?? '').toLowerCase();
     let user: User;
-    try {
-      // The sign-in's check: its lockout, and the same work for unknown user names as for real ones.
-      user = await checkUserCredentials(services, undefined, username, String(body.password ?? ''));
-    } catch (e) {
-      if (!(e instanceof EntraError)) throw e;
-      const [status, error] =
-        e.aadsts === 50053
-          ? [429, 'Your account is temporarily locked to prevent unauthorized use. Try again later.']
-          : e.aadsts === 50057
-            ? [401, 'Your account has been disabled. Contact your administrator.']
-            : e.aadsts === 50055
-              ? [401, 'Your password has expired. Ask your administrator to reset it.']
-              : [401, 'Your account or password is incorrect.'];
-      return reply
-        .code(status)
-        .headers(PAGE_HEADERS)
-        .send(consentPage(await view(client, r, { error, username })));
+    if (body.sso !== undefined) {
+      // Accepted as the signed-in user: the session must still be the one the form was shown to.
+      const session = await sessions.read(req.headers.cookie);
+      if (!session || !sameProof(ssoProof(session, r), String(body.sso))) {
+        return reply
+          .code(401)
+          .headers(formHeaders(r.redirect_uri))
+          .send(consentPage(await view(client, r, { error: 'Your session has ended. Sign in again.' })));
+      }
+      user = session.user;
+    } else {
+      const username = String(body.username ?? '').toLowerCase();
+      try {
+        // The sign-in's check: its lockout, and the same work for unknown user names as for real ones.
+        user = await checkUserCredentials(services, undefined, username, String(body.password ?? ''));
+      } catch (e) {
+        if (!(e instanceof EntraError)) throw e;
+        const [status, error] =
+          e.aadsts === 50053
+            ? [429, 'Your account is temporarily locked to prevent unauthorized use. Try again later.']
+            : e.aadsts === 50057
+              ? [401, 'Your account has been disabled. Contact your administrator.']
+              : e.aadsts === 50055
+                ? [401, 'Your password has expired. Ask your administrator to reset it.']
+                : [401, 'Your account or password is incorrect.'];
+        return reply
+          .code(status)
+          .headers(formHeaders(r.redirect_uri))
+          .send(consentPage(await view(client, r, { error, username })));
+      }
+      // Signing in on the consent page signs the browser in, as the sign-in page does.
+      const created = await sessions.create(user);
+      reply.header('set-cookie', sessionCookie(created.cookie, services.origin.value.startsWith('https:')));
     }
     const tenant = (await services.tenants.getById(user.tenantId))!;
     if (!MULTI_TENANT_ALIASES.has(r.tenant) && (await services.tenants.find(r.tenant))?.id !== tenant.id) {
       return reply
         .code(403)
-        .headers(PAGE_HEADERS)
-        .send(consentPage(await view(client, r, { error: `This account is not an administrator of '${r.tenant}'.`, username })));
+        .headers(formHeaders(r.redirect_uri))
+        .send(
+          consentPage(
+            await view(client, r, { error: `This account is not an administrator of '${r.tenant}'.`, username: user.userPrincipalName }),
+          ),
+        );
+    }
+    // Only administrators who may grant tenant-wide consent (Entra's built-in roles for it);
+    // application permissions of Microsoft Graph need a Global or Privileged Role Administrator.
+    const roles = await services.directoryRoles.roleTemplateIdsOf(tenant.id, user.id);
+    const graphRoles = client.requiredResourceAccess.some(
+      (x) => x.resourceAppId === MICROSOFT_GRAPH_APP_ID && x.resourceAccess.some((a) => a.type === 'Role'),
+    );
+    const allowed = graphRoles ? [GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR] : CONSENT_ADMINS;
+    if (!roles.some((x) => allowed.includes(x))) {
+      return reply
+        .code(403)
+        .headers(formHeaders(r.redirect_uri))
+        .send(
+          consentPage(
+            await view(client, r, {
+              error: `AADSTS90094: ${user.userPrincipalName} cannot grant admin consent: it needs ${graphRoles ? 'a Global Administrator or a Privileged Role Administrator' : 'a Global, Privileged Role, Cloud Application or Application Administrator'}. Sign in with an administrator account.`,
+              username: user.userPrincipalName,
+            }),
+          ),
+        );
     }
     if (client.tenantId !== tenant.id && client.signInAudience === 'AzureADMyOrg') {
       return redirect({

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES } from '@appwarden/protocol';
+import {
+  CLOUD_APPLICATION_ADMINISTRATOR,
+  CLOUD_APP_SECURITY_APP_ID,
+  CLOUD_APP_SECURITY_ROLES,
+  MICROSOFT_GRAPH_APP_ID,
+  MICROSOFT_GRAPH_ROLES,
+} from '@appwarden/protocol';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import type { DemoFile } from '../../src/demo/seed-identity.js';
 import type { Services } from '../../src/wiring.js';
@@ -144,5 +150,52 @@ describe('admin consent through the consent link', () => {
     });
     expect(res.statusCode).toBe(403);
     expect(await services.servicePrincipals.getByAppId(demo.tenants.fabrikam.tenantId, client.appId)).toBeUndefined();
+  });
+
+  it('a Cloud Application Administrator grants Cloud App Security app roles but not Microsoft Graph ones (AADSTS90094)', async () => {
+    const fabrikam = demo.tenants.fabrikam;
+    const tenant = (await services.tenants.getById(fabrikam.tenantId))!;
+    const password = 'Cloud-App-Admin-1';
+    const user = await services.users.create(tenant, {
+      accountEnabled: true,
+      displayName: 'Cloud app admin',
+      mailNickname: 'cloudappadmin',
+      userPrincipalName: `cloudappadmin@${tenant.domain}`,
+      passwordProfile: { password, forceChangePasswordNextSignIn: false },
+    });
+    await services.directoryRoles.assign(tenant.id, user.id, CLOUD_APPLICATION_ADMINISTRATOR);
+    const consent = async (appId: string) => {
+      const page = await app.inject({ method: 'GET', url: `/${fabrikam.tenantId}/adminconsent?client_id=${appId}` });
+      return app.inject({
+        method: 'POST',
+        url: '/appwarden/consent',
+        payload: new URLSearchParams({
+          ...hiddenFields(page.body),
+          username: user.userPrincipalName,
+          password,
+          decision: 'accept',
+        }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    };
+    const graphApp = await services.applications.create(demo.tenants.contoso.tenantId, {
+      displayName: 'Partner directory sync',
+      signInAudience: 'AzureADMultipleOrgs',
+      requiredResourceAccess: [
+        { resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccess: [{ id: MICROSOFT_GRAPH_ROLES[0]!.id, type: 'Role' }] },
+      ],
+    });
+    const refused = await consent(graphApp.appId);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('AADSTS90094');
+    expect(await services.servicePrincipals.getByAppId(fabrikam.tenantId, graphApp.appId)).toBeUndefined();
+
+    const casApp = await multiTenantApp([]);
+    const granted = await consent(casApp.appId);
+    expect(granted.statusCode).toBe(200);
+    expect(granted.body).toContain('Consent granted');
+    // Signing in on the consent page started a single sign-on session.
+    expect(String(granted.headers['set-cookie'])).toMatch(/^aw_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(await services.servicePrincipals.getByAppId(fabrikam.tenantId, casApp.appId)).toBeDefined();
   });
 });

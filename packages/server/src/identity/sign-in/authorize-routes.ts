@@ -26,8 +26,13 @@ import { AUTO_SUBMIT_HASH, formPostPage, pickAccountPage, signInPage, userConsen
 export const CODE_LIFETIME_MS = 10 * 60_000;
 /** A sealed sign-in form is accepted this long after it was shown. */
 const FORM_LIFETIME_MS = 30 * 60_000;
-/** Roles that may consent to admin-only delegated permissions for the whole organization. */
-const CONSENT_ADMINS = [GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR, CLOUD_APPLICATION_ADMINISTRATOR, APPLICATION_ADMINISTRATOR];
+/** Roles that may consent for the whole organization (admin-only delegated permissions, admin consent). */
+export const CONSENT_ADMINS = [
+  GLOBAL_ADMINISTRATOR,
+  PRIVILEGED_ROLE_ADMINISTRATOR,
+  CLOUD_APPLICATION_ADMINISTRATOR,
+  APPLICATION_ADMINISTRATOR,
+];
 
 const pageHeaders = (formTargets: string[] = [], script = false) => ({
   'content-type': 'text/html; charset=utf-8',

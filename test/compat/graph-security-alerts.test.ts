@@ -1,4 +1,5 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
+import { ClientSecretCredential, ManagementClient, PermissionError } from '@appwarden/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPH_APP_ID, listening, type GraphAuth, type ListeningHarness } from '../support/harness.js';
 import { networkClientTrusting } from './msal-network-client.js';
@@ -49,9 +50,14 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
   let fabrikamReader: string;
   let readerAppId: string;
   let writerAppId: string;
+  let writerSecret: string;
+  let readerSecret: string;
 
   /** Registers a daemon in a demo tenant with Graph application permissions, consents, and gets its msal-node token. */
-  async function daemon(tenant: 'contoso' | 'fabrikam', roleIds: string[]): Promise<{ token: string; appId: string; roles: unknown }> {
+  async function daemon(
+    tenant: 'contoso' | 'fabrikam',
+    roleIds: string[],
+  ): Promise<{ token: string; appId: string; secret: string; roles: unknown }> {
     const auth: GraphAuth = { token: await s.graphToken(tenant) };
     const created = await s.graph('POST', '/v1.0/applications', auth, {
       displayName: `SIEM connector ${roleIds.length}`,
@@ -75,7 +81,7 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     });
     const result = await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
     const payload = JSON.parse(Buffer.from(result!.accessToken.split('.')[1]!, 'base64url').toString()) as { roles: unknown };
-    return { token: result!.accessToken, appId: app.appId, roles: payload.roles };
+    return { token: result!.accessToken, appId: app.appId, secret, roles: payload.roles };
   }
 
   const get = (path: string, token: string) => s.graph('GET', path, { token });
@@ -104,10 +110,12 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     expect(r.roles).toEqual(['SecurityAlert.Read.All']);
     reader = r.token;
     readerAppId = r.appId;
+    readerSecret = r.secret;
     const w = await daemon('contoso', [WRITE_ROLE]);
     expect(w.roles).toEqual(['SecurityAlert.ReadWrite.All']);
     writer = w.token;
     writerAppId = w.appId;
+    writerSecret = w.secret;
     fabrikamReader = (await daemon('fabrikam', [READ_ROLE])).token;
   });
   afterAll(() => s?.close());
@@ -305,6 +313,37 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     expect(badEnum.status).toBe(400);
   });
 
+  it('SDK: ManagementClient.securityAlerts lists with a filter, updates and comments', async () => {
+    const tenantId = s.demo.tenants.contoso.tenantId;
+    const credential = new ClientSecretCredential(tenantId, writerAppId, writerSecret, { authorityHost: s.url, fetch: s.fetch });
+    const client = new ManagementClient(s.url, { credential }, { fetch: s.fetch });
+    const high = await client.securityAlerts.list({ filter: "severity eq 'high'", top: 7 });
+    expect(high.length).toBeGreaterThan(7);
+    expect(high.every((a) => a.severity === 'high')).toBe(true);
+    const page = await client.securityAlerts.page({ top: 2, count: true, select: ['status', 'title'] });
+    expect(page.value).toHaveLength(2);
+    expect(Object.keys(page.value[0]!).sort()).toEqual(['@odata.type', 'id', 'status', 'title']);
+    expect(page['@odata.count']).toBeGreaterThan(100);
+    const target = high.find((a) => a.status !== 'resolved')!;
+    const updated = await client.securityAlerts.update(target.id, {
+      status: 'resolved',
+      classification: 'falsePositive',
+      determination: 'clean',
+    });
+    expect(updated).toMatchObject({ status: 'resolved', classification: 'falsePositive', determination: 'clean' });
+    expect((await s.api('GET', `/api/v1/alerts/${target.providerAlertId}/`)).json()).toMatchObject({ resolutionStatusValue: 3 });
+    const comments = await client.securityAlerts.addComment(target.id, 'Not accurate');
+    expect(comments.at(-1)).toMatchObject({ comment: 'Not accurate', createdByDisplayName: writerAppId });
+    expect((await client.securityAlerts.get(target.id)).comments.at(-1)!.comment).toBe('Not accurate');
+    // A reader's SDK call gets the typed 403.
+    const readerClient = new ManagementClient(
+      s.url,
+      { credential: new ClientSecretCredential(tenantId, readerAppId, readerSecret, { authorityHost: s.url, fetch: s.fetch }) },
+      { fetch: s.fetch },
+    );
+    await expect(readerClient.securityAlerts.update(target.id, { status: 'new' })).rejects.toBeInstanceOf(PermissionError);
+  });
+
   it('tenant isolation: another tenant never sees these alerts', async () => {
     const contoso = (await walk('/v1.0/security/alerts_v2', reader)).alerts;
     const fabrikam = (await walk('/v1.0/security/alerts_v2', fabrikamReader)).alerts;
@@ -314,6 +353,5 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     expect(res.status).toBe(404);
     const patch = await s.graph('PATCH', `/v1.0/security/alerts_v2/${contoso[0]!.id}`, { token: fabrikamReader }, { status: 'resolved' });
     expect(patch.status).toBe(403);
-    void readerAppId;
   });
 });

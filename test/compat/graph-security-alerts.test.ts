@@ -199,6 +199,9 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
       await check(`createdDateTime ge ${mid} and createdDateTime le ${last}`, (a) => a.createdDateTime >= mid && a.createdDateTime <= last),
     ).toBeGreaterThan(5);
     await check('assignedTo eq null', () => true);
+    // ne holds on a missing value, as in OData: nothing is assigned yet.
+    await check("assignedTo ne 'nobody@contoso.example'", () => true);
+    await check("not (assignedTo eq 'nobody@contoso.example') and determination eq 'unknown'", (a) => a.determination === 'unknown');
   });
 
   it('answers Graph 400s for filters and options alerts_v2 does not support', async () => {
@@ -279,6 +282,7 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     expect((await get(`/v1.0/security/alerts_v2/${second!.providerAlertId}`, reader)).json<Alert>().id).toBe(second!.id);
 
     // Reopen through Graph (inProgress): open and read in Cloud Apps, the classification kept.
+    // The classification survives a reopen and is filterable while the alert is open.
     const reopened = await s.graph('PATCH', `/v1.0/security/alerts_v2/${second!.id}`, { token: writer }, { status: 'inProgress' });
     expect(reopened.json<Alert>()).toMatchObject({ status: 'inProgress', classification: 'informationalExpectedActivity' });
     expect((await s.api('GET', `/api/v1/alerts/${second!.providerAlertId}/`)).json()).toMatchObject({
@@ -288,6 +292,15 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     // Cloud Apps "unread" makes it new again.
     await s.api('POST', `/api/v1/alerts/${second!.providerAlertId}/unread/`);
     expect((await get(`/v1.0/security/alerts_v2/${second!.id}`, reader)).json<Alert>().status).toBe('new');
+    const pending = await walk(
+      `/v1.0/security/alerts_v2?$filter=${encodeURIComponent("status eq 'new' and classification eq 'informationalExpectedActivity'")}`,
+      reader,
+    );
+    expect(pending.alerts.map((a) => a.id)).toEqual([second!.id]);
+    const selected = (await get(`/v1.0/security/alerts_v2/${second!.id}?$select=status,classification`, reader)).json<
+      Record<string, unknown>
+    >();
+    expect(Object.keys(selected).sort()).toEqual(['@odata.context', '@odata.type', 'classification', 'id', 'status']);
   });
 
   it('comments: POST appends (ReadWrite), the alert and /comments list them', async () => {
@@ -305,6 +318,13 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     expect(list.slice(-2).map((c) => c.comment)).toEqual(['Looking into it', 'Contained']);
     expect(list.at(-1)!.createdByDisplayName).toBe(writerAppId);
     expect((await get(`/v1.0/security/alerts_v2/${one.id}`, reader)).json<Alert>().comments.slice(-2)).toEqual(list.slice(-2));
+    // Concurrent comments are all kept.
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => s.graph('POST', path, { token: writer }, { comment: `parallel ${i}` })),
+    );
+    expect(burst.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const all = (await get(path, reader)).json<{ value: Alert['comments'] }>().value.map((c) => c.comment);
+    for (let i = 0; i < 10; i++) expect(all).toContain(`parallel ${i}`);
     const empty = await s.graph('POST', path, { token: writer }, { comment: '' });
     expect(empty.status).toBe(400);
     const readOnly = await s.graph('PATCH', `/v1.0/security/alerts_v2/${one.id}`, { token: writer }, { title: 'renamed' });

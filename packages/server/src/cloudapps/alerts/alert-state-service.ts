@@ -53,6 +53,8 @@ export interface TriageChange {
 /** Most alerts_v2 comments one alert keeps, and the longest comment (characters). */
 export const MAX_ALERT_COMMENTS = 100;
 export const MAX_ALERT_COMMENT_LENGTH = 4000;
+/** Compare-and-set rounds of one comment before giving up (each loser of a race retries). */
+const COMMENT_ATTEMPTS = 64;
 
 /**
  * Every change of an alert's state (read flag, resolution, Graph triage) goes through here, in the
@@ -120,7 +122,9 @@ export class AlertStateService {
    * alert. Concurrent comments are all kept (compare-and-set, retried).
    */
   async addComment(tenantId: string, id: string, text: string, actor: string): Promise<CloudAppsAlertRow | undefined> {
-    for (let attempt = 0; attempt < 8; attempt++) {
+    for (let attempt = 0; attempt < COMMENT_ATTEMPTS; attempt++) {
+      // Another comment won the race: step back a little (random, so that racers spread out).
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * attempt)));
       const row = await this.alerts.get(tenantId, id);
       if (!row) return undefined;
       const at = this.clock.now();
@@ -132,7 +136,7 @@ export class AlertStateService {
         return { ...row, graph_comments: JSON.stringify(list), last_update: at };
       }
     }
-    throw new Error('alert comments kept changing; giving up after 8 attempts');
+    throw new Error(`alert comments kept changing; giving up after ${COMMENT_ATTEMPTS} attempts`);
   }
 
   /**

@@ -62,6 +62,23 @@ describe('Defender for Cloud Apps pages in the admin center (Chromium)', () => {
     expect(new Set(severities)).toEqual(new Set(['High']));
   }, 120_000);
 
+  it('opens the alert an alerts_v2 alertWebUrl names (?alertId=…)', async () => {
+    const tenantId = h.server.demo!.tenants.contoso.tenantId;
+    const page1 = await h.server.services.stores.alerts.statePage(tenantId, {
+      where: undefined,
+      orderBy: 'timestamp',
+      descending: false,
+      skip: 0,
+      limit: 1,
+      count: false,
+    });
+    const row = page1.rows[0]!;
+    const title = (JSON.parse(row.doc) as { title: string }).title;
+    await page.goto(`${h.server.url}/defender/alerts?alertId=${row.id}&tid=${tenantId}`);
+    await page.getByRole('dialog', { name: title }).waitFor();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+  }, 120_000);
+
   it('filters the activity log by user and opens an activity', async () => {
     await page.goto(`${h.server.url}/defender/activity-log`);
     await page.getByRole('table', { name: 'Activities' }).waitFor();

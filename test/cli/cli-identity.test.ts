@@ -118,4 +118,41 @@ describe('appwarden CLI against a live server', () => {
       expires: '2033-05-18T03:33:20.000Z',
     });
   });
+
+  it('grants SecurityAlert.Read.All on Microsoft Graph, then alerts graph-list reads alerts_v2 with a filter', async () => {
+    const t = ['--tenant', 'contoso.onmicrosoft.com', '--data-dir', dir];
+    const app = JSON.parse((await cli(['app', 'create', 'CLI SIEM connector', ...t, '--json'])).stdout) as { appId: string };
+    const perm = await cli([
+      'app',
+      'permission',
+      'add',
+      app.appId,
+      '--resource',
+      'Microsoft Graph',
+      '--permission',
+      'SecurityAlert.Read.All',
+      ...t,
+    ]);
+    expect(perm.code, perm.stderr).toBe(0);
+    expect((await cli(['app', 'consent', app.appId, ...t])).code).toBe(0);
+    const secret = JSON.parse((await cli(['app', 'secret', 'add', app.appId, ...t, '--json'])).stdout) as { secretText: string };
+    const listed = await cli([
+      'alerts',
+      'graph-list',
+      ...t,
+      '--client-id',
+      app.appId,
+      '--client-secret',
+      secret.secretText,
+      '--filter',
+      "severity eq 'high'",
+      '--limit',
+      '3',
+      '--json',
+    ]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const alerts = JSON.parse(listed.stdout) as { id: string; severity: string; serviceSource: string }[];
+    expect(alerts).toHaveLength(3);
+    expect(alerts.every((a) => a.severity === 'high' && a.serviceSource === 'microsoftDefenderForCloudApps')).toBe(true);
+  }, 90_000);
 });

@@ -48,6 +48,7 @@ describe('@appwarden/sdk package surface', () => {
         'PermissionError',
         'RequestPipeline',
         'RequestTimeoutError',
+        'SecurityAlertsOperations',
         'SubnetsOperations',
         'ThrottledError',
         'callJson',

@@ -67,7 +67,9 @@ export type GraphPermission =
   | 'Directory.Read.All'
   | 'Directory.ReadWrite.All'
   | 'RoleManagement.ReadWrite.Directory'
-  | 'DelegatedPermissionGrant.ReadWrite.All';
+  | 'DelegatedPermissionGrant.ReadWrite.All'
+  | 'SecurityAlert.Read.All'
+  | 'SecurityAlert.ReadWrite.All';
 
 /** The Microsoft Graph application permissions that guard Appwarden's management API (Graph's own ids). */
 export const MICROSOFT_GRAPH_ROLES: readonly AppRole[] = [
@@ -131,6 +133,19 @@ export const MICROSOFT_GRAPH_ROLES: readonly AppRole[] = [
     'DelegatedPermissionGrant.ReadWrite.All',
     'Manage all delegated permission grants',
     'Allows the app to manage permission grants for delegated permissions exposed by any API without a signed-in user.',
+  ),
+  // Security alerts (/v1.0/security/alerts_v2): the tenant's Defender for Cloud Apps alerts.
+  appRole(
+    '472e4a4d-bb4a-4026-98d1-0b0d74cb74a5',
+    'SecurityAlert.Read.All',
+    'Read all security alerts',
+    'Allows the app to read all security alerts, without a signed-in user.',
+  ),
+  appRole(
+    'ed4fca05-be46-441f-9803-1873825f8fdb',
+    'SecurityAlert.ReadWrite.All',
+    'Read and write to all security alerts',
+    'Allows the app to read and write to all security alerts, without a signed-in user.',
   ),
 ];
 

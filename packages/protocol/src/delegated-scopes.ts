@@ -178,6 +178,20 @@ export const MICROSOFT_GRAPH_SCOPES: readonly PermissionScope[] = [
     'Read organization information',
     'Allows the app to read the organization on behalf of the signed-in user.',
   ),
+  scope(
+    'bc257fb8-46b4-4b15-8713-01e91bfbe4ea',
+    'SecurityAlert.Read.All',
+    'Admin',
+    'Read all security alerts',
+    'Allows the app to read all security alerts, on behalf of the signed-in user.',
+  ),
+  scope(
+    '471f2a7f-2a42-4d45-a2bf-594d0838070d',
+    'SecurityAlert.ReadWrite.All',
+    'Admin',
+    'Read and write to all security alerts',
+    'Allows the app to read and write to all security alerts, on behalf of the signed-in user.',
+  ),
 ];
 
 /** Delegated scopes of the built-in resources, by appId. */

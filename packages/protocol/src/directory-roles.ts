@@ -138,9 +138,18 @@ export const GRAPH_ROLE_ACCESS: Readonly<Record<string, readonly string[]>> = {
     'Organization.Read',
   ],
   [USER_ADMINISTRATOR]: ['User.', 'Directory.Read', 'Organization.Read', 'Application.Read'],
-  [GLOBAL_READER]: ['Application.Read', 'Directory.Read', 'User.Read', 'Organization.Read', 'RoleManagement.Read'],
-  [SECURITY_ADMINISTRATOR]: ['Application.Read', 'Directory.Read', 'User.Read', 'Organization.Read', 'RoleManagement.Read'],
-  [SECURITY_READER]: ['Application.Read', 'Directory.Read', 'User.Read', 'Organization.Read', 'RoleManagement.Read'],
+  [GLOBAL_READER]: ['Application.Read', 'Directory.Read', 'User.Read', 'Organization.Read', 'RoleManagement.Read', 'SecurityAlert.Read'],
+  [SECURITY_ADMINISTRATOR]: [
+    'Application.Read',
+    'Directory.Read',
+    'User.Read',
+    'Organization.Read',
+    'RoleManagement.Read',
+    'SecurityAlert.',
+  ],
+  // Security alerts (alerts_v2): operators triage them, readers read them (inferred from the roles' descriptions).
+  [SECURITY_OPERATOR]: ['SecurityAlert.'],
+  [SECURITY_READER]: ['Application.Read', 'Directory.Read', 'User.Read', 'Organization.Read', 'RoleManagement.Read', 'SecurityAlert.Read'],
 };
 
 /** Whether any of the roles lets its holder exercise a Graph permission (prefix match on the table above). */

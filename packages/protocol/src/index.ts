@@ -7,3 +7,4 @@ export * from './cloudapps-filters.js';
 export * from './directory-roles.js';
 export * from './delegated-scopes.js';
 export * from './console-routes.js';
+export * from './security-alerts.js';

@@ -1,6 +1,7 @@
 export * from './credentials.js';
 export * from './errors.js';
 export * from './management-client.js';
+export * from './security-alerts.js';
 export { callJson, retryAfterMs, errorMessage } from './http-call.js';
 export { CloudAppsClient, type CloudAppsClientOptions } from './cloudapps-client.js';
 export {

@@ -1,6 +1,7 @@
 import type { TokenCredential } from './credentials.js';
 import { AppwardenError } from './errors.js';
 import { RequestPipeline, type OperatorKeyAuth, type PipelineOptions } from './cloudapps/request-pipeline.js';
+import { SecurityAlertsOperations } from './security-alerts.js';
 
 /** Graph resource identifier; Appwarden's management API accepts tokens for it. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -29,10 +30,13 @@ export type GraphObject = Record<string, unknown> & { id: string };
 export class ManagementClient {
   /** The request pipeline (auth, retries, timeouts), for calls this client does not wrap. */
   readonly pipeline: RequestPipeline;
+  /** Microsoft Graph security alerts (alerts_v2): list, get, update, comments. */
+  readonly securityAlerts: SecurityAlertsOperations;
 
   constructor(endpoint: string, auth: ManagementAuth, options: ManagementClientOptions = {}) {
     if (!/^https?:\/\//i.test(endpoint)) throw new TypeError(`endpoint must be an http(s) URL, got '${endpoint}'`);
     this.pipeline = new RequestPipeline(endpoint, 'credential' in auth ? auth.credential : auth, { ...options, scope: GRAPH_SCOPE });
+    this.securityAlerts = new SecurityAlertsOperations(this);
   }
 
   get endpoint(): string {

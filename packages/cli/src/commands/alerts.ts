@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ALERT_RESOLUTION_STATUS, ALERT_SEVERITY, CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
-import type { Alert, CloseResult } from '@appwarden/sdk';
+import type { Alert, CloseResult, SecurityAlert } from '@appwarden/sdk';
 import { parseFilterExpressions } from '../cli-filters.js';
-import { cloudAppsClient, type CloudAppsOptions, UsageError } from '../connection.js';
-import { listOptions, positiveInt, withCloudAppsOptions, withListOptions, type ListCliOptions } from '../options.js';
+import { cloudAppsClient, managementClient, type CloudAppsOptions, type ConnectionOptions, UsageError } from '../connection.js';
+import { listOptions, positiveInt, withCloudAppsOptions, withConnectionOptions, withListOptions, type ListCliOptions } from '../options.js';
 import { outputMode, printList, printObject, type Column, codeLabels, isoTime } from '../output.js';
 
 const severity = codeLabels(ALERT_SEVERITY, { INFORMATIONAL: 'info' });
@@ -19,7 +19,16 @@ export const ALERT_COLUMNS: Column<Alert>[] = [
   { header: 'title', value: (a) => a.title, max: 60 },
 ];
 
-/** `appwarden alerts list|get|close|read|unread` */
+const GRAPH_ALERT_COLUMNS: Column<SecurityAlert>[] = [
+  { header: 'id', value: (a) => a.id },
+  { header: 'created', value: (a) => isoTime(a.createdDateTime) },
+  { header: 'severity', value: (a) => a.severity },
+  { header: 'status', value: (a) => a.status },
+  { header: 'classification', value: (a) => a.classification },
+  { header: 'title', value: (a) => a.title, max: 60 },
+];
+
+/** `appwarden alerts list|get|close|read|unread|graph-list` */
 export function registerAlerts(program: Command): void {
   const alerts = program.command('alerts').description('Cloud Apps alerts');
 
@@ -32,6 +41,36 @@ export function registerAlerts(program: Command): void {
     const client = cloudAppsClient(o);
     await printList(client.alerts.list(listOptions('alerts', o)), outputMode(o, true), ALERT_COLUMNS, positiveInt('--limit', o.limit));
   });
+
+  withConnectionOptions(
+    alerts
+      .command('graph-list')
+      .description('List the alerts as Microsoft Graph serves them (/v1.0/security/alerts_v2; needs SecurityAlert.Read.All)'),
+  )
+    .option('--filter <odata>', "OData $filter, e.g. \"status eq 'new' and severity eq 'high'\"")
+    .option('--orderby <order>', 'createdDateTime or lastUpdateDateTime, asc or desc')
+    .option('--limit <n>', 'stop after n alerts')
+    .option('--jsonl', 'print JSON Lines (one record per line)')
+    .action(async (o: ConnectionOptions & { filter?: string; orderby?: string; limit?: string; json?: boolean; jsonl?: boolean }) => {
+      const limit = o.limit === undefined ? undefined : positiveInt('--limit', o.limit);
+      const client = managementClient(o).securityAlerts;
+      async function* all(): AsyncIterable<SecurityAlert> {
+        let skip = 0;
+        const top = limit !== undefined && limit < 500 ? limit : 500;
+        for (;;) {
+          const page = await client.page({
+            top,
+            skip,
+            ...(o.filter ? { filter: o.filter } : {}),
+            ...(o.orderby ? { orderBy: o.orderby } : {}),
+          });
+          yield* page.value;
+          if (!page['@odata.nextLink']) return;
+          skip += top;
+        }
+      }
+      await printList(all(), outputMode(o, true), GRAPH_ALERT_COLUMNS, limit);
+    });
 
   withCloudAppsOptions(alerts.command('get <id>').description('Show one alert')).action(async (id: string, o: CloudAppsOptions) => {
     printObject(await cloudAppsClient(o).alerts.get(id), outputMode(o, false));

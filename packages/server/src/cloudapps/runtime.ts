@@ -26,7 +26,7 @@ export function createCloudAppsRuntime(stores: Stores, master: MasterKey, clock:
   return {
     tokens: new ApiTokenService(stores, master, clock),
     bearerCache: new BearerCache(() => stores.changeStamp()),
-    alertStates: new AlertStateService(stores.alerts),
+    alertStates: new AlertStateService(stores.alerts, clock),
     settings: new TenantSettingsService(stores.tenantSettings, clock),
     limiter: new TenantRateLimiter(clock, counters),
     random: Math.random,

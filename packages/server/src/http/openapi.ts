@@ -201,6 +201,26 @@ const STATIC_OPERATIONS: Operation[] = [
         'Appwarden extension: grant admin consent {clientId} in the caller’s tenant',
         ['AppRoleAssignment.ReadWrite.All'],
       ],
+      [
+        'get',
+        '/v1.0/security/alerts_v2',
+        'List security alerts (the Defender for Cloud Apps alerts; $filter, $top, $skip, $count, $orderby, $select)',
+        ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'],
+      ],
+      ['get', '/v1.0/security/alerts_v2/{id}', 'Get a security alert', ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All']],
+      [
+        'patch',
+        '/v1.0/security/alerts_v2/{id}',
+        'Update status, classification, determination, assignedTo (the Cloud Apps alert’s own state)',
+        ['SecurityAlert.ReadWrite.All'],
+      ],
+      [
+        'get',
+        '/v1.0/security/alerts_v2/{id}/comments',
+        'List the comments of a security alert',
+        ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All'],
+      ],
+      ['post', '/v1.0/security/alerts_v2/{id}/comments', 'Add a comment {comment}; returns every comment', ['SecurityAlert.ReadWrite.All']],
     ] as const
   ).map(([method, path, summary, permissions]) => ({
     method,

@@ -6,6 +6,8 @@ import type { ServicePrincipalService } from '../identity/service-principal-serv
 import type { DirectoryRoleService } from '../identity/users/directory-role-service.js';
 import type { PermissionGrantService } from '../identity/users/permission-grant-service.js';
 import type { UserService } from '../identity/users/user-service.js';
+import type { AlertStateService } from '../cloudapps/alerts/alert-state-service.js';
+import type { AlertStore } from '../store/interfaces.js';
 import type { GraphCaller } from './graph-auth.js';
 import { applyGraphQuery, GRAPH_DEFAULT_TOP, GRAPH_MAX_TOP, isEventual, readGraphQuery, type CollectionQuery } from './graph-query.js';
 
@@ -19,6 +21,9 @@ export interface ManagementDeps {
   permissionGrants: Pick<PermissionGrantService, 'grantAdminConsent' | 'list' | 'get' | 'create' | 'updateScope' | 'delete'>;
   users: Pick<UserService, 'list' | 'create' | 'get' | 'getById' | 'update' | 'delete' | 'revokeSignInSessions'>;
   directoryRoles: Pick<DirectoryRoleService, 'roles' | 'role' | 'list' | 'get' | 'assign' | 'remove' | 'roleTemplateIdsOf'>;
+  /** Security alerts (alerts_v2): the Cloud Apps alerts, read from the store and changed through their state service. */
+  stores: { alerts: Pick<AlertStore, 'get' | 'statePage'> };
+  cloudApps: { alertStates: Pick<AlertStateService, 'triage' | 'addComment'> };
 }
 
 /** What a management handler sees of a request: no framework objects. */

@@ -8,6 +8,7 @@ import { odataResolver } from './odata-path.js';
 import { PERMISSION_GRANT_ROUTES } from './permission-grant-routes.js';
 import { organizationJson } from './representations.js';
 import { odataContext, READ_APPS, type GraphCall, type GraphRoute, type ManagementDeps } from './route-definition.js';
+import { SECURITY_ALERT_ROUTES } from './security-alert-routes.js';
 import { SERVICE_PRINCIPAL_ROUTES } from './service-principal-routes.js';
 import { USER_ROUTES } from './user-routes.js';
 
@@ -28,7 +29,8 @@ const ORGANIZATION_ROUTES: GraphRoute[] = [
 /**
  * The Microsoft Graph v1.0 subset that manages app registrations, service principals, app role
  * assignments, and (user context) users, directory roles and delegated permission grants. Paths
- * and bodies follow Graph so scripts written for Graph work unchanged. To add resources, write a
+ * and bodies follow Graph so scripts written for Graph work unchanged. Security alerts (alerts_v2)
+ * serve the tenant's Defender for Cloud Apps alerts. To add resources, write a
  * `<resource>-routes.ts` exporting a GraphRoute[] and list it here.
  */
 export const GRAPH_ROUTES: GraphRoute[] = [
@@ -38,6 +40,7 @@ export const GRAPH_ROUTES: GraphRoute[] = [
   ...USER_ROUTES,
   ...DIRECTORY_ROLE_ROUTES,
   ...PERMISSION_GRANT_ROUTES,
+  ...SECURITY_ALERT_ROUTES,
 ];
 
 /** What the management area needs: its handlers' dependencies and authentication. */

@@ -1,5 +1,6 @@
 import type { DiscoveryStores } from './discovery-interfaces.js';
 import type { UserContextStores } from './user-context-interfaces.js';
+import type { AlertStatePage, AlertStateQuery } from './alert-state-query.js';
 import type { FilterCondition } from './filter-conditions.js';
 import type {
   ApiTokenRow,
@@ -128,7 +129,19 @@ export interface ListPage<Row> {
 export const LIST_TOTAL_CAP = 10_000;
 
 export type AlertStatePatch = Partial<
-  Pick<CloudAppsAlertRow, 'status_value' | 'resolution_status' | 'resolve_time' | 'handled_by_user' | 'comment' | 'reason_id'>
+  Pick<
+    CloudAppsAlertRow,
+    | 'status_value'
+    | 'resolution_status'
+    | 'resolve_time'
+    | 'handled_by_user'
+    | 'comment'
+    | 'reason_id'
+    | 'assigned_to'
+    | 'classification'
+    | 'determination'
+    | 'last_update'
+  >
 >;
 
 /**
@@ -149,6 +162,10 @@ export interface AlertStore {
   matchIds(tenantId: string, conditions: FilterCondition[], max: number): Promise<string[]>;
   existingIds(tenantId: string, ids: string[]): Promise<Set<string>>;
   updateState(tenantId: string, ids: string[], patch: AlertStatePatch): Promise<number>;
+  /** A page of Microsoft Graph's alerts_v2 list: the query's predicate, order and cut, in SQL. */
+  statePage(tenantId: string, query: AlertStateQuery): Promise<AlertStatePage>;
+  /** Sets the alerts_v2 comment list (JSON) if it is still `expected`; false when it changed meanwhile. */
+  swapGraphComments(tenantId: string, id: string, expected: string | null, next: string, at: number): Promise<boolean>;
   /** Inserts or replaces by (tenant, id). */
   upsert(rows: CloudAppsAlertRow[]): Promise<void>;
   count(tenantId: string): Promise<number>;

@@ -138,6 +138,18 @@ export interface CloudAppsAlertRow {
   /** JSON array: `service:<id>`, `instance:<id>`, `ip:<addr>`, `policy:<id>`, `file:<id>`, `user:<upn>`, `pk:<id>`, `pk:<id>|<saas>|<inst>`. */
   entity_keys: string;
   doc: string;
+  // Triage state that Microsoft Graph's alerts_v2 adds (migration 0014). Optional: rows written by
+  // importers and detectors leave them out, and an upsert then keeps what was there.
+  /** `assignedTo` (alerts_v2). */
+  assigned_to?: string | null;
+  /** alerts_v2 `classification` given while the alert is open; once closed, the resolution status says it. */
+  classification?: string | null;
+  /** alerts_v2 `determination`; when unset, derived from the close reason. */
+  determination?: string | null;
+  /** JSON array of alerts_v2 comments `{comment, createdByDisplayName, createdDateTime}`. */
+  graph_comments?: string | null;
+  /** Epoch ms of the last state change; NULL means never changed (then `timestamp`). */
+  last_update?: number | null;
 }
 
 export interface CloudAppsActivityRow {

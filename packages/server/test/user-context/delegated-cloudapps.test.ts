@@ -140,3 +140,38 @@ describe('management API: the signed-in user and me', () => {
     expect((await asOperator('DELETE', `${role}/members/${user.id}`)).statusCode).toBe(404);
   });
 });
+
+describe('Graph security alerts (alerts_v2) with user context: delegated SecurityAlert scopes AND directory role', () => {
+  const WRITE = 'https://graph.microsoft.com/SecurityAlert.ReadWrite.All';
+  const BOTH = `https://graph.microsoft.com/SecurityAlert.Read.All ${WRITE}`;
+
+  it('a Security Reader reads alerts_v2 but cannot update; a Security Operator updates and is recorded', async () => {
+    // Both scopes consented: the role decides (a Security Reader only reads).
+    const reader = await userToken('reader', BOTH);
+    const list = await call(reader, 'GET', '/v1.0/security/alerts_v2?$top=3');
+    expect(list.statusCode, list.body).toBe(200);
+    const id = (list.json() as { value: { id: string; providerAlertId: string }[] }).value[0]!;
+    const denied = await call(reader, 'PATCH', `/v1.0/security/alerts_v2/${id.id}`, { status: 'inProgress' });
+    expect(denied.statusCode).toBe(403);
+    expect((denied.json() as { error: { code: string } }).error.code).toBe('Authorization_RequestDenied');
+
+    const analyst = await userToken('analyst', WRITE);
+    const upn = h.demo.tenants.contoso.users!.find((x) => x.username.startsWith('analyst@'))!.username;
+    const patched = await call(analyst, 'PATCH', `/v1.0/security/alerts_v2/${id.id}`, {
+      status: 'resolved',
+      classification: 'informationalExpectedActivity',
+      determination: 'confirmedUserActivity',
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const cas = (await call(await h.tokenFor(), 'GET', `/api/v1/alerts/${id.providerAlertId}/`)).json() as Record<string, unknown>;
+    expect(cas).toMatchObject({ resolutionStatusValue: 4, handledByUser: upn });
+    const comments = await call(analyst, 'POST', `/v1.0/security/alerts_v2/${id.id}/comments`, { comment: 'user confirmed' });
+    expect((comments.json() as { value: { createdByDisplayName: string }[] }).value.at(-1)!.createdByDisplayName).toBe(upn);
+  });
+
+  it('a user token without a SecurityAlert scope gets 403 whatever the role', async () => {
+    const admin = await userToken('secadmin', 'https://graph.microsoft.com/User.Read');
+    const res = await call(admin, 'GET', '/v1.0/security/alerts_v2');
+    expect(res.statusCode).toBe(403);
+  });
+});

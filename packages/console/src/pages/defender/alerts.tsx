@@ -35,8 +35,9 @@ import {
 import { AlertRegular, DismissRegular } from '@fluentui/react-icons';
 import { CLOSE_BENIGN_REASONS, CLOSE_FALSE_POSITIVE_REASONS } from '@appwarden/protocol';
 import type { Alert, AlertFilters } from '@appwarden/sdk';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { cloudApps } from '../../api/clients.js';
+import { useLocation } from '../../navigation.js';
 import { APP_NAMES, RESOLUTION_LABELS, SEVERITY_LABELS } from '../../api/cloud-apps-labels.js';
 import { formatDateTime } from '../../shell/format.js';
 import { ListPageLayout, daysAgo, firstPageAt, usePagedList } from '../../shell/list-page.js';
@@ -84,6 +85,19 @@ export function AlertsPage() {
   const [user, setUser] = useState('');
   const [days, setDays] = useState('all');
   const [selected, setSelected] = useState<Alert>();
+  // `?alertId=<_id>` (the alertWebUrl of Microsoft Graph's alerts_v2) opens that alert's detail.
+  const linked = useLocation().search.get('alertId');
+  useEffect(() => {
+    if (!linked) return;
+    let current = true;
+    cloudApps()
+      .alerts.get(linked)
+      .then((a) => current && setSelected(a))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [linked, session.tenantId]);
   const filters: AlertFilters = {
     ...(severity !== 'all' ? { severity: { eq: Number(severity) } } : {}),
     ...(status !== 'all' ? { alertOpen: { eq: status === 'open' } } : {}),

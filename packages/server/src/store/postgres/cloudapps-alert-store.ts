@@ -1,6 +1,8 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { AlertStatePage, AlertStateQuery } from '../alert-state-query.js';
 import type { FilterCondition } from '../filter-conditions.js';
 import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
+import { alertStatePage, swapGraphComments } from '../kysely/alert-state-sql.js';
 import { alertColumns } from '../kysely/cloudapps-columns.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import { analyze, listPage, upsertRows, whereClause, type ListSpec, type PostgresContext } from './cloudapps-list.js';
@@ -58,6 +60,12 @@ export class PostgresAlertStore implements AlertStore {
   }
   upsert(rows: CloudAppsAlertRow[]): Promise<void> {
     return upsertRows(this.db, this.ctx, 'ca_alerts', ['tenant_id', 'id'], rows);
+  }
+  statePage(tenantId: string, query: AlertStateQuery): Promise<AlertStatePage> {
+    return alertStatePage(this.db, postgresFilters, tenantId, query);
+  }
+  swapGraphComments(tenantId: string, id: string, expected: string | null, next: string, at: number): Promise<boolean> {
+    return swapGraphComments(this.db, tenantId, id, expected, next, at);
   }
   analyze(): Promise<void> {
     return analyze(this.db, 'ca_alerts');

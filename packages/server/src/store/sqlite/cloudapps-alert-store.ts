@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import type { AlertStatePage, AlertStateQuery } from '../alert-state-query.js';
 import type { FilterCondition } from '../filter-conditions.js';
 import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
+import { alertStatePage, swapGraphComments } from '../kysely/alert-state-sql.js';
 import { alertColumns } from '../kysely/cloudapps-columns.js';
 import type { CountCache } from '../kysely/count-cache.js';
 import { analyze, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
@@ -76,6 +78,12 @@ export class SqliteAlertStore implements AlertStore {
         )
         .execute();
     }
+  }
+  statePage(tenantId: string, query: AlertStateQuery): Promise<AlertStatePage> {
+    return alertStatePage(this.db, sqliteFilters, tenantId, query);
+  }
+  swapGraphComments(tenantId: string, id: string, expected: string | null, next: string, at: number): Promise<boolean> {
+    return swapGraphComments(this.db, tenantId, id, expected, next, at);
   }
   analyze(): Promise<void> {
     return analyze(this.db, 'ca_alerts');

@@ -1,0 +1,282 @@
+import {
+  SECURITY_ALERT_CLASSIFICATIONS,
+  SECURITY_ALERT_DETERMINATIONS,
+  SECURITY_ALERT_SERVICE_SOURCE,
+  SECURITY_ALERT_SEVERITIES,
+  SECURITY_ALERT_STATUSES,
+} from '@appwarden/protocol';
+import { classificationIs, determinationIs, severityIs, statusIs } from '../cloudapps/alerts/graph-alert.js';
+import { errors } from '../http/errors.js';
+import type { AlertStatePredicate, AlertStateQuery } from '../store/alert-state-query.js';
+
+// The OData query options of GET /security/alerts_v2, as Graph documents them: `$filter` on
+// assignedTo, classification, determination, createdDateTime, lastUpdateDateTime, severity,
+// serviceSource and status (eq, ne, in; gt, ge, lt, le on the two times; and, or, not,
+// parentheses), `$top`, `$skip`, `$count`, `$orderby` on the two times, `$select`. The filter
+// becomes a predicate over the alert's state columns, evaluated by the store in SQL.
+
+/** `$top` default and maximum of alerts_v2 (inferred: Graph documents neither; its security list pages hold up to 2,000). */
+export const ALERTS_V2_DEFAULT_TOP = 2000;
+export const ALERTS_V2_MAX_TOP = 2000;
+/** Longest `$filter` accepted, and most clauses in it (bounded parsing and SQL). */
+export const ALERTS_V2_MAX_FILTER_LENGTH = 4096;
+export const ALERTS_V2_MAX_FILTER_CLAUSES = 100;
+
+const ALLOWED = new Set(['$filter', '$top', '$skip', '$count', '$orderby', '$select']);
+const REFUSED: Record<string, string> = {
+  $expand: "Query option '$expand' is not supported on alerts_v2.",
+  $search: "Query option '$search' is not supported on alerts_v2.",
+  $skiptoken: "Query option '$skiptoken' is not supported on alerts_v2; page with $skip or the @odata.nextLink.",
+  $format: "Query option '$format' is not supported; the answer is JSON.",
+  $apply: "Query option '$apply' is not supported on alerts_v2.",
+};
+
+export interface AlertsV2Options {
+  query: AlertStateQuery;
+  select: string[] | undefined;
+}
+
+type Literal = { kind: 'string'; value: string } | { kind: 'bare'; value: string } | { kind: 'null' };
+type Token = { t: 'word' | 'string' | '(' | ')' | ','; v: string };
+
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === '(' || ch === ')' || ch === ',') {
+      out.push({ t: ch, v: ch });
+      i++;
+    } else if (ch === "'") {
+      let v = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) throw syntax(`unterminated string literal`);
+        if (text[i] === "'") {
+          if (text[i + 1] === "'") {
+            v += "'";
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        v += text[i++];
+      }
+      out.push({ t: 'string', v });
+    } else {
+      const m = /^[A-Za-z0-9_.:+\-/]+/.exec(text.slice(i));
+      if (!m) throw syntax(`unexpected character '${ch}' at position ${i}`);
+      out.push({ t: 'word', v: m[0] });
+      i += m[0].length;
+    }
+  }
+  return out;
+}
+
+const syntax = (why: string) => errors.invalidInput(`Invalid filter clause: ${why}.`);
+
+const PROPERTIES = [
+  'status',
+  'severity',
+  'serviceSource',
+  'classification',
+  'determination',
+  'assignedTo',
+  'createdDateTime',
+  'lastUpdateDateTime',
+] as const;
+type Property = (typeof PROPERTIES)[number];
+const TIMES: readonly Property[] = ['createdDateTime', 'lastUpdateDateTime'];
+const COMPARISONS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+type Comparison = keyof typeof COMPARISONS;
+
+const ENUMS: Partial<Record<Property, readonly string[]>> = {
+  status: SECURITY_ALERT_STATUSES,
+  severity: SECURITY_ALERT_SEVERITIES,
+  serviceSource: [
+    'unknown',
+    'microsoftDefenderForEndpoint',
+    'microsoftDefenderForIdentity',
+    'microsoftDefenderForCloudApps',
+    'microsoftDefenderForOffice365',
+    'microsoft365Defender',
+    'azureAdIdentityProtection',
+    'microsoftAppGovernance',
+    'dataLossPrevention',
+    'microsoftDefenderForCloud',
+  ],
+  classification: SECURITY_ALERT_CLASSIFICATIONS,
+  determination: SECURITY_ALERT_DETERMINATIONS,
+};
+
+/** A DateTimeOffset literal (bare, as OData writes it, or quoted) as epoch ms. */
+function timeOf(property: string, lit: Literal): number {
+  const text = lit.kind === 'null' ? '' : lit.value;
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(ms)) throw errors.invalidInput(`The value '${text}' of '${property}' is not a valid DateTimeOffset.`);
+  return ms;
+}
+
+function enumValue(property: Property, lit: Literal): string {
+  const allowed = ENUMS[property]!;
+  const text = lit.kind === 'null' ? 'null' : lit.value;
+  const hit = allowed.find((a) => a.toLowerCase() === text.toLowerCase());
+  if (lit.kind !== 'string' || !hit) {
+    throw errors.invalidInput(`The string '${text}' is not a valid enumeration type constant for '${property}'.`);
+  }
+  return hit;
+}
+
+/** `property op value` as a predicate; `ne` is the negation of `eq` (missing values included). */
+function leaf(property: Property, op: Comparison, lit: Literal): AlertStatePredicate {
+  if (TIMES.includes(property)) {
+    const column = property === 'createdDateTime' ? 'timestamp' : 'updated';
+    return { column, op: COMPARISONS[op], value: timeOf(property, lit) };
+  }
+  if (op !== 'eq' && op !== 'ne') {
+    throw errors.unsupportedQuery(`Operator '${op}' is not supported for property '${property}' of alerts_v2; use eq, ne or in.`);
+  }
+  let eq: AlertStatePredicate;
+  if (property === 'assignedTo') {
+    if (lit.kind === 'bare') throw errors.invalidInput(`The value of 'assignedTo' must be a quoted string or null.`);
+    eq = { column: 'assigned_to', op: '=', value: lit.kind === 'null' ? null : lit.value };
+  } else {
+    const value = enumValue(property, lit);
+    if (property === 'status') eq = statusIs(value);
+    else if (property === 'severity') eq = severityIs(value);
+    else if (property === 'classification') eq = classificationIs(value);
+    else if (property === 'determination') eq = determinationIs(value);
+    else eq = value === SECURITY_ALERT_SERVICE_SOURCE ? { and: [] } : { or: [] };
+  }
+  return op === 'ne' ? { not: eq } : eq;
+}
+
+/** Parses a `$filter` into a predicate (Graph's 400 for what it cannot read). */
+export function parseAlertsV2Filter(text: string): AlertStatePredicate {
+  if (text.length > ALERTS_V2_MAX_FILTER_LENGTH)
+    throw errors.invalidInput(`$filter is longer than ${ALERTS_V2_MAX_FILTER_LENGTH} characters.`);
+  const tokens = tokenize(text);
+  let pos = 0;
+  let clauses = 0;
+  const peek = () => tokens[pos];
+  const word = (w: string) => peek()?.t === 'word' && peek()!.v.toLowerCase() === w;
+  const expect = (t: Token['t']) => {
+    const tok = tokens[pos++];
+    if (!tok || tok.t !== t) throw syntax(`expected '${t}' ${tok ? `but found '${tok.v}'` : 'at the end'}`);
+    return tok;
+  };
+  const literal = (): Literal => {
+    const tok = tokens[pos++];
+    if (!tok) throw syntax('a value is missing at the end');
+    if (tok.t === 'string') return { kind: 'string', value: tok.v };
+    if (tok.t === 'word') return tok.v.toLowerCase() === 'null' ? { kind: 'null' } : { kind: 'bare', value: tok.v };
+    throw syntax(`expected a value but found '${tok.v}'`);
+  };
+  const property = (): Property => {
+    const tok = expect('word');
+    const p = PROPERTIES.find((x) => x.toLowerCase() === tok.v.toLowerCase());
+    if (!p)
+      throw errors.invalidInput(
+        `Could not find a property named '${tok.v}' on type 'microsoft.graph.security.alert' that supports $filter.`,
+      );
+    return p;
+  };
+  const primary = (): AlertStatePredicate => {
+    if (peek()?.t === '(') {
+      pos++;
+      const inner = or();
+      expect(')');
+      return inner;
+    }
+    const p = property();
+    if (++clauses > ALERTS_V2_MAX_FILTER_CLAUSES)
+      throw errors.invalidInput(`$filter has more than ${ALERTS_V2_MAX_FILTER_CLAUSES} clauses.`);
+    const opTok = expect('word');
+    const op = opTok.v.toLowerCase();
+    if (op === 'in') {
+      expect('(');
+      const parts: AlertStatePredicate[] = [leaf(p, 'eq', literal())];
+      while (peek()?.t === ',') {
+        pos++;
+        parts.push(leaf(p, 'eq', literal()));
+      }
+      expect(')');
+      return { or: parts };
+    }
+    if (!(op in COMPARISONS)) throw errors.unsupportedQuery(`Operator '${opTok.v}' is not supported on alerts_v2.`);
+    return leaf(p, op as Comparison, literal());
+  };
+  const unary = (): AlertStatePredicate => {
+    if (word('not')) {
+      pos++;
+      return { not: unary() };
+    }
+    return primary();
+  };
+  const and = (): AlertStatePredicate => {
+    const parts = [unary()];
+    while (word('and')) {
+      pos++;
+      parts.push(unary());
+    }
+    return parts.length === 1 ? parts[0]! : { and: parts };
+  };
+  const or = (): AlertStatePredicate => {
+    const parts = [and()];
+    while (word('or')) {
+      pos++;
+      parts.push(and());
+    }
+    return parts.length === 1 ? parts[0]! : { or: parts };
+  };
+  if (tokens.length === 0) throw syntax('the filter is empty');
+  const out = or();
+  if (pos < tokens.length) throw syntax(`unexpected '${tokens[pos]!.v}'`);
+  return out;
+}
+
+/** Reads the query options of a list request (Graph's 400 for what is not supported). */
+export function readAlertsV2Options(query: Readonly<Record<string, string>>): AlertsV2Options {
+  const q = (name: string) => Object.entries(query).find(([k]) => k.toLowerCase() === name)?.[1];
+  for (const key of Object.keys(query)) {
+    if (!key.startsWith('$')) continue;
+    const k = key.toLowerCase();
+    if (REFUSED[k]) throw errors.unsupportedQuery(REFUSED[k]!);
+    if (!ALLOWED.has(k)) throw errors.invalidInput(`Query option '${key}' is not allowed.`);
+  }
+  const topRaw = q('$top');
+  const limit = topRaw === undefined ? ALERTS_V2_DEFAULT_TOP : Number(topRaw);
+  if (!/^\d+$/.test(topRaw ?? '1') || !Number.isInteger(limit) || limit < 1 || limit > ALERTS_V2_MAX_TOP) {
+    throw errors.invalidInput(`Invalid page size specified: '${topRaw}'. Must be between 1 and ${ALERTS_V2_MAX_TOP} inclusive.`);
+  }
+  const skipRaw = q('$skip');
+  const skip = skipRaw === undefined ? 0 : Number(skipRaw);
+  if (!/^\d+$/.test(skipRaw ?? '0') || !Number.isSafeInteger(skip)) throw errors.invalidInput(`Invalid value '${skipRaw}' for $skip.`);
+  const countRaw = q('$count');
+  if (countRaw !== undefined && !/^(true|false)$/i.test(countRaw)) throw errors.invalidInput(`Invalid value '${countRaw}' for $count.`);
+  const filterRaw = q('$filter');
+  const where = filterRaw === undefined || filterRaw.trim() === '' ? undefined : parseAlertsV2Filter(filterRaw);
+  let orderBy: AlertStateQuery['orderBy'] = 'timestamp';
+  let descending = true;
+  const orderRaw = q('$orderby');
+  if (orderRaw !== undefined && orderRaw.trim() !== '') {
+    const m = /^\s*(createdDateTime|lastUpdateDateTime)(?:\s+(asc|desc))?\s*$/i.exec(orderRaw);
+    if (!m)
+      throw errors.unsupportedQuery(`Sorting not supported for '${orderRaw}'; alerts_v2 sorts by createdDateTime or lastUpdateDateTime.`);
+    orderBy = m[1]!.toLowerCase() === 'createddatetime' ? 'timestamp' : 'updated';
+    // OData sorts ascending unless told `desc`; without $orderby alerts_v2 lists the newest first.
+    descending = m[2]?.toLowerCase() === 'desc';
+  }
+  const selectRaw = q('$select');
+  const select =
+    selectRaw === undefined
+      ? undefined
+      : selectRaw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  return { query: { where, orderBy, descending, skip, limit, count: countRaw?.toLowerCase() === 'true' }, select };
+}

@@ -656,7 +656,9 @@ class FtpSession {
     this.reply(150, 'Here comes the (empty) listing: files are parsed and removed as they arrive.');
     await new Promise<void>((resolve) => {
       data.once('close', () => resolve());
-      data.end();
+      // A TLS data connection ends after its handshake (an end before it reads as a broken handshake).
+      if (data instanceof tls.TLSSocket) data.once('secure', () => data.end());
+      else data.end();
       data.resume();
     });
     this.reply(226, 'Listing sent.');

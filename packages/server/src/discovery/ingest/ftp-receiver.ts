@@ -274,7 +274,9 @@ export class FtpReceivers {
       new Promise<net.Server>((resolve, reject) => {
         const srv = net.createServer();
         srv.once('error', reject);
-        srv.listen(port, localAddress, () => {
+        // Exclusive: under node:cluster a passive port is this process's own (a shared one would hand
+        // the data connection to whichever worker, not the one holding the session).
+        srv.listen({ port, host: localAddress, exclusive: true }, () => {
           srv.off('error', reject);
           resolve(srv);
         });

@@ -171,7 +171,10 @@ export function registerDiscovery(program: Command): void {
     },
   );
 
-  const ds = discovery.command('data-sources').alias('data-source').description('Data sources (syslog and FTP/FTPS receivers, custom parsers)');
+  const ds = discovery
+    .command('data-sources')
+    .alias('data-source')
+    .description('Data sources (syslog and FTP/FTPS receivers, custom parsers)');
   withCloudAppsOptions(ds.command('list', { isDefault: true }).description('List data sources, newest first'))
     .option('--limit <n>', 'stop after n data sources')
     .action(async (o: CloudAppsOptions & { limit?: string }) => {
@@ -187,7 +190,9 @@ export function registerDiscovery(program: Command): void {
       printObject(await cloudAppsClient(o).discovery.getDataSource(id), outputMode(o, false));
     },
   );
-  withCloudAppsOptions(ds.command('create <displayName>').description('Create a data source and its receiver (FTP/FTPS: prints the password once)'))
+  withCloudAppsOptions(
+    ds.command('create <displayName>').description('Create a data source and its receiver (FTP/FTPS: prints the password once)'),
+  )
     .requiredOption('--log-type <type>', 'log type name or code, e.g. SQUID_NATIVE_SYSLOG, 156, CUSTOM_PARSER (needs --parser)')
     .option(
       '--parser <file.json>',

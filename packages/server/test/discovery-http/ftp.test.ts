@@ -6,19 +6,27 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
 
 const MAX_FILE = 64 * 1024;
+/** Per data source: one running transfer (which reserves MAX_FILE) leaves room for a smaller second one only. */
+const QUOTA = 100 * 1024;
 let s: ListeningHarness;
 let dir: string;
 let caFile: string;
 beforeAll(async () => {
   s = await listening({
-    config: { rateLimitPerMinute: 0, discoveryFtpPort: 0, discoveryFtpMaxFileBytes: MAX_FILE, discoveryFtpLoginFailures: 3 },
+    config: {
+      rateLimitPerMinute: 0,
+      discoveryFtpPort: 0,
+      discoveryFtpMaxFileBytes: MAX_FILE,
+      discoveryFtpQuotaBytes: QUOTA,
+      discoveryFtpLoginFailures: 3,
+    },
   });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-ftp-'));
   caFile = path.join(dir, 'ca.pem');
@@ -181,6 +189,47 @@ describe('FTP and FTPS data sources (log collector)', () => {
     expect(ds.receiverStats).toMatchObject({ files: 0, refused: 1, pendingBytes: 0 });
   });
 
+  it('the quota of files waiting for their job: past it STOR answers 452', async () => {
+    const src = await createSource('Squid_quota', { receiverType: 'ftp' });
+    const open: { client: Client; feed: PassThrough; done: Promise<unknown> }[] = [];
+    const connect = async () => {
+      const client = new Client(10_000);
+      await client.access({ host: '127.0.0.1', port: src.ftp.port, user: src.ftp.user, password: src.ftp.password });
+      return client;
+    };
+    try {
+      for (const name of ['a.log', 'b.log']) {
+        const client = await connect();
+        const feed = new PassThrough();
+        feed.write(squid('www.dropbox.com', 'q', 1));
+        const done = client.uploadFrom(feed, name);
+        done.catch(() => undefined);
+        open.push({ client, feed, done });
+        // The transfer has begun (its reservation is made) once the data source counts it.
+        await vi.waitFor(async () => {
+          const ds = (await s.api('GET', `/api/v1/discovery/data_sources/${src._id}/`)).json<{ receiverStats: { pendingBytes: number } }>();
+          expect(ds.receiverStats.pendingBytes).toBe(name === 'a.log' ? MAX_FILE : QUOTA);
+        });
+      }
+      const third = await connect();
+      open.push({ client: third, feed: new PassThrough(), done: Promise.resolve() });
+      await expect(third.uploadFrom(Readable.from(['x\n']), 'c.log')).rejects.toThrow(/452 The quota of 102400 bytes/);
+      // The running transfers complete; their files count until their jobs have run, then room is back.
+      for (const o of open.slice(0, 2)) o.feed.end();
+      for (const o of open.slice(0, 2)) expect(((await o.done) as { code: number }).code).toBe(226);
+      await vi.waitFor(
+        async () => {
+          const ds = (await s.api('GET', `/api/v1/discovery/data_sources/${src._id}/`)).json<{ receiverStats: { pendingBytes: number } }>();
+          expect(ds.receiverStats.pendingBytes).toBe(0);
+        },
+        { timeout: 15_000 },
+      );
+      expect((await third.uploadFrom(Readable.from([squid('www.dropbox.com', 'q', 1)]), 'c.log')).code).toBe(226);
+    } finally {
+      for (const o of open) o.client.close();
+    }
+  });
+
   it('refusals name the refused value', async () => {
     const post = (body: Record<string, unknown>) =>
       s.api('POST', '/api/v1/discovery/data_sources/', { displayName: 'x', logType: 155, ...body });
@@ -196,6 +245,7 @@ describe('FTP and FTPS data sources (log collector)', () => {
   });
 
   it('commands before login are refused; unknown commands are named', async () => {
+    await createSource('Squid_raw', { receiverType: 'ftp' });
     const sock = net.connect(s.services.discovery.ftp.port!, '127.0.0.1');
     const replies: string[] = [];
     sock.setEncoding('utf8');
@@ -204,5 +254,21 @@ describe('FTP and FTPS data sources (log collector)', () => {
     sock.write('STOR x.log\r\nRETR x.log\r\nQUIT\r\n');
     await new Promise((r) => sock.once('close', r));
     expect(replies.join('')).toMatch(/530 Please log in[\s\S]*502 Command not implemented: RETR[\s\S]*221 /);
+    // Connections per client address are capped (8 by default): the ninth is turned away.
+    await vi.waitFor(() => expect(s.services.discovery.ftp.connections).toBe(0));
+    const socks: net.Socket[] = [];
+    const greetings: string[] = [];
+    try {
+      for (let i = 0; i < 9; i++) {
+        const c = net.connect(s.services.discovery.ftp.port!, '127.0.0.1');
+        c.setEncoding('utf8');
+        socks.push(c);
+        greetings.push(await new Promise<string>((r) => c.once('data', (d: string) => r(d))));
+      }
+    } finally {
+      for (const c of socks) c.destroy();
+    }
+    expect(greetings.slice(0, 8).every((g) => g.startsWith('220 '))).toBe(true);
+    expect(greetings[8]).toMatch(/^421 Too many connections/);
   });
 });

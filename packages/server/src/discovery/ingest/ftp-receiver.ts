@@ -143,6 +143,13 @@ export class FtpReceivers {
     return a && typeof a === 'object' ? a.port : undefined;
   }
 
+  /** Control connections open now (all data sources, logged in or not). */
+  get connections(): number {
+    let n = 0;
+    for (const v of this.perAddress.values()) n += v;
+    return n;
+  }
+
   get host(): string {
     return this.options.publicHost ?? this.options.host;
   }

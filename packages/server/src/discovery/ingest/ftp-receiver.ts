@@ -416,15 +416,29 @@ class FtpSession {
     this.reply(220, 'Appwarden Cloud Discovery FTP receiver ready.');
   }
 
+  /** The listeners attach() put on the current control socket (removed when AUTH TLS wraps it). */
+  private listeners: [string, Parameters<net.Socket['on']>[1]][] = [];
+
   private attach(sock: net.Socket): void {
     sock.setEncoding('utf8');
-    sock.on('data', (chunk: string) => this.onData(chunk));
-    sock.on('timeout', () => {
-      this.reply(421, 'Idle timeout, closing the control connection.');
-      this.destroy();
-    });
-    sock.on('error', () => this.destroy());
-    sock.on('close', () => this.destroy());
+    this.listeners = [
+      ['data', (chunk: string) => this.onData(chunk)],
+      [
+        'timeout',
+        () => {
+          this.reply(421, 'Idle timeout, closing the control connection.');
+          this.destroy();
+        },
+      ],
+      ['error', () => this.destroy()],
+      ['close', () => this.destroy()],
+    ];
+    for (const [event, fn] of this.listeners) sock.on(event, fn);
+  }
+
+  private detach(sock: net.Socket): void {
+    for (const [event, fn] of this.listeners) sock.off(event, fn);
+    this.listeners = [];
   }
 
   private onData(chunk: string): void {
@@ -559,10 +573,8 @@ class FtpSession {
     if (this.secure) return this.reply(503, 'Already using TLS.');
     this.reply(234, `AUTH ${arg.toUpperCase()} OK.`);
     const plain = this.sock;
-    plain.removeAllListeners('data');
-    plain.removeAllListeners('timeout');
-    plain.removeAllListeners('error');
-    plain.removeAllListeners('close');
+    // Only this session's listeners move to the TLS socket (the server's connection count stays on the plain one).
+    this.detach(plain);
     plain.on('error', () => this.destroy());
     plain.on('close', () => this.destroy());
     plain.setTimeout(0);

@@ -416,29 +416,27 @@ class FtpSession {
     this.reply(220, 'Appwarden Cloud Discovery FTP receiver ready.');
   }
 
-  /** The listeners attach() put on the current control socket (removed when AUTH TLS wraps it). */
-  private listeners: [string, Parameters<net.Socket['on']>[1]][] = [];
+  // The listeners attach() puts on the current control socket (moved when AUTH TLS wraps it).
+  private readonly onChunk = (chunk: string) => this.onData(chunk);
+  private readonly onIdle = () => {
+    this.reply(421, 'Idle timeout, closing the control connection.');
+    this.destroy();
+  };
+  private readonly onEnd = () => this.destroy();
 
   private attach(sock: net.Socket): void {
     sock.setEncoding('utf8');
-    this.listeners = [
-      ['data', (chunk: string) => this.onData(chunk)],
-      [
-        'timeout',
-        () => {
-          this.reply(421, 'Idle timeout, closing the control connection.');
-          this.destroy();
-        },
-      ],
-      ['error', () => this.destroy()],
-      ['close', () => this.destroy()],
-    ];
-    for (const [event, fn] of this.listeners) sock.on(event, fn);
+    sock.on('data', this.onChunk);
+    sock.on('timeout', this.onIdle);
+    sock.on('error', this.onEnd);
+    sock.on('close', this.onEnd);
   }
 
   private detach(sock: net.Socket): void {
-    for (const [event, fn] of this.listeners) sock.off(event, fn);
-    this.listeners = [];
+    sock.off('data', this.onChunk);
+    sock.off('timeout', this.onIdle);
+    sock.off('error', this.onEnd);
+    sock.off('close', this.onEnd);
   }
 
   private onData(chunk: string): void {

@@ -251,9 +251,11 @@ describe('FTP and FTPS data sources (log collector)', () => {
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => replies.push(d));
     await vi.waitFor(() => expect(replies.join('')).toMatch(/^220 /));
-    sock.write('STOR x.log\r\nRETR x.log\r\nQUIT\r\n');
+    // Pipelined commands are all answered, in order (the session pauses its reader past 16 queued).
+    sock.write('NOOP\r\n'.repeat(100) + 'STOR x.log\r\nRETR x.log\r\nQUIT\r\n');
     await new Promise((r) => sock.once('close', r));
     expect(replies.join('')).toMatch(/530 Please log in[\s\S]*502 Command not implemented: RETR[\s\S]*221 /);
+    expect(replies.join('').match(/^200 OK\r$/gm)).toHaveLength(100);
     // Connections per client address are capped (8 by default): the ninth is turned away.
     await vi.waitFor(() => expect(s.services.discovery.ftp.connections).toBe(0));
     const socks: net.Socket[] = [];

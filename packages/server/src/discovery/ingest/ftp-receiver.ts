@@ -89,6 +89,7 @@ export interface FtpReceiverStats {
 }
 
 const MAX_LINE_BYTES = 1024;
+const MAX_QUEUED_COMMANDS = 16;
 const LOCKOUT_ENTRIES = 10_000;
 
 /** The address a client came from, IPv4-mapped IPv6 written as IPv4. */
@@ -404,6 +405,7 @@ class FtpSession {
   private transfer: net.Socket | undefined;
   private closed = false;
   private cwd = '/';
+  private queued = 0;
 
   constructor(
     private readonly owner: FtpReceivers,
@@ -446,11 +448,18 @@ class FtpSession {
       if (i < 0) break;
       const line = this.buf.slice(0, i).replace(/\r$/, '');
       this.buf = this.buf.slice(i + 1);
+      // Commands run one at a time; a client that pipelines many is paused (memory stays bounded).
+      this.queued++;
+      if (this.queued > MAX_QUEUED_COMMANDS) this.sock.pause();
       this.queue = this.queue
         .then(() => this.command(line))
         .catch((e: unknown) => {
           this.owner.log.error({ err: e }, 'ftp command failed');
           this.reply(451, 'Local error in processing.');
+        })
+        .finally(() => {
+          this.queued--;
+          if (this.queued <= MAX_QUEUED_COMMANDS && !this.closed) this.sock.resume();
         });
     }
     if (this.buf.length > MAX_LINE_BYTES) {
@@ -749,7 +758,7 @@ class FtpSession {
       early?.commit(size);
       const jobId = await this.owner.submit(row, uploadId, name, size);
       if (!jobId) {
-        early?.abort();
+        this.owner.early.discard(uploadId);
         await this.discard(uploadId);
         return this.reply(550, `Data source '${row.display_name}' no longer exists.`);
       }

@@ -151,6 +151,34 @@ describe('FTP and FTPS data sources (log collector)', () => {
     expect(await waitForApp(src._id, 'Slack', 1)).toMatchObject({ trafficTotalBytes: 42 });
   });
 
+  it('a CUSTOM_PARSER data source over FTP parses its files with its own parser', async () => {
+    const res = await s.api('POST', '/api/v1/discovery/data_sources/', {
+      displayName: 'Edge_csv',
+      logType: 167,
+      receiverType: 'ftp',
+      customParser: {
+        layout: 'csv',
+        delimiter: '|',
+        header: 'first-line',
+        fields: { timestamp: 'At', srcIp: 'Client', user: 'Who', url: 'Url', bytesTotal: 'Bytes' },
+        timestampFormat: 'epoch',
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+    const src = res.json<FtpSource>();
+    const t = Math.floor(Date.now() / 1000) - 60;
+    const client = new Client(10_000);
+    try {
+      await client.access({ host: '127.0.0.1', port: src.ftp.port, user: src.ftp.user, password: src.ftp.password });
+      const csv = `At|Client|Who|Url|Bytes\n${t}|10.70.0.1|hana|https://www.dropbox.com/x|500\n${t + 1}|10.70.0.2|ivan|https://github.com/y|20\n`;
+      expect((await client.uploadFrom(Readable.from([csv]), 'edge.csv')).code).toBe(226);
+    } finally {
+      client.close();
+    }
+    expect(await waitForApp(src._id, 'Dropbox', 1)).toMatchObject({ trafficTotalBytes: 500 });
+    await waitForApp(src._id, 'GitHub', 1);
+  });
+
   it('wrong password refused, then locked; a deleted data source refuses its login', async () => {
     const src = await createSource('Squid_locked', { receiverType: 'ftp' });
     const file = path.join(dir, 'one.log');

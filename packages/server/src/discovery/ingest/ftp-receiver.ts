@@ -9,8 +9,9 @@
 // STOR ABOR QUIT and AUTH PBSZ PROT. Passive mode only (no PORT/EPRT: no bounce). There is no file
 // system behind it: a stored file goes straight to the upload storage under a generated id, the
 // client's file name is only a label, a listing is always empty, and nothing can be read back.
-// Why not a library: see docs/discovery.md ("FTP and FTPS receivers"): the FTP server libraries on
-// npm map sessions onto a directory tree and pull in unmaintained dependencies; this needs none.
+// Why not a library: see docs/discovery.md ("FTP and FTPS data sources"): the FTP server library on
+// npm (ftp-srv) maps sessions onto a directory tree, answers every command unless each is blocked,
+// and brings bunyan (optional native build), ip 1.x and uuid 3.x; this needs no dependency.
 //
 // Bounds: a command line is at most 1 KiB; a file at most maxFileBytes (the transfer is cut and its
 // partial file removed past it); the files of one data source waiting for their job at most

@@ -30,7 +30,7 @@ const lines = (s: string) => s.split('\n').filter(Boolean);
 const tty = { FORCE_TTY: '1' };
 
 beforeAll(async () => {
-  live = await listening({ config: { rateLimitPerMinute: 0 } });
+  live = await listening({ config: { rateLimitPerMinute: 0, discoveryFtpPort: 0 } });
   env = {
     PATH: process.env.PATH ?? '',
     HOME: live.dataDir,
@@ -253,6 +253,48 @@ describe('discovery sanction', () => {
     const bad = await cli(['discovery', 'sanction', '11627', '--state', 'blocked'], op);
     expect(bad.code).toBe(2);
   });
+});
+
+describe('discovery data-sources with an FTP receiver', () => {
+  it('--receiver ftps prints the login once; the list shows the user, never the password', async () => {
+    const wrongPort = await cli([
+      'discovery',
+      'data-sources',
+      'create',
+      'Edge_FTP',
+      '--log-type',
+      'SQUID_NATIVE',
+      '--receiver',
+      'ftp',
+      '--port',
+      '21',
+    ]);
+    expect(wrongPort.code).toBe(2);
+    expect(wrongPort.stderr).toMatch(/--port is for syslog receivers/);
+    const created = await cli([
+      'discovery',
+      'data-sources',
+      'create',
+      'Edge_FTP',
+      '--log-type',
+      'SQUID_NATIVE',
+      '--receiver',
+      'ftps',
+      '--json',
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const source = JSON.parse(created.stdout) as {
+      _id: string;
+      receiverType: string;
+      ftp: { user: string; port: number; password: string };
+    };
+    expect(source).toMatchObject({ receiverType: 'ftps', ftp: { tls: true } });
+    expect(source.ftp.password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const table = await cli(['discovery', 'data-sources']);
+    expect(table.stdout).toContain(source.ftp.user);
+    expect(table.stdout).not.toContain(source.ftp.password);
+    expect((await cli(['discovery', 'data-sources', 'delete', source._id])).code).toBe(0);
+  }, 90_000);
 });
 
 describe('discovery data-sources with a custom parser', () => {

@@ -72,6 +72,27 @@ export interface Config {
   discoveryJobMaxClaims: number;
   /** Wall-clock budget of one run of an upload job, in seconds; past it the job fails. */
   discoveryJobTimeBudgetSeconds: number;
+  // --- FTP/FTPS receivers of Cloud Discovery data sources (issue 13; docs/discovery.md) ---
+  /** Interface the FTP server of ftp/ftps data sources listens on (opened once such a data source exists). */
+  discoveryFtpHost: string;
+  /** Its control port (0: an ephemeral port). */
+  discoveryFtpPort: number;
+  /** Host name shown in a data source's receiver details (what appliances connect to); default discoveryFtpHost. */
+  discoveryFtpPublicHost: string | undefined;
+  /** Passive data ports, lowest and highest (both 0: ephemeral ports). Open this range in firewalls. */
+  discoveryFtpPassivePortMin: number;
+  discoveryFtpPassivePortMax: number;
+  /** Largest file one FTP upload may deliver (bigger transfers are cut and removed). */
+  discoveryFtpMaxFileBytes: number;
+  /** Bytes of one data source's FTP files received and not yet parsed; past it STOR answers 452. */
+  discoveryFtpQuotaBytes: number;
+  /** FTP control connections in all, and from one client address. */
+  discoveryFtpMaxConnections: number;
+  discoveryFtpMaxConnectionsPerAddress: number;
+  /** Failed FTP logins of one (address, user) before it is locked (the address alone: five times this). */
+  discoveryFtpLoginFailures: number;
+  /** How long a locked FTP login stays locked, in seconds. */
+  discoveryFtpLockoutSeconds: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -102,6 +123,17 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoverySyslogMaxTotalPendingBytes: 64 * 1024 ** 2,
   discoverySyslogSenderBytesPerSecond: 8 * 1024 ** 2,
   discoverySyslogMaxConnections: 256,
+  discoveryFtpHost: '127.0.0.1',
+  discoveryFtpPort: 2121,
+  discoveryFtpPublicHost: undefined,
+  discoveryFtpPassivePortMin: 0,
+  discoveryFtpPassivePortMax: 0,
+  discoveryFtpMaxFileBytes: 1024 ** 3,
+  discoveryFtpQuotaBytes: 4 * 1024 ** 3,
+  discoveryFtpMaxConnections: 64,
+  discoveryFtpMaxConnectionsPerAddress: 8,
+  discoveryFtpLoginFailures: 5,
+  discoveryFtpLockoutSeconds: 900,
   discoveryMaxLineBytes: 64 * 1024,
   discoveryMaxDecompressedBytes: 64 * 1024 ** 3,
   discoveryMaxCompressionRatio: 1000,
@@ -204,7 +236,26 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoveryMaxCompressionRatio: int('discoveryMaxCompressionRatio', 2, 1_000_000),
     discoveryJobMaxClaims: int('discoveryJobMaxClaims', 1, 100),
     discoveryJobTimeBudgetSeconds: int('discoveryJobTimeBudgetSeconds', 1, 7 * 86_400),
+    discoveryFtpHost: str('discoveryFtpHost') ?? DEFAULTS.discoveryFtpHost,
+    discoveryFtpPort: int('discoveryFtpPort', 0, 65535),
+    discoveryFtpPublicHost: str('discoveryFtpPublicHost'),
+    discoveryFtpPassivePortMin: int('discoveryFtpPassivePortMin', 0, 65535),
+    discoveryFtpPassivePortMax: int('discoveryFtpPassivePortMax', 0, 65535),
+    discoveryFtpMaxFileBytes: int('discoveryFtpMaxFileBytes', 1024, 1024 ** 4),
+    discoveryFtpQuotaBytes: int('discoveryFtpQuotaBytes', 1024, 1024 ** 5),
+    discoveryFtpMaxConnections: int('discoveryFtpMaxConnections', 1, 100_000),
+    discoveryFtpMaxConnectionsPerAddress: int('discoveryFtpMaxConnectionsPerAddress', 1, 100_000),
+    discoveryFtpLoginFailures: int('discoveryFtpLoginFailures', 1, 1000),
+    discoveryFtpLockoutSeconds: int('discoveryFtpLockoutSeconds', 1, 7 * 86_400),
   };
+  if (
+    (config.discoveryFtpPassivePortMin === 0) !== (config.discoveryFtpPassivePortMax === 0) ||
+    config.discoveryFtpPassivePortMin > config.discoveryFtpPassivePortMax
+  ) {
+    throw new ConfigError(
+      `discoveryFtpPassivePortMin (${envName('discoveryFtpPassivePortMin')}) and discoveryFtpPassivePortMax (${envName('discoveryFtpPassivePortMax')}) must both be 0 or form a range, got ${config.discoveryFtpPassivePortMin}-${config.discoveryFtpPassivePortMax}`,
+    );
+  }
   if (config.publicUrl !== undefined) {
     let u: URL;
     try {

@@ -37,6 +37,7 @@ const DATA_SOURCE_COLUMNS: Column<DiscoveryDataSource>[] = [
   { header: 'logType', value: (s) => s.logType },
   { header: 'receiver', value: (s) => s.receiverTypeFull ?? '' },
   { header: 'port', value: (s) => s.port ?? '' },
+  { header: 'user', value: (s) => s.ftp?.user ?? '' },
   { header: 'parser', value: (s) => (s.customParser ? s.customParser.layout : '') },
   { header: 'lastDataReceived', value: (s) => (s.lastDataReceived ? isoTime(s.lastDataReceived) : '') },
 ];
@@ -170,7 +171,10 @@ export function registerDiscovery(program: Command): void {
     },
   );
 
-  const ds = discovery.command('data-sources').alias('data-source').description('Data sources (syslog receivers, custom parsers)');
+  const ds = discovery
+    .command('data-sources')
+    .alias('data-source')
+    .description('Data sources (syslog and FTP/FTPS receivers, custom parsers)');
   withCloudAppsOptions(ds.command('list', { isDefault: true }).description('List data sources, newest first'))
     .option('--limit <n>', 'stop after n data sources')
     .action(async (o: CloudAppsOptions & { limit?: string }) => {
@@ -186,14 +190,16 @@ export function registerDiscovery(program: Command): void {
       printObject(await cloudAppsClient(o).discovery.getDataSource(id), outputMode(o, false));
     },
   );
-  withCloudAppsOptions(ds.command('create <displayName>').description('Create a data source and its syslog receiver'))
+  withCloudAppsOptions(
+    ds.command('create <displayName>').description('Create a data source and its receiver (FTP/FTPS: prints the password once)'),
+  )
     .requiredOption('--log-type <type>', 'log type name or code, e.g. SQUID_NATIVE_SYSLOG, 156, CUSTOM_PARSER (needs --parser)')
     .option(
       '--parser <file.json>',
       'custom parser definition (JSON file, - for stdin): layout, delimiter, header, fields, timestampFormat, blockedValues',
     )
-    .option('--receiver <type>', 'syslog-udp (default), syslog-tcp or syslog-tls', 'syslog-udp')
-    .option('--port <port>', 'port to listen on (default: a free one)')
+    .option('--receiver <type>', 'syslog-udp (default), syslog-tcp, syslog-tls, ftp or ftps', 'syslog-udp')
+    .option('--port <port>', 'syslog: port to listen on (default: a free one); FTP data sources share the FTP server port')
     .option('--utc-offset <minutes>', 'time zone of zone-less timestamps, minutes east of UTC')
     .option('--anonymize-users', 'anonymize user names')
     .action(
@@ -209,8 +215,10 @@ export function registerDiscovery(program: Command): void {
         },
       ) => {
         const receiver = o.receiver.toLowerCase();
-        if (!['syslog-udp', 'syslog-tcp', 'syslog-tls'].includes(receiver))
-          throw new UsageError('--receiver: syslog-udp, syslog-tcp or syslog-tls');
+        if (!['syslog-udp', 'syslog-tcp', 'syslog-tls', 'ftp', 'ftps'].includes(receiver))
+          throw new UsageError(`--receiver ${o.receiver}: syslog-udp, syslog-tcp, syslog-tls, ftp or ftps`);
+        if (o.port !== undefined && (receiver === 'ftp' || receiver === 'ftps'))
+          throw new UsageError(`--port is for syslog receivers; ${receiver} data sources share the FTP server's port`);
         const logType = /^\d+$/.test(o.logType) ? Number(o.logType) : o.logType.toUpperCase();
         const custom = logType === 167 || logType === 'CUSTOM_PARSER';
         if (custom && !o.parser) throw new UsageError('--log-type CUSTOM_PARSER needs --parser <file.json>');
@@ -222,7 +230,7 @@ export function registerDiscovery(program: Command): void {
         const created = await cloudAppsClient(o).discovery.createDataSource({
           displayName,
           logType,
-          receiverTypeFull: receiver as 'syslog-udp',
+          receiverTypeFull: receiver as 'syslog-udp' | 'ftp' | 'ftps',
           ...(port !== undefined ? { port } : {}),
           ...(offset !== undefined ? { utcOffsetMinutes: offset } : {}),
           ...(o.anonymizeUsers ? { anonymizeUsers: true } : {}),

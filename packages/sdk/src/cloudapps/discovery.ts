@@ -220,7 +220,11 @@ export class DiscoveryOperations {
     return this.pipeline.send<DiscoveryDataSource>({
       method: 'POST',
       url: '/api/v1/discovery/data_sources/',
-      json: { receiverType: 'syslog', ...input },
+      // receiverType is the family of receiverTypeFull (ftp and ftps name themselves, as the MCAS PowerShell module sends them).
+      json: {
+        receiverType: input.receiverTypeFull === 'ftp' || input.receiverTypeFull === 'ftps' ? input.receiverTypeFull : 'syslog',
+        ...input,
+      },
       idempotent: false,
       ...withSignal(options.signal),
     });

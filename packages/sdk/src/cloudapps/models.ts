@@ -187,13 +187,25 @@ export interface CustomParserDefinition {
   blockedValues?: string[];
 }
 
-/** A data source (continuous report with a syslog receiver). */
+/** Where an FTP/FTPS data source receives files; `password` only in the response that created it. */
+export interface DataSourceFtpReceiver {
+  host: string;
+  port: number | null;
+  user: string;
+  /** FTPS: explicit AUTH TLS and protected data connections required. */
+  tls: boolean;
+  passivePorts: string | null;
+  password?: string;
+}
+
+/** A data source (continuous report with a syslog or FTP/FTPS receiver). */
 export interface DiscoveryDataSource extends DiscoveryStream {
   receiverType?: string;
   receiverTypeFull?: string;
   protocol?: string;
   port?: number;
   listening?: boolean;
+  ftp?: DataSourceFtpReceiver;
   utcOffsetMinutes?: number;
   customParser?: CustomParserDefinition;
   receiverStats?: Record<string, unknown> | null;
@@ -203,10 +215,10 @@ export interface DataSourceInput {
   displayName: string;
   /** Log-type code or name, e.g. 156 or `SQUID_NATIVE_SYSLOG`; `CUSTOM_PARSER` (167) needs `customParser`. */
   logType: number | string;
-  receiverType?: 'syslog';
-  /** `syslog-udp` (default), `syslog-tcp` or `syslog-tls`. */
-  receiverTypeFull?: 'syslog-udp' | 'syslog-tcp' | 'syslog-tls';
-  /** Port to listen on; omit for a free one. */
+  receiverType?: 'syslog' | 'ftp' | 'ftps';
+  /** `syslog-udp` (default), `syslog-tcp`, `syslog-tls`, `ftp` or `ftps`. */
+  receiverTypeFull?: 'syslog-udp' | 'syslog-tcp' | 'syslog-tls' | 'ftp' | 'ftps';
+  /** Syslog: port to listen on; omit for a free one (FTP data sources share the FTP server's port). */
   port?: number;
   anonymizeUsers?: boolean;
   /** Time zone of zone-less timestamps, minutes east of UTC. */

@@ -13,7 +13,7 @@ export interface CloudAppsDeps {
   origin: { readonly value: string };
   /** Upload tokens are stored as keyed hashes. */
   master: Pick<MasterKey, 'hashSecret'>;
-  discovery: Pick<DiscoveryRuntime, 'ipRanges' | 'jobs' | 'syslog'>;
+  discovery: Pick<DiscoveryRuntime, 'ipRanges' | 'jobs' | 'syslog' | 'ftp'>;
   cloudApps: Pick<CloudAppsRuntime, 'alertStates'>;
 }
 

@@ -75,9 +75,13 @@ const SCHEMAS = {
     properties: {
       displayName: { type: 'string' },
       logType: { oneOf: [{ type: 'integer' }, { type: 'string' }], description: 'log-type code or name (reference §8.14)' },
-      receiverType: { const: 'syslog' },
-      receiverTypeFull: { enum: ['syslog-udp', 'syslog-tcp', 'syslog-tls'] },
-      port: { type: 'integer', minimum: 0, maximum: 65535 },
+      receiverType: { enum: ['syslog', 'ftp', 'ftps'], description: 'syslog (default), or ftp with receiverTypeFull ftp or ftps' },
+      receiverTypeFull: {
+        enum: ['syslog-udp', 'syslog-tcp', 'syslog-tls', 'ftp', 'ftps'],
+        description:
+          'syslog-udp (default). ftp/ftps: a login on the FTP server (discoveryFtpPort); the response carries ftp.host, ftp.port, ftp.user and, this once, ftp.password',
+      },
+      port: { type: 'integer', minimum: 0, maximum: 65535, description: 'syslog receivers only' },
       anonymizeUsers: { type: 'boolean' },
       utcOffsetMinutes: { type: 'integer' },
       customParser: {

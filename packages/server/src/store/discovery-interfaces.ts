@@ -35,8 +35,10 @@ export interface DiscoveryStreamStore {
   /** Counts one processed file (or syslog batch). */
   recordData(tenantId: string, id: string, at: number, failed: boolean, newLogFile: boolean): Promise<void>;
   delete(tenantId: string, id: string): Promise<boolean>;
-  /** Syslog data sources of every tenant (receivers are opened for these). */
-  listDataSources(): Promise<DiscoveryStreamRow[]>;
+  /** Data sources of every tenant with one of these receiver types (default syslog: receivers are opened for these). */
+  listDataSources(receiverTypes?: string[]): Promise<DiscoveryStreamRow[]>;
+  /** The FTP/FTPS data source (any tenant) whose login is `user`. */
+  findByReceiverUser(user: string): Promise<DiscoveryStreamRow | undefined>;
 }
 
 export interface DiscoveryUploadStore {

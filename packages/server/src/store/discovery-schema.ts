@@ -49,6 +49,10 @@ export interface DiscoveryStreamRow {
   protocol: string | null;
   /** Loopback port of the syslog receiver (data sources). */
   port: number | null;
+  /** FTP/FTPS data sources: the login on Appwarden's FTP server (unique across tenants; migration 0013). */
+  receiver_user: string | null;
+  /** ... and the keyed hash of its generated password (never the password). */
+  receiver_secret_hash: string | null;
   anonymize_users: number;
   /** JSON: parser options (time zone...) and anything else a source carries. */
   settings: string;

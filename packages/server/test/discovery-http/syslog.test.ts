@@ -99,13 +99,20 @@ describe('syslog data sources (log collector)', () => {
   });
 
   it('rejects unsupported receivers and log types; delete closes the receiver', async () => {
-    const ftp = await s.api('POST', '/api/v1/discovery/data_sources/', {
+    const sftp = await s.api('POST', '/api/v1/discovery/data_sources/', {
       displayName: 'f',
       logType: 156,
-      receiverType: 'ftp',
-      receiverTypeFull: 'ftp',
+      receiverType: 'sftp',
     });
-    expect(ftp.status).toBe(400);
+    expect(sftp.status).toBe(400);
+    // The refusal names the refused value (it used to name syslog-udp).
+    expect(sftp.json<{ detail: string }>().detail).toMatch(/^sftp: /);
+    const tcp6 = await s.api('POST', '/api/v1/discovery/data_sources/', {
+      displayName: 'f',
+      logType: 156,
+      receiverTypeFull: 'syslog-tcp6',
+    });
+    expect(tcp6.json<{ detail: string }>().detail).toMatch(/^syslog-tcp6: /);
     const bad = await s.api('POST', '/api/v1/discovery/data_sources/', { displayName: 'g', logType: 9999, receiverTypeFull: 'syslog-udp' });
     expect(bad.status).toBe(400);
     expect(bad.json<{ detail: string }>().detail).toContain('9999');

@@ -1,5 +1,5 @@
 // Cloud Discovery's long-lived parts, built once per process in wiring.ts: the IP-range lookup
-// cache, upload storage, the job runner, the syslog receivers and the retention sweep.
+// cache, upload storage, the job runner, the syslog and FTP receivers and the retention sweep.
 // Background work starts with start() (main.ts, after TLS material exists), never in tests that
 // only build the app: they call jobs.drain() and syslog.flush() themselves.
 import { IpRangeService } from '../ip-range-service.js';
@@ -7,6 +7,7 @@ import type { Clock } from '../../clock.js';
 import type { Stores } from '../../store/interfaces.js';
 import { EarlyParses, type IngestLimits } from './early-parse.js';
 import { JobRunner, type JobRunnerOptions, type Logger } from './job-runner.js';
+import { FTP_LIMIT_DEFAULTS, FtpReceivers, type FtpReceiverOptions, type SecretVerifier } from './ftp-receiver.js';
 import { SyslogReceivers, type SyslogReceiverOptions } from './syslog-receiver.js';
 import { UploadStorage } from './upload-storage.js';
 
@@ -21,6 +22,10 @@ export interface DiscoveryRuntimeOptions {
   syslogFlushMs: number;
   /** Memory caps, per-sender rate and connection cap of the syslog receivers. */
   syslogLimits?: Omit<SyslogReceiverOptions, 'host' | 'flushMs'>;
+  /** The FTP server of ftp/ftps data sources (limits default to FTP_LIMIT_DEFAULTS; port 0 when not given). */
+  ftp?: Partial<FtpReceiverOptions>;
+  /** Checks an FTP password against its stored keyed hash (the master key); without it no FTP login succeeds. */
+  secrets?: SecretVerifier;
   /** Parse uploads while they arrive (default true). */
   earlyParse?: boolean;
   jobs?: Partial<JobRunnerOptions>;
@@ -35,6 +40,7 @@ export class DiscoveryRuntime {
   readonly storage: UploadStorage;
   readonly jobs: JobRunner;
   readonly syslog: SyslogReceivers;
+  readonly ftp: FtpReceivers;
   readonly early: EarlyParses;
   readonly maxUploadBytes: number;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -58,6 +64,16 @@ export class DiscoveryRuntime {
       { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits },
       silent,
     );
+    this.ftp = new FtpReceivers(
+      stores,
+      this.storage,
+      this.jobs,
+      this.early,
+      clock,
+      { host: options.syslogHost, port: 0, passivePortMin: 0, passivePortMax: 0, ...FTP_LIMIT_DEFAULTS, ...options.ftp },
+      options.secrets,
+      silent,
+    );
   }
 
   /** Job runner, syslog receivers of existing data sources, retention sweep. */
@@ -67,9 +83,14 @@ export class DiscoveryRuntime {
     const log = options.log ?? silent;
     this.jobs.log = log;
     this.syslog.log = log;
-    if (options.tls) this.syslog.setTls(options.tls);
+    this.ftp.log = log;
+    if (options.tls) {
+      this.syslog.setTls(options.tls);
+      this.ftp.setTls(options.tls);
+    }
     this.jobs.start();
     await this.syslog.openAll();
+    await this.ftp.openIfNeeded().catch((e: unknown) => log.warn({ err: e }, 'ftp server could not listen'));
     const sweep = () => void this.sweep().catch((e: unknown) => log.error({ err: e }, 'discovery retention sweep failed'));
     sweep();
     this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
@@ -93,6 +114,7 @@ export class DiscoveryRuntime {
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.syslog.closeAll();
+    await this.ftp.stop();
     await this.jobs.stop();
     this.early.discardAll();
   }

@@ -30,6 +30,8 @@ export function newStreamRow(
     receiver_type: null,
     protocol: null,
     port: null,
+    receiver_user: null,
+    receiver_secret_hash: null,
     anonymize_users: 0,
     settings: '{}',
     created: now,

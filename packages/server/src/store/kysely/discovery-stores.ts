@@ -131,14 +131,22 @@ export class KyselyDiscoveryStreamStore implements DiscoveryStreamStore {
     const r = await this.db.deleteFrom('disc_streams').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
-  listDataSources(): Promise<DiscoveryStreamRow[]> {
+  listDataSources(receiverTypes: string[] = ['syslog']): Promise<DiscoveryStreamRow[]> {
     return this.db
       .selectFrom('disc_streams')
       .selectAll()
       .where('is_data_source', '=', 1)
-      .where('receiver_type', '=', 'syslog')
+      .where('receiver_type', 'in', receiverTypes)
       .orderBy('created')
       .execute();
+  }
+  findByReceiverUser(user: string): Promise<DiscoveryStreamRow | undefined> {
+    return this.db
+      .selectFrom('disc_streams')
+      .selectAll()
+      .where('receiver_user', '=', user)
+      .where('is_data_source', '=', 1)
+      .executeTakeFirst();
   }
 }
 

@@ -6,6 +6,7 @@ import type { CloudAppsCall, CloudAppsRoute } from '../../route-definition.js';
 import { newObjectId } from '../../subnets/model.js';
 import { pageOf, pageParams, sortBy, sortDirection } from '../memory-list.js';
 import { customParserParam } from './custom-parser.js';
+import { newFtpLogin } from '../../../discovery/ingest/ftp-receiver.js';
 import { dataSourceJson, RECEIVERS } from './model.js';
 
 async function list(call: CloudAppsCall) {
@@ -42,32 +43,48 @@ async function create(call: CloudAppsCall) {
     throw invalidParameter('customParser', 'customParser is only for data sources of logType CUSTOM_PARSER (167)', source.name);
   }
   const customParser = isCustom ? customParserParam(p) : undefined;
-  const full = (stringParam(p, 'receiverTypeFull') ?? stringParam(p, 'protocol') ?? 'syslog-udp').toLowerCase();
-  const receiverType = (stringParam(p, 'receiverType') ?? 'syslog').toLowerCase();
-  const protocol = RECEIVERS[full];
-  if (receiverType !== 'syslog' || !protocol) {
-    throw invalidParameter('receiverTypeFull', `${full}: only syslog-udp, syslog-tcp and syslog-tls receivers are supported`, full);
-  }
+  const receiver = receiverParams(p);
   const port = intParam(p, 'port', 0);
   if (port < 0 || port > 65535) throw invalidParameter('port', `${port} is not a port`, port);
   const utcOffsetMinutes = p.utcOffsetMinutes === undefined ? undefined : intParam(p, 'utcOffsetMinutes', 0);
   if ((await call.services.stores.discovery.streams.list(tenantId)).some((s) => s.is_data_source === 1 && s.display_name === name)) {
     throw invalidParameter('displayName', `A data source named '${name}' already exists`, name);
   }
+  const login = receiver.kind === 'ftp' ? newFtpLogin() : undefined;
   const row = newStreamRow(tenantId, newObjectId(call.now), call.now, {
     display_name: name,
     stream_type: STREAM_TYPE.INPUT,
     log_type: source.id,
     is_data_source: 1,
-    receiver_type: 'syslog',
-    protocol,
-    port: port === 0 ? null : port,
+    receiver_type: receiver.kind === 'ftp' ? receiver.type : 'syslog',
+    protocol: receiver.kind === 'syslog' ? receiver.protocol : null,
+    port: port === 0 || receiver.kind === 'ftp' ? null : port,
+    receiver_user: login?.user ?? null,
+    receiver_secret_hash: login ? call.services.master.hashSecret(login.password) : null,
     anonymize_users: boolParam(p, 'anonymizeUsers') ? 1 : 0,
     settings: JSON.stringify({
       ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}),
       ...(customParser ? { customParser } : {}),
     } satisfies StreamSettings),
   });
+  if (receiver.kind === 'ftp') {
+    if (port !== 0)
+      throw invalidParameter('port', `${port}: FTP data sources share the FTP server's port (discoveryFtpPort); leave port out`, port);
+    const ftp = call.services.discovery.ftp;
+    try {
+      await ftp.listen();
+    } catch (e) {
+      throw invalidParameter(
+        'receiverTypeFull',
+        `${receiver.type}: the FTP server cannot listen on ${ftp.options.host}:${ftp.options.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        receiver.type,
+      );
+    }
+    await call.services.stores.discovery.streams.insert(row);
+    // The password is shown here once; only its keyed hash is stored.
+    const json = dataSourceJson(call, row);
+    return { ...json, ftp: { ...ftp.details(row), password: login!.password } };
+  }
   let bound: number;
   try {
     bound = await call.services.discovery.syslog.open(row);
@@ -88,6 +105,45 @@ async function create(call: CloudAppsCall) {
   return dataSourceJson(call, row);
 }
 
+/**
+ * The receiver of a create body: `receiverType` (syslog, ftp, ftps) and `receiverTypeFull` (or
+ * `protocol`: syslog-udp, syslog-tcp, syslog-tls, ftp, ftps). Either may be left out; when both
+ * are given they must agree. A refusal names the refused value.
+ */
+function receiverParams(
+  p: Record<string, unknown>,
+): { kind: 'syslog'; protocol: 'udp' | 'tcp' | 'tls' } | { kind: 'ftp'; type: 'ftp' | 'ftps' } {
+  const typeRaw = stringParam(p, 'receiverType');
+  const fullRaw = stringParam(p, 'receiverTypeFull') ?? stringParam(p, 'protocol');
+  const type = typeRaw?.trim().toLowerCase();
+  const full = fullRaw?.trim().toLowerCase();
+  if (type !== undefined && !RECEIVER_TYPES.includes(type)) {
+    throw invalidParameter('receiverType', `${typeRaw}: receiverType must be one of ${RECEIVER_TYPES.join(', ')}`, typeRaw);
+  }
+  if (full !== undefined && !(full in RECEIVERS) && full !== 'ftp' && full !== 'ftps') {
+    throw invalidParameter(
+      'receiverTypeFull',
+      `${fullRaw}: receiverTypeFull must be one of syslog-udp, syslog-tcp, syslog-tls, ftp, ftps`,
+      fullRaw,
+    );
+  }
+  const ftpType =
+    full === 'ftp' || full === 'ftps' ? full : type === 'ftp' || type === 'ftps' ? (full === undefined ? type : undefined) : undefined;
+  if (ftpType) {
+    // receiverType ftp with receiverTypeFull ftps (the portal's pair) means FTPS.
+    if (type !== undefined && type !== 'ftp' && type !== ftpType) {
+      throw invalidParameter('receiverType', `${typeRaw}: receiverType does not match receiverTypeFull ${fullRaw}`, typeRaw);
+    }
+    return { kind: 'ftp', type: ftpType };
+  }
+  if (type === 'ftp' || type === 'ftps') {
+    throw invalidParameter('receiverTypeFull', `${fullRaw}: receiverType ${typeRaw} needs receiverTypeFull ftp or ftps`, fullRaw);
+  }
+  return { kind: 'syslog', protocol: RECEIVERS[full ?? 'syslog-udp']! };
+}
+
+const RECEIVER_TYPES = ['syslog', 'ftp', 'ftps'];
+
 async function remove(call: CloudAppsCall) {
   const tenantId = call.caller.tenant.id;
   const row = await call.services.stores.discovery.streams.get(tenantId, call.path.id!);
@@ -97,11 +153,13 @@ async function remove(call: CloudAppsCall) {
     await tx.discovery.usage.deleteStream(tenantId, row.id);
     await tx.discovery.streams.delete(tenantId, row.id);
   });
+  // The row (and with it the login) is gone: end the data source's FTP sessions too.
+  await call.services.discovery.ftp.close(row.id);
   return {};
 }
 
 /**
- * Data sources: continuous streams with a syslog receiver, optionally read by a custom parser.
+ * Data sources: continuous streams with a syslog or FTP/FTPS receiver, optionally read by a custom parser.
  * Listing and reading need Discovery.read; creating and deleting need Discovery.manage.
  */
 export const DATA_SOURCE_ROUTES: CloudAppsRoute[] = [

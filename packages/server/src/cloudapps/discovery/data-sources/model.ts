@@ -20,8 +20,22 @@ export async function customDataSources(call: CloudAppsCall): Promise<DiscoveryS
 
 /** A data source: its stream, its settings and the live state of its receiver. */
 export function dataSourceJson(call: CloudAppsCall, row: DiscoveryStreamRow) {
-  const stats = call.services.discovery.syslog.stats(row.id);
   const settings = streamSettings(row);
+  if (row.receiver_type === 'ftp' || row.receiver_type === 'ftps') {
+    const ftp = call.services.discovery.ftp;
+    const details = ftp.details(row);
+    return {
+      ...streamJson(row),
+      ...(settings.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: settings.utcOffsetMinutes } : {}),
+      ...(settings.customParser ? { customParser: settings.customParser } : {}),
+      receiverTypeFull: row.receiver_type,
+      port: details.port,
+      listening: ftp.port !== undefined,
+      ftp: details,
+      receiverStats: ftp.statsOf(row.id),
+    };
+  }
+  const stats = call.services.discovery.syslog.stats(row.id);
   return {
     ...streamJson(row),
     ...(settings.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: settings.utcOffsetMinutes } : {}),

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { FilterCondition } from '../filter-conditions.js';
 import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
 import { alertColumns } from '../kysely/cloudapps-columns.js';
+import { enqueueForExport } from '../kysely/siem-export-store.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import { analyze, listPage, upsertRows, whereClause, type ListSpec, type PostgresContext } from './cloudapps-list.js';
 import { postgresFilters } from './filter-dialect.js';
@@ -56,7 +57,10 @@ export class PostgresAlertStore implements AlertStore {
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
-  upsert(rows: CloudAppsAlertRow[]): Promise<void> {
+  async upsert(rows: CloudAppsAlertRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // SIEM export (issue 15): outbox rows for the new alerts, in this write's transaction.
+    await enqueueForExport(this.db, 'alert', rows);
     return upsertRows(this.db, this.ctx, 'ca_alerts', ['tenant_id', 'id'], rows);
   }
   analyze(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { CloudAppsAlertRow } from './schema.js';
 import type { SiemTargetRow } from './siem-schema.js';
 
 /** What the SIEM export exports: new alerts and new activities. */
@@ -12,10 +13,10 @@ export interface ClaimedItem {
 
 /** A claimed item with what it exports: the alert's or activity's stored row (undefined when deleted since). */
 export interface ExportItem extends ClaimedItem {
-  /** The stored document (JSON text). */
+  /** Activities: the stored document (JSON text). */
   doc?: string;
-  /** Alerts: the state kept in columns, laid over the document when rendered. */
-  alertState?: { severity: number; resolution_status: number; status_value: number; resolve_time: number | null };
+  /** Alerts: the stored row (document and the state kept in columns). */
+  alert?: CloudAppsAlertRow;
 }
 
 export interface SiemStore {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { ExportItem, ExportKind, SiemStore } from '../siem-interfaces.js';
 import type { SiemTargetRow } from '../siem-schema.js';
-import type { Database } from '../schema.js';
+import type { CloudAppsAlertRow, Database } from '../schema.js';
 
 /** Ids per IN list (SQLite's bound-parameter limit is far above; PostgreSQL plans stay small). */
 const IDS_PER_QUERY = 500;
@@ -155,17 +155,9 @@ export class KyselySiemStore implements SiemStore {
     const items: ExportItem[] = rows.map((r) => ({ seq: Number(r.seq), kind: r.kind as ExportKind, itemId: r.item_id }));
     const alertIds = items.filter((i) => i.kind === 'alert').map((i) => i.itemId);
     const activityIds = items.filter((i) => i.kind === 'activity').map((i) => i.itemId);
-    const alerts = new Map<
-      string,
-      { doc: string; severity: number; resolution_status: number; status_value: number; resolve_time: number | null }
-    >();
+    const alerts = new Map<string, CloudAppsAlertRow>();
     for (const part of chunks(alertIds, IDS_PER_QUERY)) {
-      const found = await this.db
-        .selectFrom('ca_alerts')
-        .select(['id', 'doc', 'severity', 'resolution_status', 'status_value', 'resolve_time'])
-        .where('tenant_id', '=', tenantId)
-        .where('id', 'in', part)
-        .execute();
+      const found = await this.db.selectFrom('ca_alerts').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', part).execute();
       for (const f of found) alerts.set(f.id, f);
     }
     const activities = new Map<string, string>();
@@ -180,16 +172,7 @@ export class KyselySiemStore implements SiemStore {
     }
     for (const item of items) {
       if (item.kind === 'alert') {
-        const a = alerts.get(item.itemId);
-        if (a) {
-          item.doc = a.doc;
-          item.alertState = {
-            severity: a.severity,
-            resolution_status: a.resolution_status,
-            status_value: a.status_value,
-            resolve_time: a.resolve_time,
-          };
-        }
+        item.alert = alerts.get(item.itemId);
       } else {
         item.doc = activities.get(item.itemId);
       }

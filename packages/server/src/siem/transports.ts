@@ -15,13 +15,11 @@ import type { SyslogAddress } from './targets.js';
 /** UDP: one line per datagram, at most this many bytes (rsyslog's default message size is 8 KiB). */
 export const UDP_MAX_LINE_BYTES = 8192;
 
-export class SendError extends Error {}
-
 function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       onTimeout();
-      reject(new SendError(`${what} timed out after ${ms} ms`));
+      reject(new Error(`${what} timed out after ${ms} ms`));
     }, ms);
     p.then(
       (v) => {
@@ -30,7 +28,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeout: () =
       },
       (e: unknown) => {
         clearTimeout(timer);
-        reject(e instanceof SendError ? e : new SendError(e instanceof Error ? e.message : String(e)));
+        reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
   });
@@ -80,7 +78,7 @@ export class UdpSender implements LineSender {
       if (this.failure) {
         const f = this.failure;
         this.close();
-        throw new SendError(f.message);
+        throw new Error(f.message);
       }
       await withTimeout(
         new Promise<void>((resolve, reject) => s.send(line, (e) => (e ? reject(e) : resolve()))),
@@ -178,7 +176,7 @@ export class StreamSender implements LineSender {
     });
     if (this.dead) {
       this.close();
-      throw new SendError('the receiver closed the connection');
+      throw new Error('the receiver closed the connection');
     }
   }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SiemDelivery } from '../../packages/server/src/siem/delivery.js';
 import { generateCa, issueServerCertificate } from '../../packages/server/src/tls/certificates.js';
 import { inProcess, OPERATOR_KEY, type InProcessHarness, type Workspace } from '../support/harness.js';
 import { freePort, parseFrame, streamReceiver, udpReceiver, type Receiver } from '../support/cef-receiver.js';
@@ -273,6 +274,33 @@ describe('SIEM export over syslog', () => {
     await r.waitFor(4);
     await h2.services.siem.delivery.whenIdle();
     expect(r.frames.map((f) => parseFrame(f).ext.externalId)).toEqual([1, 2, 3, 4].map((n) => activity(n)._id));
+  });
+
+  it('two delivery workers on one database never send the same item (target lease)', async () => {
+    const h = await harness({ siemBatchSize: 7 });
+    const r = await receiver(streamReceiver());
+    await addTarget(h, { url: `tcp://127.0.0.1:${r.port}` });
+    await importItems(
+      h,
+      'activities',
+      Array.from({ length: 120 }, (_, i) => activity(i + 1)),
+    );
+    const other = new SiemDelivery(h.services.stores, h.services.master, {
+      batchSize: 7,
+      pollMs: 10,
+      retryBaseMs: 40,
+      retryMaxMs: 300,
+      sendTimeoutMs: 2000,
+      origin: () => 'https://localhost:8443',
+    });
+    cleanup.push(() => other.stop());
+    other.start();
+    h.services.siem.delivery.start();
+    const frames = await r.waitFor(120);
+    await Promise.all([other.whenIdle(), h.services.siem.delivery.whenIdle()]);
+    const ids = frames.map((f) => parseFrame(f).ext.externalId);
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
   });
 
   it('the outbox of a target is capped: past it the oldest items are dropped and counted', async () => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SiemDelivery } from '../../packages/server/src/siem/delivery.js';
 import { generateCa, issueServerCertificate } from '../../packages/server/src/tls/certificates.js';
 import { inProcess, OPERATOR_KEY, type InProcessHarness, type Workspace } from '../support/harness.js';
@@ -14,9 +14,27 @@ const SIEM_CONFIG = { siemPollMs: 30, siemRetryBaseMs: 40, siemRetryMaxMs: 300, 
 const op = { authorization: `Bearer ${OPERATOR_KEY}` };
 
 const cleanup: (() => Promise<void>)[] = [];
+/** One server for the tests that need no special settings (each removes its targets afterwards). */
+let shared: InProcessHarness | undefined;
+/** Item ids differ per test, so that items of one test are new in the shared server. */
+let run = 0;
+beforeEach(() => {
+  run += 1;
+});
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c().catch(() => undefined);
+  if (shared)
+    for (const t of await shared.services.stores.siem.listTargets(shared.tenantId))
+      await shared.services.stores.siem.removeTarget(shared.tenantId, t.id);
 });
+afterAll(async () => {
+  await shared?.close();
+});
+
+async function sharedHarness(): Promise<InProcessHarness> {
+  shared ??= await inProcess({ seed: 'tenant', config: SIEM_CONFIG });
+  return shared;
+}
 
 async function harness(config: Record<string, unknown> = {}, reuse?: Workspace): Promise<InProcessHarness> {
   const h = await inProcess({ seed: reuse ? 'none' : 'tenant', config: { ...SIEM_CONFIG, ...config }, ...(reuse ? { reuse } : {}) });
@@ -32,7 +50,7 @@ async function receiver(r: Promise<Receiver>): Promise<Receiver> {
 
 const T = 1_741_000_000_000;
 const activity = (n: number, extra: Record<string, unknown> = {}) => ({
-  _id: `tenant_15600_0b6f4e1c-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  _id: `tenant_15600_0b6f4e1c-${String(run).padStart(4, '0')}-4000-8000-${String(n).padStart(12, '0')}`,
   timestamp: T + n * 1000,
   created: T + n * 1000 + 5,
   appId: 15600,
@@ -47,7 +65,7 @@ const activity = (n: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const alert = (n: number, extra: Record<string, unknown> = {}) => ({
-  _id: `65e6f0db5c0a4b1a2b3c${String(n).padStart(4, '0')}`,
+  _id: `65e6f0db5c0a4b1a2b3c${(run % 256).toString(16).padStart(2, '0')}${n.toString(16).padStart(2, '0')}`,
   timestamp: T + 60_000 + n,
   title: 'Mass download - finance',
   description: "Activity policy 'Mass download - finance' was triggered by 'alice@contoso.com'\nsecond line with a = sign",
@@ -156,7 +174,7 @@ const byExternalId = (frames: string[]) => new Map(frames.map((f) => [parseFrame
 
 describe('SIEM export over syslog', () => {
   it('UDP, RFC 5424: every line parses and carries the items fields; a re-imported item is not sent again', async () => {
-    const h = await harness();
+    const h = await sharedHarness();
     const r = await receiver(udpReceiver());
     const t = await addTarget(h, { url: `udp://127.0.0.1:${r.port}` });
     expect(t).toMatchObject({ format: 'rfc5424', framing: 'datagram' });
@@ -186,7 +204,7 @@ describe('SIEM export over syslog', () => {
   });
 
   it('TCP with octet counting in RFC 3164 frames, and alerts only', async () => {
-    const h = await harness();
+    const h = await sharedHarness();
     const r = await receiver(streamReceiver({ framing: 'octet' }));
     await addTarget(h, { url: `tcp://127.0.0.1:${r.port}`, framing: 'octet', format: 'rfc3164', alerts: true });
     h.services.siem.delivery.start();
@@ -205,7 +223,7 @@ describe('SIEM export over syslog', () => {
   it('TLS with the target CA, LF framing, the agent own frame', async () => {
     const ca = await generateCa('SIEM test CA');
     const cert = await issueServerCertificate(ca, ['localhost'], ['127.0.0.1']);
-    const h = await harness();
+    const h = await sharedHarness();
     const r = await receiver(streamReceiver({ tls: { key: cert.keyPem, cert: cert.certPem } }));
     await addTarget(h, { url: `tls://127.0.0.1:${r.port}`, ca: ca.certPem, format: 'agent', activities: true });
     h.services.siem.delivery.start();
@@ -220,7 +238,7 @@ describe('SIEM export over syslog', () => {
   it('a TLS receiver with an untrusted certificate gets nothing, and the error shows on the target', async () => {
     const ca = await generateCa('Other CA');
     const cert = await issueServerCertificate(ca, ['localhost'], ['127.0.0.1']);
-    const h = await harness();
+    const h = await sharedHarness();
     const r = await receiver(streamReceiver({ tls: { key: cert.keyPem, cert: cert.certPem } }));
     await addTarget(h, { url: `tls://127.0.0.1:${r.port}` });
     h.services.siem.delivery.start();
@@ -233,7 +251,7 @@ describe('SIEM export over syslog', () => {
   });
 
   it('a receiver that is down and comes up later gets everything, in order', async () => {
-    const h = await harness();
+    const h = await sharedHarness();
     const port = await freePort();
     await addTarget(h, { url: `tcp://127.0.0.1:${port}` });
     h.services.siem.delivery.start();
@@ -339,7 +357,7 @@ describe('SIEM export to a webhook', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const h = await harness();
+    const h = await sharedHarness();
     const port = (server.address() as AddressInfo).port;
     const t = await addTarget(h, { url: `https://127.0.0.1:${port}/hooks/siem?x=1`, ca: ca.certPem, alerts: true });
     expect(t.secret).toMatch(/^awwh_[A-Za-z0-9_-]{43}$/);

@@ -134,10 +134,10 @@ export class SiemDelivery {
     const targets = await this.stores.siem.targetsWithWork();
     const now = Date.now();
     const due = targets.filter((t) => (this.states.get(t.id)?.retryAt ?? 0) <= now);
-    // Forget targets removed or disabled since.
+    // Forget targets removed, disabled or emptied since (their connections close).
     const live = new Set(targets.map((t) => t.id));
     for (const [id, s] of this.states) {
-      if (!live.has(id) && s.failures === 0) {
+      if (!live.has(id)) {
         s.sender.close();
         this.states.delete(id);
       }

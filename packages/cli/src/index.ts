@@ -14,6 +14,7 @@ import { registerDb } from './commands/db.js';
 import { registerJwt } from './commands/jwt.js';
 import { registerLogin } from './commands/login.js';
 import { registerServe } from './commands/serve.js';
+import { registerSiem } from './commands/siem.js';
 import { registerTenant } from './commands/tenant.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerEntities(program);
   registerFiles(program);
   registerSubnets(program);
+  registerSiem(program);
   registerDiscovery(program);
   registerImport(program);
   registerDemo(program);

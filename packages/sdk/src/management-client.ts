@@ -134,6 +134,20 @@ export class ManagementClient {
   rotateKeys(tenant: string, immediate = false) {
     return this.request<Record<string, unknown>>('POST', `/admin/tenants/${encodeURIComponent(tenant)}/keys/rotate`, { immediate });
   }
+  /** SIEM export targets of a tenant (operator key; Appwarden's docs/siem.md). */
+  listSiemTargets(tenant: string) {
+    return this.request<{ value: Record<string, unknown>[] }>('GET', `/admin/tenants/${encodeURIComponent(tenant)}/siem/targets`);
+  }
+  /** Adds a target; a webhook's answer carries its signing `secret`, shown this once. */
+  addSiemTarget(
+    tenant: string,
+    target: { url: string; alerts?: boolean; activities?: boolean; format?: string; framing?: string; ca?: string; enabled?: boolean },
+  ) {
+    return this.request<Record<string, unknown>>('POST', `/admin/tenants/${encodeURIComponent(tenant)}/siem/targets`, target);
+  }
+  removeSiemTarget(tenant: string, id: string) {
+    return this.request<void>('DELETE', `/admin/tenants/${encodeURIComponent(tenant)}/siem/targets/${encodeURIComponent(id)}`);
+  }
 }
 
 /** An absolute or relative link, moved onto the endpoint's origin. */

@@ -93,6 +93,21 @@ export interface Config {
   discoveryFtpLoginFailures: number;
   /** How long a locked FTP login stays locked, in seconds. */
   discoveryFtpLockoutSeconds: number;
+  // --- SIEM export (issue 15; docs/siem.md) ---
+  /** Export targets one tenant may have. */
+  siemMaxTargetsPerTenant: number;
+  /** Items one target's outbox holds; past it the oldest are dropped and counted. */
+  siemMaxPendingPerTarget: number;
+  /** Items sent per batch to one target (syslog lines; webhooks post one item per request). */
+  siemBatchSize: number;
+  /** How often the delivery worker looks for new items (milliseconds). */
+  siemPollMs: number;
+  /** First retry delay after a failed delivery (milliseconds); doubled per failure. */
+  siemRetryBaseMs: number;
+  /** Longest retry delay (milliseconds). */
+  siemRetryMaxMs: number;
+  /** Connect, write and webhook response timeout (milliseconds). */
+  siemSendTimeoutMs: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -139,6 +154,13 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoveryMaxCompressionRatio: 1000,
   discoveryJobMaxClaims: 2,
   discoveryJobTimeBudgetSeconds: 3600,
+  siemMaxTargetsPerTenant: 10,
+  siemMaxPendingPerTarget: 100_000,
+  siemBatchSize: 500,
+  siemPollMs: 1000,
+  siemRetryBaseMs: 1000,
+  siemRetryMaxMs: 300_000,
+  siemSendTimeoutMs: 10_000,
 };
 
 /** dist/ of the installed console package, or undefined when the package is not installed. */
@@ -247,6 +269,13 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoveryFtpMaxConnectionsPerAddress: int('discoveryFtpMaxConnectionsPerAddress', 1, 100_000),
     discoveryFtpLoginFailures: int('discoveryFtpLoginFailures', 1, 1000),
     discoveryFtpLockoutSeconds: int('discoveryFtpLockoutSeconds', 1, 7 * 86_400),
+    siemMaxTargetsPerTenant: int('siemMaxTargetsPerTenant', 0, 1000),
+    siemMaxPendingPerTarget: int('siemMaxPendingPerTarget', 100, 100_000_000),
+    siemBatchSize: int('siemBatchSize', 1, 10_000),
+    siemPollMs: int('siemPollMs', 10, 3_600_000),
+    siemRetryBaseMs: int('siemRetryBaseMs', 10, 3_600_000),
+    siemRetryMaxMs: int('siemRetryMaxMs', 10, 86_400_000),
+    siemSendTimeoutMs: int('siemSendTimeoutMs', 100, 600_000),
   };
   if (
     (config.discoveryFtpPassivePortMin === 0) !== (config.discoveryFtpPassivePortMax === 0) ||

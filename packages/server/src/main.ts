@@ -120,6 +120,8 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   readiness.waitingFor('background services');
   // Cloud Discovery: upload job runner, syslog receivers of data sources (TLS with the server certificate), retention.
   await services.discovery.start({ tls: { key: tls.key, cert: tls.cert }, log: app.log });
+  // SIEM export: the delivery worker of this process (docs/siem.md).
+  services.siem.delivery.start(app.log);
 
   const maintain = async () => {
     for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);

@@ -16,6 +16,8 @@ import { PermissionGrantService } from './identity/users/permission-grant-servic
 import { UserService } from './identity/users/user-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
+import { SiemDelivery } from './siem/delivery.js';
+import { SiemTargetService } from './siem/targets.js';
 import type { StoreBackend } from './store/backend.js';
 import { ensurePrivateDirectory } from './store/private-files.js';
 import type { CounterStore, Stores } from './store/interfaces.js';
@@ -45,6 +47,8 @@ export interface Services {
   users: UserService;
   directoryRoles: DirectoryRoleService;
   permissionGrants: PermissionGrantService;
+  /** SIEM export: per-tenant targets and the delivery worker (started by main.ts; docs/siem.md). */
+  siem: { targets: SiemTargetService; delivery: SiemDelivery };
   /** Public origin (scheme://host:port) used in issuers; set once the listener knows its port. */
   origin: { value: string };
   close(): Promise<void>;
@@ -126,6 +130,22 @@ export async function createServices(config: Config, options: ServiceOptions = {
     earlyParse: config.discoveryEarlyParse,
     jobs: { maxAttempts: config.discoveryJobMaxClaims, timeBudgetMs: config.discoveryJobTimeBudgetSeconds * 1000 },
   });
+  const siem = {
+    targets: new SiemTargetService(
+      stores,
+      master,
+      { maxTargetsPerTenant: config.siemMaxTargetsPerTenant, maxPendingPerTarget: config.siemMaxPendingPerTarget },
+      () => clock.now(),
+    ),
+    delivery: new SiemDelivery(stores, master, {
+      batchSize: config.siemBatchSize,
+      pollMs: config.siemPollMs,
+      retryBaseMs: config.siemRetryBaseMs,
+      retryMaxMs: config.siemRetryMaxMs,
+      sendTimeoutMs: config.siemSendTimeoutMs,
+      origin: () => origin.value,
+    }),
+  };
   return {
     config,
     clock,
@@ -145,8 +165,10 @@ export async function createServices(config: Config, options: ServiceOptions = {
     users: new UserService(stores, clock),
     directoryRoles: new DirectoryRoleService(stores, clock),
     permissionGrants: new PermissionGrantService(stores, applications, clock),
+    siem,
     origin,
     close: async () => {
+      await siem.delivery.stop();
       await discovery.stop();
       await opened.close();
     },

@@ -252,6 +252,36 @@ const STATIC_OPERATIONS: Operation[] = [
     requestBody: 'json',
   },
   {
+    method: 'get',
+    path: '/admin/tenants/{tenant}/siem/targets',
+    tag: 'Operator',
+    summary: 'List the SIEM export targets of a tenant, with pending, delivered, dropped and rejected counts',
+    security: 'operatorKey',
+  },
+  {
+    method: 'post',
+    path: '/admin/tenants/{tenant}/siem/targets',
+    tag: 'Operator',
+    summary:
+      'Add a SIEM export target {url: udp|tcp|tls://host:port or https://..., alerts, activities, format, framing, ca}; a webhook answer carries its signing secret once',
+    security: 'operatorKey',
+    requestBody: 'json',
+  },
+  {
+    method: 'get',
+    path: '/admin/tenants/{tenant}/siem/targets/{target}',
+    tag: 'Operator',
+    summary: 'One SIEM export target',
+    security: 'operatorKey',
+  },
+  {
+    method: 'delete',
+    path: '/admin/tenants/{tenant}/siem/targets/{target}',
+    tag: 'Operator',
+    summary: 'Remove a SIEM export target and its pending items',
+    security: 'operatorKey',
+  },
+  {
     method: 'put',
     path: '/blob/discovery-uploads/{id}',
     tag: 'Cloud Apps API',

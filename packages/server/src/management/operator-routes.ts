@@ -3,12 +3,15 @@ import { errors } from '../http/errors.js';
 import { mountRoutes, RouteResponse, sendJson, type Route, type RouteArea } from '../http/route-table.js';
 import type { SigningKeyService } from '../identity/signing-keys.js';
 import type { Tenant, TenantService } from '../identity/tenant-service.js';
+import type { SiemTargetService } from '../siem/targets.js';
 import { isOperatorKey } from './graph-auth.js';
+import { SIEM_OPERATOR_ROUTES } from './siem-routes.js';
 
 /** What the operator endpoints use. */
 export interface OperatorDeps {
   tenants: Pick<TenantService, 'list' | 'create' | 'find'>;
   signingKeys: Pick<SigningKeyService, 'rotate' | 'keys'>;
+  siem: { targets: Pick<SiemTargetService, 'add' | 'list' | 'get' | 'remove'> };
 }
 
 export interface OperatorCall {
@@ -70,6 +73,7 @@ export const OPERATOR_ROUTES: OperatorRoute[] = [
   },
   { methods: ['POST'], paths: ['/admin/tenants'], permission: 'operator-key', handle: createTenant },
   { methods: ['POST'], paths: ['/admin/tenants/:tenant/keys/rotate'], permission: 'operator-key', handle: rotateKeys },
+  ...SIEM_OPERATOR_ROUTES,
 ];
 
 /** The operator key as `Authorization: Bearer awop_…` (401 otherwise); it holds every operator permission. */

@@ -1,3 +1,4 @@
+import type { SiemStore } from './siem-interfaces.js';
 import type { DiscoveryStores } from './discovery-interfaces.js';
 import type { UserContextStores } from './user-context-interfaces.js';
 import type { AlertStatePage, AlertStateQuery } from './alert-state-query.js';
@@ -240,6 +241,8 @@ export interface Stores {
   files: FileStore;
   apiTokens: ApiTokenStore;
   tenantSettings: TenantSettingsStore;
+  /** SIEM export targets and their outbox (siem-interfaces.ts). */
+  siem: SiemStore;
   /** Cloud Discovery and IP ranges (discovery-interfaces.ts). */
   discovery: DiscoveryStores;
   /** Directory roles, delegated grants and sign-in secrets (user-context-interfaces.ts). */

@@ -1,4 +1,5 @@
 import type { DiscoveryTables } from './discovery-schema.js';
+import type { SiemTables } from './siem-schema.js';
 import type { UserContextTables } from './user-context-schema.js';
 
 /**
@@ -282,7 +283,7 @@ export interface CloudAppsTenantSettingsRow {
   updated_at: number;
 }
 
-export interface Database extends DiscoveryTables, UserContextTables {
+export interface Database extends DiscoveryTables, UserContextTables, SiemTables {
   ca_alerts: CloudAppsAlertRow;
   ca_activities: CloudAppsActivityRow;
   ca_entities: CloudAppsEntityRow;

@@ -4,6 +4,7 @@ import type { FilterCondition } from '../filter-conditions.js';
 import type { AlertStatePatch, AlertStore, AlertView, ListPage, ListQuery } from '../interfaces.js';
 import { alertStatePage, swapGraphComments } from '../kysely/alert-state-sql.js';
 import { alertColumns } from '../kysely/cloudapps-columns.js';
+import { enqueueForExport } from '../kysely/siem-export-store.js';
 import type { CloudAppsAlertRow, Database } from '../schema.js';
 import { analyze, listPage, upsertRows, whereClause, type ListSpec, type PostgresContext } from './cloudapps-list.js';
 import { postgresFilters } from './filter-dialect.js';
@@ -58,7 +59,10 @@ export class PostgresAlertStore implements AlertStore {
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
-  upsert(rows: CloudAppsAlertRow[]): Promise<void> {
+  async upsert(rows: CloudAppsAlertRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // SIEM export (issue 15): outbox rows for the new alerts, in this write's transaction.
+    await enqueueForExport(this.db, 'alert', rows);
     return upsertRows(this.db, this.ctx, 'ca_alerts', ['tenant_id', 'id'], rows);
   }
   statePage(tenantId: string, query: AlertStateQuery): Promise<AlertStatePage> {

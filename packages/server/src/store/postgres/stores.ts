@@ -3,6 +3,7 @@ import type { Stores } from '../interfaces.js';
 import { KyselyApiTokenStore } from '../kysely/api-token-store.js';
 import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
+import { KyselySiemStore } from '../kysely/siem-export-store.js';
 import { KyselyTenantSettingsStore } from '../kysely/tenant-settings-store.js';
 import type { Database } from '../schema.js';
 import { PostgresActivityStore } from './cloudapps-activity-store.js';
@@ -27,6 +28,7 @@ function bind(db: Kysely<Database>, ctx: PostgresContext, changeStamp: () => str
     entities: new PostgresEntityStore(db, ctx),
     files: new PostgresFileStore(db, ctx),
     apiTokens: new KyselyApiTokenStore(db),
+    siem: new KyselySiemStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
     discovery: { ...discoveryStores(db, 'postgres'), usage: new PostgresDiscoveryUsageStore(db, ctx.root) },
     changeStamp,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import { activityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
+import { enqueueForExport } from '../kysely/siem-export-store.js';
 import type { CountCache } from '../kysely/count-cache.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
@@ -33,6 +34,8 @@ export class SqliteActivityStore implements ActivityStore {
   }
   async upsert(rows: CloudAppsActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
+    // SIEM export (issue 15): outbox rows for the new activitys, in this write's transaction.
+    await enqueueForExport(this.db, 'activity', rows);
     if (this.raw) return upsertPrepared(this.raw, 'ca_activities', ['tenant_id', 'id'], rows);
     const cols = Object.keys(rows[0]!).filter((k) => k !== 'tenant_id' && k !== 'id') as (keyof CloudAppsActivityRow)[];
     for (const part of chunk(rows, cols.length + 2)) {

@@ -6,6 +6,7 @@ import type { CloudAppsAlertRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
 import { alertStatePage, swapGraphComments } from '../kysely/alert-state-sql.js';
 import { alertColumns } from '../kysely/cloudapps-columns.js';
+import { enqueueForExport } from '../kysely/siem-export-store.js';
 import type { CountCache } from '../kysely/count-cache.js';
 import { analyze, chunk, listPage, upsertPrepared, whereClause, type ListSpec } from './cloudapps-list.js';
 import { sqliteFilters } from './filter-dialect.js';
@@ -65,6 +66,8 @@ export class SqliteAlertStore implements AlertStore {
   }
   async upsert(rows: CloudAppsAlertRow[]): Promise<void> {
     if (rows.length === 0) return;
+    // SIEM export (issue 15): outbox rows for the new alerts, in this write's transaction.
+    await enqueueForExport(this.db, 'alert', rows);
     if (this.raw) return upsertPrepared(this.raw, 'ca_alerts', ['tenant_id', 'id'], rows);
     for (const part of chunk(rows, 17)) {
       await this.db

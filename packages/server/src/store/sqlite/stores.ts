@@ -5,6 +5,7 @@ import { KyselyApiTokenStore } from '../kysely/api-token-store.js';
 import { CountCache } from '../kysely/count-cache.js';
 import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
+import { KyselySiemStore } from '../kysely/siem-export-store.js';
 import { KyselyTenantSettingsStore } from '../kysely/tenant-settings-store.js';
 import type { Database } from '../schema.js';
 import type { SqliteChangeFeed } from './change-feed.js';
@@ -41,6 +42,7 @@ function bind(
     entities: new SqliteEntityStore(db, bulk, counts),
     files: new SqliteFileStore(db, bulk, counts),
     apiTokens: new KyselyApiTokenStore(db),
+    siem: new KyselySiemStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
     discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk) },
     changeStamp: feed.stamp,

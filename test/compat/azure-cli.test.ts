@@ -115,7 +115,7 @@ describe.skipIf(!AZ && !process.env.CI)('Azure CLI (Debian azure-cli) against Ap
       },
     };
     fs.writeFileSync(path.join(work, 'cloud.json'), JSON.stringify(cloud));
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await s?.close();
@@ -137,7 +137,7 @@ describe.skipIf(!AZ && !process.env.CI)('Azure CLI (Debian azure-cli) against Ap
         user: { name: appId, type: 'servicePrincipal' },
       }),
     ]);
-  }, 60_000);
+  }, 180_000);
 
   it('az account get-access-token --resource <Cloud Apps appId>: the token reads /api/v1/alerts/', async () => {
     const t = json<{ accessToken: string; tenant: string }>(await az(['account', 'get-access-token', '--resource', CAS_APP_ID]));
@@ -150,14 +150,14 @@ describe.skipIf(!AZ && !process.env.CI)('Azure CLI (Debian azure-cli) against Ap
     const claims = JSON.parse(Buffer.from(arm.accessToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     expect(claims.aud).toBe('https://management.core.windows.net/');
     expect(claims.roles).toBeUndefined();
-  }, 60_000);
+  }, 180_000);
 
   it('az ad app create and az ad app list go to the Graph endpoint of the cloud (the server origin)', async () => {
     const created = json<{ appId: string; displayName: string }>(await az(['ad', 'app', 'create', '--display-name', 'made by az']));
     expect(created.displayName).toBe('made by az');
     const listed = json<{ appId: string; displayName: string }[]>(await az(['ad', 'app', 'list', '--display-name', 'made by az']));
     expect(listed.map((a) => a.appId)).toEqual([created.appId]);
-  }, 60_000);
+  }, 180_000);
 
   it('logs in with a certificate (PEM with the private key) in another config directory', async () => {
     // The registered cloud and its selection are two files of the config directory (az startup is slow).
@@ -171,5 +171,5 @@ describe.skipIf(!AZ && !process.env.CI)('Azure CLI (Debian azure-cli) against Ap
       ),
     );
     expect(accounts[0]!.user.name).toBe(certAppId);
-  }, 60_000);
+  }, 180_000);
 });

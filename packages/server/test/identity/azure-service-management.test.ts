@@ -1,6 +1,7 @@
 import { AZURE_CLI_APP_ID, AZURE_SERVICE_MANAGEMENT_APP_ID, MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_ROLES } from '@appwarden/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import { ensureFirstPartyClients } from '../../src/identity/first-party-clients.js';
 import { decodeJwt, ORIGIN, postToken, registerClient, T0, type RegisteredClient } from './identity-fixture.js';
 
 // Issue 13: what `az login` needs of the identity platform and of Azure Resource Manager.
@@ -187,5 +188,25 @@ describe('Azure Service Management tokens, the Graph origin alias and the minima
 
   it('tenant names that are Resource Manager paths are refused', async () => {
     await expect(fx.services.tenants.create({ name: 'subscriptions' })).rejects.toThrow(/reserved/);
+  });
+
+  it('a tenant made before the resource existed gets its service principal and the first-party grants at start', async () => {
+    const stores = fx.services.stores;
+    const asm = (await stores.servicePrincipals.getByAppId(fx.tenantId, AZURE_SERVICE_MANAGEMENT_APP_ID))!;
+    for (const g of await stores.userContext.permissionGrants.list(fx.tenantId, { resourceId: asm.id })) {
+      await stores.userContext.permissionGrants.delete(fx.tenantId, g.id);
+    }
+    await stores.servicePrincipals.delete(asm.id);
+    expect(await stores.servicePrincipals.getByAppId(fx.tenantId, AZURE_SERVICE_MANAGEMENT_APP_ID)).toBeUndefined();
+
+    await ensureFirstPartyClients(stores, fx.tenantId, T0);
+    await ensureFirstPartyClients(stores, fx.tenantId, T0);
+    const back = (await stores.servicePrincipals.getByAppId(fx.tenantId, AZURE_SERVICE_MANAGEMENT_APP_ID))!;
+    expect(back).toBeDefined();
+    const cli = (await stores.servicePrincipals.getByAppId(fx.tenantId, AZURE_CLI_APP_ID))!;
+    const grants = await stores.userContext.permissionGrants.list(fx.tenantId, { clientId: cli.id, resourceId: back.id });
+    expect(grants.map((g) => g.scope)).toEqual(['user_impersonation']);
+    const res = await clientCredentials(daemon, 2, `${ASM}/.default`);
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
   });
 });

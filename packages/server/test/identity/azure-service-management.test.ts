@@ -1,6 +1,7 @@
 import { AZURE_CLI_APP_ID, AZURE_SERVICE_MANAGEMENT_APP_ID, MICROSOFT_GRAPH_APP_ID, MICROSOFT_GRAPH_ROLES } from '@appwarden/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import { loadConfig } from '../../src/config.js';
 import { ensureFirstPartyClients } from '../../src/identity/first-party-clients.js';
 import { decodeJwt, ORIGIN, postToken, registerClient, T0, type RegisteredClient } from './identity-fixture.js';
 
@@ -208,5 +209,15 @@ describe('Azure Service Management tokens, the Graph origin alias and the minima
     expect(grants.map((g) => g.scope)).toEqual(['user_impersonation']);
     const res = await clientCredentials(daemon, 2, `${ASM}/.default`);
     expect(res.status, JSON.stringify(res.json)).toBe(200);
+  });
+
+  it('tlsHostnames: a comma-separated list of DNS names, validated at start', () => {
+    expect(loadConfig({ tlsHostnames: 'Appwarden.b2clogin.com, idp.contoso.test' }, {}).tlsHostnames).toEqual([
+      'appwarden.b2clogin.com',
+      'idp.contoso.test',
+    ]);
+    expect(loadConfig({}, { APPWARDEN_TLS_HOSTNAMES: 'appwarden.b2clogin.com' }).tlsHostnames).toEqual(['appwarden.b2clogin.com']);
+    expect(loadConfig({}, {}).tlsHostnames).toEqual([]);
+    expect(() => loadConfig({}, { APPWARDEN_TLS_HOSTNAMES: 'ok.test,bad_name!' })).toThrow(/APPWARDEN_TLS_HOSTNAMES.*bad_name!/);
   });
 });

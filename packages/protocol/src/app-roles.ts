@@ -1,4 +1,9 @@
-import { CLOUD_APP_SECURITY_APP_ID, MICROSOFT_GRAPH_APP_ID } from './well-known.js';
+import {
+  AZURE_SERVICE_MANAGEMENT_APP_ID,
+  AZURE_SERVICE_MANAGEMENT_IDENTIFIER_URIS,
+  CLOUD_APP_SECURITY_APP_ID,
+  MICROSOFT_GRAPH_APP_ID,
+} from './well-known.js';
 
 /** An application permission (app role) exposed by a resource, in Graph's `appRole` shape. */
 export interface AppRole {
@@ -171,6 +176,15 @@ export const BUILT_IN_RESOURCES: readonly BuiltInResource[] = [
     displayName: 'Microsoft Graph',
     identifierUris: ['https://graph.microsoft.com'],
     appRoles: MICROSOFT_GRAPH_ROLES,
+    requestedAccessTokenVersion: 1,
+  },
+  {
+    // Azure Resource Manager's audience: app-only tokens carry no roles (ARM authorizes with Azure
+    // RBAC), delegated ones `scp: user_impersonation`.
+    appId: AZURE_SERVICE_MANAGEMENT_APP_ID,
+    displayName: 'Windows Azure Service Management API',
+    identifierUris: [...AZURE_SERVICE_MANAGEMENT_IDENTIFIER_URIS],
+    appRoles: [],
     requestedAccessTokenVersion: 1,
   },
 ];

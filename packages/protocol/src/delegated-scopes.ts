@@ -1,4 +1,4 @@
-import { CLOUD_APP_SECURITY_APP_ID, MICROSOFT_GRAPH_APP_ID } from './well-known.js';
+import { AZURE_SERVICE_MANAGEMENT_APP_ID, CLOUD_APP_SECURITY_APP_ID, MICROSOFT_GRAPH_APP_ID } from './well-known.js';
 
 /** A delegated permission exposed by a resource, in Graph's `permissionScope` shape. */
 export interface PermissionScope {
@@ -194,10 +194,22 @@ export const MICROSOFT_GRAPH_SCOPES: readonly PermissionScope[] = [
   ),
 ];
 
+/** The one delegated scope of Windows Azure Service Management API (id as published for Entra). */
+export const AZURE_SERVICE_MANAGEMENT_SCOPES: readonly PermissionScope[] = [
+  scope(
+    '41094075-9dad-400e-a0bd-54e686782033',
+    'user_impersonation',
+    'User',
+    'Access Azure Service Management as organization users',
+    'Allows the application to access Azure Service Management as the signed-in user.',
+  ),
+];
+
 /** Delegated scopes of the built-in resources, by appId. */
 export const BUILT_IN_SCOPES: Readonly<Record<string, readonly PermissionScope[]>> = {
   [CLOUD_APP_SECURITY_APP_ID]: CLOUD_APP_SECURITY_SCOPES,
   [MICROSOFT_GRAPH_APP_ID]: MICROSOFT_GRAPH_SCOPES,
+  [AZURE_SERVICE_MANAGEMENT_APP_ID]: AZURE_SERVICE_MANAGEMENT_SCOPES,
 };
 
 /**

@@ -14,6 +14,7 @@ import { registerConsentRoutes } from './identity/consent-routes.js';
 import { registerIdentityRoutes } from './identity/routes.js';
 import { registerAuthorizeRoutes } from './identity/sign-in/authorize-routes.js';
 import { registerUserFlowRoutes } from './identity/sign-in/user-flow-routes.js';
+import { registerArmRoutes } from './management/arm-routes.js';
 import { registerManagementRoutes } from './management/routes.js';
 import { registerOperatorRoutes } from './management/operator-routes.js';
 import type { Services } from './wiring.js';
@@ -70,6 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const operatorKey = () => deps.operatorKey;
   registerManagementRoutes(app, services, operatorKey);
   registerOperatorRoutes(app, services, operatorKey);
+  // 8b. A minimal Azure Resource Manager (/subscriptions, /tenants, /metadata/endpoints) for az login.
+  registerArmRoutes(app, services);
   // 9. Defender for Cloud Apps API (/api/v1, /cas/api/v1) and its administration (API tokens, limits, faults, import).
   registerCloudAppsRoutes(app, services);
   registerCloudAppsAdminRoutes(app, services, operatorKey);

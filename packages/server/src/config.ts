@@ -14,6 +14,12 @@ export interface Config {
   httpPort: number | undefined;
   /** Public origin used in issuers and discovery documents; default https://localhost:<port>. */
   publicUrl: string | undefined;
+  /**
+   * Further DNS names for the server certificate, besides localhost, the listen address and the
+   * publicUrl host: names clients reach Appwarden by (e.g. the sign-in host an offline `az`
+   * needs, docs/azure-cli.md). Comma-separated in the environment.
+   */
+  tlsHostnames: string[];
   /** Seed the Contoso and Fabrikam demo tenants on first start. */
   demo: boolean;
   /** PostgreSQL connection string; SQLite in dataDir when unset. */
@@ -116,6 +122,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   port: 8443,
   httpPort: undefined,
   publicUrl: undefined,
+  tlsHostnames: [],
   demo: false,
   databaseUrl: undefined,
   redisUrl: undefined,
@@ -222,6 +229,15 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     return v === undefined || v === '' ? (DEFAULTS[key] as string | undefined) : String(v);
   };
 
+  const hostnames = (key: keyof Config): string[] => {
+    const v = pick(key);
+    if (v === undefined || v === '') return [];
+    const list = (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean);
+    const bad = list.find((h) => !/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(h));
+    if (bad !== undefined) throw new ConfigError(`${key} (${envName(key)}) must list DNS names, got '${bad}'`);
+    if (list.length > 20) throw new ConfigError(`${key} (${envName(key)}) lists at most 20 names`);
+    return list;
+  };
   const httpPortRaw = pick('httpPort');
   const demo = bool('demo');
   const logLevel = str('logLevel');
@@ -231,6 +247,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     port: int('port', 0, 65535),
     httpPort: httpPortRaw === undefined || httpPortRaw === '' ? undefined : int('httpPort', 0, 65535),
     publicUrl: str('publicUrl'),
+    tlsHostnames: hostnames('tlsHostnames'),
     demo,
     databaseUrl: str('databaseUrl'),
     redisUrl: str('redisUrl'),

@@ -90,9 +90,11 @@ export async function initializeInstallation(start: StartOptions = {}): Promise<
 }
 
 function tlsHosts(config: Config): string[] {
-  return [config.publicUrl ? new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') : undefined, config.host].filter(
-    (h): h is string => !!h && h !== '0.0.0.0' && h !== '::',
-  );
+  return [
+    config.publicUrl ? new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '') : undefined,
+    config.host,
+    ...config.tlsHostnames,
+  ].filter((h): h is string => !!h && h !== '0.0.0.0' && h !== '::');
 }
 
 /** Starts Appwarden: HTTPS listener (and optional plain HTTP), demo data, key maintenance. */

@@ -91,9 +91,9 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const signingKeys = new SigningKeyService(stores.signingKeys, master, config, clock, stores.changeStamp);
   const tenants = new TenantService(stores, signingKeys, clock);
   const applications = new ApplicationService(stores, master, clock);
-  const servicePrincipals = new ServicePrincipalService(stores, applications, clock);
   const directoryCache = new DirectoryReadCache(() => stores.changeStamp());
   const origin = { value: options.origin ?? config.publicUrl ?? `https://localhost:${config.port}` };
+  const servicePrincipals = new ServicePrincipalService(stores, applications, clock, origin);
   await ensureBuiltInApplications(stores, clock.now());
   await ensureFirstPartyApplications(stores, clock.now());
   for (const t of await stores.tenants.list()) await ensureFirstPartyClients(stores, t.id, clock.now());

@@ -15,6 +15,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'HTTPS port (APPWARDEN_PORT); default 8443, 0 picks a free one')
     .option('--host <host>', 'interface to listen on (APPWARDEN_HOST); default 127.0.0.1')
     .option('--public-url <url>', 'public origin used in issuers and metadata (APPWARDEN_PUBLIC_URL)')
+    .option('--tls-hostnames <names>', 'further DNS names for the server certificate, comma-separated (APPWARDEN_TLS_HOSTNAMES)')
     .option('--http-port <port>', 'also serve plain HTTP on this port (APPWARDEN_HTTP_PORT)')
     .option('--demo', 'seed the Contoso and Fabrikam demo tenants (APPWARDEN_DEMO)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (APPWARDEN_LOG_LEVEL)')
@@ -26,6 +27,7 @@ export function registerServe(program: Command): void {
         port: opts.port,
         host: opts.host,
         publicUrl: opts.publicUrl,
+        tlsHostnames: opts.tlsHostnames,
         httpPort: opts.httpPort,
         demo: opts.demo,
         logLevel: opts.logLevel,

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderArmError } from './arm-error-renderer.js';
 import { renderBlobError } from './blob-error-renderer.js';
 import { renderCloudAppsError } from './cloudapps-error-renderer.js';
 import { NO_STORE_HEADERS, entraErrorFor, renderEntraError } from './entra-error-renderer.js';
@@ -46,7 +47,7 @@ function formatOf(req: FastifyRequest, err: AppError): WireFormat {
   return format;
 }
 
-/** Renders every error in its wire format: this and the five renderers are the only places that do. */
+/** Renders every error in its wire format: this and the six renderers are the only places that do. */
 export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unknown, ctx: ErrorContext): FastifyReply {
   const err = normalise(thrown);
   const format = formatOf(req, err);
@@ -76,6 +77,10 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unkn
       // The body of a rejected upload was not read: close rather than drain gigabytes.
       if (req.method === 'PUT' && !req.raw.readableEnded) reply.header('connection', 'close');
       return reply.code(r.status).headers(r.headers).type('application/xml').send(r.body);
+    }
+    case 'arm': {
+      const r = renderArmError(err);
+      return reply.code(r.status).type('application/json; charset=utf-8').send(r.body);
     }
     case 'operator': {
       const r = renderOperatorError(err, req.id);

@@ -151,3 +151,27 @@ export class BlobError extends AppError {
     super(code, BLOB_CODES[code], message, detail);
   }
 }
+
+/**
+ * Azure Resource Manager error codes that have no semantic equivalent (its request validation and
+ * token checks); the ARM renderer maps semantic errors to the rest.
+ */
+export const ARM_CODES = {
+  MissingApiVersionParameter: 400,
+  InvalidApiVersionParameter: 400,
+  AuthenticationFailed: 401,
+  InvalidAuthenticationToken: 401,
+  InvalidAuthenticationTokenAudience: 401,
+  SubscriptionNotFound: 404,
+  InvalidResourceNamespace: 404,
+} as const satisfies Record<string, number>;
+
+export type ArmCode = keyof typeof ARM_CODES;
+
+/** An Azure Resource Manager error, rendered as ARM's `{"error":{"code","message"}}`. */
+export class ArmError extends AppError {
+  declare readonly code: ArmCode;
+  constructor(code: ArmCode, message: string, detail?: string, headers?: Record<string, string>) {
+    super(code, ARM_CODES[code], message, detail, headers);
+  }
+}

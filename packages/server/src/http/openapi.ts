@@ -7,7 +7,7 @@ import { registerApiDocs } from './api-docs.js';
 interface Operation {
   method: string;
   path: string;
-  tag: 'Identity' | 'Management (Graph v1.0)' | 'Operator' | 'Cloud Apps API' | 'Operations';
+  tag: 'Identity' | 'Management (Graph v1.0)' | 'Operator' | 'Cloud Apps API' | 'Azure Resource Manager' | 'Operations';
   summary: string;
   security?: string;
   permissions?: readonly string[];
@@ -287,6 +287,27 @@ const STATIC_OPERATIONS: Operation[] = [
     tag: 'Cloud Apps API',
     summary: 'Cloud Discovery upload URL (Azure Put Blob, Put Block, Put Block List; SAS-style signature in the query)',
   },
+  ...(
+    [
+      ['/subscriptions', 'Subscriptions - List: always empty (a tenant-level login, az login --allow-no-subscriptions)'],
+      ['/subscriptions/{subscriptionId}', 'Any subscription-scoped path: 404 SubscriptionNotFound'],
+      ['/tenants', 'Tenants - List: the token’s tenant'],
+      ['/providers', 'Providers - List at tenant scope: empty'],
+      ['/providers/{namespace}', 'Any provider path: 404 InvalidResourceNamespace'],
+    ] as const
+  ).map(([path, summary]) => ({
+    method: 'get',
+    path,
+    tag: 'Azure Resource Manager' as const,
+    summary: `${summary}. Needs ?api-version=yyyy-mm-dd`,
+    security: 'armToken',
+  })),
+  {
+    method: 'get',
+    path: '/metadata/endpoints',
+    tag: 'Azure Resource Manager',
+    summary: 'Cloud metadata (login endpoint, audiences, Resource Manager and Graph endpoints), no token',
+  },
   { method: 'get', path: '/healthz', tag: 'Operations', summary: 'Liveness' },
   { method: 'get', path: '/readyz', tag: 'Operations', summary: 'Readiness: 503 until migrations and seeding are done' },
   { method: 'get', path: '/openapi.json', tag: 'Operations', summary: 'This document' },
@@ -380,6 +401,13 @@ export function buildOpenApi(origin: string) {
           description: 'App-only token for 05a65629-4c1b-48c1-a78b-804c4abdd4af, or `Authorization: Token <api token>`',
         },
         operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key (<data-dir>/operator.key)' },
+        armToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'App-only or delegated token for https://management.core.windows.net/ (or https://management.azure.com/, 797f4846-ba00-4fd7-ba43-dac1f8f63013)',
+        },
       },
     },
     paths,

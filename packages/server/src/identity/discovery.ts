@@ -108,11 +108,19 @@ export function jwks(keys: SigningKey[], v2Issuer: string | undefined) {
   };
 }
 
-/** Instance discovery, as MSAL expects it, for this host. */
-export function instanceDiscovery(origin: string) {
+/**
+ * Instance discovery, as MSAL expects it, for this host. Like Entra, the tenant discovery endpoint
+ * names the tenant and v1/v2 flavour of the `authorization_endpoint` asked about (MSAL Python
+ * fetches exactly that document next); without one it is the `{tenant}` template.
+ */
+export function instanceDiscovery(origin: string, authorizationEndpoint?: string) {
   const host = new URL(origin).host;
+  let tenantDiscovery = `${origin}/{tenant}/v2.0/.well-known/openid-configuration`;
+  const m = authorizationEndpoint ? /^(https:\/\/[^/?#]+)\/([^/?#]+)\/oauth2\/(v2\.0\/)?authorize\/?$/i.exec(authorizationEndpoint) : null;
+  // MSAL Python drops the port from the endpoint it asks about, so the answer names this origin.
+  if (m) tenantDiscovery = `${origin}/${m[2]}${m[3] ? '/v2.0' : ''}/.well-known/openid-configuration`;
   return {
-    tenant_discovery_endpoint: `${origin}/{tenant}/v2.0/.well-known/openid-configuration`,
+    tenant_discovery_endpoint: tenantDiscovery,
     'api-version': '1.1',
     metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
   };

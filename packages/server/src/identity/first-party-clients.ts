@@ -3,11 +3,10 @@ import {
   ADMIN_CENTER_APP_ID,
   ADMIN_CENTER_DISPLAY_NAME,
   AZURE_CLI_APP_ID,
-  CLOUD_APP_SECURITY_APP_ID,
-  CLOUD_APP_SECURITY_SCOPES,
+  AZURE_SERVICE_MANAGEMENT_APP_ID,
+  BUILT_IN_RESOURCES,
+  BUILT_IN_SCOPES,
   FIRST_PARTY_TENANT_ID,
-  MICROSOFT_GRAPH_APP_ID,
-  MICROSOFT_GRAPH_SCOPES,
 } from '@appwarden/protocol';
 import type { Stores } from '../store/interfaces.js';
 
@@ -18,7 +17,7 @@ interface FirstPartyClient {
 }
 
 /**
- * Public clients that exist in every tenant, pre-consented for the delegated scopes of both
+ * Public clients that exist in every tenant, pre-consented for the delegated scopes of the
  * built-in resources (as Microsoft's own first-party clients are): the admin center (a SPA whose
  * redirect URI is the server's own origin, see redirect-uris.ts) and the Azure CLI's client id,
  * which @azure/identity's user credentials use by default.
@@ -58,36 +57,65 @@ export async function ensureFirstPartyApplications(stores: Stores, now: number):
   }
 }
 
-/** Gives a tenant the first-party clients' service principals and their delegated grants. */
+/**
+ * Gives a tenant every built-in resource's service principal (tenants made before a resource was
+ * added get it here), the first-party clients' service principals and their delegated grants on
+ * each built-in resource (added when missing, so a new resource reaches existing tenants).
+ */
 export async function ensureFirstPartyClients(stores: Stores, tenantId: string, now: number): Promise<void> {
-  const cas = await stores.servicePrincipals.getByAppId(tenantId, CLOUD_APP_SECURITY_APP_ID);
-  const graph = await stores.servicePrincipals.getByAppId(tenantId, MICROSOFT_GRAPH_APP_ID);
-  if (!cas || !graph) return;
+  const resources: { id: string; scopes: string }[] = [];
+  for (const r of BUILT_IN_RESOURCES) {
+    let sp = await stores.servicePrincipals.getByAppId(tenantId, r.appId);
+    if (!sp) {
+      // Only tenants that already have the original built-ins are backfilled (TenantService.create makes all).
+      if (r.appId !== AZURE_SERVICE_MANAGEMENT_APP_ID) return;
+      await stores.servicePrincipals.insert({
+        id: crypto.randomUUID(),
+        tenant_id: tenantId,
+        app_id: r.appId,
+        display_name: r.displayName,
+        account_enabled: 1,
+        app_role_assignment_required: 0,
+        app_owner_organization_id: FIRST_PARTY_TENANT_ID,
+        created_at: now,
+      });
+      sp = await stores.servicePrincipals.getByAppId(tenantId, r.appId);
+      if (!sp) return;
+    }
+    const scopes = BUILT_IN_SCOPES[r.appId] ?? [];
+    if (scopes.length > 0) resources.push({ id: sp.id, scopes: scopes.map((s) => s.value).join(' ') });
+  }
   for (const c of FIRST_PARTY_CLIENTS) {
-    if (await stores.servicePrincipals.getByAppId(tenantId, c.appId)) continue;
-    const spId = crypto.randomUUID();
-    await stores.servicePrincipals.insert({
-      id: spId,
-      tenant_id: tenantId,
-      app_id: c.appId,
-      display_name: c.displayName,
-      account_enabled: 1,
-      app_role_assignment_required: 0,
-      app_owner_organization_id: FIRST_PARTY_TENANT_ID,
-      created_at: now,
-    });
-    for (const [resource, scopes] of [
-      [cas.id, CLOUD_APP_SECURITY_SCOPES],
-      [graph.id, MICROSOFT_GRAPH_SCOPES],
-    ] as const) {
+    let client = await stores.servicePrincipals.getByAppId(tenantId, c.appId);
+    if (!client) {
+      await stores.servicePrincipals.insert({
+        id: crypto.randomUUID(),
+        tenant_id: tenantId,
+        app_id: c.appId,
+        display_name: c.displayName,
+        account_enabled: 1,
+        app_role_assignment_required: 0,
+        app_owner_organization_id: FIRST_PARTY_TENANT_ID,
+        created_at: now,
+      });
+      client = await stores.servicePrincipals.getByAppId(tenantId, c.appId);
+      if (!client) continue;
+    }
+    for (const resource of resources) {
+      const existing = await stores.userContext.permissionGrants.list(tenantId, {
+        clientId: client.id,
+        resourceId: resource.id,
+        consentType: 'AllPrincipals',
+      });
+      if (existing.length > 0) continue;
       await stores.userContext.permissionGrants.insert({
         id: crypto.randomBytes(32).toString('base64url'),
         tenant_id: tenantId,
-        client_id: spId,
+        client_id: client.id,
         consent_type: 'AllPrincipals',
         principal_id: null,
-        resource_id: resource,
-        scope: scopes.map((s) => s.value).join(' '),
+        resource_id: resource.id,
+        scope: resource.scopes,
         created_at: now,
       });
     }

@@ -111,7 +111,10 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
   app.get('/:tenant/discovery/v2.0/keys', keys(true));
   app.get('/:tenant/discovery/keys', keys(false));
 
-  app.get('/common/discovery/instance', async (_req, reply) => reply.headers(DISCOVERY_HEADERS).send(instanceDiscovery(origin())));
+  app.get<{ Querystring: { authorization_endpoint?: string } }>('/common/discovery/instance', async (req, reply) => {
+    const asked = typeof req.query.authorization_endpoint === 'string' ? req.query.authorization_endpoint : undefined;
+    return reply.headers(DISCOVERY_HEADERS).send(instanceDiscovery(origin(), asked));
+  });
 
   app.get<{ Querystring: { code?: string } }>('/error', async (req, reply) => {
     const code = String(req.query.code ?? '').replace(/[^0-9]/g, '');

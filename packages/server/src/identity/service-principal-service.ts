@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { BUILT_IN_RESOURCES, FIRST_PARTY_TENANT_ID, type AppRole } from '@appwarden/protocol';
+import { BUILT_IN_RESOURCES, FIRST_PARTY_TENANT_ID, MICROSOFT_GRAPH_APP_ID, type AppRole } from '@appwarden/protocol';
 import { errors } from '../http/errors.js';
 import type { Stores } from '../store/interfaces.js';
 import type { AppRoleAssignmentRow, ServicePrincipalRow } from '../store/schema.js';
@@ -44,6 +44,8 @@ export class ServicePrincipalService {
     private readonly stores: Stores,
     private readonly applications: ApplicationService,
     private readonly clock: Clock,
+    /** The server's public origin: a resource named by it is Microsoft Graph (see findResource). */
+    private readonly origin: { readonly value: string } = { value: '' },
   ) {}
 
   private async expand(row: ServicePrincipalRow, app?: Application): Promise<ServicePrincipal> {
@@ -118,6 +120,12 @@ export class ServicePrincipalService {
     return Promise.all(rows.map((r) => this.expand(r)));
   }
 
+  /** Whether a resource identifier names this server's origin (any case, trailing slashes ignored). */
+  isOwnOrigin(identifier: string): boolean {
+    const own = this.origin.value.toLowerCase();
+    return own !== '' && identifier.trim().replace(/\/+$/, '').toLowerCase() === own;
+  }
+
   /**
    * Finds a resource's service principal in a tenant from what a client sent: the appId GUID or an
    * identifier URI, case-insensitively, with or without a trailing slash.
@@ -125,7 +133,11 @@ export class ServicePrincipalService {
   async findResource(tenantId: string, identifier: string): Promise<{ sp: ServicePrincipalRow; app: Application } | undefined> {
     const trimmed = identifier.trim();
     let app: Application | undefined;
-    if (GUID_RE.test(trimmed)) {
+    // The server's own origin is an alias of Microsoft Graph: az and other tools derive the Graph
+    // scope from a custom Graph endpoint (`https://host:8443//.default`), and its /v1.0 is Graph here.
+    if (this.isOwnOrigin(trimmed)) {
+      app = await this.applications.findAnyByAppId(MICROSOFT_GRAPH_APP_ID);
+    } else if (GUID_RE.test(trimmed)) {
       app = await this.applications.findAnyByAppId(trimmed);
     } else {
       const bare = trimmed.replace(/\/+$/, '');

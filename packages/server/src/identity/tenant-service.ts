@@ -10,6 +10,8 @@ import type { SigningKeyService } from './signing-keys.js';
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DNS_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?$/;
+/** Multi-tenant aliases, and first path segments of Azure Resource Manager on the same origin. */
+const RESERVED_NAMES = new Set(['subscriptions', 'tenants', 'providers', 'metadata', 'common', 'organizations', 'consumers']);
 export const MULTI_TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);
 
 export interface Tenant {
@@ -48,6 +50,7 @@ export class TenantService {
     if (!NAME_RE.test(name)) {
       throw errors.invalidInput(`tenant name '${input.name}' must be 1-42 lowercase letters, digits or hyphens`);
     }
+    if (RESERVED_NAMES.has(name)) throw errors.invalidInput(`tenant name '${name}' is reserved (a path of another API)`);
     // Invalid input rather than a conflict: the operator API has always answered a taken name with 400.
     if (await this.stores.tenants.getByDomain(name)) throw errors.invalidInput(`tenant '${name}' already exists`);
     const now = this.clock.now();

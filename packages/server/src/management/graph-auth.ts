@@ -14,6 +14,9 @@ import { errors } from '../http/errors.js';
 
 export const GRAPH_AUDIENCES = [...MICROSOFT_GRAPH_IDENTIFIER_URIS, MICROSOFT_GRAPH_APP_ID];
 
+/** Graph's audiences plus the server's own origin, which the token endpoint treats as an alias of Graph. */
+export const graphAudiences = (origin: string): string[] => [...GRAPH_AUDIENCES, origin.toLowerCase()];
+
 export const GRAPH_WWW_AUTHENTICATE = (origin: string) =>
   `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", client_id="${MICROSOFT_GRAPH_APP_ID}"`;
 
@@ -70,7 +73,7 @@ export async function authenticateGraphCaller(
     return { tenant, clientAppId: 'appwarden-operator', roles: new Set(all), operator: true };
   }
   try {
-    const v = await deps.verifier.verify(token, GRAPH_AUDIENCES);
+    const v = await deps.verifier.verify(token, graphAudiences(origin));
     if (typeof v.claims.scp === 'string') {
       // Delegated: a permission counts only when the scope grants it AND the user's role allows it.
       const oid = typeof v.claims.oid === 'string' ? v.claims.oid : '';

@@ -7,6 +7,7 @@ import {
 } from '@appwarden/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_APPS_ROUTES, cloudAppsUrls } from '../../src/cloudapps/routes.js';
+import { ARM_ROUTES } from '../../src/management/arm-routes.js';
 import { OPERATOR_ROUTES } from '../../src/management/operator-routes.js';
 import { GRAPH_ROUTES } from '../../src/management/routes.js';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
@@ -51,6 +52,15 @@ describe('route tables', () => {
   it('operator: every route requires the operator key', () => {
     for (const route of OPERATOR_ROUTES) expect(route.permission).toBe('operator-key');
     expect(duplicates(OPERATOR_ROUTES)).toEqual([]);
+  });
+
+  it('Resource Manager: every route requires a Service Management token, but the cloud metadata', () => {
+    for (const route of ARM_ROUTES) {
+      expect(route.permission, route.paths.join()).toBe(
+        route.paths.includes('/metadata/endpoints') ? 'none' : 'azure-service-management-token',
+      );
+    }
+    expect(duplicates(ARM_ROUTES)).toEqual([]);
   });
 });
 

@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { AADSTS } from '@appwarden/protocol';
 import { describe, expect, it } from 'vitest';
 import { DISCOVERY_INPUT_CODES } from '../../src/discovery/discovery-input-error.js';
+import { armWire } from '../../src/http/arm-error-renderer.js';
 import { blobWire } from '../../src/http/blob-error-renderer.js';
 import { renderCloudAppsError } from '../../src/http/cloudapps-error-renderer.js';
 import { entraKeyFor } from '../../src/http/entra-error-renderer.js';
-import { BLOB_CODES, NoRoute, SEMANTIC_CODES, SemanticError, type SemanticCode } from '../../src/http/errors.js';
+import { ARM_CODES, BLOB_CODES, NoRoute, SEMANTIC_CODES, SemanticError, type SemanticCode } from '../../src/http/errors.js';
 import { graphWire } from '../../src/http/graph-error-renderer.js';
 import { operatorCode } from '../../src/http/operator-error-renderer.js';
 
@@ -54,7 +55,7 @@ function sourceFiles(dir: string): string[] {
 /** Every string code the server constructs an error with (`new BlobError('InvalidBlockList', …)`, `super('payload_too_large', …)`). */
 function codesUsedInServer(): Map<string, string> {
   const found = new Map<string, string>();
-  const re = /(?:new (?:AppError|SemanticError|BlobError|DiscoveryInputError|EntraError)|super)\(\s*'([^']+)'/g;
+  const re = /(?:new (?:AppError|SemanticError|BlobError|ArmError|DiscoveryInputError|EntraError)|super)\(\s*'([^']+)'/g;
   for (const file of sourceFiles(SERVER_SRC)) {
     for (const m of fs.readFileSync(file, 'utf8').matchAll(re)) found.set(m[1]!, path.relative(ROOT, file));
   }
@@ -122,6 +123,19 @@ describe('docs/errors.md documents every error code', () => {
     }
   });
 
+  it('maps every semantic code in the Resource Manager section as its renderer does, and lists ARM’s own codes', () => {
+    const arm = section('Azure Resource Manager');
+    for (const code of SEMANTIC) {
+      const w = armWire(sample(code));
+      const row = arm.find((r) => r[0] === `\`${w.code}\``);
+      expect(row, `ARM code '${w.code}' (semantic '${code}') not documented`).toBeDefined();
+      expect(row![1], `status of ARM code '${w.code}'`).toBe(String(w.status));
+    }
+    for (const [code, status] of Object.entries(ARM_CODES)) {
+      expect(arm.find((r) => r[0] === `\`${code}\``)?.[1], `ARM code '${code}'`).toBe(String(status));
+    }
+  });
+
   it('has a row for every discovery job failure code', () => {
     const jobs = codesIn(section('Discovery upload jobs'));
     expect(DISCOVERY_INPUT_CODES.filter((c) => !jobs.has(c))).toEqual([]);
@@ -131,7 +145,14 @@ describe('docs/errors.md documents every error code', () => {
     const used = codesUsedInServer();
     // The scan must see the well-known codes, or it has silently stopped working.
     expect([...used.keys()]).toEqual(
-      expect.arrayContaining(['InvalidBlockList', 'UNSUPPORTED_FILE_TYPE', 'invalid_config', 'payload_too_large', 'tenantNotFound']),
+      expect.arrayContaining([
+        'InvalidBlockList',
+        'UNSUPPORTED_FILE_TYPE',
+        'invalid_config',
+        'payload_too_large',
+        'tenantNotFound',
+        'SubscriptionNotFound',
+      ]),
     );
     const documented = codesIn(rows);
     const missing = [...used].filter(([code]) => !documented.has(code)).map(([code, file]) => `${code} (${file})`);

@@ -7,7 +7,7 @@ import type { Services } from '../../wiring.js';
 import { TokenRejected } from '../access-token-verifier.js';
 import { messagePage } from '../consent-pages.js';
 import { GUID_RE } from '../tenant-service.js';
-import { GRAPH_AUDIENCES } from '../../management/graph-auth.js';
+import { graphAudiences } from '../../management/graph-auth.js';
 import { checkUserCredentials } from './credential-check.js';
 import { sessionCookie, SignInSessions } from './sessions.js';
 import { deviceCodeEntryPage, deviceConfirmPage, signInPage } from './sign-in-pages.js';
@@ -216,7 +216,7 @@ export function registerUserFlowRoutes(app: FastifyInstance, services: Services)
         .header('www-authenticate', challenge)
         .send({ error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
     try {
-      const v = await services.verifier.verify(m[1]!, GRAPH_AUDIENCES);
+      const v = await services.verifier.verify(m[1]!, graphAudiences(services.origin.value));
       const oid = v.claims.oid;
       const user = typeof oid === 'string' && typeof v.claims.scp === 'string' ? await services.users.getById(oid) : undefined;
       if (!user)

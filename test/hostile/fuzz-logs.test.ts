@@ -35,13 +35,33 @@ const LINES = [
 const PARSER_LIST = [
   ...Object.values(PARSERS),
   defineCustomParser({ layout: 'csv', fields: { timestamp: '0', srcIp: '1', destHost: '2', bytesUp: '3', bytesDown: '4' } }),
-  defineCustomParser({ layout: 'keyvalue', fields: { timestamp: 'ts', srcIp: 'src', url: 'u' }, timestampFormat: 'dd/MMM/yyyy:HH:mm:ss Z' }),
+  defineCustomParser({
+    layout: 'keyvalue',
+    fields: { timestamp: 'ts', srcIp: 'src', url: 'u' },
+    timestampFormat: 'dd/MMM/yyyy:HH:mm:ss Z',
+  }),
 ];
 
 /** A line under attack: a real line mutated, a real line with a huge run, or generated junk. */
 const arbLine = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 0, max: 0x7fffffff }).map((s) => { const r = rng(s ^ SEED); return mutateString(LINES[Math.floor(r() * LINES.length)]!, r, 5); }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...LINES), fc.nat({ max: 200 }), fc.constantFrom(' ', '"', '=', ',', '[', '\\', ':', '|', 'a', '1.'), fc.integer({ min: 1_000, max: 60_000 })).map(([l, i, c, n]) => l.slice(0, i) + c.repeat(n) + l.slice(i)) },
+  {
+    weight: 4,
+    arbitrary: fc.integer({ min: 0, max: 0x7fffffff }).map((s) => {
+      const r = rng(s ^ SEED);
+      return mutateString(LINES[Math.floor(r() * LINES.length)]!, r, 5);
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...LINES),
+        fc.nat({ max: 200 }),
+        fc.constantFrom(' ', '"', '=', ',', '[', '\\', ':', '|', 'a', '1.'),
+        fc.integer({ min: 1_000, max: 60_000 }),
+      )
+      .map(([l, i, c, n]) => l.slice(0, i) + c.repeat(n) + l.slice(i)),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
   { weight: 1, arbitrary: fc.array(fc.constantFrom(...' \t"\'=:;,|[]{}\\/.-%<>#0123456789aZ'), { maxLength: 200 }).map((a) => a.join('')) },
 );
@@ -90,7 +110,9 @@ describe(`hostile fuzzing of the log parsers and syslog framing (seed ${SEED})`,
     fc.assert(
       fc.property(arbFrames, fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 30 }), (frames, cuts) => {
         const why = replay('syslog-frames', index++, { frames, cuts });
-        const stream = Buffer.concat(frames.map((f) => (f.octet ? Buffer.from(`${Buffer.byteLength(f.text)} ${f.text}`) : Buffer.from(`${f.text}\n`))));
+        const stream = Buffer.concat(
+          frames.map((f) => (f.octet ? Buffer.from(`${Buffer.byteLength(f.text)} ${f.text}`) : Buffer.from(`${f.text}\n`))),
+        );
         const whole = new SyslogFramer();
         const expected = [...whole.push(stream), ...whole.end()];
         const chunked = new SyslogFramer();
@@ -108,27 +130,36 @@ describe(`hostile fuzzing of the log parsers and syslog framing (seed ${SEED})`,
     );
   });
 
-  it('syslog TCP framing: random and hostile bytes (huge octet counts, no newline) stay under the cap', { timeout: budgetMs(60_000) }, () => {
-    const MAX = 64 * 1024;
-    let index = 0;
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.oneof(
-            fc.uint8Array({ maxLength: 2000 }),
-            fc.integer({ min: 0, max: 9_999_999 }).map((n) => Buffer.from(`${n} `)),
-            fc.integer({ min: 1, max: 200_000 }).map((n) => Buffer.alloc(n, 0x41)),
+  it(
+    'syslog TCP framing: random and hostile bytes (huge octet counts, no newline) stay under the cap',
+    { timeout: budgetMs(60_000) },
+    () => {
+      const MAX = 64 * 1024;
+      let index = 0;
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.oneof(
+              fc.uint8Array({ maxLength: 2000 }),
+              fc.integer({ min: 0, max: 9_999_999 }).map((n) => Buffer.from(`${n} `)),
+              fc.integer({ min: 1, max: 200_000 }).map((n) => Buffer.alloc(n, 0x41)),
+            ),
+            { maxLength: 12 },
           ),
-          { maxLength: 12 },
+          (chunks) => {
+            const why = replay(
+              'syslog-bytes',
+              index++,
+              chunks.map((c) => c.length),
+            );
+            const framer = new SyslogFramer();
+            for (const c of chunks)
+              for (const m of framer.push(Buffer.from(c))) expect(Buffer.byteLength(m), why).toBeLessThanOrEqual(MAX * 3);
+            for (const m of framer.end()) expect(typeof m, why).toBe('string');
+          },
         ),
-        (chunks) => {
-          const why = replay('syslog-bytes', index++, chunks.map((c) => c.length));
-          const framer = new SyslogFramer();
-          for (const c of chunks) for (const m of framer.push(Buffer.from(c))) expect(Buffer.byteLength(m), why).toBeLessThanOrEqual(MAX * 3);
-          for (const m of framer.end()) expect(typeof m, why).toBe('string');
-        },
-      ),
-      fcParams(runs(200)),
-    );
-  });
+        fcParams(runs(200)),
+      );
+    },
+  );
 });

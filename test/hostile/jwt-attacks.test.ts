@@ -35,7 +35,11 @@ function decode(token: string): { header: Json; claims: Json } {
 }
 
 function rs256(input: string, key: crypto.KeyObject | crypto.KeyLike, alg = 'sha256', padding?: number): string {
-  return b64(padding ? crypto.sign(alg, Buffer.from(input), { key: key as crypto.KeyObject, padding, saltLength: 32 }) : crypto.sign(alg, Buffer.from(input), key));
+  return b64(
+    padding
+      ? crypto.sign(alg, Buffer.from(input), { key: key as crypto.KeyObject, padding, saltLength: 32 })
+      : crypto.sign(alg, Buffer.from(input), key),
+  );
 }
 
 /** header + claims signed with `key` (default: the tenant's own active key). */
@@ -50,7 +54,12 @@ async function graphToken(tenant: 'contoso' | 'fabrikam'): Promise<string> {
     method: 'POST',
     url: `/${t.tenantId}/oauth2/v2.0/token`,
     headers: { 'content-type': FORM_CONTENT_TYPE },
-    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.management.clientId, client_secret: t.management.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+    payload: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: t.management.clientId,
+      client_secret: t.management.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }).toString(),
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<{ access_token: string }>().access_token;
@@ -62,7 +71,12 @@ async function casToken(tenant: 'contoso' | 'fabrikam'): Promise<string> {
     method: 'POST',
     url: `/${t.tenantId}/oauth2/v2.0/token`,
     headers: { 'content-type': FORM_CONTENT_TYPE },
-    payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.daemon!.clientId, client_secret: t.daemon!.clientSecret, scope: '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default' }).toString(),
+    payload: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: t.daemon!.clientId,
+      client_secret: t.daemon!.clientSecret,
+      scope: '05a65629-4c1b-48c1-a78b-804c4abdd4af/.default',
+    }).toString(),
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<{ access_token: string }>().access_token;
@@ -103,17 +117,56 @@ const attackerJwk = () => ({ ...attacker.publicKey.export({ format: 'jwk' }), ki
 const CASES: Case[] = [
   { name: 'alg none, empty signature', token: (a) => `${enc({ ...a.header, alg: 'none' })}.${enc(a.claims)}.` },
   { name: 'alg none, no third segment', token: (a) => `${enc({ ...a.header, alg: 'none' })}.${enc(a.claims)}` },
-  { name: 'alg "None" with the original signature', token: (a) => `${enc({ ...a.header, alg: 'None' })}.${enc(a.claims)}.${a.token.split('.')[2]}` },
-  { name: 'HS256 keyed with the tenant public key (PEM)', token: (a) => { const i = `${enc({ ...a.header, alg: 'HS256' })}.${enc(a.claims)}`; return `${i}.${hs256(i, pubPem())}`; } },
-  { name: 'HS256 keyed with the JWK modulus', token: (a) => { const i = `${enc({ ...a.header, alg: 'HS256' })}.${enc(a.claims)}`; return `${i}.${hs256(i, own.jwk.n)}`; } },
-  { name: 'RS512 by the right key', token: (a) => { const i = `${enc({ ...a.header, alg: 'RS512' })}.${enc(a.claims)}`; return `${i}.${rs256(i, own.privateKey, 'sha512')}`; } },
-  { name: 'PS256 by the right key', token: (a) => { const i = `${enc({ ...a.header, alg: 'PS256' })}.${enc(a.claims)}`; return `${i}.${rs256(i, own.privateKey, 'sha256', crypto.constants.RSA_PKCS1_PSS_PADDING)}`; } },
-  { name: 'kid missing', token: (a) => { const { kid: _k, x5t: _x, ...hd } = a.header; return signed(hd, a.claims); } },
+  {
+    name: 'alg "None" with the original signature',
+    token: (a) => `${enc({ ...a.header, alg: 'None' })}.${enc(a.claims)}.${a.token.split('.')[2]}`,
+  },
+  {
+    name: 'HS256 keyed with the tenant public key (PEM)',
+    token: (a) => {
+      const i = `${enc({ ...a.header, alg: 'HS256' })}.${enc(a.claims)}`;
+      return `${i}.${hs256(i, pubPem())}`;
+    },
+  },
+  {
+    name: 'HS256 keyed with the JWK modulus',
+    token: (a) => {
+      const i = `${enc({ ...a.header, alg: 'HS256' })}.${enc(a.claims)}`;
+      return `${i}.${hs256(i, own.jwk.n)}`;
+    },
+  },
+  {
+    name: 'RS512 by the right key',
+    token: (a) => {
+      const i = `${enc({ ...a.header, alg: 'RS512' })}.${enc(a.claims)}`;
+      return `${i}.${rs256(i, own.privateKey, 'sha512')}`;
+    },
+  },
+  {
+    name: 'PS256 by the right key',
+    token: (a) => {
+      const i = `${enc({ ...a.header, alg: 'PS256' })}.${enc(a.claims)}`;
+      return `${i}.${rs256(i, own.privateKey, 'sha256', crypto.constants.RSA_PKCS1_PSS_PADDING)}`;
+    },
+  },
+  {
+    name: 'kid missing',
+    token: (a) => {
+      const { kid: _k, x5t: _x, ...hd } = a.header;
+      return signed(hd, a.claims);
+    },
+  },
   { name: 'kid path traversal', token: (a) => signed({ ...a.header, kid: '../../../../dev/null' }, a.claims) },
   { name: 'kid SQL injection', token: (a) => signed({ ...a.header, kid: "' OR '1'='1" }, a.claims) },
-  { name: 'kid of the other tenant, signed by its key', token: (a) => signed({ ...a.header, kid: other.kid, x5t: other.kid }, a.claims, other.privateKey) },
+  {
+    name: 'kid of the other tenant, signed by its key',
+    token: (a) => signed({ ...a.header, kid: other.kid, x5t: other.kid }, a.claims, other.privateKey),
+  },
   { name: 'own kid, signed by the other tenant key', token: (a) => signed(a.header, a.claims, other.privateKey) },
-  { name: 'other tenant claims (tid, iss) signed by own key', token: (a) => withClaims(a, { tid: fabrikamTenant, iss: otherIssuer(a.claims.iss) }) },
+  {
+    name: 'other tenant claims (tid, iss) signed by own key',
+    token: (a) => withClaims(a, { tid: fabrikamTenant, iss: otherIssuer(a.claims.iss) }),
+  },
   { name: 'wrong audience', token: (a) => withClaims(a, { aud: 'https://evil.example.com' }) },
   { name: 'audience as an empty array', token: (a) => withClaims(a, { aud: [] }) },
   { name: 'audience missing', token: (a) => withClaims(a, {}, ['aud']) },
@@ -130,32 +183,117 @@ const CASES: Case[] = [
   { name: 'nbf not a number', token: (a) => withClaims(a, { nbf: 'yesterday' }) },
   { name: 'crit header with an unknown extension', token: (a) => signed({ ...a.header, crit: ['x-evil'], 'x-evil': true }, a.claims) },
   { name: 'unencoded payload (b64:false, crit)', token: (a) => signed({ ...a.header, b64: false, crit: ['b64'] }, a.claims) },
-  { name: 'jku to an attacker JWKS, attacker key', token: (a) => signed({ ...a.header, kid: 'attacker', jku: 'https://evil.example.com/keys' }, a.claims, attacker.privateKey) },
-  { name: 'x5u to an attacker certificate, attacker key', token: (a) => signed({ ...a.header, kid: 'attacker', x5u: 'https://evil.example.com/cert.pem' }, a.claims, attacker.privateKey) },
-  { name: 'embedded jwk (attacker key), attacker signature', token: (a) => signed({ ...a.header, kid: 'attacker', jwk: attackerJwk() }, a.claims, attacker.privateKey) },
-  { name: 'own kid, embedded attacker jwk, attacker signature', token: (a) => signed({ ...a.header, jwk: attackerJwk() }, a.claims, attacker.privateKey) },
+  {
+    name: 'jku to an attacker JWKS, attacker key',
+    token: (a) => signed({ ...a.header, kid: 'attacker', jku: 'https://evil.example.com/keys' }, a.claims, attacker.privateKey),
+  },
+  {
+    name: 'x5u to an attacker certificate, attacker key',
+    token: (a) => signed({ ...a.header, kid: 'attacker', x5u: 'https://evil.example.com/cert.pem' }, a.claims, attacker.privateKey),
+  },
+  {
+    name: 'embedded jwk (attacker key), attacker signature',
+    token: (a) => signed({ ...a.header, kid: 'attacker', jwk: attackerJwk() }, a.claims, attacker.privateKey),
+  },
+  {
+    name: 'own kid, embedded attacker jwk, attacker signature',
+    token: (a) => signed({ ...a.header, jwk: attackerJwk() }, a.claims, attacker.privateKey),
+  },
   { name: 'signature with = padding', token: (a) => `${a.token}=` },
-  { name: 'signature in the +/ alphabet', token: (a) => { const [x, y, s] = a.token.split('.'); return `${x}.${y}.${Buffer.from(s!, 'base64url').toString('base64').replace(/=+$/, '')}`; } },
-  { name: 'payload in the +/ alphabet with padding, re-signed', token: (a) => { const p = Buffer.from(JSON.stringify(a.claims)).toString('base64'); const i = `${enc(a.header)}.${p}`; return `${i}.${rs256(i, own.privateKey)}`; } },
+  {
+    name: 'signature in the +/ alphabet',
+    token: (a) => {
+      const [x, y, s] = a.token.split('.');
+      return `${x}.${y}.${Buffer.from(s!, 'base64url').toString('base64').replace(/=+$/, '')}`;
+    },
+  },
+  {
+    name: 'payload in the +/ alphabet with padding, re-signed',
+    token: (a) => {
+      const p = Buffer.from(JSON.stringify(a.claims)).toString('base64');
+      const i = `${enc(a.header)}.${p}`;
+      return `${i}.${rs256(i, own.privateKey)}`;
+    },
+  },
   { name: 'truncated: signature dropped', token: (a) => a.token.split('.').slice(0, 2).join('.') },
   { name: 'truncated: half a signature', token: (a) => a.token.slice(0, a.token.length - 170) },
   { name: 'one segment only', token: (a) => a.token.split('.')[1]! },
   { name: 'four segments', token: (a) => `${a.token}.${a.token.split('.')[2]}` },
-  { name: 'five segments (JWE shape)', token: (a) => `${a.token.split('.')[0]}..${b64(crypto.randomBytes(12))}.${a.token.split('.')[1]}.${b64(crypto.randomBytes(16))}` },
-  { name: 'signature of another token spliced in', token: (a) => `${a.token.split('.').slice(0, 2).join('.')}.${a.otherToken.split('.')[2]}` },
-  { name: 'claims changed, old signature kept', token: (a) => { const [x, , s] = a.token.split('.'); return `${x}.${enc({ ...a.claims, roles: ['Everything'] })}.${s}`; } },
+  {
+    name: 'five segments (JWE shape)',
+    token: (a) => `${a.token.split('.')[0]}..${b64(crypto.randomBytes(12))}.${a.token.split('.')[1]}.${b64(crypto.randomBytes(16))}`,
+  },
+  {
+    name: 'signature of another token spliced in',
+    token: (a) => `${a.token.split('.').slice(0, 2).join('.')}.${a.otherToken.split('.')[2]}`,
+  },
+  {
+    name: 'claims changed, old signature kept',
+    token: (a) => {
+      const [x, , s] = a.token.split('.');
+      return `${x}.${enc({ ...a.claims, roles: ['Everything'] })}.${s}`;
+    },
+  },
   // Over a real socket Node refuses headers above 16 kB with 431 (exhaustion suite); here the verifier sees it.
-  { name: 'huge header (64 kB), not signed by the tenant', token: (a) => signed({ ...a.header, pad: 'A'.repeat(64 * 1024) }, a.claims, attacker.privateKey) },
-  { name: 'payload not JSON', token: (a) => { const i = `${enc(a.header)}.${b64('hello, world')}`; return `${i}.${rs256(i, own.privateKey)}`; } },
-  { name: 'payload a JSON array', token: (a) => { const i = `${enc(a.header)}.${b64('[1,2,3]')}`; return `${i}.${rs256(i, own.privateKey)}`; } },
+  {
+    name: 'huge header (64 kB), not signed by the tenant',
+    token: (a) => signed({ ...a.header, pad: 'A'.repeat(64 * 1024) }, a.claims, attacker.privateKey),
+  },
+  {
+    name: 'payload not JSON',
+    token: (a) => {
+      const i = `${enc(a.header)}.${b64('hello, world')}`;
+      return `${i}.${rs256(i, own.privateKey)}`;
+    },
+  },
+  {
+    name: 'payload a JSON array',
+    token: (a) => {
+      const i = `${enc(a.header)}.${b64('[1,2,3]')}`;
+      return `${i}.${rs256(i, own.privateKey)}`;
+    },
+  },
   { name: 'header not JSON', token: (a) => `${b64('{"alg":"RS256",')}.${enc(a.claims)}.${a.token.split('.')[2]}` },
-  { name: 'duplicate claims: a wrong aud last', token: (a) => { const body = JSON.stringify(a.claims).replace(/}$/, ',"aud":"https://evil.example.com"}'); const i = `${enc(a.header)}.${b64(body)}`; return `${i}.${rs256(i, own.privateKey)}`; } },
-  { name: 'duplicate claims: a wrong tid last', token: (a) => { const body = JSON.stringify(a.claims).replace(/}$/, `,"tid":"${fabrikamTenant}"}`); const i = `${enc(a.header)}.${b64(body)}`; return `${i}.${rs256(i, own.privateKey)}`; } },
-  { name: 'duplicate header: alg none last', token: (a) => { const hd = JSON.stringify(a.header).replace(/}$/, ',"alg":"none"}'); const i = `${b64(hd)}.${enc(a.claims)}`; return `${i}.${rs256(i, own.privateKey)}`; } },
-  { name: 'roles as a string', token: (a) => withClaims(a, { roles: 'Investigation.manage Application.ReadWrite.All' }), statuses: [401, 403] },
+  {
+    name: 'duplicate claims: a wrong aud last',
+    token: (a) => {
+      const body = JSON.stringify(a.claims).replace(/}$/, ',"aud":"https://evil.example.com"}');
+      const i = `${enc(a.header)}.${b64(body)}`;
+      return `${i}.${rs256(i, own.privateKey)}`;
+    },
+  },
+  {
+    name: 'duplicate claims: a wrong tid last',
+    token: (a) => {
+      const body = JSON.stringify(a.claims).replace(/}$/, `,"tid":"${fabrikamTenant}"}`);
+      const i = `${enc(a.header)}.${b64(body)}`;
+      return `${i}.${rs256(i, own.privateKey)}`;
+    },
+  },
+  {
+    name: 'duplicate header: alg none last',
+    token: (a) => {
+      const hd = JSON.stringify(a.header).replace(/}$/, ',"alg":"none"}');
+      const i = `${b64(hd)}.${enc(a.claims)}`;
+      return `${i}.${rs256(i, own.privateKey)}`;
+    },
+  },
+  {
+    name: 'roles as a string',
+    token: (a) => withClaims(a, { roles: 'Investigation.manage Application.ReadWrite.All' }),
+    statuses: [401, 403],
+  },
   { name: 'roles empty', token: (a) => withClaims(a, { roles: [] }), statuses: [401, 403] },
-  { name: 'the other API\'s token (audience confusion)', token: (a) => a.otherToken },
-  { name: 'a token of the other tenant signed by it, for the same API', token: (a) => signed({ ...a.header, kid: other.kid, x5t: other.kid }, { ...a.claims, aud: 'https://evil.example.com', tid: fabrikamTenant, iss: otherIssuer(a.claims.iss) }, other.privateKey) },
+  { name: "the other API's token (audience confusion)", token: (a) => a.otherToken },
+  {
+    name: 'a token of the other tenant signed by it, for the same API',
+    token: (a) =>
+      signed(
+        { ...a.header, kid: other.kid, x5t: other.kid },
+        { ...a.claims, aud: 'https://evil.example.com', tid: fabrikamTenant, iss: otherIssuer(a.claims.iss) },
+        other.privateKey,
+      ),
+  },
   { name: 'an ID-token shape (aud = client id)', token: (a) => withClaims(a, { aud: String(a.claims.appid ?? a.claims.azp ?? 'client') }) },
   { name: 'empty bearer', token: () => '' },
   { name: 'garbage with dots', token: () => '...' },

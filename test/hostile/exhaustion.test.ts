@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOUD_APP_SECURITY_APP_ID, CLOUD_APP_SECURITY_ROLES } from '@appwarden/protocol';
+import { CLOUD_APP_SECURITY_ROLES } from '@appwarden/protocol';
 import { childProcess, installation, type ChildServer, type Installation } from '../support/harness.js';
 import { budgetMs, LONG, SEED } from './hostile-mode.js';
 import { LiveClient, rssOf, sleep, squidLog } from './live-client.js';

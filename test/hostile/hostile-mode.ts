@@ -7,7 +7,7 @@
 //   HOSTILE_RUNS=<n>          overrides the number of inputs per surface (either mode)
 //
 // Suites read these here and nowhere else.
-import fc from 'fast-check';
+import type fc from 'fast-check';
 
 export const LONG = process.env.HOSTILE_MODE === 'long';
 

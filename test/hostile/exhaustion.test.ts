@@ -15,8 +15,10 @@ import { LiveClient, rssOf, sleep, squidLog } from './live-client.js';
 
 /** The documented cap (docs/testing.md): the whole process under attack stays under 1 GiB. */
 const RSS_CAP_BYTES = 1024 ** 3;
-const TOKEN_BOUND_MS = 5_000;
-const UPLOAD_BOUND_MS = 30_000;
+// Bounds with room for a 2-core machine shared with other jobs (measured figures: docs/testing.md);
+// before the fixes of issue 12 the other tenant's upload waited minutes and the server died.
+const TOKEN_BOUND_MS = 10_000;
+const UPLOAD_BOUND_MS = 60_000;
 const ATTACK_MS = LONG ? 120_000 : 5_000;
 const SIZE = LONG
   ? { tokenWorkers: 32, uploads: 32, uploadLines: 200_000, slowloris: 1_000, syslogChunk: 1024 ** 2 }

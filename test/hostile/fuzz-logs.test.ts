@@ -66,8 +66,12 @@ const arbLine = fc.oneof(
   { weight: 1, arbitrary: fc.array(fc.constantFrom(...' \t"\'=:;,|[]{}\\/.-%<>#0123456789aZ'), { maxLength: 200 }).map((a) => a.join('')) },
 );
 
-/** Long lines must parse in linear time: this bound fails a quadratic scan of a 60 kB line. */
-const PER_LINE_MS = 250;
+/**
+ * No line may take long: this catches catastrophic backtracking and runaway scans on a 60 kB line,
+ * with room for a loaded CI machine (the linear-time guarantee itself is asserted on 1 MB lines in
+ * packages/server/test/discovery/linear-parsers.test.ts).
+ */
+const PER_LINE_MS = 1_000;
 
 describe(`hostile fuzzing of the log parsers and syslog framing (seed ${SEED})`, () => {
   it('every parser: no throw, a valid outcome, bounded time per line', { timeout: budgetMs(60_000, 4 * 3_600_000) }, () => {

@@ -12,6 +12,8 @@ import { childProcess, installation, OPERATOR_KEY, TIER, type ChildServer, type 
 import { budgetMs, LONG, rng, SEED } from './hostile-mode.js';
 import { LiveClient, sleep, squidLog } from './live-client.js';
 
+/** The suite is about durability: the API rate limit would only slow the writers and the checks. */
+const NO_RATE_LIMIT = { APPWARDEN_RATE_LIMIT_PER_MINUTE: '0' };
 const KILLS = LONG ? 50 : 2;
 const LOG = squidLog(3_000, { ips: 40 });
 
@@ -160,7 +162,7 @@ describe(`crash consistency under kill -9 (seed ${SEED}, ${KILLS} kills, ${TIER}
       const t0 = Date.now();
       const mark = (what: string) => process.env.HOSTILE_TRACE && console.log(`[hostile crash] +${Date.now() - t0} ms ${what}`);
       // The uncrashed run: the report of LOG processed once.
-      child = await childProcess(install);
+      child = await childProcess(install, [], NO_RATE_LIMIT);
       let s = await session(child);
       const base = await s.c.upload(s.cas, LOG, 'baseline');
       expect((await s.c.job(s.cas, base.jobId)).status).toBe('succeeded');
@@ -188,7 +190,7 @@ describe(`crash consistency under kill -9 (seed ${SEED}, ${KILLS} kills, ${TIER}
         await s.c.close();
         integrityCheck();
         mark(`killed ${kill}`);
-        child = await childProcess(install);
+        child = await childProcess(install, [], NO_RATE_LIMIT);
         s = await session(child);
         mark(`restarted ${kill}`);
       }

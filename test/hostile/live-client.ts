@@ -96,7 +96,8 @@ export class LiveClient {
         if (j.status !== 'queued' && j.status !== 'running') return j;
       }
       if (Date.now() > end) throw new Error(`job ${jobId} not finished after ${timeoutMs} ms: ${res.status} ${res.text}`);
-      await new Promise((r) => setTimeout(r, 100));
+      // Polling counts against the tenant's API rate limit: back off when throttled.
+      await new Promise((r) => setTimeout(r, res.status === 429 ? 1_000 : 250));
     }
   }
 

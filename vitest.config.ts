@@ -16,6 +16,8 @@ const UNIT = [
   'packages/console/test/**/*.test.ts',
 ];
 
+const HOSTILE = ['test/hostile/**/*.test.ts'];
+
 // One runner for every package. Tests import the packages' TypeScript sources directly.
 // `vitest run --project unit` (npm run test:unit) runs the unit tests alone; `vitest run` runs all.
 export default defineConfig({
@@ -29,7 +31,13 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       { extends: true, test: { name: 'server', include: ['packages/*/test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT] } },
-      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT, ...HOSTILE] },
+      },
+      // Hostile suites (fuzzing, JWT attacks, isolation, exhaustion, crash consistency): short mode by
+      // default, long mode with HOSTILE_MODE=long (npm run test:hostile). See docs/testing.md.
+      { extends: true, test: { name: 'hostile', include: HOSTILE } },
     ],
   },
 });

@@ -5,7 +5,7 @@ import { registerDiscoveryUploadRoutes } from './cloudapps/discovery/upload-blob
 import { registerCloudAppsRoutes } from './cloudapps/routes.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerConsoleRoutes } from './http/console-static.js';
-import { newRequestId, registerErrorHandling } from './http/error-handler.js';
+import { frameworkErrorHandler, newRequestId, registerErrorHandling } from './http/error-handler.js';
 import { serializeRequest } from './http/log-redaction.js';
 import { registerOpenApiRoutes } from './http/openapi.js';
 import { Readiness, registerHealthRoutes } from './http/readiness.js';
@@ -31,6 +31,7 @@ export interface AppDeps {
 /** Assembles the request pipeline in order. Never listens: main.ts and tests do that. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { services } = deps;
+  const errorContext = { origin: () => services.origin.value, now: () => services.clock.now() };
   const app = Fastify({
     // 1. Logging: pino, with credentials redacted; bodies are never logged.
     logger:
@@ -51,6 +52,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new RequestLogController(services.config.requestLogLevel),
     // MSAL lower-cases the authority; tenant segments are matched case-insensitively by the services.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Errors raised before routing (a malformed percent-encoding in the path) in the path's wire format.
+    frameworkErrors: frameworkErrorHandler(errorContext),
   });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-ms-request-id', req.id);
@@ -58,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 4. Body parsers: JSON (empty = {}), form, text.
   registerBodyParsers(app);
   // 5. Errors: one renderer per wire format, chosen by path.
-  registerErrorHandling(app, { origin: () => services.origin.value, now: () => services.clock.now() });
+  registerErrorHandling(app, errorContext);
   // 6. Operations.
   registerHealthRoutes(app, deps.readiness ?? new Readiness(true));
   registerOpenApiRoutes(app, () => services.origin.value);

@@ -89,6 +89,17 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, thrown: unkn
   }
 }
 
+/**
+ * Errors Fastify raises before routing (a malformed percent-encoding in the path, FST_ERR_BAD_URL; a
+ * bad content-type header): rendered in the path's wire format like every other error, not in the
+ * framework's own shape. Passed as Fastify's `frameworkErrors` option.
+ */
+export function frameworkErrorHandler(ctx: ErrorContext) {
+  return (err: unknown, req: FastifyRequest, reply: FastifyReply): void => {
+    sendError(req, reply, err, ctx);
+  };
+}
+
 export function registerErrorHandling(app: FastifyInstance, ctx: ErrorContext): void {
   app.setErrorHandler((err, req, reply) => sendError(req, reply, err, ctx));
   app.setNotFoundHandler((req, reply) => sendError(req, reply, errors.noRoute(req.method, req.url.split('?')[0]!), ctx));

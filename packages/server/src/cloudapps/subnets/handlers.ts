@@ -4,7 +4,7 @@ import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
 import { invalidParameter, notFound } from '../errors.js';
 import { evaluateFilters } from '../filters/evaluate.js';
 import { readFilters } from '../filters/index.js';
-import { boolParam, intParam, stringParam } from '../request-params.js';
+import { boolParam, intParam, stringParam, skipParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
 import { normaliseSubnet, type NormalisedSubnet } from '../../discovery/subnets.js';
 import { ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
@@ -18,8 +18,7 @@ async function tagMap(call: CloudAppsCall): Promise<Map<string, IpTagRow>> {
 
 async function list(call: CloudAppsCall) {
   const p = call.params;
-  const skip = intParam(p, 'skip', 0);
-  if (skip < 0) throw invalidParameter('skip', 'skip must not be negative', skip);
+  const skip = skipParam(p);
   const limit = Math.min(Math.max(intParam(p, 'limit', LIST_LIMITS.defaultLimit), 1), LIST_LIMITS.maxLimit);
   const sortField = stringParam(p, 'sortField') ?? 'name';
   if (!(SORT_FIELDS as readonly string[]).includes(sortField)) {

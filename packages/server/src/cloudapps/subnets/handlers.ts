@@ -7,7 +7,7 @@ import { readFilters } from '../filters/index.js';
 import { boolParam, intParam, stringParam, skipParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
 import { normaliseSubnet, type NormalisedSubnet } from '../../discovery/subnets.js';
-import { ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
+import { IP_RANGE_LIMITS, ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
 
 const SORT_FIELDS = ['name', 'category', 'tags', 'date'] as const;
 
@@ -83,6 +83,8 @@ async function readRangeInput(call: CloudAppsCall, selfId?: string): Promise<Ran
   const raw = typeof p.subnets === 'string' ? [p.subnets] : p.subnets;
   if (!Array.isArray(raw) || raw.length === 0)
     throw invalidParameter('subnets', 'subnets must list at least one IP address or subnet', p.subnets ?? null);
+  if (raw.length > IP_RANGE_LIMITS.subnetsPerRange)
+    throw invalidParameter('subnets', `a range has at most ${IP_RANGE_LIMITS.subnetsPerRange} subnets (got ${raw.length})`, null);
   const subnets: NormalisedSubnet[] = [];
   for (const item of raw) {
     const text =
@@ -137,6 +139,8 @@ async function writeUnique(name: string, fn: () => Promise<unknown>): Promise<vo
 async function create(call: CloudAppsCall) {
   const input = await readRangeInput(call);
   const tenantId = call.caller.tenant.id;
+  if ((await call.services.stores.discovery.ipRanges.list(tenantId)).length >= IP_RANGE_LIMITS.rangesPerTenant)
+    throw invalidParameter('name', `a tenant has at most ${IP_RANGE_LIMITS.rangesPerTenant} IP address ranges`, null);
   const id = newObjectId(call.now);
   await writeUnique(input.name, () =>
     call.services.stores.transaction(async (tx) => {

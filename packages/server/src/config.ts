@@ -45,6 +45,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Largest Cloud Discovery log upload (one file, after any block commit), in bytes. Default 5 GiB. */
   discoveryMaxUploadBytes: number;
+  /** Bytes one tenant's unprocessed uploads may hold staged on disk (blocks and blobs). Default 20 GiB. */
+  discoveryStagingBytesPerTenant: number;
   /** Interface the syslog receivers of discovery data sources listen on. */
   discoverySyslogHost: string;
   /** Received syslog lines are parsed in batches at least this often (milliseconds). */
@@ -94,6 +96,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   rateLimitPerMinute: 30,
   bodyLimitBytes: 1024 * 1024,
   discoveryMaxUploadBytes: 5 * 1024 ** 3,
+  discoveryStagingBytesPerTenant: 20 * 1024 ** 3,
   discoverySyslogHost: '127.0.0.1',
   discoverySyslogFlushMs: 5000,
   discoveryEarlyParse: true,
@@ -191,6 +194,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 1_000_000),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 1024 * 1024 * 1024),
     discoveryMaxUploadBytes: int('discoveryMaxUploadBytes', 1024, 1024 ** 4),
+    discoveryStagingBytesPerTenant: int('discoveryStagingBytesPerTenant', 1024, 1024 ** 5),
     discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,
     discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
     discoveryEarlyParse: bool('discoveryEarlyParse'),

@@ -43,6 +43,16 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Largest accepted request body (JSON and form), in bytes. */
   bodyLimitBytes: number;
+  /** Sockets open at once on a listener, over all clients. */
+  maxConnections: number;
+  /** Sockets open at once from one source (an IPv4 address, an IPv6 /64). */
+  maxConnectionsPerAddress: number;
+  /** Milliseconds a client has to finish the TLS handshake (Node's default is 120 s). */
+  tlsHandshakeTimeoutMs: number;
+  /** Milliseconds a client has to send a request's headers. */
+  headersTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
   /** Largest Cloud Discovery log upload (one file, after any block commit), in bytes. Default 5 GiB. */
   discoveryMaxUploadBytes: number;
   /** Bytes one tenant's unprocessed uploads may hold staged on disk (blocks and blobs). Default 20 GiB. */
@@ -95,6 +105,11 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   clientAuthFailuresPerMinute: 20,
   rateLimitPerMinute: 30,
   bodyLimitBytes: 1024 * 1024,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 512,
+  tlsHandshakeTimeoutMs: 10_000,
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 5_000,
   discoveryMaxUploadBytes: 5 * 1024 ** 3,
   discoveryStagingBytesPerTenant: 20 * 1024 ** 3,
   discoverySyslogHost: '127.0.0.1',
@@ -193,6 +208,11 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     clientAuthFailuresPerMinute: int('clientAuthFailuresPerMinute', 1, 100000),
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 1_000_000),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 1024 * 1024 * 1024),
+    maxConnections: int('maxConnections', 1, 1_000_000),
+    maxConnectionsPerAddress: int('maxConnectionsPerAddress', 1, 1_000_000),
+    tlsHandshakeTimeoutMs: int('tlsHandshakeTimeoutMs', 100, 600_000),
+    headersTimeoutMs: int('headersTimeoutMs', 100, 600_000),
+    keepAliveTimeoutMs: int('keepAliveTimeoutMs', 100, 600_000),
     discoveryMaxUploadBytes: int('discoveryMaxUploadBytes', 1024, 1024 ** 4),
     discoveryStagingBytesPerTenant: int('discoveryStagingBytesPerTenant', 1024, 1024 ** 5),
     discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,

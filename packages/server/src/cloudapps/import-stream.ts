@@ -11,8 +11,12 @@ import type { Stores } from '../store/interfaces.js';
 import type { CloudAppsActivityRow } from '../store/schema.js';
 import { errors } from '../http/errors.js';
 import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE } from '../store/private-files.js';
-import { IMPORT_BATCH_SIZE, writeRows, type ImportResult } from './import.js';
+import { writeRows, type ImportResult } from './import.js';
 import { MAX_REPORTED_ERRORS, parseLine, rowKey, type AnyRow, type ImportLineError, type ImportResource } from './import-lines.js';
+
+/** Rows and bytes of JSON written per transaction by the streaming import: whichever comes first. */
+export const STREAM_BATCH_ROWS = 1000;
+export const STREAM_BATCH_BYTES = 8 * 1024 * 1024;
 
 /** Longest line of an import (one JSON object); a longer one is a bad line, not a buffer without end. */
 export const MAX_IMPORT_LINE_BYTES = 16 * 1024 * 1024;
@@ -116,8 +120,9 @@ export async function importJsonLinesStream(
     if (errorCount > 0) return { resource, lines, imported: 0, batches: 0, errors: errs, moreErrors: errorCount > errs.length };
 
     // Pass 2: rows batch by batch (the last line of an id wins: later batches replace earlier ones).
-    const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
+    const batchSize = options.batchSize ?? STREAM_BATCH_ROWS;
     let batch = new Map<string, AnyRow>();
+    let batchBytes = 0;
     let imported = 0;
     let batches = 0;
     const keys = new Set<string>();
@@ -125,6 +130,7 @@ export async function importJsonLinesStream(
       if (batch.size === 0) return;
       const rows = [...batch.values()];
       batch = new Map();
+      batchBytes = 0;
       if (resource === 'activities' && enrichActivities) await enrichActivities(rows as CloudAppsActivityRow[]);
       batches += await writeRows(stores, resource, rows, batchSize, false);
     };
@@ -136,7 +142,8 @@ export async function importJsonLinesStream(
       if (!keys.has(key)) (keys.add(key), imported++);
       batch.delete(key);
       batch.set(key, row);
-      if (batch.size >= batchSize) await flush();
+      batchBytes += line.length;
+      if (batch.size >= batchSize || batchBytes >= STREAM_BATCH_BYTES) await flush();
     });
     await flush();
     if (imported >= 1000) await stores[resource].analyze();

@@ -20,7 +20,10 @@ let child: ChildServer;
 let dispatcher: Agent;
 beforeAll(async () => {
   install = await installation();
-  child = await childProcess(install, ['--rate-limit-per-minute', '0']);
+  const passThrough = process.env.APPWARDEN_HEADERS_TIMEOUT_MS
+    ? { APPWARDEN_HEADERS_TIMEOUT_MS: process.env.APPWARDEN_HEADERS_TIMEOUT_MS }
+    : {};
+  child = await childProcess(install, ['--rate-limit-per-minute', '0'], passThrough);
   dispatcher = new Agent({ connect: { ca: install.ca } });
 }, 90_000);
 afterAll(async () => {

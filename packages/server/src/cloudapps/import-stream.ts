@@ -139,7 +139,10 @@ export async function importJsonLinesStream(
       const row = parseLine(tenantId, resource, line) as AnyRow;
       const key = rowKey(row);
       // Distinct ids only: a set of short keys, not of rows.
-      if (!keys.has(key)) (keys.add(key), imported++);
+      if (!keys.has(key)) {
+        keys.add(key);
+        imported++;
+      }
       batch.delete(key);
       batch.set(key, row);
       batchBytes += line.length;

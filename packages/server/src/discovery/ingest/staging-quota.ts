@@ -53,7 +53,9 @@ export class StagingQuota {
     for (const name of names) {
       if (name.endsWith('.part')) continue;
       const st = await fs.promises.stat(path.join(dir, 'blocks', name)).catch(() => undefined);
-      if (st) (blocks.set(name, st.size), (bytes += st.size));
+      if (!st) continue;
+      blocks.set(name, st.size);
+      bytes += st.size;
     }
     const blob = await fs.promises.stat(path.join(dir, 'blob')).catch(() => undefined);
     if (blob) bytes += blob.size;

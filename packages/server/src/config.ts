@@ -14,6 +14,11 @@ export interface Config {
   httpPort: number | undefined;
   /** Public origin used in issuers and discovery documents; default https://localhost:<port>. */
   publicUrl: string | undefined;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, or
+   * `loopback`, `linklocal`, `uniquelocal`). Unset: off, the peer address is the client's.
+   */
+  trustProxy: string | undefined;
   /** Seed the Contoso and Fabrikam demo tenants on first start. */
   demo: boolean;
   /** PostgreSQL connection string; SQLite in dataDir when unset. */
@@ -92,6 +97,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   port: 8443,
   httpPort: undefined,
   publicUrl: undefined,
+  trustProxy: undefined,
   demo: false,
   databaseUrl: undefined,
   redisUrl: undefined,
@@ -145,6 +151,21 @@ export class ConfigError extends AppError {
 
 const ENV_PREFIX = 'APPWARDEN_';
 
+/** The trustProxy list, checked: each entry an address, a CIDR or a proxy-addr range name. */
+function trustedProxies(v: string | undefined): string | undefined {
+  if (v === undefined || v.trim() === '' || /^(false|off|no|0)$/i.test(v.trim())) return undefined;
+  const entries = v.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const ok = /^(loopback|linklocal|uniquelocal)$/.test(e) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(e) && /[.:]/.test(e));
+    if (!ok) {
+      throw new ConfigError(
+        `trustProxy (${envName('trustProxy')}) must list proxy addresses or CIDRs (or loopback, linklocal, uniquelocal), got '${e}'`,
+      );
+    }
+  }
+  return entries.join(',');
+}
+
 /** Environment names: APPWARDEN_ + the option in SCREAMING_SNAKE_CASE (APPWARDEN_DATA_DIR, APPWARDEN_PORT...). */
 export function envName(option: keyof Config): string {
   return ENV_PREFIX + option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -195,6 +216,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     port: int('port', 0, 65535),
     httpPort: httpPortRaw === undefined || httpPortRaw === '' ? undefined : int('httpPort', 0, 65535),
     publicUrl: str('publicUrl'),
+    trustProxy: trustedProxies(str('trustProxy')),
     demo,
     databaseUrl: str('databaseUrl'),
     redisUrl: str('redisUrl'),

@@ -46,6 +46,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           },
     // 2. Request ids: one GUID per request, echoed as x-ms-request-id and used as Entra's trace id.
     genReqId: () => newRequestId(),
+    // X-Forwarded-For is believed only from the configured proxies (off by default): req.ip, which
+    // keys the client-authentication lockout and the request log, is then the forwarded client.
+    ...(services.config.trustProxy ? { trustProxy: services.config.trustProxy } : {}),
     // 3. Body size limit, the same for every content type (docs/configuration.md).
     bodyLimit: services.config.bodyLimitBytes,
     // Request logs at `requestLogLevel`: debug under --demo, so they do not bury the start banner.

@@ -20,6 +20,11 @@ export interface Config {
    * needs, docs/azure-cli.md). Comma-separated in the environment.
    */
   tlsHostnames: string[];
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, or
+   * `loopback`, `linklocal`, `uniquelocal`). Unset: off, the peer address is the client's.
+   */
+  trustProxy: string | undefined;
   /** Seed the Contoso and Fabrikam demo tenants on first start. */
   demo: boolean;
   /** PostgreSQL connection string; SQLite in dataDir when unset. */
@@ -49,8 +54,20 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Largest accepted request body (JSON and form), in bytes. */
   bodyLimitBytes: number;
+  /** Sockets open at once on a listener, over all clients. */
+  maxConnections: number;
+  /** Sockets open at once from one source (an IPv4 address, an IPv6 /64). */
+  maxConnectionsPerAddress: number;
+  /** Milliseconds a client has to finish the TLS handshake (Node's default is 120 s). */
+  tlsHandshakeTimeoutMs: number;
+  /** Milliseconds a client has to send a request's headers. */
+  headersTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection stays open between requests. */
+  keepAliveTimeoutMs: number;
   /** Largest Cloud Discovery log upload (one file, after any block commit), in bytes. Default 5 GiB. */
   discoveryMaxUploadBytes: number;
+  /** Bytes one tenant's unprocessed uploads may hold staged on disk (blocks and blobs). Default 20 GiB. */
+  discoveryStagingBytesPerTenant: number;
   /** Interface the syslog receivers of discovery data sources listen on. */
   discoverySyslogHost: string;
   /** Received syslog lines are parsed in batches at least this often (milliseconds). */
@@ -123,6 +140,7 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   httpPort: undefined,
   publicUrl: undefined,
   tlsHostnames: [],
+  trustProxy: undefined,
   demo: false,
   databaseUrl: undefined,
   redisUrl: undefined,
@@ -136,7 +154,13 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   clientAuthFailuresPerMinute: 20,
   rateLimitPerMinute: 30,
   bodyLimitBytes: 1024 * 1024,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 512,
+  tlsHandshakeTimeoutMs: 10_000,
+  headersTimeoutMs: 20_000,
+  keepAliveTimeoutMs: 5_000,
   discoveryMaxUploadBytes: 5 * 1024 ** 3,
+  discoveryStagingBytesPerTenant: 20 * 1024 ** 3,
   discoverySyslogHost: '127.0.0.1',
   discoverySyslogFlushMs: 5000,
   discoveryEarlyParse: true,
@@ -187,6 +211,21 @@ export class ConfigError extends AppError {
 }
 
 const ENV_PREFIX = 'APPWARDEN_';
+
+/** The trustProxy list, checked: each entry an address, a CIDR or a proxy-addr range name. */
+function trustedProxies(v: string | undefined): string | undefined {
+  if (v === undefined || v.trim() === '' || /^(false|off|no|0)$/i.test(v.trim())) return undefined;
+  const entries = v.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const ok = /^(loopback|linklocal|uniquelocal)$/.test(e) || (/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(e) && /[.:]/.test(e));
+    if (!ok) {
+      throw new ConfigError(
+        `trustProxy (${envName('trustProxy')}) must list proxy addresses or CIDRs (or loopback, linklocal, uniquelocal), got '${e}'`,
+      );
+    }
+  }
+  return entries.join(',');
+}
 
 /** Environment names: APPWARDEN_ + the option in SCREAMING_SNAKE_CASE (APPWARDEN_DATA_DIR, APPWARDEN_PORT...). */
 export function envName(option: keyof Config): string {
@@ -248,6 +287,7 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     httpPort: httpPortRaw === undefined || httpPortRaw === '' ? undefined : int('httpPort', 0, 65535),
     publicUrl: str('publicUrl'),
     tlsHostnames: hostnames('tlsHostnames'),
+    trustProxy: trustedProxies(str('trustProxy')),
     demo,
     databaseUrl: str('databaseUrl'),
     redisUrl: str('redisUrl'),
@@ -261,7 +301,13 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     clientAuthFailuresPerMinute: int('clientAuthFailuresPerMinute', 1, 100000),
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 1_000_000),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 1024 * 1024 * 1024),
+    maxConnections: int('maxConnections', 1, 1_000_000),
+    maxConnectionsPerAddress: int('maxConnectionsPerAddress', 1, 1_000_000),
+    tlsHandshakeTimeoutMs: int('tlsHandshakeTimeoutMs', 100, 600_000),
+    headersTimeoutMs: int('headersTimeoutMs', 100, 600_000),
+    keepAliveTimeoutMs: int('keepAliveTimeoutMs', 100, 600_000),
     discoveryMaxUploadBytes: int('discoveryMaxUploadBytes', 1024, 1024 ** 4),
+    discoveryStagingBytesPerTenant: int('discoveryStagingBytesPerTenant', 1024, 1024 ** 5),
     discoverySyslogHost: str('discoverySyslogHost') ?? DEFAULTS.discoverySyslogHost,
     discoverySyslogFlushMs: int('discoverySyslogFlushMs', 10, 3_600_000),
     discoveryEarlyParse: bool('discoveryEarlyParse'),

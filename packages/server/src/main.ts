@@ -1,5 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import { applyConnectionLimits, tlsServerOptions, type ConnectionLimits } from './http/connection-limits.js';
+import { lockoutSource } from './identity/token/client-auth-throttle.js';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -107,12 +109,23 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   const readiness = new Readiness(false, config.demo ? 'demo data' : 'background services');
   const app = await buildApp({ services, operatorKey, readiness, ...(start.logger !== undefined ? { logger: start.logger } : {}) });
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => app.routing(req, res);
-  const httpsServer = https.createServer({ key: tls.key, cert: tls.cert }, handler);
+  const limits: ConnectionLimits = {
+    total: config.maxConnections,
+    perAddress: config.maxConnectionsPerAddress,
+    tlsHandshakeMs: config.tlsHandshakeTimeoutMs,
+    headersMs: config.headersTimeoutMs,
+    keepAliveMs: config.keepAliveTimeoutMs,
+  };
+  // Node checks the headers timeout every connectionsCheckingInterval (30 s by default).
+  const checking = { connectionsCheckingInterval: Math.max(50, Math.floor(config.headersTimeoutMs / 4)) };
+  const httpsServer = https.createServer({ key: tls.key, cert: tls.cert, ...tlsServerOptions(limits), ...checking }, handler);
+  applyConnectionLimits(httpsServer, limits, lockoutSource);
   const port = await listen(httpsServer, config.port, config.host);
   let httpServer: http.Server | undefined;
   let httpPort: number | undefined;
   if (config.httpPort !== undefined) {
-    httpServer = http.createServer(handler);
+    httpServer = http.createServer(checking, handler);
+    applyConnectionLimits(httpServer, limits, lockoutSource);
     httpPort = await listen(httpServer, config.httpPort, config.host);
   }
   const url = config.publicUrl ?? `https://localhost:${port}`;

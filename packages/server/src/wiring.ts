@@ -100,6 +100,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const discovery = new DiscoveryRuntime(stores, clock, {
     dataDir: config.dataDir,
     maxUploadBytes: config.discoveryMaxUploadBytes,
+    stagingBytesPerTenant: config.discoveryStagingBytesPerTenant,
     syslogHost: config.discoverySyslogHost,
     syslogFlushMs: config.discoverySyslogFlushMs,
     ingestLimits: {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_TOKEN_KINDS, CLOUD_APPS_ENDPOINTS, type ApiTokenKind, type GraphPermission } from '@appwarden/protocol';
 import { errors } from '../http/errors.js';
@@ -11,7 +12,8 @@ import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
 import { parseFaultSettings } from './faults.js';
-import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
+import { IMPORT_RESOURCES, type ImportResource } from './import.js';
+import { importJsonLinesStream } from './import-stream.js';
 import type { CloudAppsRuntime } from './runtime.js';
 import type { CloudAppsTenantSettings } from './tenant-settings.js';
 
@@ -44,7 +46,7 @@ const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
 export interface CloudAppsAdminDeps extends GraphAuthDeps {
   stores: Stores;
   clock: Clock;
-  config: Pick<Config, 'rateLimitPerMinute'>;
+  config: Pick<Config, 'rateLimitPerMinute' | 'dataDir'>;
   cloudApps: Pick<CloudAppsRuntime, 'tokens' | 'settings'>;
   discovery: Pick<DiscoveryRuntime, 'ipRanges'>;
 }
@@ -142,10 +144,10 @@ export function registerCloudAppsAdminRoutes(
   registerDemoDataRoute(app, services, `${base}/demo`, (req) => guard(req, WRITE));
 
   app.register(async (scope) => {
-    scope.addContentTypeParser(
-      /^application\/(x-ndjson|jsonl|x-jsonlines|jsonlines)/,
-      { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
-      (_r, b, done) => done(null, b),
+    // The body stays a stream: importJsonLinesStream spools and validates it line by line.
+    scope.removeContentTypeParser('text/plain');
+    scope.addContentTypeParser(/^(application\/(x-ndjson|jsonl|x-jsonlines|jsonlines)|text\/plain)/, (_r, payload, done) =>
+      done(null, { stream: payload }),
     );
     scope.post<{ Params: { tenant: string; resource: string } }>(
       `${base}/import/:resource`,
@@ -156,11 +158,22 @@ export function registerCloudAppsAdminRoutes(
         if (!IMPORT_RESOURCES.includes(resource)) {
           throw errors.notFound(`Import resource must be one of ${IMPORT_RESOURCES.join(', ')}.`);
         }
-        if (typeof req.body !== 'string') {
+        const source = (req.body as { stream?: AsyncIterable<Buffer> } | undefined)?.stream;
+        if (!source) {
           throw errors.invalidInput('Send JSON Lines with Content-Type application/x-ndjson (or text/plain).');
         }
-        const result = await importJsonLines(services.stores, tenant.id, resource, req.body, (rows) =>
-          enrichActivities(services.discovery.ipRanges, tenant.id, rows),
+        const declared = Number(req.headers['content-length']);
+        if (Number.isFinite(declared) && declared > IMPORT_BODY_LIMIT) {
+          reply.header('connection', 'close');
+          throw errors.payloadTooLarge(`The import is larger than the limit of ${IMPORT_BODY_LIMIT} bytes.`);
+        }
+        const result = await importJsonLinesStream(
+          services.stores,
+          tenant.id,
+          resource,
+          source,
+          { spoolDir: path.join(services.config.dataDir, 'imports'), maxBytes: IMPORT_BODY_LIMIT },
+          (rows) => enrichActivities(services.discovery.ipRanges, tenant.id, rows),
         );
         req.log.info(
           { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },

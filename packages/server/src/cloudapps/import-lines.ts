@@ -39,6 +39,24 @@ export interface ParsedLines {
   errors: ImportLineError[];
 }
 
+/** One non-blank line into its row, or the reason it is bad. */
+export function parseLine(tenantId: string, resource: ImportResource, line: string): AnyRow | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(line);
+  } catch {
+    return 'not valid JSON';
+  }
+  const o = obj(doc);
+  if (!o) return 'each line must be one JSON object';
+  try {
+    return TO_ROW[resource](tenantId, o);
+  } catch (e) {
+    if (!(e instanceof DocumentError)) throw e;
+    return e.message;
+  }
+}
+
 /** Parses and validates JSON Lines of wire-shaped objects into rows (reference §7). */
 export function parseLines(tenantId: string, resource: ImportResource, text: string, firstLine = 1): ParsedLines {
   const toRow = TO_ROW[resource];

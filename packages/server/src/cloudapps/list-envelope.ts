@@ -2,7 +2,7 @@ import { LIST_LIMITS, SORT_FIELDS, type FilterResource } from '@appwarden/protoc
 import type { ListPage, ListQuery } from '../store/interfaces.js';
 import { invalidParameter } from './errors.js';
 import { readFilters } from './filters/index.js';
-import { intParam, stringParam } from './request-params.js';
+import { intParam, stringParam, skipParam } from './request-params.js';
 import { RawJson } from './route-definition.js';
 
 export interface ListRequest extends ListQuery {
@@ -13,8 +13,7 @@ export interface ListRequest extends ListQuery {
 /** skip, limit (clamped), sortField, sortDirection and filters of a list request. */
 export function readListRequest(params: Record<string, unknown>, resource: FilterResource, now: number, scan = false): ListRequest {
   const sorts = SORT_FIELDS[resource];
-  const skip = intParam(params, 'skip', 0);
-  if (skip < 0) throw invalidParameter('skip', 'skip must not be negative', skip);
+  const skip = skipParam(params);
   const max = scan ? LIST_LIMITS.scanMax : LIST_LIMITS.maxLimit;
   const requested = intParam(params, 'limit', scan ? LIST_LIMITS.scanDefault : LIST_LIMITS.defaultLimit);
   const limit = scan ? Math.min(Math.max(requested, LIST_LIMITS.scanMin), max) : Math.min(Math.max(requested, 1), max);

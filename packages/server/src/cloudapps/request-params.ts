@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { parseForm } from '../http/body-parsers.js';
 import { errors } from '../http/errors.js';
+import { parseBoundedJson } from '../http/json-limits.js';
 import { invalidParameter } from './errors.js';
 
 /**
@@ -25,11 +26,7 @@ async function readBodylessPayload(req: FastifyRequest, limit: number): Promise<
 
 function parseJsonish(text: string): unknown {
   if (text.trim() === '' || text.trim() === 'null') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw errors.invalidJson();
-  }
+  return parseBoundedJson(text);
 }
 
 /**
@@ -50,9 +47,23 @@ export async function readRequestParams(req: FastifyRequest, bodyLimit: number):
 export function intParam(params: Record<string, unknown>, name: string, fallback: number): number {
   const v = params[name];
   if (v === undefined || v === null || v === '') return fallback;
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
-  if (!Number.isInteger(n)) throw invalidParameter(name, `${name}: '${String(v)}' is not a valid integer`, v);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.length <= 32 ? Number(v.trim()) : NaN;
+  // Beyond 2^53 a number is no longer exact (2^63 would reach the database as a float): a 400.
+  if (!Number.isSafeInteger(n)) throw invalidParameter(name, `${name}: '${clipped(v)}' is not a valid integer`, v);
   return n;
+}
+
+/** `skip`: a non-negative safe integer (0 when absent). */
+export function skipParam(params: Record<string, unknown>): number {
+  const skip = intParam(params, 'skip', 0);
+  if (skip < 0) throw invalidParameter('skip', 'skip must not be negative', skip);
+  return skip;
+}
+
+/** A value quoted in an error message, cut to a readable length. */
+export function clipped(v: unknown, max = 64): string {
+  const s = String(v);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
 export function boolParam(params: Record<string, unknown>, name: string): boolean | undefined {
@@ -61,7 +72,7 @@ export function boolParam(params: Record<string, unknown>, name: string): boolea
   if (typeof v === 'boolean') return v;
   if (/^(true|1)$/i.test(String(v))) return true;
   if (/^(false|0)$/i.test(String(v))) return false;
-  throw invalidParameter(name, `${name}: '${String(v)}' is not a valid boolean`, v);
+  throw invalidParameter(name, `${name}: '${clipped(v)}' is not a valid boolean`, v);
 }
 
 export function stringParam(params: Record<string, unknown>, name: string): string | undefined {

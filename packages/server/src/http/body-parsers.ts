@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errors } from './errors.js';
+import { parseBoundedJson } from './json-limits.js';
 
 /** Form bodies become `{name: firstValue}`: the token endpoint and Cloud Apps form clients send them. */
 export function parseForm(text: string): Record<string, string> {
@@ -17,9 +17,9 @@ export function registerBodyParsers(app: FastifyInstance): void {
   const json = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
     if (body.trim() === '') return done(null, {});
     try {
-      done(null, JSON.parse(body));
-    } catch {
-      done(errors.invalidJson());
+      done(null, parseBoundedJson(body));
+    } catch (err) {
+      done(err as Error);
     }
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, json);

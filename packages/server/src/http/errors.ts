@@ -135,6 +135,7 @@ export class EntraError extends AppError {
  */
 export const BLOB_CODES = {
   BlobImmutable: 409,
+  BlockCountExceedsLimit: 409,
   InvalidBlockList: 400,
   InvalidHeaderValue: 400,
   InvalidQueryParameterValue: 400,

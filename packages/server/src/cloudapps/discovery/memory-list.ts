@@ -1,6 +1,6 @@
 import { LIST_LIMITS } from '@appwarden/protocol';
 import { invalidParameter } from '../errors.js';
-import { intParam, stringParam } from '../request-params.js';
+import { intParam, stringParam, skipParam } from '../request-params.js';
 
 /**
  * Paging and sorting of the discovery lists, which are computed in memory (reports) or short
@@ -8,8 +8,7 @@ import { intParam, stringParam } from '../request-params.js';
  */
 
 export function pageParams(p: Record<string, unknown>): { skip: number; limit: number } {
-  const skip = intParam(p, 'skip', 0);
-  if (skip < 0) throw invalidParameter('skip', 'skip must not be negative', skip);
+  const skip = skipParam(p);
   const limit = Math.min(Math.max(intParam(p, 'limit', LIST_LIMITS.defaultLimit), 1), LIST_LIMITS.maxLimit);
   return { skip, limit };
 }

@@ -100,12 +100,29 @@ export function registerDiscoveryUploadRoutes(
       if (!file) throw new BlobError('InvalidQueryParameterValue', 'The blockid is not valid base64 of at most 64 bytes.');
       const len = declaredLength(req);
       if (len !== undefined && len > Math.min(max, MAX_BLOCK_BYTES)) throw errors.payloadTooLarge('The block is larger than the limit.');
-      await storage.putBlock(upload.id, file, req.raw, Math.min(max, MAX_BLOCK_BYTES));
+      // Staging quotas, per upload and per tenant, charged on every block as its bytes arrive.
+      const quota = storage.staging;
+      const staged = await quota.open(upload.id, upload.tenant_id);
+      quota.checkBlockCount(staged, file);
+      const previous = staged.blocks.get(file) ?? 0;
+      quota.precheck(staged, len, previous);
+      const m = quota.meter(staged, previous);
+      let size: number;
+      try {
+        size = await storage.putBlock(upload.id, file, req.raw, Math.min(max, MAX_BLOCK_BYTES), m.meter);
+      } catch (e) {
+        quota.release(staged, m.charged());
+        throw e;
+      }
+      // A block staged again under the same id replaced the old one: the upload now holds `size` for it.
+      quota.release(staged, previous + m.charged() - size);
+      staged.blocks.set(file, size);
       return created(reply, now);
     }
     if (comp === 'blocklist') {
       const ids = parseBlockList(await readSmallBody(req, BLOCK_LIST_LIMIT));
       if (ids.length === 0) throw new BlobError('InvalidBlockList', 'The block list is empty.');
+      const staged = await storage.staging.open(upload.id, upload.tenant_id);
       const early = services.discovery.early.begin(upload);
       let size: number;
       try {
@@ -114,6 +131,8 @@ export function registerDiscoveryUploadRoutes(
         early?.abort();
         throw e;
       }
+      // Uncommitted blocks are gone: the upload now holds its blob only.
+      storage.staging.settle(staged, size);
       early?.commit(size);
       await stores.uploads.transition(upload.id, ['open', 'committed'], 'committed', { size, committed_at: now });
       req.log.info({ upload: upload.id, blocks: ids.length, size }, 'discovery upload committed');
@@ -128,14 +147,21 @@ export function registerDiscoveryUploadRoutes(
     const len = declaredLength(req);
     if (len !== undefined && len > max) throw errors.payloadTooLarge(`The file is larger than the limit of ${max} bytes.`);
     // Parsed while it arrives (early-parse.ts); the job then finishes the parse.
+    const quota = storage.staging;
+    const staged = await quota.open(upload.id, upload.tenant_id);
+    quota.precheck(staged, len, staged.bytes);
     const early = services.discovery.early.begin(upload);
+    const m = quota.meter(staged, staged.bytes);
     let size: number;
     try {
-      size = await storage.putBlob(upload.id, req.raw, max, early?.follow);
+      size = await storage.putBlob(upload.id, req.raw, max, early?.follow, m.meter);
     } catch (e) {
+      quota.release(staged, m.charged());
       early?.abort();
       throw e;
     }
+    // The blob replaced whatever was staged before.
+    quota.settle(staged, size);
     early?.commit(size);
     await stores.uploads.transition(upload.id, ['open', 'committed'], 'committed', { size, committed_at: now });
     req.log.info({ upload: upload.id, size }, 'discovery upload received');

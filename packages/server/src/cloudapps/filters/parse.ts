@@ -1,4 +1,6 @@
 import { FILTER_OPERATORS } from '@appwarden/protocol';
+import { parseBoundedJson } from '../../http/json-limits.js';
+import { clipped } from '../request-params.js';
 import { FilterError, type ParsedCondition } from './model.js';
 
 const OPERATORS = new Set<string>(FILTER_OPERATORS);
@@ -11,11 +13,8 @@ export function parseFilters(input: unknown): ParsedCondition[] {
   let filters = input;
   if (filters === undefined || filters === null || filters === '') return [];
   if (typeof filters === 'string') {
-    try {
-      filters = JSON.parse(filters);
-    } catch {
-      throw new FilterError('filters', 'filters is not valid JSON', input);
-    }
+    const text = filters;
+    filters = parseBoundedJson(text, (why) => new FilterError('filters', `filters is ${why}`, clipped(text)));
     if (filters === null) return [];
   }
   if (typeof filters !== 'object' || Array.isArray(filters)) throw new FilterError('filters', 'filters must be an object', input);

@@ -6,7 +6,15 @@ import {
   type FilterRegistryName,
   type FilterValueType,
 } from '@appwarden/protocol';
-import { DAY_MS, FilterError, type EntityPk, type FilterCondition, type FilterValue, type ParsedCondition } from './model.js';
+import {
+  DAY_MS,
+  FILTER_LIMITS,
+  FilterError,
+  type EntityPk,
+  type FilterCondition,
+  type FilterValue,
+  type ParsedCondition,
+} from './model.js';
 
 // Operand shapes come from protocol's one operator table, shared with the SDK and the CLI.
 const opsWhere = (pred: (spec: (typeof FILTER_OPERATOR_SPECS)[FilterOperator]) => boolean) =>
@@ -17,6 +25,16 @@ const STRING_OPS = opsWhere((s) => s.text);
 
 function bad(field: string, what: string, value: unknown): never {
   throw new FilterError(field, `${field}: ${what}`, value);
+}
+
+/** Pattern operators and ranges compile to OR chains: they get the smaller bound. */
+const PATTERN_OPS = new Set<FilterOperator>([...STRING_OPS, 'range', 'descendantof', 'ndescendantof']);
+
+function boundedList(field: string, op: FilterOperator, raw: unknown): unknown[] {
+  const list = asList(raw);
+  const max = PATTERN_OPS.has(op) ? FILTER_LIMITS.patternValues : FILTER_LIMITS.listValues;
+  if (list.length > max) bad(field, `operator ${op} takes at most ${max} values (got ${list.length})`, null);
+  return list;
 }
 
 function toInt(field: string, v: unknown): number {
@@ -45,13 +63,16 @@ function toBool(field: string, v: unknown): boolean {
 
 function toString(field: string, v: unknown): string | null {
   if (v === null) return null;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') {
+    if (v.length > FILTER_LIMITS.valueLength) bad(field, `values are at most ${FILTER_LIMITS.valueLength} characters`, null);
+    return v;
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return bad(field, `${JSON.stringify(v)} is not a valid string value`, v);
 }
 
 function toEntityPk(field: string, v: unknown): EntityPk {
-  if (typeof v === 'string' && v !== '') return { id: v };
+  if (typeof v === 'string' && v !== '') return { id: toString(field, v)! };
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     if (typeof o.id !== 'string' || o.id === '') bad(field, 'entity keys need an "id" string', v);
@@ -140,7 +161,7 @@ function validateOne(field: string, spec: FilterFieldSpec, op: FilterOperator, r
     return { field, op: op === 'gte_ndays' ? 'gte' : 'lte', values: [Math.trunc(now - days * DAY_MS)] };
   }
   if (op === 'range') {
-    const ranges = asList(raw).map((r) => {
+    const ranges = boundedList(field, op, raw).map((r) => {
       if (!r || typeof r !== 'object' || Array.isArray(r)) bad(field, 'range needs objects {"start": ..., "end": ...}', raw);
       const o = r as Record<string, unknown>;
       const conv = (x: unknown) => (spec.type === 'timestamp' ? toTimestamp(field, x) : toInt(field, x));
@@ -160,7 +181,7 @@ function validateOne(field: string, spec: FilterFieldSpec, op: FilterOperator, r
   }
   if (LIST_OPS.has(op)) {
     // An entity key sent as a bare object ({"eq": {"id": ...}}) is one key, not a map.
-    const values = asList(raw)
+    const values = boundedList(field, op, raw)
       .map((v) => coerce(field, spec.type, op, v))
       .filter((v): v is FilterValue => v !== undefined);
     return { field, op, values };

@@ -4,10 +4,10 @@ import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
 import { invalidParameter, notFound } from '../errors.js';
 import { evaluateFilters } from '../filters/evaluate.js';
 import { readFilters } from '../filters/index.js';
-import { boolParam, intParam, stringParam } from '../request-params.js';
+import { boolParam, intParam, stringParam, skipParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
 import { normaliseSubnet, type NormalisedSubnet } from '../../discovery/subnets.js';
-import { ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
+import { IP_RANGE_LIMITS, ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
 
 const SORT_FIELDS = ['name', 'category', 'tags', 'date'] as const;
 
@@ -18,8 +18,7 @@ async function tagMap(call: CloudAppsCall): Promise<Map<string, IpTagRow>> {
 
 async function list(call: CloudAppsCall) {
   const p = call.params;
-  const skip = intParam(p, 'skip', 0);
-  if (skip < 0) throw invalidParameter('skip', 'skip must not be negative', skip);
+  const skip = skipParam(p);
   const limit = Math.min(Math.max(intParam(p, 'limit', LIST_LIMITS.defaultLimit), 1), LIST_LIMITS.maxLimit);
   const sortField = stringParam(p, 'sortField') ?? 'name';
   if (!(SORT_FIELDS as readonly string[]).includes(sortField)) {
@@ -84,6 +83,8 @@ async function readRangeInput(call: CloudAppsCall, selfId?: string): Promise<Ran
   const raw = typeof p.subnets === 'string' ? [p.subnets] : p.subnets;
   if (!Array.isArray(raw) || raw.length === 0)
     throw invalidParameter('subnets', 'subnets must list at least one IP address or subnet', p.subnets ?? null);
+  if (raw.length > IP_RANGE_LIMITS.subnetsPerRange)
+    throw invalidParameter('subnets', `a range has at most ${IP_RANGE_LIMITS.subnetsPerRange} subnets (got ${raw.length})`, null);
   const subnets: NormalisedSubnet[] = [];
   for (const item of raw) {
     const text =
@@ -138,6 +139,8 @@ async function writeUnique(name: string, fn: () => Promise<unknown>): Promise<vo
 async function create(call: CloudAppsCall) {
   const input = await readRangeInput(call);
   const tenantId = call.caller.tenant.id;
+  if ((await call.services.stores.discovery.ipRanges.list(tenantId)).length >= IP_RANGE_LIMITS.rangesPerTenant)
+    throw invalidParameter('name', `a tenant has at most ${IP_RANGE_LIMITS.rangesPerTenant} IP address ranges`, null);
   const id = newObjectId(call.now);
   await writeUnique(input.name, () =>
     call.services.stores.transaction(async (tx) => {

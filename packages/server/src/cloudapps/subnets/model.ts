@@ -71,6 +71,18 @@ export interface ResolvedTags {
  * the oldest docs' `{text}`). Names match built-in and custom tags case-insensitively; an unknown
  * name creates a custom tag (as the portal does); an unknown 24-hex id is an error.
  */
+/**
+ * Bounds on IP address ranges (docs/configuration.md). Every usage row of Cloud Discovery carries
+ * its source IP's tags: 2000 tags on one range multiplied the database ~1000x the upload.
+ */
+export const IP_RANGE_LIMITS = {
+  tagsPerRange: 50,
+  tagNameLength: 128,
+  subnetsPerRange: 1000,
+  rangesPerTenant: 5000,
+  customTagsPerTenant: 1000,
+} as const;
+
 export function resolveTags(
   input: unknown,
   custom: readonly IpTagRow[],
@@ -79,6 +91,8 @@ export function resolveTags(
 ): { ok: true; tags: ResolvedTags } | { ok: false; value: unknown; message: string } {
   if (input === undefined || input === null) return { ok: true, tags: { ids: [], create: [] } };
   if (!Array.isArray(input)) return { ok: false, value: input, message: 'tags must be a list of tag names or ids' };
+  if (input.length > IP_RANGE_LIMITS.tagsPerRange)
+    return { ok: false, value: null, message: `a range has at most ${IP_RANGE_LIMITS.tagsPerRange} tags (got ${input.length})` };
   const byId = new Map(custom.map((t) => [t.id, t]));
   const byName = new Map<string, string>();
   for (const t of BUILT_IN_TAGS) {
@@ -97,11 +111,15 @@ export function resolveTags(
     if (typeof text !== 'string' || text.trim() === '')
       return { ok: false, value: item, message: `'${JSON.stringify(item)}' is not a valid tag` };
     const t = text.trim();
+    if (t.length > IP_RANGE_LIMITS.tagNameLength)
+      return { ok: false, value: null, message: `a tag name is at most ${IP_RANGE_LIMITS.tagNameLength} characters` };
     let id: string | undefined;
     if (BUILT_IN_BY_ID.has(t) || byId.has(t)) id = t;
     else id = byName.get(t.toLowerCase());
     if (!id) {
       if (OBJECT_ID_PATTERN.test(t)) return { ok: false, value: t, message: `${t} is not a valid tag id` };
+      if (custom.length + create.length >= IP_RANGE_LIMITS.customTagsPerTenant)
+        return { ok: false, value: t, message: `a tenant has at most ${IP_RANGE_LIMITS.customTagsPerTenant} custom tags` };
       const row: IpTagRow = { tenant_id: tenantId, id: newObjectId(now), name: t, created_at: now };
       create.push(row);
       byName.set(t.toLowerCase(), row.id);

@@ -18,6 +18,8 @@ const SWEEP_INTERVAL_MS = 60 * 60_000;
 export interface DiscoveryRuntimeOptions {
   dataDir: string;
   maxUploadBytes: number;
+  /** Staging quota of one tenant's unprocessed uploads (default: unlimited). */
+  stagingBytesPerTenant?: number;
   syslogHost: string;
   syslogFlushMs: number;
   /** Memory caps, per-sender rate and connection cap of the syslog receivers. */
@@ -52,7 +54,10 @@ export class DiscoveryRuntime {
     options: DiscoveryRuntimeOptions,
   ) {
     this.ipRanges = new IpRangeService(stores);
-    this.storage = new UploadStorage(options.dataDir);
+    this.storage = new UploadStorage(options.dataDir, {
+      perUploadBytes: options.maxUploadBytes,
+      perTenantBytes: options.stagingBytesPerTenant ?? Infinity,
+    });
     this.maxUploadBytes = options.maxUploadBytes;
     this.early = new EarlyParses(clock, options.earlyParse ?? true, options.ingestLimits);
     const jobs = { ...options.jobs, limits: { ...options.ingestLimits, ...options.jobs?.limits } };

@@ -8,6 +8,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobError, SemanticError } from '../../http/errors.js';
 import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE } from '../../store/private-files.js';
+import { StagingQuota, type StagingLimits } from './staging-quota.js';
 
 export class UploadTooLarge extends SemanticError {
   constructor(readonly limit: number) {
@@ -25,15 +26,26 @@ export class MissingBlock extends BlobError {
 /** Counts bytes on their way through and fails once `limit` is passed. */
 class ByteLimit extends Transform {
   bytes = 0;
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    private readonly meter?: Meter,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.limit) cb(new UploadTooLarge(this.limit));
-    else cb(null, chunk);
+    if (this.bytes > this.limit) return cb(new UploadTooLarge(this.limit));
+    try {
+      this.meter?.(chunk.length);
+    } catch (e) {
+      return cb(e as Error);
+    }
+    cb(null, chunk);
   }
 }
+
+/** Called with each chunk's size as it arrives; throwing stops the write (the staging quota). */
+export type Meter = (bytes: number) => void;
 
 /**
  * A file that is being written, readable while it grows: `read()` yields what is on disk and
@@ -110,9 +122,12 @@ export function blockFileName(blockId: string): string | undefined {
 
 export class UploadStorage {
   readonly root: string;
+  /** Bytes staged per upload and per tenant, charged as they arrive (staging-quota.ts). */
+  readonly staging: StagingQuota;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, limits: StagingLimits = { perUploadBytes: Infinity, perTenantBytes: Infinity }) {
     this.root = path.join(dataDir, 'discovery', 'uploads');
+    this.staging = new StagingQuota(this.root, limits);
   }
 
   private dir(uploadId: string): string {
@@ -158,10 +173,10 @@ export class UploadStorage {
   }
 
   /** Streams a body to `file` (through a temporary name, so a broken upload leaves no partial file). */
-  private async writeStream(body: Readable, file: string, limit: number, follow?: FollowWrite): Promise<number> {
+  private async writeStream(body: Readable, file: string, limit: number, follow?: FollowWrite, meter?: Meter): Promise<number> {
     await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
     const tmp = `${file}.${process.pid}.${Date.now()}.part`;
-    const counter = new ByteLimit(limit);
+    const counter = new ByteLimit(limit, meter);
     try {
       await this.writeFollowed((out) => pipeline(body, counter, out), tmp, follow);
       await fs.promises.rename(tmp, file);
@@ -176,15 +191,15 @@ export class UploadStorage {
    * Put Blob: the whole file in one request body (chunked transfer or Content-Length). `follow`
    * may read the file while it arrives (the upload's early parse).
    */
-  async putBlob(uploadId: string, body: Readable, limit: number, follow?: FollowWrite): Promise<number> {
-    const size = await this.writeStream(body, this.blobPath(uploadId), limit, follow);
+  async putBlob(uploadId: string, body: Readable, limit: number, follow?: FollowWrite, meter?: Meter): Promise<number> {
+    const size = await this.writeStream(body, this.blobPath(uploadId), limit, follow, meter);
     await fs.promises.rm(path.join(this.dir(uploadId), 'blocks'), { recursive: true, force: true });
     return size;
   }
 
   /** Put Block: one staged block. A block staged again under the same id replaces the old one. */
-  async putBlock(uploadId: string, blockFile: string, body: Readable, limit: number): Promise<number> {
-    return this.writeStream(body, path.join(this.dir(uploadId), 'blocks', blockFile), limit);
+  async putBlock(uploadId: string, blockFile: string, body: Readable, limit: number, meter?: Meter): Promise<number> {
+    return this.writeStream(body, path.join(this.dir(uploadId), 'blocks', blockFile), limit, undefined, meter);
   }
 
   /** Put Block List: concatenates the named blocks, in order, into the blob (`follow`: as putBlob). */
@@ -244,5 +259,6 @@ export class UploadStorage {
 
   async remove(uploadId: string): Promise<void> {
     await fs.promises.rm(this.dir(uploadId), { recursive: true, force: true });
+    this.staging.forget(uploadId);
   }
 }

@@ -72,6 +72,10 @@ export interface Config {
   discoveryJobMaxClaims: number;
   /** Wall-clock budget of one run of an upload job, in seconds; past it the job fails. */
   discoveryJobTimeBudgetSeconds: number;
+  /** Detection engine: queued activities evaluated per tenant per transaction. */
+  detectionBatchSize: number;
+  /** Detection engine: how often an idle process looks for queued activities, in ms. */
+  detectionPollMs: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -107,6 +111,8 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   discoveryMaxCompressionRatio: 1000,
   discoveryJobMaxClaims: 2,
   discoveryJobTimeBudgetSeconds: 3600,
+  detectionBatchSize: 2000,
+  detectionPollMs: 250,
 };
 
 /** dist/ of the installed console package, or undefined when the package is not installed. */
@@ -204,6 +210,8 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     discoveryMaxCompressionRatio: int('discoveryMaxCompressionRatio', 2, 1_000_000),
     discoveryJobMaxClaims: int('discoveryJobMaxClaims', 1, 100),
     discoveryJobTimeBudgetSeconds: int('discoveryJobTimeBudgetSeconds', 1, 7 * 86_400),
+    detectionBatchSize: int('detectionBatchSize', 1, 50_000),
+    detectionPollMs: int('detectionPollMs', 10, 60_000),
   };
   if (config.publicUrl !== undefined) {
     let u: URL;

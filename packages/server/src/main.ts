@@ -62,6 +62,11 @@ function closeServer(server: http.Server | https.Server, graceMs: number): Promi
 async function seedDemo(services: Services, dataDir: string, log: (msg: string, o: object) => void): Promise<DemoFile> {
   const demo = await seedDemoIdentity(services, dataDir);
   for (const t of [demo.tenants.contoso, demo.tenants.fabrikam]) {
+    // Demo tenants let detections fire without a learning period (a connector author provokes them on demand).
+    const settings = await services.cloudApps.settings.get(t.tenantId);
+    if (!settings.detection.detectionsSkipLearning) {
+      await services.cloudApps.settings.update(t.tenantId, { detection: { ...settings.detection, detectionsSkipLearning: true } });
+    }
     // IP ranges first, so that the demo activities are enriched as they load.
     await seedDemoIpRanges(services.stores, t.tenantId, services.clock.now());
     const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now(), (rows) =>
@@ -120,6 +125,8 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   readiness.waitingFor('background services');
   // Cloud Discovery: upload job runner, syslog receivers of data sources (TLS with the server certificate), retention.
   await services.discovery.start({ tls: { key: tls.key, cert: tls.cert }, log: app.log });
+  // Detection: evaluates queued activities (imports, the demo, other processes' writes) in the background.
+  services.detection.start(app.log);
 
   const maintain = async () => {
     for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);

@@ -1,5 +1,6 @@
 import { createCloudAppsRuntime, type CloudAppsRuntime } from './cloudapps/runtime.js';
 import type { Config } from './config.js';
+import { DetectionEngine } from './detection/engine.js';
 import { DiscoveryRuntime } from './discovery/ingest/discovery-runtime.js';
 import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
@@ -39,6 +40,8 @@ export interface Services {
   cloudApps: CloudAppsRuntime;
   /** Cloud Discovery: IP-range lookups, uploads, jobs, syslog receivers (started by main.ts). */
   discovery: DiscoveryRuntime;
+  /** Detection engine: evaluates stored activities once, raises alerts (started by main.ts). */
+  detection: DetectionEngine;
   /** Rate-limit and lockout counters, shared by every process of the installation. */
   counters: CounterStore;
   /** User context: directory users, their directory roles, delegated permission grants. */
@@ -112,6 +115,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     earlyParse: config.discoveryEarlyParse,
     jobs: { maxAttempts: config.discoveryJobMaxClaims, timeBudgetMs: config.discoveryJobTimeBudgetSeconds * 1000 },
   });
+  const cloudApps = createCloudAppsRuntime(stores, master, clock, counters);
+  const detection = new DetectionEngine(stores, clock, async (tenantId) => (await cloudApps.settings.get(tenantId)).detection, {
+    batchSize: config.detectionBatchSize,
+    pollMs: config.detectionPollMs,
+    maxAlertActivities: 1000,
+  });
   return {
     config,
     clock,
@@ -125,7 +134,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     directoryCache,
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock, counters),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
-    cloudApps: createCloudAppsRuntime(stores, master, clock, counters),
+    cloudApps,
+    detection,
     discovery,
     counters,
     users: new UserService(stores, clock),
@@ -133,6 +143,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     permissionGrants: new PermissionGrantService(stores, applications, clock),
     origin,
     close: async () => {
+      await detection.stop();
       await discovery.stop();
       await opened.close();
     },

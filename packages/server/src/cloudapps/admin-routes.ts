@@ -10,6 +10,7 @@ import type { Stores } from '../store/interfaces.js';
 import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
+import { DetectionSettingsError, mergeDetectionSettings } from '../detection/settings.js';
 import { parseFaultSettings } from './faults.js';
 import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
 import type { CloudAppsRuntime } from './runtime.js';
@@ -38,6 +39,7 @@ const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
   rateLimitPerMinute: s.rateLimitPerMinute,
   effectiveRateLimitPerMinute: s.rateLimitPerMinute ?? defaultLimit,
   faults: s.faults,
+  detection: s.detection,
 });
 
 /** What the Cloud Apps admin endpoints use (the guard authenticates like the management API). */
@@ -132,6 +134,17 @@ export function registerCloudAppsAdminRoutes(
         } catch (e) {
           throw errors.invalidInput(`faults: ${(e as Error).message}`);
         }
+      }
+    }
+    if ('detection' in b) {
+      const d = b.detection;
+      if (!d || typeof d !== 'object' || Array.isArray(d)) throw errors.invalidInput("'detection' must be an object.");
+      try {
+        const current = await rt.settings.get(tenant.id);
+        patch.detection = mergeDetectionSettings(current.detection, d as Record<string, unknown>);
+      } catch (e) {
+        if (e instanceof DetectionSettingsError) throw errors.invalidInput(`detection: ${e.message}`);
+        throw e;
       }
     }
     const next = await rt.settings.update(tenant.id, patch);

@@ -1,6 +1,7 @@
 import type { DiscoveryStores } from './discovery-interfaces.js';
 import type { UserContextStores } from './user-context-interfaces.js';
 import type { FilterCondition } from './filter-conditions.js';
+import type { DetectionStore } from './detection-interfaces.js';
 import type {
   ApiTokenRow,
   AppRoleAssignmentRow,
@@ -223,6 +224,8 @@ export interface Stores {
   files: FileStore;
   apiTokens: ApiTokenStore;
   tenantSettings: TenantSettingsStore;
+  /** Detection engine: outbox, detector state, tenant locks, activity policies. */
+  detection: DetectionStore;
   /** Cloud Discovery and IP ranges (discovery-interfaces.ts). */
   discovery: DiscoveryStores;
   /** Directory roles, delegated grants and sign-in secrets (user-context-interfaces.ts). */

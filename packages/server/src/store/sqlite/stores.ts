@@ -5,6 +5,7 @@ import { KyselyApiTokenStore } from '../kysely/api-token-store.js';
 import { CountCache } from '../kysely/count-cache.js';
 import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
+import { KyselyDetectionStore } from '../kysely/detection-store.js';
 import { KyselyTenantSettingsStore } from '../kysely/tenant-settings-store.js';
 import type { Database } from '../schema.js';
 import type { SqliteChangeFeed } from './change-feed.js';
@@ -42,6 +43,7 @@ function bind(
     files: new SqliteFileStore(db, bulk, counts),
     apiTokens: new KyselyApiTokenStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
+    detection: new KyselyDetectionStore(db),
     discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk) },
     changeStamp: feed.stamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(bind(trx, raw, feed, close, undefined, raw))),

@@ -12,6 +12,7 @@ import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
 import { DetectionSettingsError, mergeDetectionSettings } from '../detection/settings.js';
 import { parseFaultSettings } from './faults.js';
+import { registerPolicyAdminRoutes } from './policy-admin-routes.js';
 import { IMPORT_RESOURCES, importJsonLines, type ImportResource } from './import.js';
 import type { CloudAppsRuntime } from './runtime.js';
 import type { CloudAppsTenantSettings } from './tenant-settings.js';
@@ -49,6 +50,8 @@ export interface CloudAppsAdminDeps extends GraphAuthDeps {
   config: Pick<Config, 'rateLimitPerMinute'>;
   cloudApps: Pick<CloudAppsRuntime, 'tokens' | 'settings'>;
   discovery: Pick<DiscoveryRuntime, 'ipRanges'>;
+  /** Woken after an import, so that new activities are evaluated at once. */
+  detection?: { notify(): void; whenIdle(): Promise<void> };
 }
 
 /**
@@ -153,6 +156,7 @@ export function registerCloudAppsAdminRoutes(
   });
 
   registerDemoDataRoute(app, services, `${base}/demo`, (req) => guard(req, WRITE));
+  registerPolicyAdminRoutes(app, { stores: services.stores, clock: services.clock, settings: rt.settings }, base, guard, READ, WRITE);
 
   app.register(async (scope) => {
     scope.addContentTypeParser(
@@ -175,6 +179,7 @@ export function registerCloudAppsAdminRoutes(
         const result = await importJsonLines(services.stores, tenant.id, resource, req.body, (rows) =>
           enrichActivities(services.discovery.ipRanges, tenant.id, rows),
         );
+        if (resource === 'activities' && result.imported > 0) services.detection?.notify();
         req.log.info(
           { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },
           'cloud apps import',

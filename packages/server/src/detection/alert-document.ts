@@ -98,7 +98,8 @@ export function alertDocument(tenantId: string, contextId: string, a: RaisedAler
       },
     });
   }
-  for (const t of a.mitreTechniques ?? []) evidence.push({ title: { template: 'ALERTS_MITRE_TECHNIQUE', parameters: { technique_id: t } } });
+  for (const t of a.mitreTechniques ?? [])
+    evidence.push({ title: { template: 'ALERTS_MITRE_TECHNIQUE', parameters: { technique_id: t } } });
   const doc: Doc = {
     _id: id,
     timestamp: last.timestamp,

@@ -154,7 +154,14 @@ function rule(tenantId: string, b: BuiltIn): AlertRule {
   return { id: builtInRuleId(tenantId, b.name), label: b.policyName, policyType: 'ANOMALY_DETECTION' };
 }
 
-function raiseBuiltIn(ctx: DetectorContext, b: BuiltIn, incidentKey: string, description: string, activityIds: string[], countries?: string[]) {
+function raiseBuiltIn(
+  ctx: DetectorContext,
+  b: BuiltIn,
+  incidentKey: string,
+  description: string,
+  activityIds: string[],
+  countries?: string[],
+) {
   ctx.raise({
     rule: rule(ctx.tenantId, b),
     incidentKey,
@@ -351,7 +358,11 @@ export const BUILT_IN_DETECTORS: Detector[] = [
     (a) => SHARE.has(a.eventType),
     (n, m) => `shared ${n} files within ${m} minutes, more than the user's usual activity`,
   ),
-  burst(BUILT_INS.failedSignIns, (a) => a.isFailedSignIn, (n, m) => `failed to sign in ${n} times within ${m} minutes`),
+  burst(
+    BUILT_INS.failedSignIns,
+    (a) => a.isFailedSignIn,
+    (n, m) => `failed to sign in ${n} times within ${m} minutes`,
+  ),
   burst(
     BUILT_INS.ransomware,
     (a) => UPLOAD_OR_RENAME.has(a.eventType) && hasRansomwareExtension(a.objectText),

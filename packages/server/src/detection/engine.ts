@@ -160,7 +160,9 @@ export class DetectionEngine {
       if (!(await tx.detection.lockTenant(tenantId, now))) return { evaluated: 0, alerts: 0 };
       const { rows, missing } = await tx.detection.claim(tenantId, this.options.batchSize);
       if (rows.length === 0 && missing.length === 0) return { evaluated: 0, alerts: 0 };
-      const facts = rows.map((r) => new ActivityFacts(r)).sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const facts = rows
+        .map((r) => new ActivityFacts(r))
+        .sort((a, b) => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const keys = new Set<string>();
       for (const a of facts) for (const d of detectors) for (const k of d.keys(a, settings)) keys.add(k);
       const loaded = await tx.detection.loadState(tenantId, [...keys]);
@@ -198,13 +200,20 @@ export class DetectionEngine {
       this.stats.evaluated += result.evaluated;
       this.stats.alerts += result.alerts;
       this.stats.batches += 1;
-      if (result.alerts > 0) this.log.info({ tenant: tenantId, alerts: result.alerts, evaluated: result.evaluated }, 'detection raised alerts');
+      if (result.alerts > 0)
+        this.log.info({ tenant: tenantId, alerts: result.alerts, evaluated: result.evaluated }, 'detection raised alerts');
     }
     return result.evaluated;
   }
 
   /** Applies daily limits, drops repeats, resolves the activities and builds the alert rows. */
-  private async alertRows(tx: Stores, tenantId: string, raised: Raised[], facts: ActivityFacts[], state: StateCache): Promise<CloudAppsAlertRow[]> {
+  private async alertRows(
+    tx: Stores,
+    tenantId: string,
+    raised: Raised[],
+    facts: ActivityFacts[],
+    state: StateCache,
+  ): Promise<CloudAppsAlertRow[]> {
     if (raised.length === 0) return [];
     const byId = new Map<string, Raised>();
     for (const r of raised) {
@@ -219,7 +228,8 @@ export class DetectionEngine {
     }
     const known = new Map(facts.map((f) => [f.id, f]));
     const wanted = new Set<string>();
-    for (const r of byId.values()) for (const id of r.activityIds.slice(-this.options.maxAlertActivities)) if (!known.has(id)) wanted.add(id);
+    for (const r of byId.values())
+      for (const id of r.activityIds.slice(-this.options.maxAlertActivities)) if (!known.has(id)) wanted.add(id);
     if (wanted.size > 0) for (const row of await tx.detection.activities(tenantId, [...wanted])) known.set(row.id, new ActivityFacts(row));
     const out: CloudAppsAlertRow[] = [];
     for (const r of byId.values()) {

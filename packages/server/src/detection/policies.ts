@@ -56,7 +56,8 @@ const str = (v: unknown, name: string, max: number, required: boolean): string =
 
 const int = (v: unknown, name: string, lo: number, hi: number, dflt: number): number => {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw errors.invalidInput(`'${name}' must be an integer ${lo}..${hi}.`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw errors.invalidInput(`'${name}' must be an integer ${lo}..${hi}.`);
   return v;
 };
 
@@ -75,7 +76,8 @@ export function readPolicy(body: Record<string, unknown>, id: string, now: numbe
   const name = str(body.name, 'name', 200, true).trim();
   if (!name) throw errors.invalidInput("'name' must not be empty.");
   const category = body.category === undefined ? 'THREAT_DETECTION' : String(body.category).toUpperCase();
-  if (!(category in POLICY_CATEGORIES)) throw errors.invalidInput(`'category' must be one of ${Object.keys(POLICY_CATEGORIES).join(', ')}.`);
+  if (!(category in POLICY_CATEGORIES))
+    throw errors.invalidInput(`'category' must be one of ${Object.keys(POLICY_CATEGORIES).join(', ')}.`);
   const filters = body.filters ?? {};
   if (!filters || typeof filters !== 'object' || Array.isArray(filters)) throw errors.invalidInput("'filters' must be an object.");
   compileFilters(filters as Record<string, unknown>, now);
@@ -94,7 +96,8 @@ export function readPolicy(body: Record<string, unknown>, id: string, now: numbe
     };
   } else throw errors.invalidInput("'matchParameters.type' must be 'single' or 'repeated'.");
   if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw errors.invalidInput("'enabled' must be true or false.");
-  if (body.createAlert !== undefined && typeof body.createAlert !== 'boolean') throw errors.invalidInput("'createAlert' must be true or false.");
+  if (body.createAlert !== undefined && typeof body.createAlert !== 'boolean')
+    throw errors.invalidInput("'createAlert' must be true or false.");
   return {
     _id: id,
     name,
@@ -113,7 +116,15 @@ export function readPolicy(body: Record<string, unknown>, id: string, now: numbe
 }
 
 export function policyRow(tenantId: string, p: ActivityPolicy): DetectionPolicyRow {
-  return { tenant_id: tenantId, id: p._id, name: p.name, enabled: p.enabled ? 1 : 0, created: p.created, updated: p.updated, doc: JSON.stringify(p) };
+  return {
+    tenant_id: tenantId,
+    id: p._id,
+    name: p.name,
+    enabled: p.enabled ? 1 : 0,
+    created: p.created,
+    updated: p.updated,
+    doc: JSON.stringify(p),
+  };
 }
 
 export function policyFromRow(row: DetectionPolicyRow): ActivityPolicy {
@@ -166,7 +177,8 @@ const ACTIVITY_FIELDS: ItemFieldMap<Row> = {
 export function compileFilters(filters: Record<string, unknown>, now: number): (r: Row) => boolean {
   const conditions: FilterCondition[] = readFilters(filters, 'activities', now);
   for (const c of conditions) {
-    if (!(c.field in ACTIVITY_FIELDS)) throw errors.invalidInput(`filters: '${c.field}' cannot be used in an activity policy.`, { param: 'filters' });
+    if (!(c.field in ACTIVITY_FIELDS))
+      throw errors.invalidInput(`filters: '${c.field}' cannot be used in an activity policy.`, { param: 'filters' });
   }
   return evaluateFilters(conditions, ACTIVITY_FIELDS);
 }

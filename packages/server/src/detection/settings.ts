@@ -78,7 +78,8 @@ export function effectiveDetectionSettings(stored: string | null | undefined): D
 export function mergeDetectionSettings(current: DetectionSettings, patch: Record<string, unknown>): DetectionSettings {
   const next = structuredClone(current);
   if ('detectionsSkipLearning' in patch) {
-    if (typeof patch.detectionsSkipLearning !== 'boolean') throw new DetectionSettingsError("'detectionsSkipLearning' must be true or false.");
+    if (typeof patch.detectionsSkipLearning !== 'boolean')
+      throw new DetectionSettingsError("'detectionsSkipLearning' must be true or false.");
     next.detectionsSkipLearning = patch.detectionsSkipLearning;
   }
   for (const [k, lo, hi] of [
@@ -87,18 +88,21 @@ export function mergeDetectionSettings(current: DetectionSettings, patch: Record
   ] as const) {
     if (k in patch) {
       const v = patch[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new DetectionSettingsError(`'${k}' must be an integer ${lo}..${hi}.`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+        throw new DetectionSettingsError(`'${k}' must be an integer ${lo}..${hi}.`);
       next[k] = v;
     }
   }
   if ('detections' in patch) {
     const d = patch.detections;
-    if (!d || typeof d !== 'object' || Array.isArray(d)) throw new DetectionSettingsError("'detections' must be an object keyed by detection name.");
+    if (!d || typeof d !== 'object' || Array.isArray(d))
+      throw new DetectionSettingsError("'detections' must be an object keyed by detection name.");
     for (const [name, tuning] of Object.entries(d as Record<string, unknown>)) {
       if (!(DETECTION_NAMES as readonly string[]).includes(name)) {
         throw new DetectionSettingsError(`Unknown detection '${name}'; one of ${DETECTION_NAMES.join(', ')}.`);
       }
-      if (!tuning || typeof tuning !== 'object' || Array.isArray(tuning)) throw new DetectionSettingsError(`'detections.${name}' must be an object.`);
+      if (!tuning || typeof tuning !== 'object' || Array.isArray(tuning))
+        throw new DetectionSettingsError(`'detections.${name}' must be an object.`);
       const target = next.detections[name as DetectionName];
       for (const [k, v] of Object.entries(tuning as Record<string, unknown>)) {
         if (k === 'enabled') {

@@ -96,7 +96,9 @@ export class KyselyDetectionStore implements DetectionStore {
   async activities(tenantId: string, ids: string[]): Promise<CloudAppsActivityRow[]> {
     const out: CloudAppsActivityRow[] = [];
     for (const part of chunks(ids, ID_CHUNK)) {
-      out.push(...(await this.db.selectFrom('ca_activities').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', part).execute()));
+      out.push(
+        ...(await this.db.selectFrom('ca_activities').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', part).execute()),
+      );
     }
     return out;
   }
@@ -134,7 +136,9 @@ export class KyselyDetectionStore implements DetectionStore {
         .insertInto('detection_state')
         .values(part.map(([key, value]) => ({ tenant_id: tenantId, key, value, updated_at: now })))
         .onConflict((oc) =>
-          oc.columns(['tenant_id', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') })),
+          oc
+            .columns(['tenant_id', 'key'])
+            .doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') })),
         )
         .execute();
     }
@@ -147,7 +151,13 @@ export class KyselyDetectionStore implements DetectionStore {
   }
 
   listPolicies(tenantId: string): Promise<DetectionPolicyRow[]> {
-    return this.db.selectFrom('detection_policies').selectAll().where('tenant_id', '=', tenantId).orderBy('created').orderBy('id').execute();
+    return this.db
+      .selectFrom('detection_policies')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created')
+      .orderBy('id')
+      .execute();
   }
 
   getPolicy(tenantId: string, id: string): Promise<DetectionPolicyRow | undefined> {

@@ -74,6 +74,8 @@ async function seedDemo(services: Services, dataDir: string, log: (msg: string, 
     );
     if (loaded) log('demo cloud apps data loaded', { tenant: t.tenantId, ...loaded });
   }
+  // The demo's alerts: its activities through the detection engine (about a second for both tenants).
+  await services.detection.drain();
   return demo;
 }
 

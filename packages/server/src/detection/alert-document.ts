@@ -64,7 +64,9 @@ export function alertDocument(tenantId: string, contextId: string, a: RaisedAler
     if (r.app_id !== null && !services.has(r.app_id)) services.set(r.app_id, act.appName ?? String(r.app_id));
     if (r.username) users.add(r.username);
     if (r.ip) ips.add(r.ip);
-    if (accounts.size < 5) {
+    // The actor's id is a column: the document is parsed only for an account not seen yet.
+    const actorId = (JSON.parse(r.actor_keys) as string[])[0];
+    if (accounts.size < 5 && actorId !== undefined && !accounts.has(actorId)) {
       const actor = act.doc.resolvedActor as Doc | undefined;
       if (actor && typeof actor.id === 'string' && !accounts.has(actor.id)) {
         accounts.set(actor.id, {
@@ -78,7 +80,7 @@ export function alertDocument(tenantId: string, contextId: string, a: RaisedAler
         });
       }
     }
-    if (files.size < 20) {
+    if (files.size < 20 && r.file_ids !== '[]') {
       for (const fid of JSON.parse(r.file_ids) as string[]) if (!files.has(fid)) files.set(fid, r.object_url ?? fid);
     }
   }

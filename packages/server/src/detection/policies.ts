@@ -135,7 +135,17 @@ export function policyFromRow(row: DetectionPolicyRow): ActivityPolicy {
 // (store/kysely/cloudapps-columns.ts), so a policy matches exactly what the activity list shows.
 type Row = CloudAppsActivityRow;
 const scalar = (read: (r: Row) => ItemValue) => ({ read });
-const list = (col: keyof Row) => ({ read: (r: Row) => JSON.parse(r[col] as string) as string[] });
+/** List columns are JSON text; each row's lists are parsed once however many policies read them. */
+const parsedLists = new WeakMap<Row, Map<keyof Row, string[]>>();
+const list = (col: keyof Row) => ({
+  read: (r: Row) => {
+    let m = parsedLists.get(r);
+    if (!m) parsedLists.set(r, (m = new Map()));
+    let v = m.get(col);
+    if (!v) m.set(col, (v = JSON.parse(r[col] as string) as string[]));
+    return v;
+  },
+});
 const ACTIVITY_FIELDS: ItemFieldMap<Row> = {
   service: scalar((r) => r.app_id),
   instance: scalar((r) => r.instance_id),
@@ -196,7 +206,14 @@ function groupValue(a: ActivityFacts, g: GroupBy): string | null {
 
 /** The detector of one enabled policy (reference §4: single or repeated activity; daily limit per UTC day). */
 export function policyDetector(p: ActivityPolicy, now: number): Detector {
-  const matches = compileFilters(p.filters, now);
+  const test = compileFilters(p.filters, now);
+  // keys() and evaluate() ask for the same activity: test it once.
+  const seen = new WeakMap<ActivityFacts, boolean>();
+  const matches = (a: ActivityFacts) => {
+    let m = seen.get(a);
+    if (m === undefined) seen.set(a, (m = test(a.row)));
+    return m;
+  };
   const mp = p.matchParameters;
   const limitKey = (a: ActivityFacts) => `plimit:${p._id}:${Math.floor(a.timestamp / DAY)}`;
   const windowKey = (a: ActivityFacts, g: string) => `policy:${p._id}:${g}`;
@@ -205,13 +222,13 @@ export function policyDetector(p: ActivityPolicy, now: number): Detector {
   const stories = [POLICY_CATEGORIES[p.category] ?? 0];
   return {
     keys(a) {
-      if (!matches(a.row)) return [];
+      if (!matches(a)) return [];
       if (mp.type === 'single') return [limitKey(a)];
       const g = groupValue(a, mp.groupBy);
       return g === null ? [] : [limitKey(a), windowKey(a, g)];
     },
     evaluate(a, ctx) {
-      if (!matches(a.row)) return;
+      if (!matches(a)) return;
       const raise = (incidentKey: string, ids: string[]) => {
         if (!p.createAlert) return;
         ctx.raise({

@@ -98,10 +98,12 @@ describe('exactly once across processes', () => {
   it.runIf(postgres)(
     'two servers on one PostgreSQL database raise one alert per incident',
     async () => {
-      await install.withServices((s) => importJsonLines(s.stores, tenantId, 'activities', jsonl(workload('two'))));
       const env = { APPWARDEN_DETECTION_BATCH_SIZE: '40', APPWARDEN_DETECTION_POLL_MS: '20' };
-      const pair = await Promise.all([childProcess(install, [], env), childProcess(install, [], env)]);
+      // Both up first (one after the other: two cold starts at once outlast the start timeout on a
+      // busy machine), then the workload arrives while both poll the queue every 20 ms.
+      const pair = [await childProcess(install, [], env), await childProcess(install, [], env)];
       children.push(...pair);
+      await install.withServices((s) => importJsonLines(s.stores, tenantId, 'activities', jsonl(workload('two'))));
       await until(async () => (await queueDepth()) === 0, 90_000);
       await Promise.all(pair.map((c) => c.stop()));
       expect(await massDownloads('two')).toEqual({ present: USERS, ours: USERS });

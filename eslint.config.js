@@ -16,6 +16,10 @@ const LOG_ENGINE_RULE = {
   regex: API_LAYER,
   message: 'The log engine (discovery/) does not import the API layer (cloudapps/, management/, http/ but http/errors).',
 };
+const DETECTION_RULE = {
+  regex: '(^|/)management/|(^|/)http/(?!errors\\.js$)',
+  message: 'The detection engine (detection/) does not import the management API or the HTTP layer (but http/errors).',
+};
 const PROTOCOL_RULE = {
   group: ['@appwarden/*', '@appwarden/*/**', '**/server/**', '**/sdk/**', '**/cli/**', '**/console/**'],
   message: 'protocol imports nothing of ours: it is the wire contract the server, SDK and console share.',
@@ -46,6 +50,7 @@ export default tseslint.config(
   },
   restrict(['packages/server/src/store/**'], STORE_RULE),
   restrict(['packages/server/src/discovery/**'], LOG_ENGINE_RULE),
+  restrict(['packages/server/src/detection/**'], DETECTION_RULE),
   restrict(['packages/protocol/src/**'], PROTOCOL_RULE),
   restrict(['packages/sdk/src/**'], SDK_RULE),
   {

@@ -8,6 +8,7 @@ import { registerDiscovery } from './commands/discovery.js';
 import { registerEntities } from './commands/entities.js';
 import { registerFiles } from './commands/files.js';
 import { registerDemo, registerImport } from './commands/import.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerProfile } from './commands/profile.js';
 import { registerSubnets } from './commands/subnets.js';
 import { registerDb } from './commands/db.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerDiscovery(program);
   registerImport(program);
   registerDemo(program);
+  registerPolicy(program);
   registerProfile(program);
   registerCompletion(program);
   return program;

@@ -131,6 +131,10 @@ export interface Config {
   siemRetryMaxMs: number;
   /** Connect, write and webhook response timeout (milliseconds). */
   siemSendTimeoutMs: number;
+  /** Detection engine: queued activities evaluated per tenant per transaction. */
+  detectionBatchSize: number;
+  /** Detection engine: how often an idle process looks for queued activities, in ms. */
+  detectionPollMs: number;
 }
 
 export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
@@ -192,6 +196,8 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   siemRetryBaseMs: 1000,
   siemRetryMaxMs: 300_000,
   siemSendTimeoutMs: 10_000,
+  detectionBatchSize: 2000,
+  detectionPollMs: 250,
 };
 
 /** dist/ of the installed console package, or undefined when the package is not installed. */
@@ -339,6 +345,8 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     siemRetryBaseMs: int('siemRetryBaseMs', 10, 3_600_000),
     siemRetryMaxMs: int('siemRetryMaxMs', 10, 86_400_000),
     siemSendTimeoutMs: int('siemSendTimeoutMs', 100, 600_000),
+    detectionBatchSize: int('detectionBatchSize', 1, 50_000),
+    detectionPollMs: int('detectionPollMs', 10, 60_000),
   };
   if (
     (config.discoveryFtpPassivePortMin === 0) !== (config.discoveryFtpPassivePortMax === 0) ||

@@ -64,6 +64,11 @@ function closeServer(server: http.Server | https.Server, graceMs: number): Promi
 async function seedDemo(services: Services, dataDir: string, log: (msg: string, o: object) => void): Promise<DemoFile> {
   const demo = await seedDemoIdentity(services, dataDir);
   for (const t of [demo.tenants.contoso, demo.tenants.fabrikam]) {
+    // Demo tenants let detections fire without a learning period (a connector author provokes them on demand).
+    const settings = await services.cloudApps.settings.get(t.tenantId);
+    if (!settings.detection.detectionsSkipLearning) {
+      await services.cloudApps.settings.update(t.tenantId, { detection: { ...settings.detection, detectionsSkipLearning: true } });
+    }
     // IP ranges first, so that the demo activities are enriched as they load.
     await seedDemoIpRanges(services.stores, t.tenantId, services.clock.now());
     const loaded = await seedDemoCloudApps(services.stores, t.tenantId, t.domain, services.clock.now(), (rows) =>
@@ -71,6 +76,8 @@ async function seedDemo(services: Services, dataDir: string, log: (msg: string, 
     );
     if (loaded) log('demo cloud apps data loaded', { tenant: t.tenantId, ...loaded });
   }
+  // The demo's alerts: its activities through the detection engine (about a second for both tenants).
+  await services.detection.drain();
   return demo;
 }
 
@@ -137,6 +144,8 @@ export async function startServer(start: StartOptions = {}): Promise<RunningServ
   await services.discovery.start({ tls: { key: tls.key, cert: tls.cert }, log: app.log });
   // SIEM export: the delivery worker of this process (docs/siem.md).
   services.siem.delivery.start(app.log);
+  // Detection: evaluates queued activities (imports, the demo, other processes' writes) in the background.
+  services.detection.start(app.log);
 
   const maintain = async () => {
     for (const t of await services.tenants.list()) await services.signingKeys.maintain(t.id);

@@ -1,5 +1,6 @@
 import { createCloudAppsRuntime, type CloudAppsRuntime } from './cloudapps/runtime.js';
 import type { Config } from './config.js';
+import { DetectionEngine } from './detection/engine.js';
 import { DiscoveryRuntime } from './discovery/ingest/discovery-runtime.js';
 import { AccessTokenVerifier } from './identity/access-token-verifier.js';
 import { ApplicationService } from './identity/application-service.js';
@@ -41,6 +42,8 @@ export interface Services {
   cloudApps: CloudAppsRuntime;
   /** Cloud Discovery: IP-range lookups, uploads, jobs, syslog receivers (started by main.ts). */
   discovery: DiscoveryRuntime;
+  /** Detection engine: evaluates stored activities once, raises alerts (started by main.ts). */
+  detection: DetectionEngine;
   /** Rate-limit and lockout counters, shared by every process of the installation. */
   counters: CounterStore;
   /** User context: directory users, their directory roles, delegated permission grants. */
@@ -147,6 +150,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
       origin: () => origin.value,
     }),
   };
+  const cloudApps = createCloudAppsRuntime(stores, master, clock, counters);
+  const detection = new DetectionEngine(stores, clock, async (tenantId) => (await cloudApps.settings.get(tenantId)).detection, {
+    batchSize: config.detectionBatchSize,
+    pollMs: config.detectionPollMs,
+    maxAlertActivities: 1000,
+  });
   return {
     config,
     clock,
@@ -160,7 +169,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     directoryCache,
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock, counters),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
-    cloudApps: createCloudAppsRuntime(stores, master, clock, counters),
+    cloudApps,
+    detection,
     discovery,
     counters,
     users: new UserService(stores, clock),
@@ -170,6 +180,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     origin,
     close: async () => {
       await siem.delivery.stop();
+      await detection.stop();
       await discovery.stop();
       await opened.close();
     },

@@ -11,7 +11,9 @@ import type { Stores } from '../store/interfaces.js';
 import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
+import { DetectionSettingsError, mergeDetectionSettings } from '../detection/settings.js';
 import { parseFaultSettings } from './faults.js';
+import { registerPolicyAdminRoutes } from './policy-admin-routes.js';
 import { IMPORT_RESOURCES, type ImportResource } from './import.js';
 import { importJsonLinesStream } from './import-stream.js';
 import type { CloudAppsRuntime } from './runtime.js';
@@ -40,6 +42,7 @@ const settingsJson = (s: CloudAppsTenantSettings, defaultLimit: number) => ({
   rateLimitPerMinute: s.rateLimitPerMinute,
   effectiveRateLimitPerMinute: s.rateLimitPerMinute ?? defaultLimit,
   faults: s.faults,
+  detection: s.detection,
 });
 
 /** What the Cloud Apps admin endpoints use (the guard authenticates like the management API). */
@@ -49,6 +52,8 @@ export interface CloudAppsAdminDeps extends GraphAuthDeps {
   config: Pick<Config, 'rateLimitPerMinute' | 'dataDir'>;
   cloudApps: Pick<CloudAppsRuntime, 'tokens' | 'settings'>;
   discovery: Pick<DiscoveryRuntime, 'ipRanges'>;
+  /** Woken after an import, so that new activities are evaluated at once. */
+  detection?: { notify(): void; whenIdle(): Promise<void> };
 }
 
 /**
@@ -136,12 +141,24 @@ export function registerCloudAppsAdminRoutes(
         }
       }
     }
+    if ('detection' in b) {
+      const d = b.detection;
+      if (!d || typeof d !== 'object' || Array.isArray(d)) throw errors.invalidInput("'detection' must be an object.");
+      try {
+        const current = await rt.settings.get(tenant.id);
+        patch.detection = mergeDetectionSettings(current.detection, d as Record<string, unknown>);
+      } catch (e) {
+        if (e instanceof DetectionSettingsError) throw errors.invalidInput(`detection: ${e.message}`);
+        throw e;
+      }
+    }
     const next = await rt.settings.update(tenant.id, patch);
     req.log.warn({ tenant: tenant.id, settings: next }, 'cloud apps settings changed');
     return settingsJson(next, services.config.rateLimitPerMinute);
   });
 
   registerDemoDataRoute(app, services, `${base}/demo`, (req) => guard(req, WRITE));
+  registerPolicyAdminRoutes(app, { stores: services.stores, clock: services.clock, settings: rt.settings }, base, guard, READ, WRITE);
 
   app.register(async (scope) => {
     // The body stays a stream: importJsonLinesStream spools and validates it line by line.
@@ -175,6 +192,7 @@ export function registerCloudAppsAdminRoutes(
           { spoolDir: path.join(services.config.dataDir, 'imports'), maxBytes: IMPORT_BODY_LIMIT },
           (rows) => enrichActivities(services.discovery.ipRanges, tenant.id, rows),
         );
+        if (resource === 'activities' && result.imported > 0) services.detection?.notify();
         req.log.info(
           { tenant: tenant.id, resource, lines: result.lines, imported: result.imported, bad: result.errors.length },
           'cloud apps import',

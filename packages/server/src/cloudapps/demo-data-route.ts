@@ -12,7 +12,7 @@ import type { Stores } from '../store/interfaces.js';
  */
 export function registerDemoDataRoute(
   app: FastifyInstance,
-  services: { stores: Stores; clock: Clock },
+  services: { stores: Stores; clock: Clock; detection?: { whenIdle(): Promise<void> } },
   path: string,
   guard: (req: FastifyRequest) => Promise<{ tenant: Tenant }>,
 ): void {
@@ -52,6 +52,8 @@ export function registerDemoDataRoute(
       }
       throw e;
     }
+    // The generated activities go through the detection engine; answer once it has raised their alerts.
+    await services.detection?.whenIdle();
     req.log.info({ tenant: tenant.id, ...loaded }, 'cloud apps demo data generated');
     return loaded;
   });

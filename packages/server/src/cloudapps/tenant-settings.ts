@@ -1,5 +1,6 @@
 import type { CloudAppsEndpoint } from '@appwarden/protocol';
 import type { Clock } from '../clock.js';
+import { effectiveDetectionSettings, type DetectionSettings } from '../detection/settings.js';
 import type { TenantSettingsStore } from '../store/interfaces.js';
 
 /** Fault injection for one tenant: added latency and shares (0..1) of requests answered with errors. */
@@ -18,6 +19,8 @@ export interface CloudAppsTenantSettings {
   /** Override of the server-wide requests per minute; null = the default. 0 = no limit. */
   rateLimitPerMinute: number | null;
   faults: FaultSettings | null;
+  /** Detection engine: learning, thresholds, detections on/off (docs/detection.md). */
+  detection: DetectionSettings;
 }
 
 /** How long settings are served from memory; other processes see a change within this time. */
@@ -39,6 +42,7 @@ export class TenantSettingsService {
     const settings: CloudAppsTenantSettings = {
       rateLimitPerMinute: row?.rate_limit_per_minute ?? null,
       faults: row?.faults ? (JSON.parse(row.faults) as FaultSettings) : null,
+      detection: effectiveDetectionSettings(row?.detection),
     };
     this.cache.set(tenantId, { at: now, settings });
     return settings;
@@ -51,6 +55,7 @@ export class TenantSettingsService {
       tenant_id: tenantId,
       rate_limit_per_minute: next.rateLimitPerMinute,
       faults: next.faults ? JSON.stringify(next.faults) : null,
+      detection: JSON.stringify(next.detection),
       updated_at: this.clock.now(),
     });
     this.cache.delete(tenantId);

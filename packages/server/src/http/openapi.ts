@@ -251,6 +251,28 @@ const STATIC_OPERATIONS: Operation[] = [
     security: 'operatorKey',
     requestBody: 'json',
   },
+  ...(
+    [
+      ['get', '/admin/tenants/{tenant}/cloud-apps/policies', 'List activity policies and built-in detections (docs/detection.md)'],
+      [
+        'post',
+        '/admin/tenants/{tenant}/cloud-apps/policies',
+        'Create an activity policy {name, filters, matchParameters, severity, alertsPerDay}',
+      ],
+      ['get', '/admin/tenants/{tenant}/cloud-apps/policies/{id}', 'Get a policy (an activity policy id, a built-in detection id or name)'],
+      ['put', '/admin/tenants/{tenant}/cloud-apps/policies/{id}', 'Replace an activity policy'],
+      ['delete', '/admin/tenants/{tenant}/cloud-apps/policies/{id}', 'Delete an activity policy'],
+      ['post', '/admin/tenants/{tenant}/cloud-apps/policies/{id}/enable', 'Enable a policy or built-in detection'],
+      ['post', '/admin/tenants/{tenant}/cloud-apps/policies/{id}/disable', 'Disable a policy or built-in detection'],
+    ] as const
+  ).map(([method, path, summary]) => ({
+    method,
+    path,
+    tag: 'Operator' as const,
+    summary,
+    security: 'operatorKey',
+    ...(method === 'post' || method === 'put' ? { requestBody: 'json' as const } : {}),
+  })),
   {
     method: 'get',
     path: '/admin/tenants/{tenant}/siem/targets',

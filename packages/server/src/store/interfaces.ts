@@ -3,6 +3,7 @@ import type { DiscoveryStores } from './discovery-interfaces.js';
 import type { UserContextStores } from './user-context-interfaces.js';
 import type { AlertStatePage, AlertStateQuery } from './alert-state-query.js';
 import type { FilterCondition } from './filter-conditions.js';
+import type { DetectionStore } from './detection-interfaces.js';
 import type {
   ApiTokenRow,
   AppRoleAssignmentRow,
@@ -243,6 +244,8 @@ export interface Stores {
   tenantSettings: TenantSettingsStore;
   /** SIEM export targets and their outbox (siem-interfaces.ts). */
   siem: SiemStore;
+  /** Detection engine: outbox, detector state, tenant locks, activity policies. */
+  detection: DetectionStore;
   /** Cloud Discovery and IP ranges (discovery-interfaces.ts). */
   discovery: DiscoveryStores;
   /** Directory roles, delegated grants and sign-in secrets (user-context-interfaces.ts). */

@@ -280,6 +280,8 @@ export interface CloudAppsTenantSettingsRow {
   rate_limit_per_minute: number | null;
   /** JSON FaultSettings or null. */
   faults: string | null;
+  /** JSON DetectionSettings (partial; defaults fill the rest) or null. */
+  detection?: string | null;
   updated_at: number;
 }
 
@@ -290,6 +292,10 @@ export interface Database extends DiscoveryTables, UserContextTables, SiemTables
   ca_files: CloudAppsFileRow;
   ca_api_tokens: ApiTokenRow;
   ca_tenant_settings: CloudAppsTenantSettingsRow;
+  detection_queue: DetectionQueueRow;
+  detection_state: DetectionStateRow;
+  detection_tenants: DetectionTenantRow;
+  detection_policies: DetectionPolicyRow;
   tenants: TenantRow;
   signing_keys: SigningKeyRow;
   applications: ApplicationRow;
@@ -299,4 +305,37 @@ export interface Database extends DiscoveryTables, UserContextTables, SiemTables
   app_role_assignments: AppRoleAssignmentRow;
   users: UserRow;
   used_assertions: UsedAssertionRow;
+}
+
+/** An activity stored but not evaluated yet by the detection engine (the outbox). */
+export interface DetectionQueueRow {
+  tenant_id: string;
+  activity_id: string;
+  timestamp: number;
+}
+
+/** One durable piece of detector state (a window, a baseline, a counter) as JSON. */
+export interface DetectionStateRow {
+  tenant_id: string;
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** The row a process locks while it evaluates the tenant's queued activities. */
+export interface DetectionTenantRow {
+  tenant_id: string;
+  evaluated: number;
+  last_run: number;
+}
+
+/** An activity policy; `doc` is its JSON (name, filters, match parameters, limits). */
+export interface DetectionPolicyRow {
+  tenant_id: string;
+  id: string;
+  name: string;
+  enabled: number;
+  created: number;
+  updated: number;
+  doc: string;
 }

@@ -32,6 +32,15 @@ describe('import boundaries', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the detection engine (detection/) imports neither the management API nor the HTTP layer but its error model', () => {
+    const bad = sources('detection').flatMap((f) =>
+      importsOf(f)
+        .filter((i) => /^management\//.test(i) || (/^http\//.test(i) && i !== 'http/errors.js'))
+        .map((i) => `${f} -> ${i}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
   it('route files take narrow dependencies, not Services from wiring.ts', () => {
     const bad = [...sources('cloudapps'), ...sources('management'), ...sources('http')].filter((f) => importsOf(f).includes('wiring.js'));
     expect(bad).toEqual([]);

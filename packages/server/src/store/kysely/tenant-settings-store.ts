@@ -12,9 +12,12 @@ export class KyselyTenantSettingsStore implements TenantSettingsStore {
       .insertInto('ca_tenant_settings')
       .values(row)
       .onConflict((oc) =>
-        oc
-          .column('tenant_id')
-          .doUpdateSet({ rate_limit_per_minute: row.rate_limit_per_minute, faults: row.faults, updated_at: row.updated_at }),
+        oc.column('tenant_id').doUpdateSet({
+          rate_limit_per_minute: row.rate_limit_per_minute,
+          faults: row.faults,
+          ...(row.detection !== undefined ? { detection: row.detection } : {}),
+          updated_at: row.updated_at,
+        }),
       )
       .execute();
   }

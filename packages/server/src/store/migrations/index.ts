@@ -10,6 +10,7 @@ import * as m0006lz4 from './0006-scale-postgres-lz4.js';
 import * as m0007disc from './0007-scale-postgres-disc-partitions.js';
 import * as m0008user from './0008-user-context.js';
 import * as m0009files from './0009-cloudapps-files.js';
+import * as m0010detection from './0010-detection.js';
 import * as m0011siem from './0011-siem-export.js';
 import * as m0013ftp from './0013-discovery-ftp.js';
 import * as m0014triage from './0014-alert-triage-state.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-scale-postgres-disc-partitions': m0007disc,
   '0008-user-context': m0008user,
   '0009-cloudapps-files': m0009files,
+  '0010-detection': m0010detection,
   '0011-siem-export': m0011siem,
   '0013-discovery-ftp': m0013ftp,
   '0014-alert-triage-state': m0014triage,

@@ -4,6 +4,7 @@ import { KyselyApiTokenStore } from '../kysely/api-token-store.js';
 import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
 import { KyselySiemStore } from '../kysely/siem-export-store.js';
+import { KyselyDetectionStore } from '../kysely/detection-store.js';
 import { KyselyTenantSettingsStore } from '../kysely/tenant-settings-store.js';
 import type { Database } from '../schema.js';
 import { PostgresActivityStore } from './cloudapps-activity-store.js';
@@ -30,6 +31,7 @@ function bind(db: Kysely<Database>, ctx: PostgresContext, changeStamp: () => str
     apiTokens: new KyselyApiTokenStore(db),
     siem: new KyselySiemStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
+    detection: new KyselyDetectionStore(db),
     discovery: { ...discoveryStores(db, 'postgres'), usage: new PostgresDiscoveryUsageStore(db, ctx.root) },
     changeStamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(bind(trx, ctx, changeStamp, close))),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import { activityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
+import { enqueueForDetection } from '../kysely/detection-store.js';
 import { enqueueForExport } from '../kysely/siem-export-store.js';
 import type { CountCache } from '../kysely/count-cache.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
@@ -34,7 +35,12 @@ export class SqliteActivityStore implements ActivityStore {
   }
   async upsert(rows: CloudAppsActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
-    // SIEM export (issue 15): outbox rows for the new activitys, in this write's transaction.
+    // New activities reach the detection engine with their insert: one transaction for both.
+    if (!this.db.isTransaction) return this.db.transaction().execute((trx) => new SqliteActivityStore(trx).upsert(rows));
+    // --- detection outbox (issue 15): queue the ids not stored yet, before they are written.
+    await enqueueForDetection(this.db, rows);
+    // ---
+    // SIEM export (issue 15): outbox rows for the new activities, in this write's transaction.
     await enqueueForExport(this.db, 'activity', rows);
     if (this.raw) return upsertPrepared(this.raw, 'ca_activities', ['tenant_id', 'id'], rows);
     const cols = Object.keys(rows[0]!).filter((k) => k !== 'tenant_id' && k !== 'id') as (keyof CloudAppsActivityRow)[];

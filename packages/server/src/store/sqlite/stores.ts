@@ -6,6 +6,7 @@ import { CountCache } from '../kysely/count-cache.js';
 import { discoveryStores } from '../kysely/discovery-stores.js';
 import { identityStores } from '../kysely/identity-stores.js';
 import { KyselySiemStore } from '../kysely/siem-export-store.js';
+import { KyselyDetectionStore } from '../kysely/detection-store.js';
 import { KyselyTenantSettingsStore } from '../kysely/tenant-settings-store.js';
 import type { Database } from '../schema.js';
 import type { SqliteChangeFeed } from './change-feed.js';
@@ -44,6 +45,7 @@ function bind(
     apiTokens: new KyselyApiTokenStore(db),
     siem: new KyselySiemStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
+    detection: new KyselyDetectionStore(db),
     discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk) },
     changeStamp: feed.stamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(bind(trx, raw, feed, close, undefined, raw))),

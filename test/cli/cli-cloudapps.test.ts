@@ -208,7 +208,7 @@ describe('profiles, import, demo, completion', () => {
   it('prints bash and zsh completion scripts that bash parses', async () => {
     const bash = await cli(['completion', 'bash']);
     expect(bash.stdout).toContain('complete -o filenames -F _appwarden appwarden');
-    expect(bash.stdout).toContain(`"alerts") words="list get read unread close"`);
+    expect(bash.stdout).toContain(`"alerts") words="list graph-list get read unread close"`);
     const file = path.join(live.dataDir, 'completion.bash');
     fs.writeFileSync(file, bash.stdout);
     expect(spawnSync('bash', ['-n', file]).status).toBe(0);

@@ -117,6 +117,18 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     writerAppId = w.appId;
     writerSecret = w.secret;
     fabrikamReader = (await daemon('fabrikam', [READ_ROLE])).token;
+    // The demo's alerts are raised by the detection engine, so all are new: triage a few through the
+    // Cloud Apps API as an analyst would, so that every status and a classification exist.
+    const recent = (await s.api('POST', '/api/v1/alerts/', { limit: 12, sortField: 'date', sortDirection: 'desc' })).json<{
+      data: { _id: string }[];
+    }>().data;
+    expect(recent.length).toBe(12);
+    const closed = await s.api('POST', '/api/v1/alerts/close_true_positive/', {
+      filters: { id: { eq: recent.slice(0, 4).map((a) => a._id) } },
+      comment: 'Confirmed by the SOC',
+    });
+    expect(closed.status, closed.text).toBe(200);
+    for (const a of recent.slice(4, 8)) expect((await s.api('POST', `/api/v1/alerts/${a._id}/read/`)).status).toBe(200);
   });
   afterAll(() => s?.close());
 
@@ -151,7 +163,7 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
 
   it('pages with $top and @odata.nextLink through every alert once; $count and $skip agree', async () => {
     const total = await s.services.stores.alerts.count(s.demo.tenants.contoso.tenantId);
-    expect(total).toBeGreaterThan(100);
+    expect(total).toBeGreaterThan(50);
     const { alerts, pages } = await walk('/v1.0/security/alerts_v2?$top=40&$count=true', reader);
     expect(alerts).toHaveLength(total);
     expect(new Set(alerts.map((a) => a.id)).size).toBe(total);
@@ -343,7 +355,7 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     const page = await client.securityAlerts.page({ top: 2, count: true, select: ['status', 'title'] });
     expect(page.value).toHaveLength(2);
     expect(Object.keys(page.value[0]!).sort()).toEqual(['@odata.type', 'id', 'status', 'title']);
-    expect(page['@odata.count']).toBeGreaterThan(100);
+    expect(page['@odata.count']).toBeGreaterThan(50);
     const target = high.find((a) => a.status !== 'resolved')!;
     const updated = await client.securityAlerts.update(target.id, {
       status: 'resolved',

@@ -11,7 +11,7 @@ import type { Stores } from '../store/interfaces.js';
 import { enrichActivities } from './activities/ip-enrichment.js';
 import type { ApiTokenInfo } from './api-tokens.js';
 import { registerDemoDataRoute } from './demo-data-route.js';
-import { DetectionSettingsError, mergeDetectionSettings } from '../detection/settings.js';
+import { mergeDetectionSettings } from '../detection/settings.js';
 import { parseFaultSettings } from './faults.js';
 import { registerPolicyAdminRoutes } from './policy-admin-routes.js';
 import { IMPORT_RESOURCES, type ImportResource } from './import.js';
@@ -144,13 +144,8 @@ export function registerCloudAppsAdminRoutes(
     if ('detection' in b) {
       const d = b.detection;
       if (!d || typeof d !== 'object' || Array.isArray(d)) throw errors.invalidInput("'detection' must be an object.");
-      try {
-        const current = await rt.settings.get(tenant.id);
-        patch.detection = mergeDetectionSettings(current.detection, d as Record<string, unknown>);
-      } catch (e) {
-        if (e instanceof DetectionSettingsError) throw errors.invalidInput(`detection: ${e.message}`);
-        throw e;
-      }
+      const current = await rt.settings.get(tenant.id);
+      patch.detection = mergeDetectionSettings(current.detection, d as Record<string, unknown>);
     }
     const next = await rt.settings.update(tenant.id, patch);
     req.log.warn({ tenant: tenant.id, settings: next }, 'cloud apps settings changed');

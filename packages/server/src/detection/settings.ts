@@ -1,6 +1,8 @@
 // Per-tenant detection settings (stored with the tenant's Cloud Apps settings, column `detection`).
 // Every threshold is documented in docs/detection.md; values marked (inferred) there are ours.
 
+import { errors } from '../http/errors.js';
+
 export const DETECTION_NAMES = [
   'impossibleTravel',
   'infrequentCountry',
@@ -61,8 +63,6 @@ const TUNING_LIMITS: Record<string, [number, number]> = {
   lookbackDays: [1, 365],
 };
 
-export class DetectionSettingsError extends Error {}
-
 /** Stored (partial) settings laid over the defaults. */
 export function effectiveDetectionSettings(stored: string | null | undefined): DetectionSettings {
   const base = structuredClone(DEFAULT_DETECTION_SETTINGS);
@@ -74,12 +74,14 @@ export function effectiveDetectionSettings(stored: string | null | undefined): D
   }
 }
 
-/** Applies a patch (the admin API's `detectionsSkipLearning`, `learningDays`, `detections`); throws DetectionSettingsError. */
+/** A refused detection setting: 400 in the caller's wire format. */
+const invalid = (message: string) => errors.invalidInput(`detection: ${message}`);
+
+/** Applies a patch (the admin API's `detectionsSkipLearning`, `learningDays`, `detections`); throws an invalid_input error naming the setting. */
 export function mergeDetectionSettings(current: DetectionSettings, patch: Record<string, unknown>): DetectionSettings {
   const next = structuredClone(current);
   if ('detectionsSkipLearning' in patch) {
-    if (typeof patch.detectionsSkipLearning !== 'boolean')
-      throw new DetectionSettingsError("'detectionsSkipLearning' must be true or false.");
+    if (typeof patch.detectionsSkipLearning !== 'boolean') throw invalid("'detectionsSkipLearning' must be true or false.");
     next.detectionsSkipLearning = patch.detectionsSkipLearning;
   }
   for (const [k, lo, hi] of [
@@ -88,32 +90,29 @@ export function mergeDetectionSettings(current: DetectionSettings, patch: Record
   ] as const) {
     if (k in patch) {
       const v = patch[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
-        throw new DetectionSettingsError(`'${k}' must be an integer ${lo}..${hi}.`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw invalid(`'${k}' must be an integer ${lo}..${hi}.`);
       next[k] = v;
     }
   }
   if ('detections' in patch) {
     const d = patch.detections;
-    if (!d || typeof d !== 'object' || Array.isArray(d))
-      throw new DetectionSettingsError("'detections' must be an object keyed by detection name.");
+    if (!d || typeof d !== 'object' || Array.isArray(d)) throw invalid("'detections' must be an object keyed by detection name.");
     for (const [name, tuning] of Object.entries(d as Record<string, unknown>)) {
       if (!(DETECTION_NAMES as readonly string[]).includes(name)) {
-        throw new DetectionSettingsError(`Unknown detection '${name}'; one of ${DETECTION_NAMES.join(', ')}.`);
+        throw invalid(`Unknown detection '${name}'; one of ${DETECTION_NAMES.join(', ')}.`);
       }
-      if (!tuning || typeof tuning !== 'object' || Array.isArray(tuning))
-        throw new DetectionSettingsError(`'detections.${name}' must be an object.`);
+      if (!tuning || typeof tuning !== 'object' || Array.isArray(tuning)) throw invalid(`'detections.${name}' must be an object.`);
       const target = next.detections[name as DetectionName];
       for (const [k, v] of Object.entries(tuning as Record<string, unknown>)) {
         if (k === 'enabled') {
-          if (typeof v !== 'boolean') throw new DetectionSettingsError(`'detections.${name}.enabled' must be true or false.`);
+          if (typeof v !== 'boolean') throw invalid(`'detections.${name}.enabled' must be true or false.`);
           target.enabled = v;
           continue;
         }
         const limits = TUNING_LIMITS[k];
-        if (!limits || !(k in target)) throw new DetectionSettingsError(`'detections.${name}' has no setting '${k}'.`);
+        if (!limits || !(k in target)) throw invalid(`'detections.${name}' has no setting '${k}'.`);
         if (typeof v !== 'number' || !Number.isFinite(v) || v < limits[0] || v > limits[1]) {
-          throw new DetectionSettingsError(`'detections.${name}.${k}' must be a number ${limits[0]}..${limits[1]}.`);
+          throw invalid(`'detections.${name}.${k}' must be a number ${limits[0]}..${limits[1]}.`);
         }
         (target as unknown as Record<string, number>)[k] = k === 'threshold' || k === 'windowMinutes' ? Math.round(v) : v;
       }

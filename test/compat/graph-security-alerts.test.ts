@@ -349,14 +349,15 @@ describe('Graph security alerts_v2 (msal-node daemon, real HTTPS)', () => {
     const tenantId = s.demo.tenants.contoso.tenantId;
     const credential = new ClientSecretCredential(tenantId, writerAppId, writerSecret, { authorityHost: s.url, fetch: s.fetch });
     const client = new ManagementClient(s.url, { credential }, { fetch: s.fetch });
-    const high = await client.securityAlerts.list({ filter: "severity eq 'high'", top: 7 });
-    expect(high.length).toBeGreaterThan(7);
-    expect(high.every((a) => a.severity === 'high')).toBe(true);
+    // Pages of 7 through every alert that is not resolved (the demo's engine raises a varying mix of severities).
+    const open = await client.securityAlerts.list({ filter: "status ne 'resolved'", top: 7 });
+    expect(open.length).toBeGreaterThan(7);
+    expect(open.every((a) => a.status !== 'resolved')).toBe(true);
     const page = await client.securityAlerts.page({ top: 2, count: true, select: ['status', 'title'] });
     expect(page.value).toHaveLength(2);
     expect(Object.keys(page.value[0]!).sort()).toEqual(['@odata.type', 'id', 'status', 'title']);
     expect(page['@odata.count']).toBeGreaterThan(50);
-    const target = high.find((a) => a.status !== 'resolved')!;
+    const target = open[0]!;
     const updated = await client.securityAlerts.update(target.id, {
       status: 'resolved',
       classification: 'falsePositive',

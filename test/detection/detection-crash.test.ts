@@ -81,14 +81,16 @@ describe('exactly once across processes', () => {
     const depth0 = await queueDepth();
     expect(depth0).toBeGreaterThanOrEqual(USERS * PER_USER);
     // Small batches: the evaluation spans many transactions, so the kill lands between and inside them.
-    const first = await childProcess(install, [], { APPWARDEN_DETECTION_BATCH_SIZE: '50' });
+    const first = await childProcess(install, [], { APPWARDEN_DETECTION_BATCH_SIZE: '20' });
     children.push(first);
-    await until(async () => (await queueDepth()) < depth0 - 200, 60_000);
+    // Killed as soon as the first batches are in: on a quiet machine the whole queue drains in the
+    // time a later check would take.
+    await until(async () => (await queueDepth()) < depth0, 60_000);
     first.process.kill('SIGKILL');
     await new Promise((r) => first.process.once('exit', r));
     const left = await queueDepth();
     expect(left).toBeGreaterThan(0);
-    const second = await childProcess(install, [], { APPWARDEN_DETECTION_BATCH_SIZE: '50' });
+    const second = await childProcess(install, [], { APPWARDEN_DETECTION_BATCH_SIZE: '20' });
     children.push(second);
     await until(async () => (await queueDepth()) === 0, 90_000);
     await second.stop();

@@ -82,14 +82,7 @@ export function readGraphQuery(
   const skip = skipRaw === undefined ? 0 : Number(skipRaw);
   if (!Number.isSafeInteger(skip) || skip < 0) throw errors.invalidInput('Invalid $skiptoken.');
 
-  const selectRaw = q('$select');
-  const select =
-    selectRaw === undefined
-      ? undefined
-      : selectRaw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
+  const select = parseSelect(q('$select'));
 
   const filterRaw = q('$filter');
   const where = filterRaw === undefined || filterRaw.trim() === '' ? () => true : parseFilter(filterRaw, spec, advanced);
@@ -245,4 +238,14 @@ function splitValues(list: string, clause: string): string[] {
     if (m[2] === '') break;
   }
   return out;
+}
+
+/** `$select=a, b` -> ['a', 'b']; undefined when the option is absent. */
+export function parseSelect(raw: string | undefined): string[] | undefined {
+  return raw === undefined
+    ? undefined
+    : raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }

@@ -1,3 +1,4 @@
+import { parseSelect } from './graph-query.js';
 import {
   SECURITY_ALERT_CLASSIFICATIONS,
   SECURITY_ALERT_DETERMINATIONS,
@@ -270,13 +271,6 @@ export function readAlertsV2Options(query: Readonly<Record<string, string>>): Al
     // OData sorts ascending unless told `desc`; without $orderby alerts_v2 lists the newest first.
     descending = m[2]?.toLowerCase() === 'desc';
   }
-  const selectRaw = q('$select');
-  const select =
-    selectRaw === undefined
-      ? undefined
-      : selectRaw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
+  const select = parseSelect(q('$select'));
   return { query: { where, orderBy, descending, skip, limit, count: countRaw?.toLowerCase() === 'true' }, select };
 }

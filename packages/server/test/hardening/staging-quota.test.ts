@@ -187,4 +187,34 @@ describe('StagingQuota', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("charges a tenant's pending uploads on its first open, once, and not an upload removed while they are read", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-staging-'));
+    try {
+      const before = new UploadStorage(dir);
+      for (const id of ['upload-a001', 'upload-b001', 'upload-c001']) {
+        const e = await before.staging.open(id, 't1');
+        e.blocks.set('aa', await before.putBlock(id, 'aa', Readable.from([bytes(100)]), 1e6));
+      }
+      // After a restart: c001 is processed (removed) while the load is reading the tenant's uploads.
+      let calls = 0;
+      const restarted: UploadStorage = new UploadStorage(dir, { perUploadBytes: 1e6, perTenantBytes: 250 }, async (tenantId) => {
+        calls++;
+        expect(tenantId).toBe('t1');
+        restarted.staging.forget('upload-c001');
+        return ['upload-a001', 'upload-b001', 'upload-c001'];
+      });
+      const fresh = await restarted.staging.open('upload-d001', 't1');
+      expect(restarted.staging.tenantBytes('t1')).toBe(200);
+      expect(() => restarted.staging.charge(fresh, 51)).toThrow(/tenant's uploads would exceed the limit of 250 bytes/);
+      await restarted.staging.open('upload-a001', 't1');
+      await restarted.staging.open('upload-e001', 't1');
+      expect(calls).toBe(1);
+      expect(restarted.staging.tenantBytes('t1')).toBe(200);
+      await restarted.remove('upload-a001');
+      expect(restarted.staging.tenantBytes('t1')).toBe(100);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -2,14 +2,17 @@
 // detections (their switches live in the tenant's detection settings). Both the operator's admin
 // routes and the Cloud Apps policies API read and switch policies through here.
 import type { Stores } from '../store/interfaces.js';
-import type { TenantSettingsService } from '../cloudapps/tenant-settings.js';
 import { builtInRuleId } from './alert-document.js';
 import { policyFromRow, policyRow, type ActivityPolicy } from './policies.js';
 import { DETECTION_NAMES, type DetectionName, type DetectionSettings } from './settings.js';
 
 export interface PolicyCatalogDeps {
   stores: Stores;
-  settings: Pick<TenantSettingsService, 'get' | 'update'>;
+  /** The tenant's settings (cloudapps/tenant-settings.ts), of which the detection part. */
+  settings: {
+    get(tenantId: string): Promise<{ detection: DetectionSettings }>;
+    update(tenantId: string, patch: { detection: DetectionSettings }): Promise<unknown>;
+  };
 }
 
 /** A policy of the catalog: an activity policy, or a built-in detection with the tenant's settings. */

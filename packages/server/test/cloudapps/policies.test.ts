@@ -160,6 +160,11 @@ describe('POST /cas/api/v1/policies/<id>/disable/', () => {
     expect(denied.json<{ detail: string }>().detail).toContain('Investigation.manage');
     const discovery = await live.tokenFor(['Discovery.manage']);
     expect((await live.request('GET', `/cas/api/v1/policies/${audit._id}/`, { headers: bearer(discovery) })).status).toBe(403);
+    // A read-only legacy API token reads; disable is a write.
+    const ro = (await live.cloudAppsAdmin('POST', '/api-tokens', { name: 'policy reader', kind: 'read-only' })) as { token: string };
+    const legacy = { authorization: `Token ${ro.token}` };
+    expect((await live.request('POST', '/cas/api/v1/policies/', { headers: legacy, body: {} })).status).toBe(200);
+    expect((await live.request('POST', `/cas/api/v1/policies/${audit._id}/disable/`, { headers: legacy })).status).toBe(403);
     const manager = await live.tokenFor(['Investigation.manage']);
     expect((await live.request('POST', `/cas/api/v1/policies/${audit._id}/disable/`, { headers: bearer(manager) })).status).toBe(200);
   });

@@ -88,8 +88,8 @@ export type FilterResource = 'alerts' | 'activities' | 'entities' | 'files';
 /** Cloud Discovery lists (report apps and categories, IP ranges), filtered with the same language. */
 export type DiscoveryFilterResource = 'discoveredApps' | 'discoveryCategories' | 'subnets';
 
-/** Every list that has a field registry. */
-export type FilterRegistryName = FilterResource | DiscoveryFilterResource;
+/** Every list that has a field registry (`policies`: the undocumented policies list, filtered in memory). */
+export type FilterRegistryName = FilterResource | DiscoveryFilterResource | 'policies';
 
 // Generic so that each field keeps its literal type and operators: the SDK derives typed filters from them.
 const f = <T extends FilterValueType, const O extends readonly FilterOperator[]>(
@@ -253,6 +253,18 @@ export const SUBNET_FILTER_FIELDS = {
   builtIn: f('bool', ['eq']),
 } as const satisfies Readonly<Record<string, FilterFieldSpec>>;
 
+/**
+ * Policies list filters (undocumented API, reference detection §1.6): clients send
+ * `{"type":{"eq":"ANOMALY_DETECTION"}}`; the other fields are Appwarden's.
+ */
+export const POLICY_FILTER_FIELDS = {
+  type: f('string', EQ, 'client'),
+  id: f('string', EQ, 'appwarden'),
+  enabled: f('bool', ['eq'], 'appwarden'),
+  severity: f('int', EQ, 'appwarden'),
+  category: f('int', EQ, 'appwarden'),
+} as const satisfies Readonly<Record<string, FilterFieldSpec>>;
+
 export const FILTER_FIELDS: Readonly<Record<FilterRegistryName, Readonly<Record<string, FilterFieldSpec>>>> = {
   alerts: ALERT_FILTER_FIELDS,
   activities: ACTIVITY_FILTER_FIELDS,
@@ -261,6 +273,7 @@ export const FILTER_FIELDS: Readonly<Record<FilterRegistryName, Readonly<Record<
   discoveredApps: DISCOVERED_APP_FILTER_FIELDS,
   discoveryCategories: DISCOVERY_CATEGORY_FILTER_FIELDS,
   subnets: SUBNET_FILTER_FIELDS,
+  policies: POLICY_FILTER_FIELDS,
 };
 
 /** `sortField` values per resource, and the default sort. */

@@ -27,6 +27,9 @@ export const CLOUD_APPS_ENDPOINTS = [
   'discovery.blockScript',
   'files.list',
   'files.fetch',
+  'policies.list',
+  'policies.fetch',
+  'policies.disable',
 ] as const;
 
 export type CloudAppsEndpoint = (typeof CLOUD_APPS_ENDPOINTS)[number];
@@ -70,6 +73,11 @@ export const CLOUD_APPS_PERMISSION_MATRIX: Readonly<Record<CloudAppsEndpoint, re
   'discovery.blockScript': [DISC_MANAGE],
   'files.list': INVESTIGATORS,
   'files.fetch': INVESTIGATORS,
+  // Undocumented API (reference detection §1.6), no published permission: reading policies is
+  // investigation reading ("View alerts, activities and policies"), switching one off is managing (inferred).
+  'policies.list': INVESTIGATORS,
+  'policies.fetch': INVESTIGATORS,
+  'policies.disable': [INV_MANAGE],
 };
 
 /** Operations that change data: a read-only legacy API token is refused on them. */
@@ -79,6 +87,7 @@ export const CLOUD_APPS_WRITE_ENDPOINTS: ReadonlySet<CloudAppsEndpoint> = new Se
   'subnet.update',
   'subnet.delete',
   'discovery.upload',
+  'policies.disable',
 ]);
 
 /** Legacy API token kinds: a full admin's token or a read-only (security reader) token. */

@@ -85,6 +85,8 @@ const READ: readonly CloudAppsEndpoint[] = [
   'discovery.categories',
   'files.list',
   'files.fetch',
+  'policies.list',
+  'policies.fetch',
 ];
 const MANAGE_ALERTS: readonly CloudAppsEndpoint[] = ['alerts.close', 'activities.feedback'];
 const READ_IP_RANGES: readonly CloudAppsEndpoint[] = ['subnet.list', 'subnet.fetch'];

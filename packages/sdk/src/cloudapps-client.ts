@@ -3,6 +3,7 @@ import { AlertsOperations } from './cloudapps/alerts.js';
 import { DiscoveryOperations } from './cloudapps/discovery.js';
 import { EntitiesOperations } from './cloudapps/entities.js';
 import { FilesOperations } from './cloudapps/files.js';
+import { PoliciesOperations } from './cloudapps/policies.js';
 import { RequestPipeline, type CloudAppsAuth, type PipelineOptions } from './cloudapps/request-pipeline.js';
 import { SubnetsOperations } from './cloudapps/subnets.js';
 
@@ -27,6 +28,8 @@ export class CloudAppsClient {
   readonly files: FilesOperations;
   readonly subnets: SubnetsOperations;
   readonly discovery: DiscoveryOperations;
+  /** The undocumented policies API (activity policies and built-in anomaly detections). */
+  readonly policies: PoliciesOperations;
   /** The request pipeline (auth, retries, timeouts), for calls this client does not wrap. */
   readonly pipeline: RequestPipeline;
 
@@ -39,6 +42,7 @@ export class CloudAppsClient {
     this.files = new FilesOperations(this.pipeline);
     this.subnets = new SubnetsOperations(this.pipeline);
     this.discovery = new DiscoveryOperations(this.pipeline);
+    this.policies = new PoliciesOperations(this.pipeline);
   }
 
   get endpoint(): string {

@@ -40,6 +40,7 @@ export {
 export { EntitiesOperations, entityPathKey, type EntityListOptions, type EntitySortField } from './cloudapps/entities.js';
 export { FilesOperations, type FileListOptions, type FileSortField } from './cloudapps/files.js';
 export { SubnetsOperations, type SubnetListOptions, type SubnetSortField } from './cloudapps/subnets.js';
+export { PoliciesOperations, type PolicyListOptions, type PolicySortField } from './cloudapps/policies.js';
 export {
   BLOCK_SCRIPT_FORMATS,
   DiscoveryOperations,

@@ -10,6 +10,7 @@ import type {
   FilterOperator,
   FilterOperatorSpec,
   FilterValueType,
+  POLICY_FILTER_FIELDS,
   SUBNET_FILTER_FIELDS,
 } from '@appwarden/protocol';
 
@@ -90,6 +91,8 @@ export type FileFilterField = keyof typeof FILE_FILTER_FIELDS;
 
 /** IP address range filters (reference §5.6). */
 export type SubnetFilters = FiltersOf<typeof SUBNET_FILTER_FIELDS>;
+/** Policies list filters (undocumented API): `type` (`AUDIT`, `ANOMALY_DETECTION`), `id`, `enabled`, `severity`, `category`. */
+export type PolicyFilters = FiltersOf<typeof POLICY_FILTER_FIELDS>;
 /** Discovered-apps filters (reference §5.7); `score: {eq: [min, max]}` is a band. */
 export type DiscoveredAppFilters = FiltersOf<typeof DISCOVERED_APP_FILTER_FIELDS>;
 /** Filters of a report's categories, by category id. */

@@ -147,6 +147,36 @@ export interface SubnetInput {
   tags?: string[];
 }
 
+/**
+ * A policy of the undocumented policies API (`/cas/api/v1/policies/`). No capture of the real
+ * object exists: the shape is inferred (docs/detection.md).
+ */
+export interface Policy {
+  _id: string;
+  name: string;
+  description?: string;
+  /** `AUDIT` (activity policy) or `ANOMALY_DETECTION` (built-in detection); the real service has more. */
+  policyType: string;
+  /** 0 low, 1 medium, 2 high. */
+  severity: number;
+  /** The alert `stories` code of the policy's category (0 threat detection). */
+  category?: number;
+  enabled: boolean;
+  filters?: Record<string, unknown>;
+  matchParameters?: {
+    type: 'single' | 'repeated';
+    minRepeated?: number;
+    windowMinutes?: number;
+    sameUser?: boolean;
+    sameApp?: boolean;
+    [key: string]: unknown;
+  };
+  alertsPerDay?: number | null;
+  createAlert?: boolean;
+  created?: number;
+  [key: string]: unknown;
+}
+
 export interface DiscoveryStream {
   _id: string;
   displayName: string;

@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphPermission } from '@appwarden/protocol';
 import { builtInRuleId } from '../detection/alert-document.js';
 import { BUILT_INS } from '../detection/detectors.js';
+import { builtInDetection, findPolicy, listPolicies, setPolicyEnabled, type CatalogPolicy } from '../detection/policy-catalog.js';
 import { MAX_POLICIES_PER_TENANT, policyFromRow, policyRow, readPolicy, type ActivityPolicy } from '../detection/policies.js';
-import { DETECTION_NAMES, type DetectionName, type DetectionSettings } from '../detection/settings.js';
+import type { DetectionName, DetectionSettings } from '../detection/settings.js';
 import { errors } from '../http/errors.js';
 import type { Tenant } from '../identity/tenant-service.js';
 import type { Clock } from '../clock.js';
@@ -37,6 +38,9 @@ export function builtInPolicyJson(tenantId: string, name: DetectionName, setting
   };
 }
 
+const adminJson = (tenantId: string, p: CatalogPolicy) =>
+  p.kind === 'builtIn' ? builtInPolicyJson(tenantId, p.name, p.settings) : p.policy;
+
 const newPolicyId = () => randomBytes(12).toString('hex');
 
 /**
@@ -56,8 +60,6 @@ export function registerPolicyAdminRoutes(
       throw errors.invalidInput('Send the policy as a JSON object.');
     return req.body as Record<string, unknown>;
   };
-  const builtInName = (tenantId: string, id: string): DetectionName | undefined =>
-    DETECTION_NAMES.find((n) => n === id || builtInRuleId(tenantId, n) === id);
   const find = async (tenantId: string, id: string): Promise<ActivityPolicy> => {
     const row = await deps.stores.detection.getPolicy(tenantId, id);
     if (!row) throw errors.notFound(`No policy '${id}' in this tenant.`);
@@ -66,9 +68,7 @@ export function registerPolicyAdminRoutes(
 
   app.get(`${base}/policies`, async (req) => {
     const { tenant } = await guard(req, read);
-    const settings = (await deps.settings.get(tenant.id)).detection;
-    const policies = (await deps.stores.detection.listPolicies(tenant.id)).map(policyFromRow);
-    return { value: [...policies, ...DETECTION_NAMES.map((n) => builtInPolicyJson(tenant.id, n, settings))] };
+    return { value: (await listPolicies(deps, tenant.id)).map((p) => adminJson(tenant.id, p)) };
   });
   app.post(`${base}/policies`, async (req, reply) => {
     const { tenant } = await guard(req, write);
@@ -83,9 +83,9 @@ export function registerPolicyAdminRoutes(
   });
   app.get<{ Params: { tenant: string; id: string } }>(`${base}/policies/:id`, async (req) => {
     const { tenant } = await guard(req, read);
-    const name = builtInName(tenant.id, req.params.id);
-    if (name) return builtInPolicyJson(tenant.id, name, (await deps.settings.get(tenant.id)).detection);
-    return find(tenant.id, req.params.id);
+    const found = await findPolicy(deps, tenant.id, req.params.id);
+    if (!found) throw errors.notFound(`No policy '${req.params.id}' in this tenant.`);
+    return adminJson(tenant.id, found);
   });
   app.put<{ Params: { tenant: string; id: string } }>(`${base}/policies/:id`, async (req) => {
     const { tenant } = await guard(req, write);
@@ -100,24 +100,16 @@ export function registerPolicyAdminRoutes(
   ] as const) {
     app.post<{ Params: { tenant: string; id: string } }>(`${base}/policies/:id/${verb}`, async (req) => {
       const { tenant } = await guard(req, write);
-      const name = builtInName(tenant.id, req.params.id);
-      if (name) {
-        const current = (await deps.settings.get(tenant.id)).detection;
-        const next = structuredClone(current);
-        next.detections[name].enabled = enabled;
-        await deps.settings.update(tenant.id, { detection: next });
-        return builtInPolicyJson(tenant.id, name, next);
-      }
-      const p = await find(tenant.id, req.params.id);
-      const updated = { ...p, enabled, updated: deps.clock.now() };
-      await deps.stores.detection.putPolicy(policyRow(tenant.id, updated));
-      req.log.info({ tenant: tenant.id, policy: p._id, enabled }, 'activity policy changed');
-      return updated;
+      const changed = await setPolicyEnabled(deps, tenant.id, req.params.id, enabled, deps.clock.now());
+      if (!changed) throw errors.notFound(`No policy '${req.params.id}' in this tenant.`);
+      req.log.info({ tenant: tenant.id, policy: req.params.id, enabled }, 'policy switched');
+      return adminJson(tenant.id, changed);
     });
   }
   app.delete<{ Params: { tenant: string; id: string } }>(`${base}/policies/:id`, async (req, reply) => {
     const { tenant } = await guard(req, write);
-    if (builtInName(tenant.id, req.params.id)) throw errors.invalidInput('A built-in detection cannot be deleted; disable it instead.');
+    if (builtInDetection(tenant.id, req.params.id))
+      throw errors.invalidInput('A built-in detection cannot be deleted; disable it instead.');
     if (!(await deps.stores.detection.deletePolicy(tenant.id, req.params.id)))
       throw errors.notFound(`No policy '${req.params.id}' in this tenant.`);
     return reply.code(204).send();

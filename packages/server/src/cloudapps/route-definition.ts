@@ -6,7 +6,7 @@ import type { Stores } from '../store/interfaces.js';
 import type { CloudAppsCaller } from './auth.js';
 import type { CloudAppsRuntime } from './runtime.js';
 
-/** What the Cloud Apps handlers may use: stores, the log engine's runtime parts, the alert state service. */
+/** What the Cloud Apps handlers may use: stores, the log engine's runtime parts, the alert state service, tenant settings. */
 export interface CloudAppsDeps {
   stores: Stores;
   /** Public origin, for links in documents. */
@@ -14,7 +14,7 @@ export interface CloudAppsDeps {
   /** Upload tokens are stored as keyed hashes. */
   master: Pick<MasterKey, 'hashSecret'>;
   discovery: Pick<DiscoveryRuntime, 'ipRanges' | 'jobs' | 'syslog' | 'ftp'>;
-  cloudApps: Pick<CloudAppsRuntime, 'alertStates'>;
+  cloudApps: Pick<CloudAppsRuntime, 'alertStates' | 'settings'>;
 }
 
 /** What a handler sees of a request: no framework objects. */

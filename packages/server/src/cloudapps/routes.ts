@@ -15,6 +15,7 @@ import { RawJson, RawText, type CloudAppsCall, type CloudAppsDeps, type CloudApp
 import type { CloudAppsRuntime } from './runtime.js';
 import { DISCOVERY_ROUTES } from './discovery/handlers.js';
 import { SUBNET_ROUTES } from './subnets/handlers.js';
+import { POLICY_ROUTES } from './policies/handlers.js';
 
 /** Every path family the real clients use (reference §1); trailing slashes are optional (app.ts). */
 export const PATH_PREFIXES = ['/api/v1/', '/cas/api/v1/'];
@@ -28,6 +29,7 @@ export const CLOUD_APPS_ROUTES: CloudAppsRoute[] = [
   ...FILE_ROUTES,
   ...SUBNET_ROUTES,
   ...DISCOVERY_ROUTES,
+  ...POLICY_ROUTES,
 ];
 
 function throttled(retryAfterSeconds: number): SemanticError {

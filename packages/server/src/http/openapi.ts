@@ -29,6 +29,12 @@ const CLOUD_APPS_BODIES: Record<string, { schema?: Record<string, unknown>; note
     notes:
       'Query: filename, source (log-type name or code). source=CUSTOM_PARSER needs a data source with a custom parser (400 otherwise); done_upload then names it as inputStreamName.',
   },
+  'post policies': {
+    notes:
+      'Undocumented API (clients call it under /cas/api/v1/): {"skip":0,"limit":100,"filters":{"type":{"eq":"ANOMALY_DETECTION"}}} -> the list envelope of activity policies (AUDIT) and built-in detections (ANOMALY_DETECTION). Object shape and permissions inferred (docs/detection.md).',
+  },
+  'get policies/:policyType/:id': { notes: 'One policy; a policy of another type is a 404 here.' },
+  'post policies/:id/disable': { notes: 'Switches the policy off (idempotent) and answers it; permission inferred.' },
   'post discovery/done_upload': {
     schema: { $ref: '#/components/schemas/DiscoveryDoneUpload' },
     notes:

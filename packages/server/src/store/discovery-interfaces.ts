@@ -49,6 +49,8 @@ export interface DiscoveryUploadStore {
   delete(id: string): Promise<void>;
   /** Uploads whose URL expired before `now` and were never submitted. */
   listExpired(now: number, limit: number): Promise<DiscoveryUploadRow[]>;
+  /** A tenant's uploads that may hold data on disk: submitted ones (not yet processed) and the others until they expire. */
+  listPending(tenantId: string, now: number): Promise<DiscoveryUploadRow[]>;
 }
 
 export interface DiscoveryJobStore {

@@ -3,13 +3,15 @@ import {
   DISCOVERED_APP_FILTER_FIELDS,
   DISCOVERY_CATEGORY_FILTER_FIELDS,
   FILTER_FIELDS,
+  POLICY_FILTER_FIELDS,
   SUBNET_FILTER_FIELDS,
-  type DiscoveryFilterResource,
+  type FilterRegistryName,
   type FilterFieldSpec,
 } from '@appwarden/protocol';
 import { CATEGORY_FIELDS, categoryId } from '../../src/cloudapps/discovery/categories/model.js';
 import { DISCOVERED_APP_FIELDS, scoreBand } from '../../src/cloudapps/discovery/discovered-apps/model.js';
 import { SUBNET_FIELDS, type IpRangeJson } from '../../src/cloudapps/subnets/model.js';
+import { POLICY_FIELDS, type CloudAppsPolicy } from '../../src/cloudapps/policies/model.js';
 import { evaluateFilters, type ItemFieldMap } from '../../src/cloudapps/filters/evaluate.js';
 import { readFilters } from '../../src/cloudapps/filters/index.js';
 import { discoveredApps, type DiscoveredApp } from '../../src/discovery/reports/discovered-apps.js';
@@ -52,7 +54,11 @@ function sample(spec: FilterFieldSpec): unknown {
   return spec.type === 'int' ? 3 : spec.type === 'bool' ? true : 'CLOUD_STORAGE';
 }
 
-function everyOperatorEvaluates<T>(resource: DiscoveryFilterResource, fields: ItemFieldMap<T>, items: T[]) {
+function everyOperatorEvaluates<T>(
+  resource: Exclude<FilterRegistryName, 'alerts' | 'activities' | 'entities' | 'files'>,
+  fields: ItemFieldMap<T>,
+  items: T[],
+) {
   for (const [field, spec] of Object.entries(FILTER_FIELDS[resource])) {
     for (const op of spec.operators) {
       const conditions = readFilters({ [field]: { [op]: sample(spec) } }, resource, T);
@@ -61,7 +67,7 @@ function everyOperatorEvaluates<T>(resource: DiscoveryFilterResource, fields: It
   }
 }
 
-describe('discovery filter fields: registry (protocol) and item fields (server) agree', () => {
+describe('in-memory list filter fields (discovery, subnets, policies): registry (protocol) and item fields (server) agree', () => {
   it('every registry field of discoveredApps reads an app, and only those', () => {
     expect(Object.keys(DISCOVERED_APP_FIELDS).sort()).toEqual(Object.keys(DISCOVERED_APP_FILTER_FIELDS).sort());
     everyOperatorEvaluates('discoveredApps', DISCOVERED_APP_FIELDS, APPS);
@@ -70,6 +76,16 @@ describe('discovery filter fields: registry (protocol) and item fields (server) 
   it('every registry field of discoveryCategories reads a category, and only those', () => {
     expect(Object.keys(CATEGORY_FIELDS).sort()).toEqual(Object.keys(DISCOVERY_CATEGORY_FILTER_FIELDS).sort());
     everyOperatorEvaluates('discoveryCategories', CATEGORY_FIELDS, [{ id: 'SAASDB_CATEGORY_CLOUD_STORAGE', total: 2 }]);
+  });
+
+  it('every registry field of policies reads a policy, and only those', () => {
+    expect(Object.keys(POLICY_FIELDS).sort()).toEqual(Object.keys(POLICY_FILTER_FIELDS).sort());
+    const policy = { _id: 'p1', policyType: 'ANOMALY_DETECTION', enabled: true, severity: 2, category: 0 } as unknown as CloudAppsPolicy;
+    everyOperatorEvaluates('policies', POLICY_FIELDS, [policy]);
+    const keep = (filters: unknown) => [policy].filter(evaluateFilters(readFilters(filters, 'policies', T), POLICY_FIELDS)).length;
+    expect(keep({ type: { eq: 'ANOMALY_DETECTION' } })).toBe(1);
+    expect(keep({ type: { neq: ['ANOMALY_DETECTION'] } })).toBe(0);
+    expect(keep({ enabled: { eq: false } })).toBe(0);
   });
 
   it('every registry field of subnets reads an IP range, and only those', () => {

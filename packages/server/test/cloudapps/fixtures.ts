@@ -1,5 +1,6 @@
 import type { CloudAppsEndpoint } from '@appwarden/protocol';
 import { encodeEntityKey } from '../../src/cloudapps/entities/model.js';
+import { builtInRuleId } from '../../src/detection/alert-document.js';
 import type { InProcessHarness } from '../../../../test/support/harness.js';
 
 export interface Sample {
@@ -53,5 +54,14 @@ export async function sampleRequests(h: InProcessHarness): Promise<Sample[]> {
     { endpoint: 'files.list', method: 'POST', url: '/api/v1/files/', payload: { limit: 1 } },
     { endpoint: 'files.list', method: 'GET', url: '/api/v1/files/?limit=1' },
     { endpoint: 'files.fetch', method: 'GET', url: `/api/v1/files/${file.oid}/` },
+    {
+      endpoint: 'policies.list',
+      method: 'POST',
+      url: '/cas/api/v1/policies/',
+      payload: { filters: { type: { eq: 'ANOMALY_DETECTION' } } },
+    },
+    { endpoint: 'policies.fetch', method: 'GET', url: `/cas/api/v1/policies/${builtInRuleId(h.tenantId, 'massShare')}/` },
+    { endpoint: 'policies.fetch', method: 'GET', url: `/cas/api/v1/policies/ANOMALY_DETECTION/${builtInRuleId(h.tenantId, 'massShare')}/` },
+    { endpoint: 'policies.disable', method: 'POST', url: `/cas/api/v1/policies/${builtInRuleId(h.tenantId, 'massShare')}/disable/` },
   ];
 }

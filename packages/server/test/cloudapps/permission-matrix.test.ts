@@ -58,5 +58,8 @@ describe('permission matrix (reference §2.3)', () => {
     expect(CLOUD_APPS_PERMISSION_MATRIX['discovery.upload']).toEqual(['Discovery.manage']);
     // Files appear in no scope of Microsoft's table: Appwarden files them under Investigation (inferred).
     expect(CLOUD_APPS_PERMISSION_MATRIX['files.list']).toEqual(['Investigation.read', 'Investigation.manage']);
+    // The policies API is undocumented: read like investigation data, disable with Investigation.manage (inferred).
+    expect(CLOUD_APPS_PERMISSION_MATRIX['policies.list']).toEqual(['Investigation.read', 'Investigation.manage']);
+    expect(CLOUD_APPS_PERMISSION_MATRIX['policies.disable']).toEqual(['Investigation.manage']);
   });
 });

@@ -8,7 +8,9 @@ import { Readable } from 'node:stream';
 import { AnonymousCredential, BlockBlobClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadStorage } from '../../src/discovery/ingest/upload-storage.js';
-import { listening, type ListeningHarness } from '../../../../test/support/harness.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+import { httpsRequest } from '../../../../test/compat/https-client.js';
+import { CAS_APP_ID, FORM_CONTENT_TYPE, listening, workspace, type ListeningHarness } from '../../../../test/support/harness.js';
 
 const PER_UPLOAD = 4096;
 const PER_TENANT = 10_000;
@@ -72,6 +74,95 @@ describe('staging quotas on upload URLs', () => {
   });
 });
 
+describe('staging quotas across a restart', () => {
+  // Before: a tenant's total counted only uploads touched since the process started, so after a
+  // restart the data staged earlier was free until each of those uploads was touched again.
+  const ws = workspace('aw-staging-restart-');
+  let server: RunningServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    fs.rmSync(ws.dataDir, { recursive: true, force: true });
+  });
+
+  const start = () =>
+    startServer({
+      options: {
+        dataDir: ws.dataDir,
+        databaseUrl: ws.databaseUrl,
+        port: 0,
+        demo: true,
+        logLevel: 'silent',
+        rateLimitPerMinute: 0,
+        discoveryMaxUploadBytes: PER_UPLOAD,
+        discoveryStagingBytesPerTenant: PER_TENANT,
+      },
+      env: {},
+      logger: false,
+    });
+
+  async function uploadClient(srv: RunningServer, name: string): Promise<BlockBlobClient> {
+    const tenant = srv.demo!.tenants.contoso;
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: tenant.daemon!.clientId,
+      client_secret: tenant.daemon!.clientSecret,
+      scope: `${CAS_APP_ID}/.default`,
+    }).toString();
+    const token = await httpsRequest(`${srv.url}/${tenant.tenantId}/oauth2/v2.0/token`, {
+      ca: srv.caPem,
+      method: 'POST',
+      headers: { 'content-type': FORM_CONTENT_TYPE },
+      body: form,
+    });
+    expect(token.status, token.text).toBe(200);
+    const res = await httpsRequest(`${srv.url}/api/v1/discovery/upload_url/?filename=${name}&source=SQUID_NATIVE`, {
+      ca: srv.caPem,
+      method: 'GET',
+      headers: { authorization: `Bearer ${token.json<{ access_token: string }>().access_token}` },
+    });
+    expect(res.status, res.text).toBe(200);
+    return reopen(srv, res.json<{ url: string }>().url);
+  }
+
+  /** The same upload URL on the server's current port (a restart listens on another). */
+  function reopen(srv: RunningServer, url: string): BlockBlobClient {
+    const u = new URL(url);
+    u.port = new URL(srv.url).port;
+    return new BlockBlobClient(u.toString(), new AnonymousCredential(), {
+      tlsOptions: { ca: srv.caPem },
+      retryOptions: { maxTries: 1 },
+    } as StoragePipelineOptions);
+  }
+
+  it("charges the uploads staged before the restart on the tenant's first staging request", async () => {
+    server = await start();
+    // 3 × 3000 bytes staged and never committed (one as a committed blob, not yet submitted).
+    const a = await uploadClient(server, 'a.log');
+    await a.stageBlock(blockId(1), bytes(3000), 3000);
+    const b = await uploadClient(server, 'b.log');
+    await b.stageBlock(blockId(1), bytes(3000), 3000);
+    const c = await uploadClient(server, 'c.log');
+    await c.upload(bytes(3000), 3000);
+    await server.close();
+    server = undefined;
+
+    server = await start();
+    const [a2, b2] = [reopen(server, a.url), reopen(server, b.url)];
+    expect(server.services.discovery.storage.staging.tenantBytes(server.demo!.tenants.contoso.tenantId)).toBe(0);
+    // A new upload: 9000 staged before the restart + 1001 > 10 000.
+    const d = await uploadClient(server, 'd.log');
+    expect(await azureError(d.stageBlock(blockId(1), bytes(1001), 1001))).toEqual(TOO_LARGE);
+    expect(await azureError(d.upload(bytes(1001), 1001))).toEqual(TOO_LARGE);
+    expect(server.services.discovery.storage.staging.tenantBytes(server.demo!.tenants.contoso.tenantId)).toBe(9000);
+    // Up to the cap still fits; the uploads from before are still usable and charged once.
+    await d.stageBlock(blockId(1), bytes(1000), 1000);
+    await a2.stageBlock(blockId(1), bytes(3000), 3000);
+    expect(await azureError(b2.stageBlock(blockId(2), bytes(1), 1))).toEqual(TOO_LARGE);
+    await a2.commitBlockList([blockId(1)]);
+    expect(server.services.discovery.storage.staging.tenantBytes(server.demo!.tenants.contoso.tenantId)).toBe(PER_TENANT);
+  });
+});
+
 describe('StagingQuota', () => {
   it('refuses a new block past the block count with BlockCountExceedsLimit and reads staged data back after a restart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-staging-'));
@@ -92,6 +183,36 @@ describe('StagingQuota', () => {
       expect(() => restarted.staging.charge(again, 51)).toThrow(/limit of 250 bytes/);
       await restarted.remove(id);
       expect(restarted.staging.tenantBytes('t1')).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("charges a tenant's pending uploads on its first open, once, and not an upload removed while they are read", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-staging-'));
+    try {
+      const before = new UploadStorage(dir);
+      for (const id of ['upload-a001', 'upload-b001', 'upload-c001']) {
+        const e = await before.staging.open(id, 't1');
+        e.blocks.set('aa', await before.putBlock(id, 'aa', Readable.from([bytes(100)]), 1e6));
+      }
+      // After a restart: c001 is processed (removed) while the load is reading the tenant's uploads.
+      let calls = 0;
+      const restarted: UploadStorage = new UploadStorage(dir, { perUploadBytes: 1e6, perTenantBytes: 250 }, async (tenantId) => {
+        calls++;
+        expect(tenantId).toBe('t1');
+        restarted.staging.forget('upload-c001');
+        return ['upload-a001', 'upload-b001', 'upload-c001'];
+      });
+      const fresh = await restarted.staging.open('upload-d001', 't1');
+      expect(restarted.staging.tenantBytes('t1')).toBe(200);
+      expect(() => restarted.staging.charge(fresh, 51)).toThrow(/tenant's uploads would exceed the limit of 250 bytes/);
+      await restarted.staging.open('upload-a001', 't1');
+      await restarted.staging.open('upload-e001', 't1');
+      expect(calls).toBe(1);
+      expect(restarted.staging.tenantBytes('t1')).toBe(200);
+      await restarted.remove('upload-a001');
+      expect(restarted.staging.tenantBytes('t1')).toBe(100);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -54,10 +54,12 @@ export class DiscoveryRuntime {
     options: DiscoveryRuntimeOptions,
   ) {
     this.ipRanges = new IpRangeService(stores);
-    this.storage = new UploadStorage(options.dataDir, {
-      perUploadBytes: options.maxUploadBytes,
-      perTenantBytes: options.stagingBytesPerTenant ?? Infinity,
-    });
+    this.storage = new UploadStorage(
+      options.dataDir,
+      { perUploadBytes: options.maxUploadBytes, perTenantBytes: options.stagingBytesPerTenant ?? Infinity },
+      // What a tenant staged before a restart counts from its first staging request on.
+      async (tenantId) => (await stores.discovery.uploads.listPending(tenantId, clock.now())).map((u) => u.id),
+    );
     this.maxUploadBytes = options.maxUploadBytes;
     this.early = new EarlyParses(clock, options.earlyParse ?? true, options.ingestLimits);
     const jobs = { ...options.jobs, limits: { ...options.ingestLimits, ...options.jobs?.limits } };

@@ -2,7 +2,8 @@
 // staged and never committed were unlimited in number and size (up to 4000 MiB a block, any
 // number of URLs) and the 5 GiB cap was checked only at commit (issue 12). Every byte is charged
 // as it arrives, against its upload and its tenant, so a quota is never passed by more than one
-// network chunk, whatever the number of concurrent requests.
+// network chunk, whatever the number of concurrent requests. A tenant's total survives restarts:
+// its first staging request in a process charges all its pending uploads from disk first.
 import fs from 'node:fs';
 import path from 'node:path';
 import { BlobError, errors } from '../../http/errors.js';
@@ -18,6 +19,12 @@ export interface StagingLimits {
   maxBlocks?: number;
 }
 
+/**
+ * The ids of a tenant's uploads that may still hold data on disk: not yet processed, and not
+ * expired unused (the store's rows; see DiscoveryUploadStore.listPending).
+ */
+export type PendingUploads = (tenantId: string) => Promise<string[]>;
+
 /** One upload's staged bytes: its blocks by file name and its committed blob. */
 export interface StagedUpload {
   readonly tenantId: string;
@@ -28,22 +35,60 @@ export interface StagedUpload {
 export class StagingQuota {
   private readonly uploads = new Map<string, StagedUpload>();
   private readonly tenants = new Map<string, number>();
+  /** Tenants whose pending uploads are charged (or being charged): see loadTenant. */
+  private readonly loaded = new Map<string, Promise<void>>();
+  /** Uploads removed while a tenant load was reading the disk: not charged when that read ends. */
+  private readonly gone = new Set<string>();
+  private loading = 0;
   readonly maxBlocks: number;
 
   constructor(
     private readonly root: string,
     readonly limits: StagingLimits,
+    /** Without it, a tenant's total counts only the uploads opened in this process. */
+    private readonly pending?: PendingUploads,
   ) {
     this.maxBlocks = limits.maxBlocks ?? MAX_STAGED_BLOCKS;
   }
 
-  /** Bytes staged by a tenant in this process (uploads touched since start). */
+  /** Bytes staged by a tenant's uploads that this process has charged (all of them once open() ran for the tenant). */
   tenantBytes(tenantId: string): number {
     return this.tenants.get(tenantId) ?? 0;
   }
 
-  /** The upload's ledger entry; read from disk the first time (after a restart). */
+  /**
+   * The upload's ledger entry; read from disk the first time (after a restart). The tenant's first
+   * call in this process first charges every pending upload of the tenant from what is on disk, so
+   * that data staged before a restart counts against the tenant's quota before any more is accepted.
+   */
   async open(uploadId: string, tenantId: string): Promise<StagedUpload> {
+    const known = this.uploads.get(uploadId);
+    if (known) return known;
+    await this.loadTenant(tenantId);
+    return this.read(uploadId, tenantId);
+  }
+
+  /** Charges the tenant's pending uploads once per process; concurrent callers share the work, a failure is retried next time. */
+  private loadTenant(tenantId: string): Promise<void> {
+    if (!this.pending) return Promise.resolve();
+    let p = this.loaded.get(tenantId);
+    if (!p) {
+      const pending = this.pending;
+      p = (async () => {
+        this.loading++;
+        try {
+          for (const id of await pending(tenantId)) await this.read(id, tenantId);
+        } finally {
+          if (--this.loading === 0) this.gone.clear();
+        }
+      })();
+      this.loaded.set(tenantId, p);
+      p.catch(() => this.loaded.delete(tenantId));
+    }
+    return p;
+  }
+
+  private async read(uploadId: string, tenantId: string): Promise<StagedUpload> {
     const known = this.uploads.get(uploadId);
     if (known) return known;
     const dir = path.join(this.root, uploadId);
@@ -63,6 +108,8 @@ export class StagingQuota {
     const raced = this.uploads.get(uploadId);
     if (raced) return raced;
     const entry: StagedUpload = { tenantId, bytes, blocks };
+    // Processed (or swept) while its files were read: nothing of it is left to charge.
+    if (this.gone.has(uploadId)) return entry;
     this.uploads.set(uploadId, entry);
     this.tenants.set(tenantId, this.tenantBytes(tenantId) + bytes);
     return entry;
@@ -131,6 +178,7 @@ export class StagingQuota {
   }
 
   forget(uploadId: string): void {
+    if (this.loading > 0) this.gone.add(uploadId);
     const e = this.uploads.get(uploadId);
     if (!e) return;
     this.add(e, -e.bytes);

@@ -8,7 +8,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobError, SemanticError } from '../../http/errors.js';
 import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE } from '../../store/private-files.js';
-import { StagingQuota, type StagingLimits } from './staging-quota.js';
+import { StagingQuota, type PendingUploads, type StagingLimits } from './staging-quota.js';
 
 export class UploadTooLarge extends SemanticError {
   constructor(readonly limit: number) {
@@ -125,9 +125,9 @@ export class UploadStorage {
   /** Bytes staged per upload and per tenant, charged as they arrive (staging-quota.ts). */
   readonly staging: StagingQuota;
 
-  constructor(dataDir: string, limits: StagingLimits = { perUploadBytes: Infinity, perTenantBytes: Infinity }) {
+  constructor(dataDir: string, limits: StagingLimits = { perUploadBytes: Infinity, perTenantBytes: Infinity }, pending?: PendingUploads) {
     this.root = path.join(dataDir, 'discovery', 'uploads');
-    this.staging = new StagingQuota(this.root, limits);
+    this.staging = new StagingQuota(this.root, limits, pending);
   }
 
   private dir(uploadId: string): string {

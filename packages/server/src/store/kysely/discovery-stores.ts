@@ -185,6 +185,15 @@ export class KyselyDiscoveryUploadStore implements DiscoveryUploadStore {
       .limit(limit)
       .execute();
   }
+  listPending(tenantId: string, now: number): Promise<DiscoveryUploadRow[]> {
+    return this.db
+      .selectFrom('disc_uploads')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('state', '=', 'submitted'), eb('expires_at', '>=', now)]))
+      .orderBy('created_at')
+      .execute();
+  }
 }
 
 export class KyselyDiscoveryJobStore implements DiscoveryJobStore {

@@ -37,7 +37,7 @@ interface Span {
 export type ODataFilterNode =
   | (Span & { kind: 'and' | 'or'; items: ODataFilterNode[] })
   | (Span & { kind: 'not'; item: ODataFilterNode })
-  /** `property op value`; `op` lower-cased, `opText` as written. Any word is read as an operator. */
+  /** `property op value`: `op` (lower-cased) is one of ODATA_COMPARISONS, `opText` as written. */
   | (Span & { kind: 'compare'; property: ODataValue; op: string; opText: string; value: ODataValue })
   | (Span & { kind: 'in'; property: ODataValue; opText: string; values: ODataValue[] })
   /** `name(arg, …)`; `name` as written. */
@@ -52,7 +52,10 @@ export interface ODataFilterLimits {
   maxInValues: number;
 }
 
-export type ODataFilterErrorKind = 'syntax' | 'length' | 'clauses' | 'depth' | 'in-values';
+export type ODataFilterErrorKind = 'syntax' | 'operator' | 'length' | 'clauses' | 'depth' | 'in-values';
+
+/** OData's comparison operators; another word after a property is an `operator` error. */
+export const ODATA_COMPARISONS: ReadonlySet<string> = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 
 /**
  * Why a filter could not be read. `message` is the reason in words (the alerts_v2 wording, which
@@ -63,6 +66,8 @@ export class ODataFilterError extends Error {
     readonly kind: ODataFilterErrorKind,
     message: string,
     readonly limit?: number,
+    /** For `operator`: the property and the operator as written. */
+    readonly clause?: { property: string; operator: string },
   ) {
     super(message);
     this.name = 'ODataFilterError';
@@ -203,6 +208,8 @@ export function parseODataFilter(text: string, limits: ODataFilterLimits, meter?
       const { values, end } = list("an 'in' list");
       return { kind: 'in', property, opText: opTok.v, values, start: nameTok.start, end, grouped: false };
     }
+    if (!ODATA_COMPARISONS.has(op))
+      throw new ODataFilterError('operator', `'${opTok.v}' is not an operator`, undefined, { property: nameTok.v, operator: opTok.v });
     const v = value();
     return { kind: 'compare', property, op, opText: opTok.v, value: v, start: nameTok.start, end: v.end, grouped: false };
   };

@@ -57,6 +57,7 @@ const FILTER_LIMITS: ODataFilterLimits = {
   maxInValues: ALERTS_V2_MAX_FILTER_LENGTH / 2,
 };
 
+const unsupportedOperator = (op: string) => errors.unsupportedQuery(`Operator '${op}' is not supported on alerts_v2.`);
 const syntax = (why: string) => errors.invalidInput(`Invalid filter clause: ${why}.`);
 
 const PROPERTIES = [
@@ -142,6 +143,11 @@ export function parseAlertsV2Filter(text: string): AlertStatePredicate {
     ast = parseODataFilter(text, FILTER_LIMITS);
   } catch (err) {
     if (!(err instanceof ODataFilterError)) throw err;
+    if (err.kind === 'operator') {
+      // As a property first, then as an operator: `title foo 1` names the unknown property.
+      property(err.clause!.property);
+      throw unsupportedOperator(err.clause!.operator);
+    }
     throw err.kind === 'syntax' ? syntax(err.message) : errors.invalidInput(`${err.message}.`);
   }
   return predicate(ast);
@@ -152,10 +158,10 @@ function literal(v: ODataValue): Literal {
   return v.value.toLowerCase() === 'null' ? { kind: 'null' } : { kind: 'bare', value: v.value };
 }
 
-function property(name: ODataValue): Property {
-  const p = PROPERTIES.find((x) => x.toLowerCase() === name.value.toLowerCase());
+function property(name: string): Property {
+  const p = PROPERTIES.find((x) => x.toLowerCase() === name.toLowerCase());
   if (!p)
-    throw errors.invalidInput(`Could not find a property named '${name.value}' on type 'microsoft.graph.security.alert' that supports $filter.`);
+    throw errors.invalidInput(`Could not find a property named '${name}' on type 'microsoft.graph.security.alert' that supports $filter.`);
   return p;
 }
 
@@ -170,15 +176,15 @@ function predicate(node: ODataFilterNode): AlertStatePredicate {
       return { not: predicate(node.item) };
     case 'call':
       // A function is read as a property followed by `(`, which is not an operator.
-      property({ kind: 'word', value: node.name, start: node.start, end: node.start + node.name.length });
+      property(node.name);
       throw syntax(`expected 'word' but found '('`);
     case 'in': {
-      const p = property(node.property);
+      const p = property(node.property.value);
       return { or: node.values.map((v) => leaf(p, 'eq', literal(v))) };
     }
     case 'compare': {
-      const p = property(node.property);
-      if (!(node.op in COMPARISONS)) throw errors.unsupportedQuery(`Operator '${node.opText}' is not supported on alerts_v2.`);
+      const p = property(node.property.value);
+      // The parser reads only OData's six comparisons, which are the keys of COMPARISONS.
       return leaf(p, node.op as Comparison, literal(node.value));
     }
   }

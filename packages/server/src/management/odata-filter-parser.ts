@@ -49,6 +49,7 @@ export interface ODataFilterLimits {
   maxClauses: number;
   /** Parentheses and `not` nested in one another. */
   maxDepth: number;
+  /** Values of one `in` list, and arguments of one call. */
   maxInValues: number;
 }
 

@@ -7,6 +7,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const UNIT = [
   'packages/server/test/discovery/**/*.test.ts',
   'packages/server/test/cloudapps/list-envelope.test.ts',
+  'packages/server/test/management/odata-filter-parser.test.ts',
   'packages/server/test/siem/cef.test.ts',
   'packages/server/test/identity/errors-documented.test.ts',
   'test/cli/progress-bar.test.ts',

@@ -1,4 +1,11 @@
 import { errors } from '../http/errors.js';
+import {
+  ODataFilterError,
+  parseODataFilter,
+  type ODataFilterLimits,
+  type ODataFilterNode,
+  type ODataValue,
+} from './odata-filter-parser.js';
 
 /**
  * Microsoft Graph's query options on a collection (`$select`, `$top` + `$skiptoken`, `$count`,
@@ -139,105 +146,139 @@ function canonical(names: readonly string[], name: string): string | undefined {
   return names.find((n) => n.toLowerCase() === name.toLowerCase());
 }
 
-// $filter: clause ( "and" clause )*, where a clause is `p eq v`, `p in (v, …)` or
-// `startswith(p, 'v')`; values are 'strings' ('' escapes a quote), true, false, null, numbers or GUIDs.
-// The value alternatives never match the same text (a GUID needs its dashes), and `in` lists are
-// read by a scanner, not by one regex with a repeated group: `x in (<36 digits>, …` without its
-// closing parenthesis took seconds at 22 values and doubled with each one more.
-const STRING = "'(?:[^']|'')*'";
-const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const VALUE = `(?:${STRING}|true|false|null|${GUID}|-?\\d+(?:\\.\\d+)?)`;
+// $filter: read by the shared OData parser (odata-filter-parser.ts), then mapped here. The
+// directory collections take clause ( "and" clause )*, where a clause is `p eq v`, `p in (v, …)`
+// or `startswith(p, 'v')`; values are 'strings' ('' escapes a quote), true, false, null, numbers
+// or GUIDs. `ne`, `gt`, `ge`, `lt`, `le`, `not`, `endswith` and `or` are Graph's advanced queries,
+// refused with Graph's hint; parentheses and any other function or value form are refused too.
+
 /** Most values in one `in (…)` list (Graph allows 15 on most properties; we are more lenient). */
 export const GRAPH_MAX_IN_VALUES = 100;
-const CLAUSES: Array<{ re: RegExp; op: FilterOperator | 'advanced' }> = [
-  { re: new RegExp(`^([A-Za-z]\\w*)\\s+eq\\s+(${VALUE})$`, 'i'), op: 'eq' },
-  { re: new RegExp(`^([A-Za-z]\\w*)\\s+in\\s+\\(([^]*)\\)$`, 'i'), op: 'in' },
-  { re: new RegExp(`^startswith\\(\\s*([A-Za-z]\\w*)\\s*,\\s*(${STRING})\\s*\\)$`, 'i'), op: 'startswith' },
-];
+/**
+ * Bounds of a directory `$filter`. The length is Node's 16 KiB limit on a request's head, which a
+ * longer filter cannot pass over HTTP; clauses and depth are far above anything Graph serves.
+ */
+export const GRAPH_FILTER_LIMITS: ODataFilterLimits = {
+  maxLength: 16_384,
+  maxClauses: 1000,
+  maxDepth: 32,
+  maxInValues: GRAPH_MAX_IN_VALUES,
+};
 
-function literal(text: string): unknown {
-  if (text.startsWith("'")) return text.slice(1, -1).replace(/''/g, "'");
-  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
-  if (/^null$/i.test(text)) return null;
-  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
-  return text;
+const IDENTIFIER = /^[A-Za-z]\w*$/;
+const GUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** The bare values a clause takes (a quoted string is the other form). */
+const BARE_VALUE = new RegExp(`^(?:true|false|null|${GUID}|-?\\d+(?:\\.\\d+)?)$`, 'i');
+const ADVANCED_OPERATORS = new Set(['ne', 'ge', 'le', 'gt', 'lt']);
+
+function literal(v: ODataValue): unknown {
+  if (v.kind === 'string') return v.value;
+  if (/^(true|false)$/i.test(v.value)) return v.value.toLowerCase() === 'true';
+  if (/^null$/i.test(v.value)) return null;
+  if (/^-?\d+(\.\d+)?$/.test(v.value)) return Number(v.value);
+  return v.value;
 }
+
+const isValue = (v: ODataValue) => v.kind === 'string' || BARE_VALUE.test(v.value);
+const isIdentifier = (v: ODataValue) => v.kind === 'word' && IDENTIFIER.test(v.value);
 
 const same = (a: unknown, b: unknown) =>
   typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : (a ?? null) === (b ?? null);
 
+const quoted = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+const invalidClause = (text: string) => errors.unsupportedQuery(`Invalid filter clause: '${quoted(text)}'.`);
+
 function parseFilter(filter: string, spec: CollectionQuery, advanced: boolean): (item: Record<string, unknown>) => boolean {
-  const predicates = splitAnd(filter).map((clause) => {
-    const c = clause.trim();
-    const advancedOp = /^(?:not\s*\(|endswith\s*\()|^[A-Za-z]\w*\s+(ne|ge|le|gt|lt)\s/i.exec(c);
-    if (advancedOp || /\s+or\s+/i.test(c)) {
-      const name = advancedOp ? (advancedOp[1] ?? (c.toLowerCase().startsWith('not') ? 'not' : 'endsWith')) : 'or';
-      if (!advanced) throw errors.unsupportedQuery(`Operator '${name}' ${ADVANCED_HINT}`);
-      throw errors.unsupportedQuery(`Unsupported or invalid query filter clause specified: '${c}'.`);
-    }
-    for (const { re, op } of CLAUSES) {
-      const m = re.exec(c);
-      if (!m) continue;
-      const property = canonical(Object.keys(spec.filter), m[1]!);
-      const allowed = property === undefined ? undefined : spec.filter[property];
-      // `in` works wherever `eq` does.
-      if (!property || !allowed || !(allowed.includes(op as FilterOperator) || (op === 'in' && allowed.includes('eq')))) {
-        throw errors.unsupportedQuery(
-          `Unsupported or invalid query filter clause specified for property '${m[1]}' of resource '${spec.resource}'.`,
-        );
-      }
-      if (op === 'startswith') {
-        const prefix = String(literal(m[2]!)).toLowerCase();
-        return (item: Record<string, unknown>) =>
-          typeof item[property] === 'string' && (item[property] as string).toLowerCase().startsWith(prefix);
-      }
-      const values = op === 'in' ? splitValues(m[2]!, c).map(literal) : [literal(m[2]!)];
-      return (item: Record<string, unknown>) => values.some((v) => same(item[property], v));
-    }
-    throw errors.unsupportedQuery(`Invalid filter clause: '${c}'.`);
-  });
+  let ast: ODataFilterNode;
+  try {
+    ast = parseODataFilter(filter, GRAPH_FILTER_LIMITS);
+  } catch (err) {
+    if (!(err instanceof ODataFilterError)) throw err;
+    if (err.kind === 'in-values')
+      throw errors.unsupportedQuery(`Too many values in an 'in' list: at most ${GRAPH_MAX_IN_VALUES} are allowed.`);
+    throw invalidClause(filter.trim());
+  }
+  // The clauses joined by a top-level `and`, judged left to right.
+  const clauses = ast.kind === 'and' && !ast.grouped ? ast.items : [ast];
+  const predicates = clauses.map((node) => clausePredicate(node, filter.slice(node.start, node.end), spec, advanced));
   return (item) => predicates.every((p) => p(item));
 }
 
-/** Splits on ` and ` outside quotes and parentheses. */
-function splitAnd(filter: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < filter.length; i++) {
-    const ch = filter[i]!;
-    if (ch === "'") quoted = !quoted;
-    else if (!quoted && ch === '(') depth++;
-    else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && /\s/.test(ch)) {
-      const m = /^\s+and\s+/i.exec(filter.slice(i));
-      if (m) {
-        parts.push(filter.slice(start, i));
-        i += m[0].length - 1;
-        start = i + 1;
-      }
-    }
-  }
-  parts.push(filter.slice(start));
-  return parts;
+/** The advanced-query operator a clause uses, named as Graph names it in its hint. */
+function advancedOperator(node: ODataFilterNode): string | undefined {
+  return leadingOperator(node) ?? (hasOr(node) ? 'or' : undefined);
 }
 
-const VALUE_AT = new RegExp(`\\s*(${VALUE})(?![\\w-])\\s*(,|$)`, 'iy');
-
-/** The values of an `in (…)` list, read left to right in linear time; anything else is a 400. */
-function splitValues(list: string, clause: string): string[] {
-  const out: string[] = [];
-  VALUE_AT.lastIndex = 0;
-  for (;;) {
-    const m = VALUE_AT.exec(list);
-    if (!m) throw errors.unsupportedQuery(`Invalid filter clause: '${clause.length > 200 ? `${clause.slice(0, 200)}…` : clause}'.`);
-    out.push(m[1]!);
-    if (out.length > GRAPH_MAX_IN_VALUES)
-      throw errors.unsupportedQuery(`Too many values in an 'in' list: at most ${GRAPH_MAX_IN_VALUES} are allowed.`);
-    if (m[2] === '') break;
+/** The advanced operator the clause begins with: `not (`, `endswith(` or `p ne …`. */
+function leadingOperator(node: ODataFilterNode): string | undefined {
+  if (node.grouped) return undefined;
+  switch (node.kind) {
+    case 'not':
+      return startsGrouped(node.item) ? 'not' : undefined;
+    case 'call':
+      return node.name.toLowerCase() === 'endswith' ? 'endsWith' : undefined;
+    case 'compare':
+      return ADVANCED_OPERATORS.has(node.op) && isIdentifier(node.property) ? node.opText : undefined;
+    case 'in':
+      return undefined;
+    default:
+      return leadingOperator(node.items[0]!);
   }
-  return out;
+}
+
+function startsGrouped(node: ODataFilterNode): boolean {
+  return node.grouped || ((node.kind === 'and' || node.kind === 'or') && startsGrouped(node.items[0]!));
+}
+
+function hasOr(node: ODataFilterNode): boolean {
+  if (node.kind === 'or') return true;
+  if (node.kind === 'and') return node.items.some(hasOr);
+  return node.kind === 'not' && hasOr(node.item);
+}
+
+function clausePredicate(
+  node: ODataFilterNode,
+  text: string,
+  spec: CollectionQuery,
+  advanced: boolean,
+): (item: Record<string, unknown>) => boolean {
+  const operator = advancedOperator(node);
+  if (operator !== undefined) {
+    if (!advanced) throw errors.unsupportedQuery(`Operator '${operator}' ${ADVANCED_HINT}`);
+    throw errors.unsupportedQuery(`Unsupported or invalid query filter clause specified: '${quoted(text)}'.`);
+  }
+  if (node.grouped) throw invalidClause(text);
+  /** The declared property, when `op` is allowed on it (`in` works wherever `eq` does). */
+  const allowed = (name: ODataValue, op: FilterOperator): string => {
+    const property = canonical(Object.keys(spec.filter), name.value);
+    const ops = property === undefined ? undefined : spec.filter[property];
+    if (!property || !ops || !(ops.includes(op) || (op === 'in' && ops.includes('eq')))) {
+      throw errors.unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property '${name.value}' of resource '${spec.resource}'.`,
+      );
+    }
+    return property;
+  };
+  if (node.kind === 'compare' && node.op === 'eq' && isIdentifier(node.property) && isValue(node.value)) {
+    const property = allowed(node.property, 'eq');
+    const value = literal(node.value);
+    return (item) => same(item[property], value);
+  }
+  if (node.kind === 'in' && isIdentifier(node.property)) {
+    const property = allowed(node.property, 'in');
+    if (!node.values.every(isValue)) throw invalidClause(text);
+    const values = node.values.map(literal);
+    return (item) => values.some((v) => same(item[property], v));
+  }
+  if (node.kind === 'call' && node.name.toLowerCase() === 'startswith' && node.args.length === 2) {
+    const [name, prefixArg] = node.args as [ODataValue, ODataValue];
+    if (isIdentifier(name) && prefixArg.kind === 'string') {
+      const property = allowed(name, 'startswith');
+      const prefix = prefixArg.value.toLowerCase();
+      return (item) => typeof item[property] === 'string' && (item[property] as string).toLowerCase().startsWith(prefix);
+    }
+  }
+  throw invalidClause(text);
 }
 
 /** `$select=a, b` -> ['a', 'b']; undefined when the option is absent. */

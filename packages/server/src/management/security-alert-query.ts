@@ -8,6 +8,13 @@ import {
 } from '@appwarden/protocol';
 import { classificationIs, determinationIs, severityIs, statusIs } from '../cloudapps/alerts/graph-alert.js';
 import { errors } from '../http/errors.js';
+import {
+  ODataFilterError,
+  parseODataFilter,
+  type ODataFilterLimits,
+  type ODataFilterNode,
+  type ODataValue,
+} from './odata-filter-parser.js';
 import type { AlertStatePredicate, AlertStateQuery } from '../store/alert-state-query.js';
 
 // The OData query options of GET /security/alerts_v2, as Graph documents them: `$filter` on
@@ -22,6 +29,8 @@ export const ALERTS_V2_MAX_TOP = 2000;
 /** Longest `$filter` accepted, and most clauses in it (bounded parsing and SQL). */
 export const ALERTS_V2_MAX_FILTER_LENGTH = 4096;
 export const ALERTS_V2_MAX_FILTER_CLAUSES = 100;
+/** Deepest nesting of parentheses and `not` in a `$filter`. */
+export const ALERTS_V2_MAX_FILTER_DEPTH = 32;
 
 const ALLOWED = new Set(['$filter', '$top', '$skip', '$count', '$orderby', '$select']);
 const REFUSED: Record<string, string> = {
@@ -38,45 +47,17 @@ export interface AlertsV2Options {
 }
 
 type Literal = { kind: 'string'; value: string } | { kind: 'bare'; value: string } | { kind: 'null' };
-type Token = { t: 'word' | 'string' | '(' | ')' | ','; v: string };
 
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '(' || ch === ')' || ch === ',') {
-      out.push({ t: ch, v: ch });
-      i++;
-    } else if (ch === "'") {
-      let v = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) throw syntax(`unterminated string literal`);
-        if (text[i] === "'") {
-          if (text[i + 1] === "'") {
-            v += "'";
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        v += text[i++];
-      }
-      out.push({ t: 'string', v });
-    } else {
-      const m = /^[A-Za-z0-9_.:+\-/]+/.exec(text.slice(i));
-      if (!m) throw syntax(`unexpected character '${ch}' at position ${i}`);
-      out.push({ t: 'word', v: m[0] });
-      i += m[0].length;
-    }
-  }
-  return out;
-}
+/** Bounds of the alerts_v2 `$filter` for the shared parser. */
+const FILTER_LIMITS: ODataFilterLimits = {
+  maxLength: ALERTS_V2_MAX_FILTER_LENGTH,
+  maxClauses: ALERTS_V2_MAX_FILTER_CLAUSES,
+  maxDepth: ALERTS_V2_MAX_FILTER_DEPTH,
+  // No bound of its own: the length bounds a list (a value and its comma take two characters).
+  maxInValues: ALERTS_V2_MAX_FILTER_LENGTH / 2,
+};
 
+const unsupportedOperator = (op: string) => errors.unsupportedQuery(`Operator '${op}' is not supported on alerts_v2.`);
 const syntax = (why: string) => errors.invalidInput(`Invalid filter clause: ${why}.`);
 
 const PROPERTIES = [
@@ -157,86 +138,56 @@ function leaf(property: Property, op: Comparison, lit: Literal): AlertStatePredi
 
 /** Parses a `$filter` into a predicate (Graph's 400 for what it cannot read). */
 export function parseAlertsV2Filter(text: string): AlertStatePredicate {
-  if (text.length > ALERTS_V2_MAX_FILTER_LENGTH)
-    throw errors.invalidInput(`$filter is longer than ${ALERTS_V2_MAX_FILTER_LENGTH} characters.`);
-  const tokens = tokenize(text);
-  let pos = 0;
-  let clauses = 0;
-  const peek = () => tokens[pos];
-  const word = (w: string) => peek()?.t === 'word' && peek()!.v.toLowerCase() === w;
-  const expect = (t: Token['t']) => {
-    const tok = tokens[pos++];
-    if (!tok || tok.t !== t) throw syntax(`expected '${t}' ${tok ? `but found '${tok.v}'` : 'at the end'}`);
-    return tok;
-  };
-  const literal = (): Literal => {
-    const tok = tokens[pos++];
-    if (!tok) throw syntax('a value is missing at the end');
-    if (tok.t === 'string') return { kind: 'string', value: tok.v };
-    if (tok.t === 'word') return tok.v.toLowerCase() === 'null' ? { kind: 'null' } : { kind: 'bare', value: tok.v };
-    throw syntax(`expected a value but found '${tok.v}'`);
-  };
-  const property = (): Property => {
-    const tok = expect('word');
-    const p = PROPERTIES.find((x) => x.toLowerCase() === tok.v.toLowerCase());
-    if (!p)
-      throw errors.invalidInput(
-        `Could not find a property named '${tok.v}' on type 'microsoft.graph.security.alert' that supports $filter.`,
-      );
-    return p;
-  };
-  const primary = (): AlertStatePredicate => {
-    if (peek()?.t === '(') {
-      pos++;
-      const inner = or();
-      expect(')');
-      return inner;
+  let ast: ODataFilterNode;
+  try {
+    ast = parseODataFilter(text, FILTER_LIMITS);
+  } catch (err) {
+    if (!(err instanceof ODataFilterError)) throw err;
+    if (err.kind === 'operator') {
+      // As a property first, then as an operator: `title foo 1` names the unknown property.
+      property(err.clause!.property);
+      throw unsupportedOperator(err.clause!.operator);
     }
-    const p = property();
-    if (++clauses > ALERTS_V2_MAX_FILTER_CLAUSES)
-      throw errors.invalidInput(`$filter has more than ${ALERTS_V2_MAX_FILTER_CLAUSES} clauses.`);
-    const opTok = expect('word');
-    const op = opTok.v.toLowerCase();
-    if (op === 'in') {
-      expect('(');
-      const parts: AlertStatePredicate[] = [leaf(p, 'eq', literal())];
-      while (peek()?.t === ',') {
-        pos++;
-        parts.push(leaf(p, 'eq', literal()));
-      }
-      expect(')');
-      return { or: parts };
+    throw err.kind === 'syntax' ? syntax(err.message) : errors.invalidInput(`${err.message}.`);
+  }
+  return predicate(ast);
+}
+
+function literal(v: ODataValue): Literal {
+  if (v.kind === 'string') return { kind: 'string', value: v.value };
+  return v.value.toLowerCase() === 'null' ? { kind: 'null' } : { kind: 'bare', value: v.value };
+}
+
+function property(name: string): Property {
+  const p = PROPERTIES.find((x) => x.toLowerCase() === name.toLowerCase());
+  if (!p)
+    throw errors.invalidInput(`Could not find a property named '${name}' on type 'microsoft.graph.security.alert' that supports $filter.`);
+  return p;
+}
+
+/** The AST as a predicate over the alert's state columns, judged left to right. */
+function predicate(node: ODataFilterNode): AlertStatePredicate {
+  switch (node.kind) {
+    case 'and':
+      return { and: node.items.map(predicate) };
+    case 'or':
+      return { or: node.items.map(predicate) };
+    case 'not':
+      return { not: predicate(node.item) };
+    case 'call':
+      // A function is read as a property followed by `(`, which is not an operator.
+      property(node.name);
+      throw syntax(`expected 'word' but found '('`);
+    case 'in': {
+      const p = property(node.property.value);
+      return { or: node.values.map((v) => leaf(p, 'eq', literal(v))) };
     }
-    if (!(op in COMPARISONS)) throw errors.unsupportedQuery(`Operator '${opTok.v}' is not supported on alerts_v2.`);
-    return leaf(p, op as Comparison, literal());
-  };
-  const unary = (): AlertStatePredicate => {
-    if (word('not')) {
-      pos++;
-      return { not: unary() };
+    case 'compare': {
+      const p = property(node.property.value);
+      // The parser reads only OData's six comparisons, which are the keys of COMPARISONS.
+      return leaf(p, node.op as Comparison, literal(node.value));
     }
-    return primary();
-  };
-  const and = (): AlertStatePredicate => {
-    const parts = [unary()];
-    while (word('and')) {
-      pos++;
-      parts.push(unary());
-    }
-    return parts.length === 1 ? parts[0]! : { and: parts };
-  };
-  const or = (): AlertStatePredicate => {
-    const parts = [and()];
-    while (word('or')) {
-      pos++;
-      parts.push(and());
-    }
-    return parts.length === 1 ? parts[0]! : { or: parts };
-  };
-  if (tokens.length === 0) throw syntax('the filter is empty');
-  const out = or();
-  if (pos < tokens.length) throw syntax(`unexpected '${tokens[pos]!.v}'`);
-  return out;
+  }
 }
 
 /** Reads the query options of a list request (Graph's 400 for what is not supported). */

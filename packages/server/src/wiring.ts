@@ -16,6 +16,7 @@ import { DirectoryRoleService } from './identity/users/directory-role-service.js
 import { PermissionGrantService } from './identity/users/permission-grant-service.js';
 import { UserService } from './identity/users/user-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
+import { TenantAdmission } from './identity/token/tenant-admission.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
 import { SiemDelivery } from './siem/delivery.js';
 import { SiemTargetService } from './siem/targets.js';
@@ -35,6 +36,8 @@ export interface Services {
   servicePrincipals: ServicePrincipalService;
   authenticator: ClientAuthenticator;
   throttle: ClientAuthThrottle;
+  /** Per-tenant fairness on the token endpoint (in-flight slots and a bounded queue). */
+  admission: TenantAdmission;
   /** Token-path directory reads, valid until the next database write. */
   directoryCache: DirectoryReadCache;
   verifier: AccessTokenVerifier;
@@ -168,6 +171,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     authenticator: new ClientAuthenticator(stores, master, clock, directoryCache),
     directoryCache,
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock, counters),
+    admission: new TenantAdmission(config.tokenConcurrencyPerTenant, config.tokenQueuePerTenant),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
     cloudApps,
     detection,

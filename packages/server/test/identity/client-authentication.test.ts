@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { IDENTITY, postToken, registerClient, T0 } from './identity-fixture.js';
 
@@ -158,5 +159,56 @@ describe('brute-force protection on client authentication', () => {
       scope: CAS_SCOPE,
     });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('per-tenant admission on the token endpoint (issue 12)', () => {
+  let fx: InProcessHarness | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+
+  const form = (client: { appId: string; secret: string }) => ({
+    grant_type: 'client_credentials',
+    client_id: client.appId,
+    client_secret: client.secret,
+    scope: CAS_SCOPE,
+  });
+
+  it("a tenant whose slots and queue are taken gets 429 AADSTS50196 with Retry-After, another tenant is served at once", async () => {
+    fx = await inProcess({ ...IDENTITY, config: { tokenConcurrencyPerTenant: 1, tokenQueuePerTenant: 1 } });
+    const busy = await registerClient(fx, { displayName: 'Busy tenant daemon' });
+    const other = await fx.services.tenants.create({ name: 'fabrikam', displayName: 'Fabrikam' });
+    const calm = await registerClient(fx, { displayName: 'Other tenant daemon', tenantId: other.id });
+    // One request of the busy tenant runs (holds the slot), one waits in its queue.
+    const release = await fx.services.admission.acquire(fx.tenant.id);
+    const queued = postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(busy));
+    await vi.waitFor(() => expect(fx!.services.admission.load(fx!.tenant.id).waiting).toBe(1));
+
+    const refused = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(busy));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json.error).toBe('temporarily_unavailable');
+    expect(refused.json.error_codes).toEqual([50196]);
+    // The other tenant has its own slots.
+    expect((await postToken(fx, `/${other.id}/oauth2/v2.0/token`, form(calm))).status).toBe(200);
+
+    // The slot passes to the queued request, in order, and then the tenant is idle again.
+    release();
+    expect((await queued).status).toBe(200);
+    expect(fx.services.admission.load(fx.tenant.id)).toEqual({ running: 0, waiting: 0 });
+    expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(busy))).status).toBe(200);
+  });
+
+  it('gives the slot back when a request fails (wrong secret, unknown client)', async () => {
+    fx = await inProcess({ ...IDENTITY, config: { tokenConcurrencyPerTenant: 1, tokenQueuePerTenant: 0 } });
+    const daemon = await registerClient(fx);
+    for (let i = 0; i < 3; i++) {
+      expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form({ ...daemon, secret: `wrong-${i}` }))).status).toBe(401);
+      expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form({ ...daemon, appId: crypto.randomUUID() }))).status).toBe(400);
+    }
+    expect(fx.services.admission.load(fx.tenant.id)).toEqual({ running: 0, waiting: 0 });
+    expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(daemon))).status).toBe(200);
   });
 });

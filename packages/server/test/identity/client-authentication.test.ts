@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import type { EntraError } from '../../src/http/errors.js';
+import { checkUserCredentials, PASSWORD_CHECK_QUEUE_PER_SOURCE, PASSWORD_CHECKS_PER_SOURCE } from '../../src/identity/sign-in/credential-check.js';
 import { IDENTITY, postToken, registerClient, T0 } from './identity-fixture.js';
 
 const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
@@ -210,5 +212,34 @@ describe('per-tenant admission on the token endpoint (issue 12)', () => {
     }
     expect(fx.services.admission.load(fx.tenant.id)).toEqual({ running: 0, waiting: 0 });
     expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(daemon))).status).toBe(200);
+  });
+});
+
+describe('password checks per source (issue 12)', () => {
+  let fx: InProcessHarness | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+
+  it('a source with all its scrypt slots and queue taken is refused with AADSTS50196; another source is checked', async () => {
+    fx = await inProcess(IDENTITY);
+    const spray = '203.0.113.9';
+    const held = [];
+    for (let i = 0; i < PASSWORD_CHECKS_PER_SOURCE; i++) held.push(await fx.services.passwordChecks.acquire(spray));
+    const queued = Array.from({ length: PASSWORD_CHECK_QUEUE_PER_SOURCE }, () => fx!.services.passwordChecks.acquire(spray));
+    expect(fx.services.passwordChecks.load(spray)).toEqual({ running: PASSWORD_CHECKS_PER_SOURCE, waiting: PASSWORD_CHECK_QUEUE_PER_SOURCE });
+    const check = (source: string) =>
+      checkUserCredentials(fx!.services, fx!.tenant, `nobody-${source}@contoso.onmicrosoft.com`, 'wrong', source).then(
+        () => 'accepted',
+        (e: EntraError) => e.aadsts,
+      );
+    expect(await check(spray)).toBe(50196);
+    // The same /64 is the same source; another address is not held up.
+    expect(await check('198.51.100.1')).toBe(50126);
+    for (const r of held) r();
+    for (const q of queued) (await q)();
+    expect(fx.services.passwordChecks.load(spray)).toEqual({ running: 0, waiting: 0 });
+    expect(await check(spray)).toBe(50126);
   });
 });

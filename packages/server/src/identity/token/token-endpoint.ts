@@ -4,7 +4,7 @@ import type { ApplicationService } from '../application-service.js';
 import type { Tenant, TenantService } from '../tenant-service.js';
 import { GUID_RE, MULTI_TENANT_ALIASES } from '../tenant-service.js';
 import type { ClientAuthThrottle } from './client-auth-throttle.js';
-import type { TenantAdmission } from './tenant-admission.js';
+import type { AdmissionGate } from './admission-gate.js';
 import { assertionIssuer, type ClientAuthenticator, type PresentedCredential } from './client-authentication.js';
 import type { AuthenticatedClient, Grant, GrantServices, TokenResponse } from './grant.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
@@ -21,7 +21,7 @@ export interface TokenEndpointDeps extends GrantServices {
   applications: ApplicationService;
   authenticator: ClientAuthenticator;
   throttle: ClientAuthThrottle;
-  admission: TenantAdmission;
+  admission: AdmissionGate;
   config: Pick<Config, 'tokenLifetimeSeconds' | 'tokenBackdateSeconds'>;
 }
 

@@ -1,7 +1,12 @@
 import { EntraError } from '../../http/errors.js';
 
 /**
- * Per-tenant fairness on the token endpoint (issue 12). At most `concurrency` token requests of
+ * Fair admission by key (issue 12): at most `concurrency` operations of one key run at once, the
+ * next `queue` wait their turn in arrival order, past that 429 AADSTS50196 with Retry-After. Keys
+ * are tenants on the token endpoint (`admission`) and source addresses for password checks
+ * (`passwordChecks`, see credential-check.ts).
+ *
+ * Per-tenant fairness on the token endpoint: at most `concurrency` token requests of
  * one tenant run at once in this process; the next `queue` wait their turn in arrival order, and
  * past that the tenant is answered 429 AADSTS50196 with Retry-After. A flood against one tenant
  * (wrong secrets, unknown client ids, password sprays through ROPC, whose scrypt runs on the
@@ -10,15 +15,17 @@ import { EntraError } from '../../http/errors.js';
  * by `queue`, so memory is too. The gate is per process: each process of a scale-out installation
  * has its own (docs/scale-out.md), which is what bounds that process's pool.
  */
-export class TenantAdmission {
+export class AdmissionGate {
   private readonly tenants = new Map<string, { running: number; waiting: (() => void)[] }>();
 
   constructor(
     private readonly concurrency: number,
     private readonly queue: number,
+    /** What the key is, for the log line of a refusal. */
+    private readonly what = 'tenant',
   ) {}
 
-  /** Waits for a slot of the tenant's; returns the function that gives it back (call it once). */
+  /** Waits for a slot of the key's; returns the function that gives it back (call it once). */
   async acquire(tenantId: string): Promise<() => void> {
     let t = this.tenants.get(tenantId);
     if (!t) this.tenants.set(tenantId, (t = { running: 0, waiting: [] }));
@@ -28,7 +35,7 @@ export class TenantAdmission {
       // The releasing request hands its slot over: `running` stays as it is.
       await new Promise<void>((resolve) => t.waiting.push(resolve));
     } else {
-      throw new EntraError('tooManyFailedAttempts', { retryAfter: 1 }, `tenant ${tenantId}: token requests over the admission queue`, {
+      throw new EntraError('tooManyFailedAttempts', { retryAfter: 1 }, `${this.what} ${tenantId}: over the admission queue`, {
         'Retry-After': '1',
       });
     }
@@ -42,7 +49,17 @@ export class TenantAdmission {
     };
   }
 
-  /** Requests of a tenant running and waiting now (for tests and diagnostics). */
+  /** Runs fn in one of the key's slots. */
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(key);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** Operations of a key running and waiting now (for tests and diagnostics). */
   load(tenantId: string): { running: number; waiting: number } {
     const t = this.tenants.get(tenantId);
     return { running: t?.running ?? 0, waiting: t?.waiting.length ?? 0 };

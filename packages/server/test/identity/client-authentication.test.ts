@@ -2,7 +2,11 @@ import crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import type { EntraError } from '../../src/http/errors.js';
-import { checkUserCredentials, PASSWORD_CHECK_QUEUE_PER_SOURCE, PASSWORD_CHECKS_PER_SOURCE } from '../../src/identity/sign-in/credential-check.js';
+import {
+  checkUserCredentials,
+  PASSWORD_CHECK_QUEUE_PER_SOURCE,
+  PASSWORD_CHECKS_PER_SOURCE,
+} from '../../src/identity/sign-in/credential-check.js';
 import { IDENTITY, postToken, registerClient, T0 } from './identity-fixture.js';
 
 const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
@@ -178,7 +182,7 @@ describe('per-tenant admission on the token endpoint (issue 12)', () => {
     scope: CAS_SCOPE,
   });
 
-  it("a tenant whose slots and queue are taken gets 429 AADSTS50196 with Retry-After, another tenant is served at once", async () => {
+  it('a tenant whose slots and queue are taken gets 429 AADSTS50196 with Retry-After, another tenant is served at once', async () => {
     fx = await inProcess({ ...IDENTITY, config: { tokenConcurrencyPerTenant: 1, tokenQueuePerTenant: 1 } });
     const busy = await registerClient(fx, { displayName: 'Busy tenant daemon' });
     const other = await fx.services.tenants.create({ name: 'fabrikam', displayName: 'Fabrikam' });
@@ -228,7 +232,10 @@ describe('password checks per source (issue 12)', () => {
     const held = [];
     for (let i = 0; i < PASSWORD_CHECKS_PER_SOURCE; i++) held.push(await fx.services.passwordChecks.acquire(spray));
     const queued = Array.from({ length: PASSWORD_CHECK_QUEUE_PER_SOURCE }, () => fx!.services.passwordChecks.acquire(spray));
-    expect(fx.services.passwordChecks.load(spray)).toEqual({ running: PASSWORD_CHECKS_PER_SOURCE, waiting: PASSWORD_CHECK_QUEUE_PER_SOURCE });
+    expect(fx.services.passwordChecks.load(spray)).toEqual({
+      running: PASSWORD_CHECKS_PER_SOURCE,
+      waiting: PASSWORD_CHECK_QUEUE_PER_SOURCE,
+    });
     const check = (source: string) =>
       checkUserCredentials(fx!.services, fx!.tenant, `nobody-${source}@contoso.onmicrosoft.com`, 'wrong', source).then(
         () => 'accepted',

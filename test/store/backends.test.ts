@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpenBackend, StoreBackend } from '../../packages/server/src/store/backend.js';
 import type { CounterStore, ListQuery } from '../../packages/server/src/store/interfaces.js';
 import type { CloudAppsAlertRow } from '../../packages/server/src/store/schema.js';
@@ -85,8 +85,42 @@ describe('store backend interface', () => {
     const data = opened.changeFeed.dataStamp();
     expect(opened.stores.changeStamp()).toBe(stamp);
     await opened.stores.activities.upsert([activityRow('tenant-b', 'a1', T0, { actor_keys: '[]' })]);
-    expect(opened.changeFeed.stamp()).not.toBe(stamp);
     expect(opened.changeFeed.dataStamp()).not.toBe(data);
+    const before = opened.changeFeed.stamp();
+    await opened.stores.tenants.insert({ id: 'tenant-c', name: 'c', domain: 'c.test', display_name: 'C', created_at: T0, settings: '{}' });
+    expect(opened.changeFeed.stamp(), 'a directory write moves the stamp').not.toBe(before);
+  });
+
+  // Issue 12: one tenant's Cloud Discovery jobs and Cloud Apps writes must not empty every tenant's
+  // token-path caches. (SQLite has one stamp for every table: total_changes and data_version.)
+  it.runIf(TIER === 'postgres')('leaves the token-path stamp alone on Cloud Apps and Cloud Discovery job writes', async () => {
+    // Every directory write comes back as a notification too: wait for this one (and so for the
+    // earlier ones, delivered in commit order) before the stamp is taken.
+    const s0 = Number(opened.changeFeed.stamp());
+    await opened.stores.tenants.insert({ id: 'tenant-d', name: 'd', domain: 'd.test', display_name: 'D', created_at: T0, settings: '{}' });
+    await vi.waitFor(() => expect(Number(opened.changeFeed.stamp())).toBeGreaterThanOrEqual(s0 + 2));
+    const stamp = opened.changeFeed.stamp();
+    const data = opened.changeFeed.dataStamp();
+    await opened.stores.activities.upsert([activityRow('tenant-d', 'a2', T0, { actor_keys: '[]' })]);
+    await opened.stores.discovery.jobs.insert({
+      id: 'job-1',
+      tenant_id: 'tenant-d',
+      upload_id: 'upload-1',
+      stream_id: 'stream-1',
+      state: 'queued',
+      input: '{}',
+      result: null,
+      error: null,
+      attempts: 0,
+      created_at: T0,
+      started_at: null,
+      heartbeat_at: null,
+      finished_at: null,
+      claimed_by: null,
+    });
+    expect(await opened.stores.discovery.jobs.get('tenant-d', 'job-1')).toBeDefined();
+    expect(opened.changeFeed.dataStamp()).not.toBe(data);
+    expect(opened.changeFeed.stamp()).toBe(stamp);
   });
 
   it('reads epoch-millisecond times as numbers, without changing pg’s process-wide parsers', async () => {

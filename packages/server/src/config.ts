@@ -50,6 +50,10 @@ export interface Config {
   keyPublishLeadHours: number;
   /** Failed client authentications per client per minute before a temporary lockout. */
   clientAuthFailuresPerMinute: number;
+  /** Token requests of one tenant processed at once by this process; the next ones queue (issue 12). */
+  tokenConcurrencyPerTenant: number;
+  /** Token requests of one tenant waiting for a slot; past it 429 AADSTS50196 with Retry-After. */
+  tokenQueuePerTenant: number;
   /** Default Cloud Apps API limit per tenant per minute; 0 turns throttling off. */
   rateLimitPerMinute: number;
   /** Largest accepted request body (JSON and form), in bytes. */
@@ -156,6 +160,8 @@ export const DEFAULTS: Omit<Config, 'dataDir'> & { dataDir: string } = {
   keyRotationDays: 30,
   keyPublishLeadHours: 24,
   clientAuthFailuresPerMinute: 20,
+  tokenConcurrencyPerTenant: 4,
+  tokenQueuePerTenant: 256,
   rateLimitPerMinute: 30,
   bodyLimitBytes: 1024 * 1024,
   maxConnections: 10_000,
@@ -305,6 +311,8 @@ export function loadConfig(options: Raw = {}, env: NodeJS.ProcessEnv = process.e
     keyRotationDays: int('keyRotationDays', 1, 3650),
     keyPublishLeadHours: int('keyPublishLeadHours', 0, 24 * 30),
     clientAuthFailuresPerMinute: int('clientAuthFailuresPerMinute', 1, 100000),
+    tokenConcurrencyPerTenant: int('tokenConcurrencyPerTenant', 1, 1000),
+    tokenQueuePerTenant: int('tokenQueuePerTenant', 0, 100000),
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 1_000_000),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 1024 * 1024 * 1024),
     maxConnections: int('maxConnections', 1, 1_000_000),

@@ -16,6 +16,8 @@ import { DirectoryRoleService } from './identity/users/directory-role-service.js
 import { PermissionGrantService } from './identity/users/permission-grant-service.js';
 import { UserService } from './identity/users/user-service.js';
 import { ClientAuthThrottle } from './identity/token/client-auth-throttle.js';
+import { AdmissionGate } from './identity/token/admission-gate.js';
+import { PASSWORD_CHECK_QUEUE_PER_SOURCE, PASSWORD_CHECKS_PER_SOURCE } from './identity/sign-in/credential-check.js';
 import { ClientAuthenticator } from './identity/token/client-authentication.js';
 import { SiemDelivery } from './siem/delivery.js';
 import { SiemTargetService } from './siem/targets.js';
@@ -35,6 +37,10 @@ export interface Services {
   servicePrincipals: ServicePrincipalService;
   authenticator: ClientAuthenticator;
   throttle: ClientAuthThrottle;
+  /** Per-tenant fairness on the token endpoint (in-flight slots and a bounded queue). */
+  admission: AdmissionGate;
+  /** Password checks (scrypt) per source address. */
+  passwordChecks: AdmissionGate;
   /** Token-path directory reads, valid until the next database write. */
   directoryCache: DirectoryReadCache;
   verifier: AccessTokenVerifier;
@@ -168,6 +174,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     authenticator: new ClientAuthenticator(stores, master, clock, directoryCache),
     directoryCache,
     throttle: new ClientAuthThrottle(config.clientAuthFailuresPerMinute, clock, counters),
+    admission: new AdmissionGate(config.tokenConcurrencyPerTenant, config.tokenQueuePerTenant, 'tenant'),
+    passwordChecks: new AdmissionGate(PASSWORD_CHECKS_PER_SOURCE, PASSWORD_CHECK_QUEUE_PER_SOURCE, 'source'),
     verifier: new AccessTokenVerifier(tenants, signingKeys, clock, () => origin.value),
     cloudApps,
     detection,

@@ -209,7 +209,7 @@ export function registerConsentRoutes(
       const username = String(body.username ?? '').toLowerCase();
       try {
         // The sign-in's check: its lockout, and the same work for unknown user names as for real ones.
-        user = await checkUserCredentials(services, undefined, username, String(body.password ?? ''));
+        user = await checkUserCredentials(services, undefined, username, String(body.password ?? ''), req.ip);
       } catch (e) {
         if (!(e instanceof EntraError)) throw e;
         const [status, error] =

@@ -1,5 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import crypto from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
+import type { EntraError } from '../../src/http/errors.js';
+import {
+  checkUserCredentials,
+  PASSWORD_CHECK_QUEUE_PER_SOURCE,
+  PASSWORD_CHECKS_PER_SOURCE,
+} from '../../src/identity/sign-in/credential-check.js';
 import { IDENTITY, postToken, registerClient, T0 } from './identity-fixture.js';
 
 const CAS_SCOPE = 'https://api.cloudappsecurity.com/.default';
@@ -158,5 +165,88 @@ describe('brute-force protection on client authentication', () => {
       scope: CAS_SCOPE,
     });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('per-tenant admission on the token endpoint (issue 12)', () => {
+  let fx: InProcessHarness | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+
+  const form = (client: { appId: string; secret: string }) => ({
+    grant_type: 'client_credentials',
+    client_id: client.appId,
+    client_secret: client.secret,
+    scope: CAS_SCOPE,
+  });
+
+  it('a tenant whose slots and queue are taken gets 429 AADSTS50196 with Retry-After, another tenant is served at once', async () => {
+    fx = await inProcess({ ...IDENTITY, config: { tokenConcurrencyPerTenant: 1, tokenQueuePerTenant: 1 } });
+    const busy = await registerClient(fx, { displayName: 'Busy tenant daemon' });
+    const other = await fx.services.tenants.create({ name: 'fabrikam', displayName: 'Fabrikam' });
+    const calm = await registerClient(fx, { displayName: 'Other tenant daemon', tenantId: other.id });
+    // One request of the busy tenant runs (holds the slot), one waits in its queue.
+    const release = await fx.services.admission.acquire(fx.tenant.id);
+    const queued = postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(busy));
+    await vi.waitFor(() => expect(fx!.services.admission.load(fx!.tenant.id).waiting).toBe(1));
+
+    const refused = await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(busy));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json.error).toBe('temporarily_unavailable');
+    expect(refused.json.error_codes).toEqual([50196]);
+    // The other tenant has its own slots.
+    expect((await postToken(fx, `/${other.id}/oauth2/v2.0/token`, form(calm))).status).toBe(200);
+
+    // The slot passes to the queued request, in order, and then the tenant is idle again.
+    release();
+    expect((await queued).status).toBe(200);
+    expect(fx.services.admission.load(fx.tenant.id)).toEqual({ running: 0, waiting: 0 });
+    expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(busy))).status).toBe(200);
+  });
+
+  it('gives the slot back when a request fails (wrong secret, unknown client)', async () => {
+    fx = await inProcess({ ...IDENTITY, config: { tokenConcurrencyPerTenant: 1, tokenQueuePerTenant: 0 } });
+    const daemon = await registerClient(fx);
+    for (let i = 0; i < 3; i++) {
+      expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form({ ...daemon, secret: `wrong-${i}` }))).status).toBe(401);
+      expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form({ ...daemon, appId: crypto.randomUUID() }))).status).toBe(400);
+    }
+    expect(fx.services.admission.load(fx.tenant.id)).toEqual({ running: 0, waiting: 0 });
+    expect((await postToken(fx, `/${fx.tenant.id}/oauth2/v2.0/token`, form(daemon))).status).toBe(200);
+  });
+});
+
+describe('password checks per source (issue 12)', () => {
+  let fx: InProcessHarness | undefined;
+  afterEach(async () => {
+    await fx?.close();
+    fx = undefined;
+  });
+
+  it('a source with all its scrypt slots and queue taken is refused with AADSTS50196; another source is checked', async () => {
+    fx = await inProcess(IDENTITY);
+    const spray = '203.0.113.9';
+    const held = [];
+    for (let i = 0; i < PASSWORD_CHECKS_PER_SOURCE; i++) held.push(await fx.services.passwordChecks.acquire(spray));
+    const queued = Array.from({ length: PASSWORD_CHECK_QUEUE_PER_SOURCE }, () => fx!.services.passwordChecks.acquire(spray));
+    expect(fx.services.passwordChecks.load(spray)).toEqual({
+      running: PASSWORD_CHECKS_PER_SOURCE,
+      waiting: PASSWORD_CHECK_QUEUE_PER_SOURCE,
+    });
+    const check = (source: string) =>
+      checkUserCredentials(fx!.services, fx!.tenant, `nobody-${source}@contoso.onmicrosoft.com`, 'wrong', source).then(
+        () => 'accepted',
+        (e: EntraError) => e.aadsts,
+      );
+    expect(await check(spray)).toBe(50196);
+    // The same /64 is the same source; another address is not held up.
+    expect(await check('198.51.100.1')).toBe(50126);
+    for (const r of held) r();
+    for (const q of queued) (await q)();
+    expect(fx.services.passwordChecks.load(spray)).toEqual({ running: 0, waiting: 0 });
+    expect(await check(spray)).toBe(50126);
   });
 });

@@ -333,7 +333,7 @@ export function registerAuthorizeRoutes(
     const tenant = MULTI_TENANT_ALIASES.has(r.tenant) ? undefined : await services.tenants.find(r.tenant);
     let user: User;
     try {
-      user = await checkUserCredentials(services, tenant, String(body.username ?? ''), String(body.password ?? ''));
+      user = await checkUserCredentials(services, tenant, String(body.username ?? ''), String(body.password ?? ''), req.ip);
     } catch (e) {
       if (!(e instanceof EntraError)) throw e;
       const message =

@@ -127,7 +127,7 @@ export function registerUserFlowRoutes(app: FastifyInstance, services: Services)
     const hidden = { otc: code, sig: mac(`${code}`) };
     if (body.username !== undefined) {
       try {
-        const user = await checkUserCredentials(services, tenant, body.username, body.password ?? '');
+        const user = await checkUserCredentials(services, tenant, body.username, body.password ?? '', req.ip);
         const created = await sessions.create(user);
         reply.header('set-cookie', sessionCookie(created.cookie, services.origin.value.startsWith('https:')));
         return reply.headers(PAGE_HEADERS).send(

@@ -1,3 +1,4 @@
+import type { AdmissionGate } from './admission-gate.js';
 import type { Config } from '../../config.js';
 import type { CounterStore, Stores } from '../../store/interfaces.js';
 import type { MasterKey } from '../master-key.js';
@@ -23,6 +24,8 @@ export interface GrantServices {
   permissionGrants: PermissionGrantService;
   /** Lockout counters of user sign-in (shared by every process). */
   counters: CounterStore;
+  /** Password checks per source address (credential-check.ts). */
+  passwordChecks: AdmissionGate;
   servicePrincipals: ServicePrincipalService;
   signingKeys: SigningKeyService;
   clock: Clock;

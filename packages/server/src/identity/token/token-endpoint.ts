@@ -4,6 +4,7 @@ import type { ApplicationService } from '../application-service.js';
 import type { Tenant, TenantService } from '../tenant-service.js';
 import { GUID_RE, MULTI_TENANT_ALIASES } from '../tenant-service.js';
 import type { ClientAuthThrottle } from './client-auth-throttle.js';
+import type { AdmissionGate } from './admission-gate.js';
 import { assertionIssuer, type ClientAuthenticator, type PresentedCredential } from './client-authentication.js';
 import type { AuthenticatedClient, Grant, GrantServices, TokenResponse } from './grant.js';
 import { authorizationCodeGrant } from './grants/authorization-code.js';
@@ -20,6 +21,7 @@ export interface TokenEndpointDeps extends GrantServices {
   applications: ApplicationService;
   authenticator: ClientAuthenticator;
   throttle: ClientAuthThrottle;
+  admission: AdmissionGate;
   config: Pick<Config, 'tokenLifetimeSeconds' | 'tokenBackdateSeconds'>;
 }
 
@@ -33,6 +35,8 @@ interface TokenState {
   requestedResource?: string;
   client?: AuthenticatedClient;
   response?: TokenResponse;
+  /** Gives the tenant's admission slot back (handleTokenRequest calls it when the request ends). */
+  release?: () => void;
 }
 
 type Step = { name: string; run: (s: TokenState, deps: TokenEndpointDeps) => Promise<void> | void };
@@ -58,6 +62,13 @@ export const TOKEN_STEPS: readonly Step[] = [
         }
       }
       s.tenant = await d.tenants.resolveForToken(s.request.tenantSegment);
+    },
+  },
+  {
+    // Before any credential check or directory read: one tenant's flood waits in its own queue.
+    name: 'admit',
+    run: async (s, d) => {
+      s.release = await d.admission.acquire(s.tenant!.id);
     },
   },
   {
@@ -195,6 +206,10 @@ export function acceptedAssertionAudience(aud: string, origin: string, tenant: T
 
 export async function handleTokenRequest(request: TokenRequest, deps: TokenEndpointDeps): Promise<TokenResponse> {
   const state: TokenState = { request };
-  for (const step of TOKEN_STEPS) await step.run(state, deps);
-  return state.response!;
+  try {
+    for (const step of TOKEN_STEPS) await step.run(state, deps);
+    return state.response!;
+  } finally {
+    state.release?.();
+  }
 }

@@ -33,7 +33,7 @@ export const passwordGrant: Grant = {
 
   async handler(ctx: GrantContext): Promise<TokenResponse> {
     const { request, services, tenant } = ctx;
-    const user = await checkUserCredentials(services, tenant, request.form.username!, request.form.password!);
+    const user = await checkUserCredentials(services, tenant, request.form.username!, request.form.password!, request.sourceAddress);
     const scopes =
       request.endpoint === 2 ? parseUserScopes(request.form.scope) : parseV1UserScopes(request.form.resource, request.form.scope);
     return issueUserTokens(ctx, { user, scopes, authTime: services.clock.now(), spa: false, amr: ['pwd'] });

@@ -149,11 +149,7 @@ describe('$filter on /v1.0/oauth2PermissionGrants', () => {
     await expectRefused('oauth2PermissionGrants', "scope eq 'User.Read'", "scope eq 'User.Read'");
     await expectRefused('oauth2PermissionGrants', `clientId eq ${cas}`, `clientId eq ${cas}`);
     await expectRefused('oauth2PermissionGrants', "startswith(consentType,'A')", "startswith(consentType,'A')");
-    await expectRefused(
-      'oauth2PermissionGrants',
-      "consentType eq 'Principal' and  clientId ne 'x' ",
-      "clientId ne 'x'",
-    );
+    await expectRefused('oauth2PermissionGrants', "consentType eq 'Principal' and  clientId ne 'x' ", "clientId ne 'x'");
     await expectRefused('oauth2PermissionGrants', "consentType eq 'Principal' or", "consentType eq 'Principal' or");
   });
 });

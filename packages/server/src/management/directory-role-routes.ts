@@ -4,6 +4,7 @@ import { RouteResponse } from '../http/route-table.js';
 import type { DirectoryRole } from '../identity/users/directory-role-service.js';
 import { userJson, type User } from '../identity/users/user-model.js';
 import type { DirectoryRoleAssignmentRow } from '../store/user-context-schema.js';
+import { readStoreFilter, type StoreFilterSpec } from './graph-query.js';
 import { entityNotFound, odataContext, type GraphCall, type GraphRoute } from './route-definition.js';
 
 export const READ_ROLES: readonly GraphPermission[] = [
@@ -110,16 +111,18 @@ async function getDefinition(call: GraphCall) {
   return { '@odata.context': odataContext(call.origin, `${DEFINITIONS}/$entity`), ...d };
 }
 
+/** `$filter` on role assignments: one clause, `eq` on principalId or roleDefinitionId. */
+const ASSIGNMENT_FILTER: StoreFilterSpec = { filter: { principalId: ['eq'], roleDefinitionId: ['eq'] }, maxClauses: 1 };
+
+/** The assignments store's filter from `$filter` (a role definition is a role template). */
+export function roleAssignmentFilter(filter: string | undefined): { principalId?: string; roleTemplateId?: string } {
+  const [c] = readStoreFilter(filter, ASSIGNMENT_FILTER);
+  if (!c) return {};
+  return c.property === 'principalId' ? { principalId: c.value.toLowerCase() } : { roleTemplateId: c.value.toLowerCase() };
+}
+
 async function listAssignments(call: GraphCall) {
-  const f = call.query.$filter;
-  const m = f ? /^\s*(principalId|roleDefinitionId)\s+eq\s+'([^']*)'\s*$/i.exec(f) : null;
-  if (f && !m) throw errors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property: '${f}'.`);
-  const filter = !m
-    ? {}
-    : m[1]!.toLowerCase() === 'principalid'
-      ? { principalId: m[2]!.toLowerCase() }
-      : { roleTemplateId: m[2]!.toLowerCase() };
-  const list = await call.services.directoryRoles.list(call.caller.tenant.id, filter);
+  const list = await call.services.directoryRoles.list(call.caller.tenant.id, roleAssignmentFilter(call.query.$filter));
   return { '@odata.context': odataContext(call.origin, ASSIGNMENTS), value: list.map(roleAssignmentJson) };
 }
 

@@ -281,6 +281,61 @@ function clausePredicate(
   throw invalidClause(text);
 }
 
+// Collections the store filters itself (users, oauth2PermissionGrants, roleAssignments) take a
+// smaller subset of the same grammar, read by the same parser: `p eq 'v'` and, where declared,
+// `startswith(p, 'v')`, joined by a top-level `and`; the values are quoted strings.
+
+/** One clause of a store-evaluated `$filter`; `property` in its declared spelling. */
+export interface StoreFilterClause {
+  property: string;
+  op: 'eq' | 'startswith';
+  value: string;
+}
+
+export interface StoreFilterSpec {
+  /** Filterable properties and their operators. */
+  filter: Readonly<Record<string, readonly StoreFilterClause['op'][]>>;
+  /** Most clauses joined by `and` (1: a single clause). */
+  maxClauses: number;
+}
+
+const storeClauseRefused = (text: string) =>
+  errors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property: '${quoted(text)}'.`);
+
+/**
+ * Reads a store-evaluated `$filter` to its clauses, left to right (none for an absent or blank
+ * filter); Graph's 400 naming the first clause outside the subset, or the whole filter when it
+ * cannot be read or has too many clauses.
+ */
+export function readStoreFilter(filter: string | undefined, spec: StoreFilterSpec): StoreFilterClause[] {
+  if (filter === undefined || filter.trim() === '') return [];
+  let ast: ODataFilterNode;
+  try {
+    ast = parseODataFilter(filter, GRAPH_FILTER_LIMITS);
+  } catch (err) {
+    if (!(err instanceof ODataFilterError)) throw err;
+    throw storeClauseRefused(filter.trim());
+  }
+  const nodes = ast.kind === 'and' && !ast.grouped ? ast.items : [ast];
+  if (nodes.length > spec.maxClauses) throw storeClauseRefused(filter.trim());
+  return nodes.map((node) => {
+    const declared = (name: ODataValue, op: StoreFilterClause['op']) => {
+      const property = canonical(Object.keys(spec.filter), name.value);
+      return property !== undefined && spec.filter[property]!.includes(op) ? property : undefined;
+    };
+    if (!node.grouped && node.kind === 'compare' && node.op === 'eq' && node.value.kind === 'string') {
+      const property = declared(node.property, 'eq');
+      if (property) return { property, op: 'eq', value: node.value.value };
+    }
+    if (!node.grouped && node.kind === 'call' && node.name.toLowerCase() === 'startswith' && node.args.length === 2) {
+      const [name, prefix] = node.args as [ODataValue, ODataValue];
+      const property = name.kind === 'word' && prefix.kind === 'string' ? declared(name, 'startswith') : undefined;
+      if (property) return { property, op: 'startswith', value: prefix.value };
+    }
+    throw storeClauseRefused(filter.slice(node.start, node.end));
+  });
+}
+
 /** `$select=a, b` -> ['a', 'b']; undefined when the option is absent. */
 export function parseSelect(raw: string | undefined): string[] | undefined {
   return raw === undefined

@@ -1,7 +1,7 @@
 import type { GraphPermission } from '@appwarden/protocol';
-import { errors } from '../http/errors.js';
 import { RouteResponse } from '../http/route-table.js';
 import type { PermissionGrantRow } from '../store/user-context-schema.js';
+import { GRAPH_FILTER_LIMITS, readStoreFilter, type StoreFilterSpec } from './graph-query.js';
 import { permissionGrantJson } from './permission-grant-json.js';
 import { entityNotFound, odataContext, type GraphCall, type GraphRoute } from './route-definition.js';
 
@@ -14,17 +14,18 @@ export const WRITE_GRANTS: readonly GraphPermission[] = ['DelegatedPermissionGra
 
 const ITEM = 'oauth2PermissionGrants/:grant';
 
-/** `$filter`: `eq` on clientId, consentType and resourceId, joined with `and`. */
-function parseGrantFilter(filter: string | undefined) {
+/** `$filter` on grants: `eq` on clientId, consentType and resourceId, joined with `and`. */
+const GRANT_FILTER: StoreFilterSpec = {
+  filter: { clientId: ['eq'], consentType: ['eq'], resourceId: ['eq'] },
+  maxClauses: GRAPH_FILTER_LIMITS.maxClauses,
+};
+
+/** The grants store's filter from `$filter`; object ids compare lower-cased (a later clause wins). */
+export function grantFilter(filter: string | undefined) {
   const out: { clientId?: string; consentType?: string; resourceId?: string } = {};
-  if (!filter) return out;
-  for (const c of filter.split(/\s+and\s+/i)) {
-    const m = /^\s*(clientId|consentType|resourceId)\s+eq\s+'([^']*)'\s*$/i.exec(c);
-    if (!m) throw errors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property: '${c}'.`);
-    const k = m[1]!.toLowerCase();
-    if (k === 'clientid') out.clientId = m[2]!.toLowerCase();
-    else if (k === 'resourceid') out.resourceId = m[2]!.toLowerCase();
-    else out.consentType = m[2]!;
+  for (const c of readStoreFilter(filter, GRANT_FILTER)) {
+    if (c.property === 'consentType') out.consentType = c.value;
+    else out[c.property as 'clientId' | 'resourceId'] = c.value.toLowerCase();
   }
   return out;
 }
@@ -36,7 +37,7 @@ async function find(call: GraphCall): Promise<PermissionGrantRow> {
 }
 
 async function list(call: GraphCall) {
-  const found = await call.services.permissionGrants.list(call.caller.tenant.id, parseGrantFilter(call.query.$filter));
+  const found = await call.services.permissionGrants.list(call.caller.tenant.id, grantFilter(call.query.$filter));
   return { '@odata.context': odataContext(call.origin, 'oauth2PermissionGrants'), value: found.map(permissionGrantJson) };
 }
 

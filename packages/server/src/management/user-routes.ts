@@ -1,8 +1,8 @@
 import type { GraphPermission } from '@appwarden/protocol';
-import { errors } from '../http/errors.js';
 import { RouteResponse } from '../http/route-table.js';
 import { userJson, type User } from '../identity/users/user-model.js';
 import { directoryRoleJson } from './directory-role-routes.js';
+import { GRAPH_FILTER_LIMITS, readStoreFilter, type StoreFilterSpec } from './graph-query.js';
 import { entityNotFound, odataContext, readTop, type GraphCall, type GraphRoute } from './route-definition.js';
 
 export const READ_USERS: readonly GraphPermission[] = [
@@ -13,29 +13,19 @@ export const READ_USERS: readonly GraphPermission[] = [
 ];
 export const WRITE_USERS: readonly GraphPermission[] = ['User.ReadWrite.All', 'Directory.ReadWrite.All'];
 
-const unquote = (s: string) => s.slice(1, -1).replace(/''/g, "'");
-const STRING = "'(?:[^']|'')*'";
-
 /** `$filter` on users: `eq` and `startswith` on userPrincipalName and displayName, joined with `and`. */
-function parseUserFilter(filter: string | undefined) {
+const USER_FILTER: StoreFilterSpec = {
+  filter: { userPrincipalName: ['eq', 'startswith'], displayName: ['eq', 'startswith'] },
+  maxClauses: GRAPH_FILTER_LIMITS.maxClauses,
+};
+
+/** The users store's filter from `$filter` (a later clause on the same property and operator wins). */
+export function userFilter(filter: string | undefined) {
   const out: { userPrincipalName?: string; displayName?: string; displayNameStartsWith?: string; userPrincipalNameStartsWith?: string } =
     {};
-  if (filter === undefined || filter.trim() === '') return out;
-  for (const raw of filter.split(/\s+and\s+/i)) {
-    const c = raw.trim();
-    let m = new RegExp(`^(userPrincipalName|displayName)\\s+eq\\s+(${STRING})$`, 'i').exec(c);
-    if (m) {
-      if (m[1]!.toLowerCase() === 'displayname') out.displayName = unquote(m[2]!);
-      else out.userPrincipalName = unquote(m[2]!);
-      continue;
-    }
-    m = new RegExp(`^startswith\\(\\s*(userPrincipalName|displayName)\\s*,\\s*(${STRING})\\s*\\)$`, 'i').exec(c);
-    if (m) {
-      if (m[1]!.toLowerCase() === 'displayname') out.displayNameStartsWith = unquote(m[2]!);
-      else out.userPrincipalNameStartsWith = unquote(m[2]!);
-      continue;
-    }
-    throw errors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property: '${c}'.`);
+  for (const c of readStoreFilter(filter, USER_FILTER)) {
+    if (c.property === 'displayName') out[c.op === 'eq' ? 'displayName' : 'displayNameStartsWith'] = c.value;
+    else out[c.op === 'eq' ? 'userPrincipalName' : 'userPrincipalNameStartsWith'] = c.value;
   }
   return out;
 }
@@ -48,7 +38,7 @@ async function find(call: GraphCall): Promise<User> {
 }
 
 async function list(call: GraphCall) {
-  const found = await call.services.users.list(call.caller.tenant.id, parseUserFilter(call.query.$filter), readTop(call));
+  const found = await call.services.users.list(call.caller.tenant.id, userFilter(call.query.$filter), readTop(call));
   return { '@odata.context': odataContext(call.origin, 'users'), value: found.map(userJson) };
 }
 

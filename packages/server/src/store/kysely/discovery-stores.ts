@@ -287,9 +287,6 @@ export class KyselyDiscoveryUsageStore implements DiscoveryUsageStore {
             bytes_up: sql`disc_aggregates.bytes_up + excluded.bytes_up`,
             bytes_down: sql`disc_aggregates.bytes_down + excluded.bytes_down`,
             bytes_total: sql`disc_aggregates.bytes_total + excluded.bytes_total`,
-            ip_category: sql`excluded.ip_category`,
-            ip_tags: sql`excluded.ip_tags`,
-            organization: sql`excluded.organization`,
           }),
         )
         .execute();

@@ -21,22 +21,16 @@ const COLUMNS = [
   'bytes_up',
   'bytes_down',
   'bytes_total',
-  'ip_category',
-  'ip_tags',
-  'organization',
 ] as const;
 
-/** Same effect as KyselyDiscoveryUsageStore.add: counters add up, labels are replaced. */
+/** Same effect as KyselyDiscoveryUsageStore.add: counters add up. */
 const UPSERT = `INSERT INTO disc_aggregates (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (tenant_id, stream_id, day, app_id, user_name, ip) DO UPDATE SET
     transactions = disc_aggregates.transactions + excluded.transactions,
     blocked = disc_aggregates.blocked + excluded.blocked,
     bytes_up = disc_aggregates.bytes_up + excluded.bytes_up,
     bytes_down = disc_aggregates.bytes_down + excluded.bytes_down,
-    bytes_total = disc_aggregates.bytes_total + excluded.bytes_total,
-    ip_category = excluded.ip_category,
-    ip_tags = excluded.ip_tags,
-    organization = excluded.organization`;
+    bytes_total = disc_aggregates.bytes_total + excluded.bytes_total`;
 
 const statements = new WeakMap<SQLite.Database, SQLite.Statement>();
 

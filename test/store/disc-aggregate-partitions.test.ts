@@ -260,9 +260,13 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregat
       await migrateToLatest(db, schema);
       expect(await placement(db)).toEqual({ disc_aggregates_y2024m01: 1, disc_aggregates_y2024m04: 2 });
       const cols = await sql<{ table_name: string; column_name: string }>`SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = ${schema} AND table_name LIKE 'disc_aggregates%' AND column_name IN ('ip_category', 'ip_tags', 'organization')`.execute(db);
+        WHERE table_schema = ${schema} AND table_name LIKE 'disc_aggregates%' AND column_name IN ('ip_category', 'ip_tags', 'organization')`.execute(
+        db,
+      );
       expect(cols.rows).toEqual([]);
-      const kept = await sql<{ transactions: string }>`SELECT transactions FROM disc_aggregates WHERE app_id = 1 AND day = ${day(2024, 1, 5)}`.execute(db);
+      const kept = await sql<{
+        transactions: string;
+      }>`SELECT transactions FROM disc_aggregates WHERE app_id = 1 AND day = ${day(2024, 1, 5)}`.execute(db);
       expect(kept.rows.map((r) => Number(r.transactions))).toEqual([1]);
       // Same key, index and foreign key as before.
       const idx = await sql<{ name: string; def: string }>`SELECT indexname AS name, indexdef AS def FROM pg_indexes

@@ -25,7 +25,9 @@ function squidLog(): string {
   const lines: string[] = [];
   for (let i = 0; i < DISTINCT_IPS; i++) {
     const t = ((h.clock.now() - 3_600_000 + i * 1000) / 1000).toFixed(3);
-    lines.push(`${t}    120 10.${i >> 8}.${i & 255}.7 TCP_TUNNEL/200 ${1000 + i} CONNECT www.dropbox.com:443 user${i % 3} HIER_DIRECT/203.0.113.50 -`);
+    lines.push(
+      `${t}    120 10.${i >> 8}.${i & 255}.7 TCP_TUNNEL/200 ${1000 + i} CONNECT www.dropbox.com:443 user${i % 3} HIER_DIRECT/203.0.113.50 -`,
+    );
   }
   return lines.join('\n');
 }

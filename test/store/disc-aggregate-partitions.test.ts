@@ -286,7 +286,10 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregat
     }
   });
 
-  it('db copy creates the months of the source buckets', { timeout: 60_000 }, async () => {
+  it.each([
+    ['a current source', false],
+    ['a source from before migration 0015 (buckets with labels)', true],
+  ])('db copy creates the months of the source buckets: %s', { timeout: 60_000 }, async (_name, labelled) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-disc-copy-'));
     dirs.push(dir);
     const file = path.join(dir, 'appwarden.sqlite');
@@ -298,8 +301,15 @@ describe.skipIf(process.env.STORE !== 'postgres')('PostgreSQL discovery aggregat
       bucket('s1', day(2024, 1, 1), 11627, 'alice', '10.0.0.1', 3),
       bucket('s1', day(2024, 7, 15), 10489, '', '10.0.0.2', 4),
     ]);
+    if (labelled) {
+      // The columns 0015 dropped, as an older version wrote them: not copied (the target has none).
+      lite.raw.exec(`ALTER TABLE disc_aggregates ADD COLUMN ip_category integer;
+        ALTER TABLE disc_aggregates ADD COLUMN ip_tags text NOT NULL DEFAULT '[]';
+        ALTER TABLE disc_aggregates ADD COLUMN organization text;
+        UPDATE disc_aggregates SET ip_category = 1, ip_tags = '["x"]', organization = 'org'`);
+    }
     await src.close();
-    const { url, schema } = schemaUrl('disccopy');
+    const { url, schema } = schemaUrl(labelled ? 'disccopyold' : 'disccopy');
     const reports = await copySqliteToPostgres(file, url);
     expect(reports.find((r) => r.table === 'disc_aggregates')).toEqual({ table: 'disc_aggregates', source: 3, target: 3 });
     const copy = await openPostgres(url);

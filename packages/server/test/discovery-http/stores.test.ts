@@ -150,7 +150,7 @@ describe(`discovery stores (${TIER === 'postgres' ? 'PostgreSQL' : 'SQLite'})`, 
     expect((await stores.discovery.ipRanges.listTags(TENANT)).map((t) => t.id)).toEqual(['c'.repeat(24)]);
   });
 
-  it('usage from a compact rollup is stored as from its rows (same buckets, batches of 5000)', async () => {
+  it('usage from a compact rollup is stored as from its rows (same buckets, several batches)', async () => {
     // 12k buckets over 3 days, 4 apps and no app, users with and without name, unsorted insertion.
     const agg = new TrafficAggregator();
     const apps = [undefined, { id: 11103 }, { id: 10489 }, { id: 20893 }, { id: 11161 }].map((a) => agg.appIdx(a as never));

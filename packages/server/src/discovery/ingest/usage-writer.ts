@@ -89,17 +89,22 @@ export async function writeUsage(
     return rows;
   };
   let stored = 0;
-  await stores.transaction(async (tx) => {
-    // From the start on every attempt (a store may run the callback again).
-    next = 0;
-    stored = 0;
-    for (let rows = batch(); rows.length > 0; rows = batch()) {
-      await tx.discovery.usage.add(rows);
-      stored += rows.length;
-      // A macrotask turn: timers, I/O and other requests run between two batches.
-      if (next < count) await nextTurn();
-    }
-    await then(tx, stored);
-  });
+  try {
+    await stores.transaction(async (tx) => {
+      // From the start on every attempt (a store may run the callback again).
+      next = 0;
+      stored = 0;
+      for (let rows = batch(); rows.length > 0; rows = batch()) {
+        await tx.discovery.usage.add(rows);
+        stored += rows.length;
+        // A macrotask turn: timers, I/O and other requests run between two batches.
+        if (next < count) await nextTurn();
+      }
+      await then(tx, stored);
+    });
+  } finally {
+    // SQLite: the WAL the rows filled is checkpointed off the event loop.
+    await stores.discovery.usage.checkpoint();
+  }
   return stored;
 }

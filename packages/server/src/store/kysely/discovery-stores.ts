@@ -274,6 +274,7 @@ const PK = ['tenant_id', 'stream_id', 'day', 'app_id', 'user_name', 'ip'] as con
 export class KyselyDiscoveryUsageStore implements DiscoveryUsageStore {
   constructor(protected readonly db: Kysely<Database>) {}
   async prepare(_days: Iterable<number>): Promise<void> {}
+  async checkpoint(): Promise<void> {}
   async add(rows: DiscoveryAggregateRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await this.db

@@ -51,7 +51,13 @@ export async function writeUsage(
     const order = p.order ?? sortedBuckets(p, (appIdx) => p.appIds[appIdx] !== null);
     count = order.length;
     at = (i) => rollupRow(p, order[i]!, dayStrings);
-    for (const b of order) days.add(p.keys[b * 4]! * MS_PER_DAY);
+    // The order is by day first: a Set insertion per day, not per bucket (a million doubles
+    // through a Set held the event loop ~0.1-0.4 s).
+    let previous = -1;
+    for (let i = 0; i < order.length; i++) {
+      const d = p.keys[order[i]! * 4]!;
+      if (d !== previous) days.add((previous = d) * MS_PER_DAY);
+    }
   } else {
     const rows = input.aggregates.filter((a) => a.appId !== null);
     count = rows.length;

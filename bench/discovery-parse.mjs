@@ -18,7 +18,6 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { parseStream } from '../packages/server/dist/discovery/parse-stream.js';
 import { parseStreamParallel } from '../packages/server/dist/discovery/parse-parallel.js';
@@ -26,6 +25,7 @@ import { IpRangeTable, parseIpv4Number } from '../packages/server/dist/discovery
 import { LineSplitter } from '../packages/server/dist/discovery/line-splitter.js';
 import { squidNativeParser } from '../packages/server/dist/discovery/parsers/squid-native.js';
 import { rng, writeSquidLog } from './discovery-gen.mjs';
+import { naive as naiveOf, naiveParseOnly as naiveParseOnlyOf } from './lib/naive-squid.mjs';
 
 const sizeMB = Number(process.argv[2] ?? 300);
 const runs = Number(process.argv[3] ?? 3);
@@ -92,52 +92,9 @@ async function oursParseOnly() {
   return parsed;
 }
 
-async function naiveParseOnly() {
-  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
-  let parsed = 0;
-  for await (const line of rl) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
-    const ts = parseFloat(f[0]) * 1000;
-    const bytes = Number(f[4]);
-    if (!Number.isFinite(ts) || !Number.isFinite(bytes)) continue;
-    try {
-      if (f[5] !== 'CONNECT') new URL(f[6]);
-    } catch {
-      continue;
-    }
-    parsed++;
-  }
-  return parsed;
-}
-
-// The peer: what one writes first with Node's standard library.
-async function naive() {
-  const rl = createInterface({ input: createReadStream(file, { highWaterMark: 1 << 16 }), crlfDelay: Infinity });
-  const agg = new Map();
-  let parsed = 0;
-  for await (const line of rl) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10) continue;
-    const ts = parseFloat(f[0]) * 1000;
-    const bytes = Number(f[4]);
-    if (!Number.isFinite(ts) || !Number.isFinite(bytes)) continue;
-    let host;
-    try {
-      host = f[5] === 'CONNECT' ? f[6].split(':')[0] : new URL(f[6]).hostname;
-    } catch {
-      continue;
-    }
-    const key = `${Math.floor(ts / 86400000)}|${host}|${f[7]}|${f[2]}`;
-    const a = agg.get(key) ?? { n: 0, blocked: 0, bytes: 0 };
-    a.n++;
-    if (f[3].startsWith('TCP_DENIED')) a.blocked++;
-    a.bytes += bytes;
-    agg.set(key, a);
-    parsed++;
-  }
-  return parsed;
-}
+// The peer (bench/lib/naive-squid.mjs): what one writes first with Node's standard library.
+const naiveParseOnly = () => naiveParseOnlyOf(file);
+const naive = () => naiveOf(file);
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

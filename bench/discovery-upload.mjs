@@ -21,7 +21,7 @@ import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync,
 import https from 'node:https';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 // ---- children: data-dir preparation, then one server ----
@@ -36,9 +36,9 @@ const serverOptions = (dataDir, extra = '{}') => ({
 if (process.argv[2] === '--init') {
   // The demo data (tenants, Cloud Apps records) is loaded here, in its own process, so that the
   // server's peak RSS below is its start plus the upload, not the demo seeding.
-  const [root, dataDir] = process.argv.slice(3);
+  const [root, dataDir, extra] = process.argv.slice(3);
   const { initializeInstallation } = await import(join(root, 'packages/server/dist/main.js'));
-  await initializeInstallation({ options: serverOptions(dataDir), env: {} });
+  await initializeInstallation({ options: serverOptions(dataDir, extra), env: {} });
   process.exit(0);
 } else if (process.argv[2] === '--server') {
   const [root, dataDir, extra] = process.argv.slice(3);
@@ -64,10 +64,18 @@ if (process.argv[2] === '--init') {
       );
     }, 100).unref();
   }
+  // Event-loop delay of the server's main thread (reset by the 'loop-reset' message; max in ms).
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   process.on('message', async (m) => {
+    if (m === 'loop-reset') loop.reset();
     if (m === 'rss') {
       if (trace.length) console.error(trace.join('\n'));
-      process.send({ maxRssMB: process.resourceUsage().maxRSS / 1024, rssMB: process.memoryUsage().rss / 1048576 });
+      process.send({
+        maxRssMB: process.resourceUsage().maxRSS / 1024,
+        rssMB: process.memoryUsage().rss / 1048576,
+        loopMaxMs: loop.max / 1e6,
+      });
     }
     if (m === 'stop') {
       await server.close();

@@ -46,6 +46,11 @@ export interface PartialRollup {
   /** count x (transactions, blocked, up, down, total). */
   counts: Float64Array;
   unclassified: UnclassifiedEntry[];
+  /**
+   * The buckets of catalogued apps in row order (sortedBuckets), when the producer sorted them:
+   * the parse worker does, so that the thread storing the rows does not sort a million buckets.
+   */
+  order?: Int32Array;
 }
 
 /**

@@ -2,7 +2,7 @@
 // transferred chunks, acknowledges each one when the pipeline pulls it (the parent's
 // backpressure), and posts back the plain-data result or an error.
 import { parentPort, workerData } from 'node:worker_threads';
-import { TrafficAggregator, type PartialRollup } from './aggregation.js';
+import { sortedBuckets, TrafficAggregator, type PartialRollup } from './aggregation.js';
 import { LineProcessor, type LineFailure } from './line-processor.js';
 import { parseStreamRollup, resolveOptions, type ParseStreamOptions, type ParseStreamResult } from './parse-stream.js';
 import type { FastPathState } from './parsers/squid-native-fast.js';
@@ -130,9 +130,12 @@ else if (port) {
       // Typed arrays are transferred; cloning hundreds of thousands of row objects would cost
       // time and a copy of them on each side.
       const rollup = aggregator.exportPartial();
+      // Row order for the store, sorted here rather than on the parent's event loop.
+      rollup.order = sortedBuckets(rollup, (appIdx) => rollup.appIds[appIdx] !== null);
       port.postMessage({ type: 'result', result, rollup } satisfies WorkerOutbound, [
         rollup.keys.buffer as ArrayBuffer,
         rollup.counts.buffer as ArrayBuffer,
+        rollup.order.buffer as ArrayBuffer,
       ]);
     },
     (err: unknown) => {

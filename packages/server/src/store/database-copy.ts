@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { ACTIVITIES, AGGREGATES, ensureMonths, monthOf } from './postgres/partitions.js';
+import { DROPPED_USAGE_LABELS } from './migrations/0015-discovery-usage-labels.js';
 
 export interface TableCopyReport {
   table: string;
@@ -10,6 +11,25 @@ export interface TableCopyReport {
 
 /** Rows per INSERT: well under PostgreSQL's 65535 bind parameters for our widest tables. */
 const BATCH_ROWS = 500;
+
+/**
+ * Columns a source written by an older version may still hold and the migrated target no longer
+ * has: they are not copied.
+ */
+const DROPPED: Record<string, readonly string[]> = { disc_aggregates: DROPPED_USAGE_LABELS };
+
+const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** The source's columns of `table` that the target keeps, as a select list. */
+function selectList(db: SQLite.Database, table: string): string {
+  const dropped = DROPPED[table];
+  if (!dropped) return '*';
+  const cols = (db.prepare(`select name from pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name);
+  return cols
+    .filter((c) => !dropped.includes(c))
+    .map(quote)
+    .join(', ');
+}
 
 /** Tables in an order where every table comes after the tables its foreign keys point to. */
 function dependencyOrder(db: SQLite.Database, tables: string[]): string[] {
@@ -68,7 +88,7 @@ export async function copySqliteToPostgres(
     }
     await db.transaction().execute(async (trx) => {
       for (const t of ordered) {
-        const stmt = source.prepare(`select * from "${t.replace(/"/g, '""')}"`);
+        const stmt = source.prepare(`select ${selectList(source, t)} from ${quote(t)}`);
         let batch: Record<string, unknown>[] = [];
         let n = 0;
         const flush = async () => {

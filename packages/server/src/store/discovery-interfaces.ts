@@ -98,6 +98,12 @@ export interface DiscoveryUsageStore {
    * PostgreSQL, creates their month partitions outside that transaction. `add` works without it.
    */
   prepare(days: Iterable<number>): Promise<void>;
+  /**
+   * After a transaction that added many buckets (committed or not): SQLite checkpoints the WAL
+   * they filled on a worker thread (automatic checkpoints are off while they are written, so that
+   * the commit does not copy them on the event loop). Nothing to do elsewhere.
+   */
+  checkpoint(): Promise<void>;
   /** Per-app totals over the streams, from `fromDay` (inclusive). */
   appTotals(tenantId: string, streamIds: string[], fromDay: number): Promise<UsageTotals[]>;
   /** Raw buckets (tests, exports), newest first. */

@@ -118,10 +118,8 @@ export interface DiscoveryAggregateRow {
   bytes_up: number;
   bytes_down: number;
   bytes_total: number;
-  /** Enrichment from the tenant's IP ranges when the row was written. */
-  ip_category: number | null;
-  ip_tags: string;
-  organization: string | null;
+  // No labels: a bucket's category, tags and organization are those of the tenant's IP ranges
+  // that hold `ip`, looked up when needed (migration 0015 dropped the copies every row carried).
 }
 
 export type SanctionState = 'sanctioned' | 'unsanctioned' | 'monitored';

@@ -78,7 +78,7 @@ describe('discovery job: usage rows and job state in one transaction', () => {
     expect(expected.length).toBeGreaterThan(0);
 
     await queueJob('job-crash', 'stream-crash');
-    const dying = new JobRunner(dyingAtFinish(h.services.stores), discovery.storage, discovery.ipRanges, h.clock, silent, {
+    const dying = new JobRunner(dyingAtFinish(h.services.stores), discovery.storage, h.clock, silent, {
       staleMs: 60_000,
     });
     await expect(dying.drain()).rejects.toThrow();

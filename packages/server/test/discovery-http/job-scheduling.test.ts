@@ -91,7 +91,7 @@ describe('discovery job scheduling', () => {
       lines.push(`${ts}    120 10.20.0.${i % 200} TCP_TUNNEL/200 1000 CONNECT www.dropbox.com:443 user${i % 7} HIER_DIRECT/203.0.113.50 -`);
     }
     await queueJob(h.tenantId, 'slow', h.clock.now(), lines.join('\n'));
-    const runner = new JobRunner(h.services.stores, h.services.discovery.storage, h.services.discovery.ipRanges, h.clock, silent, {
+    const runner = new JobRunner(h.services.stores, h.services.discovery.storage, h.clock, silent, {
       timeBudgetMs: 1,
     });
     expect(await runner.drain()).toBe(1);

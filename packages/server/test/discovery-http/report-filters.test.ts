@@ -28,9 +28,6 @@ function bucket(appId: number, user: string, ip: string, transactions: number, u
     bytes_up: up,
     bytes_down: 100,
     bytes_total: up + 100,
-    ip_category: null,
-    ip_tags: '[]',
-    organization: null,
   };
 }
 

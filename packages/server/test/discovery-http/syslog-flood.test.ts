@@ -87,7 +87,6 @@ describe('syslog receivers under a flood', () => {
     // A receiver of its own with a tight sender rate: 2000 bytes/s, i.e. a burst of 2000 bytes.
     const receivers = new SyslogReceivers(
       s.services.stores,
-      s.services.discovery.ipRanges,
       systemClock,
       { host: '127.0.0.1', flushMs: 3_600_000, senderBytesPerSecond: 2000 },
       quiet,

@@ -63,10 +63,9 @@ export class DiscoveryRuntime {
     this.maxUploadBytes = options.maxUploadBytes;
     this.early = new EarlyParses(clock, options.earlyParse ?? true, options.ingestLimits);
     const jobs = { ...options.jobs, limits: { ...options.ingestLimits, ...options.jobs?.limits } };
-    this.jobs = new JobRunner(stores, this.storage, this.ipRanges, clock, silent, jobs, this.early);
+    this.jobs = new JobRunner(stores, this.storage, clock, silent, jobs, this.early);
     this.syslog = new SyslogReceivers(
       stores,
-      this.ipRanges,
       clock,
       { host: options.syslogHost, flushMs: options.syslogFlushMs, ...options.syslogLimits },
       silent,

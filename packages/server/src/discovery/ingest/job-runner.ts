@@ -4,7 +4,6 @@
 // that dies leaves a `running` job without heartbeats; another runner takes it over.
 import crypto from 'node:crypto';
 import os from 'node:os';
-import type { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../clock.js';
 import { SemanticError } from '../../http/errors.js';
 import type { DiscoveryJobRow } from '../../store/discovery-schema.js';
@@ -139,7 +138,6 @@ export class JobRunner {
   constructor(
     private readonly stores: Stores,
     private readonly storage: UploadStorage,
-    private readonly ipRanges: IpRangeService,
     private readonly clock: Clock,
     public log: Logger,
     options: Partial<JobRunnerOptions> = {},
@@ -336,7 +334,7 @@ export class JobRunner {
         // Rows are built from the compact rollup a batch at a time while they are stored; the job
         // is marked succeeded in the same transaction, so a crash cannot leave rows of a job that
         // will run again (exactly-once counts).
-        await writeUsage(this.stores, this.ipRanges, job.tenant_id, job.stream_id, parsed, async (tx, stored) => {
+        await writeUsage(this.stores, job.tenant_id, job.stream_id, parsed, async (tx, stored) => {
           // Past the budget, nothing is stored (the rows roll back with this throw).
           if (budget.signal.aborted) throw new JobOverBudget(this.options.timeBudgetMs);
           result = resultOf(done, stored, undefined);

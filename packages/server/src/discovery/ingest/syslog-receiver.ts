@@ -14,7 +14,6 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import tls from 'node:tls';
-import type { IpRangeService } from '../ip-range-service.js';
 import type { Clock } from '../../clock.js';
 import type { DiscoveryStreamRow } from '../../store/discovery-schema.js';
 import type { Stores } from '../../store/interfaces.js';
@@ -175,7 +174,6 @@ export class SyslogReceivers {
 
   constructor(
     private readonly stores: Stores,
-    private readonly ipRanges: IpRangeService,
     private readonly clock: Clock,
     private readonly options: SyslogReceiverOptions,
     log: Logger,
@@ -436,7 +434,7 @@ export class SyslogReceivers {
       result = await parseStream(Readable.from([text]), persistent, options);
     } else if (size > WORKER_BATCH_BYTES) result = await parseStreamInWorker(Readable.from([text]), logType, options);
     else result = await parseStream(Readable.from([text]), logType, options);
-    await writeUsage(this.stores, this.ipRanges, row.tenant_id, row.id, result);
+    await writeUsage(this.stores, row.tenant_id, row.id, result);
     const at = this.clock.now();
     await this.stores.discovery.streams.recordData(row.tenant_id, row.id, at, false, false);
     r.stats.batches++;

@@ -283,6 +283,7 @@ const PK = ['tenant_id', 'stream_id', 'day', 'app_id', 'user_name', 'ip'] as con
 export class KyselyDiscoveryUsageStore implements DiscoveryUsageStore {
   constructor(protected readonly db: Kysely<Database>) {}
   async prepare(_days: Iterable<number>): Promise<void> {}
+  async checkpoint(): Promise<void> {}
   async add(rows: DiscoveryAggregateRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await this.db
@@ -296,9 +297,6 @@ export class KyselyDiscoveryUsageStore implements DiscoveryUsageStore {
             bytes_up: sql`disc_aggregates.bytes_up + excluded.bytes_up`,
             bytes_down: sql`disc_aggregates.bytes_down + excluded.bytes_down`,
             bytes_total: sql`disc_aggregates.bytes_total + excluded.bytes_total`,
-            ip_category: sql`excluded.ip_category`,
-            ip_tags: sql`excluded.ip_tags`,
-            organization: sql`excluded.organization`,
           }),
         )
         .execute();

@@ -14,6 +14,7 @@ import * as m0010detection from './0010-detection.js';
 import * as m0011siem from './0011-siem-export.js';
 import * as m0013ftp from './0013-discovery-ftp.js';
 import * as m0014triage from './0014-alert-triage-state.js';
+import * as m0015usage from './0015-discovery-usage-labels.js';
 import * as m0017uploads from './0017-disc-uploads-tenant.js';
 
 /**
@@ -36,6 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-siem-export': m0011siem,
   '0013-discovery-ftp': m0013ftp,
   '0014-alert-triage-state': m0014triage,
+  '0015-discovery-usage-labels': m0015usage,
   '0017-disc-uploads-tenant': m0017uploads,
 };
 

@@ -3,6 +3,8 @@
 // job stores hundreds of thousands of buckets in one transaction; multi-row INSERTs built by the
 // query builder cost a syntax tree and a long SQL text per 500 rows, garbage that piled up in the
 // old generation (~50 MB of heap for 280k rows), and more time.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DiscoveryAggregateRow } from '../discovery-schema.js';
@@ -21,22 +23,16 @@ const COLUMNS = [
   'bytes_up',
   'bytes_down',
   'bytes_total',
-  'ip_category',
-  'ip_tags',
-  'organization',
 ] as const;
 
-/** Same effect as KyselyDiscoveryUsageStore.add: counters add up, labels are replaced. */
+/** Same effect as KyselyDiscoveryUsageStore.add: counters add up. */
 const UPSERT = `INSERT INTO disc_aggregates (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (tenant_id, stream_id, day, app_id, user_name, ip) DO UPDATE SET
     transactions = disc_aggregates.transactions + excluded.transactions,
     blocked = disc_aggregates.blocked + excluded.blocked,
     bytes_up = disc_aggregates.bytes_up + excluded.bytes_up,
     bytes_down = disc_aggregates.bytes_down + excluded.bytes_down,
-    bytes_total = disc_aggregates.bytes_total + excluded.bytes_total,
-    ip_category = excluded.ip_category,
-    ip_tags = excluded.ip_tags,
-    organization = excluded.organization`;
+    bytes_total = disc_aggregates.bytes_total + excluded.bytes_total`;
 
 const statements = new WeakMap<SQLite.Database, SQLite.Statement>();
 
@@ -51,13 +47,61 @@ const statements = new WeakMap<SQLite.Database, SQLite.Statement>();
  */
 const WRITE_CACHE_KIB = 8192;
 
+/**
+ * Connections whose automatic WAL checkpoint is off while usage rows are written, with the value
+ * to restore. At the commit of a job's transaction SQLite would otherwise checkpoint the WAL on
+ * this (the main) thread: copying the ~130 MB a million buckets wrote to the database file took
+ * about a second of blocked event loop (bench/discovery-usage.mjs). `checkpoint()` runs it on a
+ * worker thread with a connection of its own, then turns the automatic checkpoint back on.
+ */
+const autoCheckpointOff = new WeakMap<SQLite.Database, number>();
+
+/** The worker's code: one PASSIVE checkpoint of the file (readers and writers go on meanwhile). */
+const CHECKPOINT_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const SQLite = require(workerData.module);
+const db = new SQLite(workerData.file, { fileMustExist: true });
+try {
+  db.pragma('busy_timeout = 5000');
+  parentPort.postMessage(db.pragma('wal_checkpoint(PASSIVE)'));
+} finally {
+  db.close();
+}`;
+
+let sqliteModule: string | undefined;
+
+function checkpointOffThread(file: string): Promise<void> {
+  sqliteModule ??= createRequire(import.meta.url).resolve('better-sqlite3');
+  return new Promise((resolve, reject) => {
+    const w = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { module: sqliteModule, file } });
+    w.once('error', reject);
+    w.once('exit', () => resolve());
+  });
+}
+
 export class SqliteDiscoveryUsageStore extends KyselyDiscoveryUsageStore {
-  /** `raw` is given only to stores bound to a transaction, which own the connection while it runs. */
+  /**
+   * `raw` is given only to stores bound to a transaction, which own the connection while it runs;
+   * `connection` is the database's connection either way (for `checkpoint`).
+   */
   constructor(
     db: Kysely<Database>,
     private readonly raw?: SQLite.Database,
+    private readonly connection?: SQLite.Database,
   ) {
     super(db);
+  }
+
+  override async checkpoint(): Promise<void> {
+    const raw = this.connection ?? this.raw;
+    const auto = raw ? autoCheckpointOff.get(raw) : undefined;
+    if (!raw || auto === undefined) return;
+    try {
+      if (!raw.memory && raw.open) await checkpointOffThread(raw.name);
+    } finally {
+      autoCheckpointOff.delete(raw);
+      if (raw.open) raw.pragma(`wal_autocheckpoint = ${auto}`);
+    }
   }
 
   override async add(rows: DiscoveryAggregateRow[]): Promise<void> {
@@ -65,6 +109,10 @@ export class SqliteDiscoveryUsageStore extends KyselyDiscoveryUsageStore {
     let stmt = statements.get(this.raw);
     if (!stmt) statements.set(this.raw, (stmt = this.raw.prepare(UPSERT)));
     const raw = this.raw;
+    if (!autoCheckpointOff.has(raw)) {
+      autoCheckpointOff.set(raw, raw.pragma('wal_autocheckpoint', { simple: true }) as number);
+      raw.pragma('wal_autocheckpoint = 0');
+    }
     const cache = raw.pragma('cache_size', { simple: true }) as number;
     // Negative: KiB; positive: pages (4 KiB by default).
     const small = (cache < 0 ? -cache : cache * 4) > WRITE_CACHE_KIB;

@@ -46,7 +46,7 @@ function bind(
     siem: new KyselySiemStore(db),
     tenantSettings: new KyselyTenantSettingsStore(db),
     detection: new KyselyDetectionStore(db),
-    discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk) },
+    discovery: { ...discoveryStores(db, 'sqlite'), usage: new SqliteDiscoveryUsageStore(db, bulk, raw) },
     changeStamp: feed.stamp,
     transaction: (fn) => db.transaction().execute((trx) => fn(bind(trx, raw, feed, close, undefined, raw))),
     close,

@@ -18,6 +18,8 @@
  * backtracking). Every failure is an `ODataFilterError`; areas turn it into their own 400.
  */
 
+import { AppError } from '../http/errors.js';
+
 /** A value or a name as written: a quoted string (unescaped) or a bare word. */
 export interface ODataValue {
   kind: 'string' | 'word';
@@ -62,7 +64,7 @@ export const ODATA_COMPARISONS: ReadonlySet<string> = new Set(['eq', 'ne', 'gt',
  * Why a filter could not be read. `message` is the reason in words (the alerts_v2 wording, which
  * that area shows as is); `kind` says which rule or bound was broken.
  */
-export class ODataFilterError extends Error {
+export class ODataFilterError extends AppError {
   constructor(
     readonly kind: ODataFilterErrorKind,
     message: string,
@@ -70,8 +72,8 @@ export class ODataFilterError extends Error {
     /** For `operator`: the property and the operator as written. */
     readonly clause?: { property: string; operator: string },
   ) {
-    super(message);
-    this.name = 'ODataFilterError';
+    // One error model: an area that does not translate it still answers a 400 invalid_input.
+    super('invalid_input', 400, message);
   }
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DetectionStore } from '../detection-interfaces.js';
+import { enqueueNewForExport } from './siem-export-store.js';
 import type { CloudAppsActivityRow, Database, DetectionPolicyRow } from '../schema.js';
 
 /** Rows per statement (SQLite allows 32 766 variables; three per row). */
@@ -15,30 +16,54 @@ function chunks<T>(xs: T[], n: number): T[][] {
 }
 
 /**
- * The detection outbox write, called by the activity stores' upserts BEFORE they write `rows`, in
- * the same transaction: queues the activities whose id the tenant does not hold yet, so that an
- * activity is evaluated once however often it is re-imported. The queue's key makes a concurrent
- * second enqueue of one id a no-op.
+ * The detection outbox write: queues the activities whose id the tenant does not hold yet (so that
+ * an activity is evaluated once however often it is re-imported) and returns the rows it queued.
+ * Call it BEFORE `rows` are written, in the same transaction. The queue's key makes a concurrent
+ * second enqueue of one id a no-op (that id is then not returned either). This statement is the
+ * activity write's one "which ids are new" look-up: see enqueueNewActivities.
  */
-export async function enqueueForDetection(db: Kysely<Database>, rows: readonly CloudAppsActivityRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (isPostgres(db)) {
-    for (const part of chunks([...rows], ENQUEUE_CHUNK)) {
-      await sql`INSERT INTO detection_queue (tenant_id, activity_id, timestamp)
-        SELECT v.t, v.i, v.ts FROM unnest(${part.map((r) => r.tenant_id)}::text[], ${part.map((r) => r.id)}::text[],
-          ${part.map((r) => r.timestamp)}::bigint[]) AS v(t, i, ts)
-        WHERE NOT EXISTS (SELECT 1 FROM ca_activities a WHERE a.tenant_id = v.t AND a.id = v.i)
-        ON CONFLICT DO NOTHING`.execute(db);
-    }
-    return;
-  }
+export async function enqueueForDetection(
+  db: Kysely<Database>,
+  rows: readonly CloudAppsActivityRow[],
+): Promise<{ tenant_id: string; id: string }[]> {
+  const queued: { tenant_id: string; id: string }[] = [];
+  if (rows.length === 0) return queued;
+  const postgres = isPostgres(db);
   for (const part of chunks([...rows], ENQUEUE_CHUNK)) {
-    const values = sql.join(part.map((r) => sql`(${r.tenant_id}, ${r.id}, ${r.timestamp})`));
-    await sql`INSERT INTO detection_queue (tenant_id, activity_id, timestamp)
-      SELECT v.column1, v.column2, v.column3 FROM (VALUES ${values}) AS v
-      WHERE NOT EXISTS (SELECT 1 FROM ca_activities a WHERE a.tenant_id = v.column1 AND a.id = v.column2)
-      ON CONFLICT DO NOTHING`.execute(db);
+    const r = postgres
+      ? await sql<{ tenant_id: string; id: string }>`INSERT INTO detection_queue (tenant_id, activity_id, timestamp)
+          SELECT v.t, v.i, v.ts FROM unnest(${part.map((r) => r.tenant_id)}::text[], ${part.map((r) => r.id)}::text[],
+            ${part.map((r) => r.timestamp)}::bigint[]) AS v(t, i, ts)
+          WHERE NOT EXISTS (SELECT 1 FROM ca_activities a WHERE a.tenant_id = v.t AND a.id = v.i)
+          ON CONFLICT DO NOTHING
+          RETURNING tenant_id, activity_id AS id`.execute(db)
+      : await sql<{ tenant_id: string; id: string }>`INSERT INTO detection_queue (tenant_id, activity_id, timestamp)
+          SELECT v.column1, v.column2, v.column3 FROM (VALUES ${sql.join(part.map((r) => sql`(${r.tenant_id}, ${r.id}, ${r.timestamp})`))}) AS v
+          WHERE NOT EXISTS (SELECT 1 FROM ca_activities a WHERE a.tenant_id = v.column1 AND a.id = v.column2)
+          ON CONFLICT DO NOTHING
+          RETURNING tenant_id, activity_id AS id`.execute(db);
+    for (const row of r.rows) queued.push(row);
   }
+  return queued;
+}
+
+/**
+ * The outboxes of an activity write (both backends' upserts call this in their transaction, BEFORE
+ * writing `rows`): ONE look-up finds the activities the tenant does not hold yet, which go to the
+ * detection queue and, for the tenant's export targets, to the SIEM outbox. An activity written
+ * again (a re-import) is neither evaluated nor exported twice.
+ */
+export async function enqueueNewActivities(db: Kysely<Database>, rows: readonly CloudAppsActivityRow[], now = Date.now()): Promise<void> {
+  const queued = await enqueueForDetection(db, rows);
+  if (queued.length === 0) return;
+  // In the order written (RETURNING's order is not promised), which the export keeps.
+  const isNew = new Set(queued.map((q) => `${q.tenant_id}\u0000${q.id}`));
+  await enqueueNewForExport(
+    db,
+    'activity',
+    rows.filter((r) => isNew.has(`${r.tenant_id}\u0000${r.id}`)),
+    now,
+  );
 }
 
 export class KyselyDetectionStore implements DetectionStore {

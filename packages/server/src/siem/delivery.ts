@@ -112,7 +112,13 @@ export class SiemDelivery {
         this.states.delete(id);
       }
     }
-    const results = await serveInTurn(due, 0, this.options.concurrency ?? 4, (t) => this.serve(t), () => this.loop.isStopped);
+    const results = await serveInTurn(
+      due,
+      0,
+      this.options.concurrency ?? 4,
+      (t) => this.serve(t),
+      () => this.loop.isStopped,
+    );
     return results.some(Boolean);
   }
 

@@ -1,6 +1,7 @@
 // Detection engine throughput: activities/s of the import alone vs the import with the detection
 // engine running (all built-in detections and 20 enabled activity policies) until every activity is
-// evaluated, in one run on this machine; and what the detection outbox adds to the activity write path.
+// evaluated, in one run on this machine; the evaluation alone (imported first, then drained); and
+// what the outboxes (detection queue, SIEM export) add to the activity write path.
 // Usage: npm run build && node bench/detection-throughput.mjs [--lines 50000] [--runs 3] [--baseline DIR]
 // Each run imports the same JSON Lines into a fresh SQLite data directory (STORE-independent: SQLite).
 // --baseline DIR: also measure another build of the server (a copy of packages/server/dist kept
@@ -96,14 +97,22 @@ async function done({ dir, services }) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-for (const m of builds) Object.assign(m, { alone: [], withEngine: [], alertsRaised: [] });
+for (const m of builds)
+  Object.assign(m, { alone: [], withEngine: [], alertsRaised: [], cpuAlone: [], cpuWith: [], evaluation: [], cpuEvaluation: [] });
+// CPU time of the process (all threads): on a shared machine it moves far less than wall time.
+const cpuMs = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
 for (let r = 0; r < RUNS; r++) {
   for (const m of builds) {
     {
       const env = await fresh(m);
       const t = performance.now();
+      const c = process.cpuUsage();
       await m.importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
       m.alone.push(performance.now() - t);
+      m.cpuAlone.push(cpuMs(c));
       await done(env);
     }
     {
@@ -117,14 +126,37 @@ for (let r = 0; r < RUNS; r++) {
       await env.services.cloudApps.settings.update(env.tenant.id, { detection: { ...s.detection, detectionsSkipLearning: true } });
       env.services.detection.start();
       const t = performance.now();
+      const c = process.cpuUsage();
       await m.importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
       await env.services.detection.whenIdle(600_000);
       m.withEngine.push(performance.now() - t);
+      m.cpuWith.push(cpuMs(c));
       m.alertsRaised.push(env.services.detection.stats.alerts);
       await done(env);
     }
+    {
+      // The engine alone: the same activities imported with the engine stopped, then evaluated.
+      const env = await fresh(m);
+      const now = Date.now();
+      for (const p of POLICIES) {
+        const policy = m.readPolicy(p, Math.random().toString(16).slice(2).padEnd(24, '0').slice(0, 24), now);
+        await env.services.stores.detection.putPolicy(m.policyRow(env.tenant.id, policy));
+      }
+      const s = await env.services.cloudApps.settings.get(env.tenant.id);
+      await env.services.cloudApps.settings.update(env.tenant.id, { detection: { ...s.detection, detectionsSkipLearning: true } });
+      await m.importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
+      const t = performance.now();
+      const c = process.cpuUsage();
+      await env.services.detection.drain(600_000);
+      m.evaluation.push(performance.now() - t);
+      m.cpuEvaluation.push(cpuMs(c));
+      await done(env);
+    }
     console.log(
-      `run ${r + 1}, ${m.label}: import alone ${(m.alone[r] / 1000).toFixed(2)} s, import + detection ${(m.withEngine[r] / 1000).toFixed(2)} s (ratio ${(m.alone[r] / m.withEngine[r]).toFixed(2)}), ${m.alertsRaised[r]} alerts`,
+      `run ${r + 1}, ${m.label}: evaluation alone ${(m.evaluation[r] / 1000).toFixed(2)} s (CPU ${(m.cpuEvaluation[r] / 1000).toFixed(2)} s)`,
+    );
+    console.log(
+      `run ${r + 1}, ${m.label}: import alone ${(m.alone[r] / 1000).toFixed(2)} s, import + detection ${(m.withEngine[r] / 1000).toFixed(2)} s (ratio ${(m.alone[r] / m.withEngine[r]).toFixed(2)}), ${m.alertsRaised[r]} alerts; CPU ${(m.cpuAlone[r] / 1000).toFixed(2)} s vs ${(m.cpuWith[r] / 1000).toFixed(2)} s (ratio ${(m.cpuAlone[r] / m.cpuWith[r]).toFixed(2)})`,
     );
   }
 }
@@ -132,7 +164,10 @@ for (const m of builds) {
   const a = LINES / (median(m.alone) / 1000);
   const w = LINES / (median(m.withEngine) / 1000);
   console.log(
-    `${m.label}: import alone: ${Math.round(a)} activities/s; import + evaluation (20 policies, all detections): ${Math.round(w)} activities/s; ratio ${(w / a).toFixed(2)}x`,
+    `${m.label}: evaluation alone: ${Math.round(LINES / (median(m.evaluation) / 1000))} activities/s (median CPU ${(median(m.cpuEvaluation) / 1000).toFixed(2)} s)`,
+  );
+  console.log(
+    `${m.label}: import alone: ${Math.round(a)} activities/s; import + evaluation (20 policies, all detections): ${Math.round(w)} activities/s; ratio ${(w / a).toFixed(2)}x; CPU-time ratio ${(median(m.cpuAlone) / median(m.cpuWith)).toFixed(2)}x`,
   );
 }
 

@@ -43,6 +43,9 @@ const ACTIVITY_COLUMNS = [
   'description',
   'feedback',
 ] as const satisfies readonly Exclude<keyof CloudAppsActivityRow, 'doc'>[];
+/** A column added to CloudAppsActivityRow and not listed above fails to compile here. */
+type Unlisted = Exclude<keyof CloudAppsActivityRow, 'doc' | (typeof ACTIVITY_COLUMNS)[number]>;
+export const EVERY_ACTIVITY_COLUMN_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
 
 const isPostgres = (db: Kysely<Database>) => /Postgres/i.test(db.getExecutor().adapter.constructor.name);
 

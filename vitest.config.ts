@@ -9,6 +9,7 @@ const UNIT = [
   'packages/server/test/cloudapps/list-envelope.test.ts',
   'packages/server/test/management/odata-filter-parser.test.ts',
   'packages/server/test/siem/cef.test.ts',
+  'packages/server/test/worker/worker-loop.test.ts',
   'packages/server/test/identity/errors-documented.test.ts',
   'test/cli/progress-bar.test.ts',
   'test/sdk/blob-upload.test.ts',

@@ -1,27 +1,41 @@
 // Detection engine throughput: activities/s of the import alone vs the import with the detection
 // engine running (all built-in detections and 20 enabled activity policies) until every activity is
-// evaluated, in one run on this machine; and what the detection outbox adds to the activity write path.
-// Usage: npm run build && node bench/detection-throughput.mjs [--lines 50000] [--runs 3]
+// evaluated, in one run on this machine; the evaluation alone (imported first, then drained); and
+// what the outboxes (detection queue, SIEM export) add to the activity write path.
+// Usage: npm run build && node bench/detection-throughput.mjs [--lines 50000] [--runs 3] [--baseline DIR]
 // Each run imports the same JSON Lines into a fresh SQLite data directory (STORE-independent: SQLite).
+// --baseline DIR: also measure another build of the server (a copy of packages/server/dist kept
+// inside this checkout, so that it resolves the same node_modules), interleaved run by run with this
+// one: before/after figures under the same machine load.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: args } = parseArgs({
-  options: { lines: { type: 'string', default: '50000' }, runs: { type: 'string', default: '3' } },
+  options: { lines: { type: 'string', default: '50000' }, runs: { type: 'string', default: '3' }, baseline: { type: 'string' } },
 });
 const LINES = Number(args.lines);
 const RUNS = Number(args.runs);
-const dist = new URL('../packages/server/dist/', import.meta.url).pathname;
-const mod = (p) => import(path.join(dist, p));
-const { loadConfig } = await mod('config.js');
-const { createServices } = await mod('wiring.js');
-const { importJsonLines } = await mod('cloudapps/import.js');
-const { generateDemoData } = await mod('demo/cloudapps-data.js');
-const { activityRowFromDocument } = await mod('cloudapps/activities/model.js');
-const { enqueueForDetection } = await mod('store/kysely/detection-store.js');
-const { policyRow, readPolicy } = await mod('detection/policies.js');
+
+/** The modules the bench uses, from one build of the server. */
+async function build(label, dist) {
+  const mod = (p) => import(path.join(path.resolve(dist), p));
+  const detectionStore = await mod('store/kysely/detection-store.js');
+  return {
+    label,
+    ...(await mod('config.js')),
+    ...(await mod('wiring.js')),
+    ...(await mod('cloudapps/import.js')),
+    ...(await mod('cloudapps/activities/model.js')),
+    ...(await mod('detection/policies.js')),
+    // The activity write's outbox inserts (detection queue and SIEM outbox; older builds: the queue).
+    outboxes: detectionStore.enqueueNewActivities ?? detectionStore.enqueueForDetection,
+  };
+}
+const builds = [await build('this build', new URL('../packages/server/dist/', import.meta.url).pathname)];
+if (args.baseline) builds.push(await build('baseline', args.baseline));
+const { generateDemoData } = await import(new URL('../packages/server/dist/demo/cloudapps-data.js', import.meta.url).pathname);
 
 let text = '';
 for await (const b of generateDemoData('bench-tenant', {
@@ -71,9 +85,9 @@ const POLICIES = [
   })),
 ];
 
-async function fresh() {
+async function fresh(m) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aw-detect-bench-'));
-  const services = await createServices(loadConfig({ dataDir: dir, logLevel: 'silent' }, {}), { env: {} });
+  const services = await m.createServices(m.loadConfig({ dataDir: dir, logLevel: 'silent' }, {}), { env: {} });
   const tenant = await services.tenants.create({ name: 'bench' });
   return { dir, services, tenant };
 }
@@ -83,67 +97,104 @@ async function done({ dir, services }) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const alone = [];
-const withEngine = [];
-const alertsRaised = [];
+for (const m of builds)
+  Object.assign(m, { alone: [], withEngine: [], alertsRaised: [], cpuAlone: [], cpuWith: [], evaluation: [], cpuEvaluation: [] });
+// CPU time of the process (all threads): on a shared machine it moves far less than wall time.
+const cpuMs = (since) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
 for (let r = 0; r < RUNS; r++) {
-  {
-    const env = await fresh();
-    const t = performance.now();
-    await importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
-    alone.push(performance.now() - t);
-    await done(env);
-  }
-  {
-    const env = await fresh();
-    const now = Date.now();
-    for (const p of POLICIES) {
-      const policy = readPolicy(p, Math.random().toString(16).slice(2).padEnd(24, '0').slice(0, 24), now);
-      await env.services.stores.detection.putPolicy(policyRow(env.tenant.id, policy));
+  for (const m of builds) {
+    {
+      const env = await fresh(m);
+      const t = performance.now();
+      const c = process.cpuUsage();
+      await m.importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
+      m.alone.push(performance.now() - t);
+      m.cpuAlone.push(cpuMs(c));
+      await done(env);
     }
-    const s = await env.services.cloudApps.settings.get(env.tenant.id);
-    await env.services.cloudApps.settings.update(env.tenant.id, { detection: { ...s.detection, detectionsSkipLearning: true } });
-    env.services.detection.start();
-    const t = performance.now();
-    await importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
-    await env.services.detection.whenIdle(600_000);
-    withEngine.push(performance.now() - t);
-    alertsRaised.push(env.services.detection.stats.alerts);
-    await done(env);
+    {
+      const env = await fresh(m);
+      const now = Date.now();
+      for (const p of POLICIES) {
+        const policy = m.readPolicy(p, Math.random().toString(16).slice(2).padEnd(24, '0').slice(0, 24), now);
+        await env.services.stores.detection.putPolicy(m.policyRow(env.tenant.id, policy));
+      }
+      const s = await env.services.cloudApps.settings.get(env.tenant.id);
+      await env.services.cloudApps.settings.update(env.tenant.id, { detection: { ...s.detection, detectionsSkipLearning: true } });
+      env.services.detection.start();
+      const t = performance.now();
+      const c = process.cpuUsage();
+      await m.importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
+      await env.services.detection.whenIdle(600_000);
+      m.withEngine.push(performance.now() - t);
+      m.cpuWith.push(cpuMs(c));
+      m.alertsRaised.push(env.services.detection.stats.alerts);
+      await done(env);
+    }
+    {
+      // The engine alone: the same activities imported with the engine stopped, then evaluated.
+      const env = await fresh(m);
+      const now = Date.now();
+      for (const p of POLICIES) {
+        const policy = m.readPolicy(p, Math.random().toString(16).slice(2).padEnd(24, '0').slice(0, 24), now);
+        await env.services.stores.detection.putPolicy(m.policyRow(env.tenant.id, policy));
+      }
+      const s = await env.services.cloudApps.settings.get(env.tenant.id);
+      await env.services.cloudApps.settings.update(env.tenant.id, { detection: { ...s.detection, detectionsSkipLearning: true } });
+      await m.importJsonLines(env.services.stores, env.tenant.id, 'activities', text);
+      const t = performance.now();
+      const c = process.cpuUsage();
+      await env.services.detection.drain(600_000);
+      m.evaluation.push(performance.now() - t);
+      m.cpuEvaluation.push(cpuMs(c));
+      await done(env);
+    }
+    console.log(
+      `run ${r + 1}, ${m.label}: evaluation alone ${(m.evaluation[r] / 1000).toFixed(2)} s (CPU ${(m.cpuEvaluation[r] / 1000).toFixed(2)} s)`,
+    );
+    console.log(
+      `run ${r + 1}, ${m.label}: import alone ${(m.alone[r] / 1000).toFixed(2)} s, import + detection ${(m.withEngine[r] / 1000).toFixed(2)} s (ratio ${(m.alone[r] / m.withEngine[r]).toFixed(2)}), ${m.alertsRaised[r]} alerts; CPU ${(m.cpuAlone[r] / 1000).toFixed(2)} s vs ${(m.cpuWith[r] / 1000).toFixed(2)} s (ratio ${(m.cpuAlone[r] / m.cpuWith[r]).toFixed(2)})`,
+    );
   }
+}
+for (const m of builds) {
+  const a = LINES / (median(m.alone) / 1000);
+  const w = LINES / (median(m.withEngine) / 1000);
   console.log(
-    `run ${r + 1}: import alone ${(alone[r] / 1000).toFixed(2)} s, import + detection ${(withEngine[r] / 1000).toFixed(2)} s, ${alertsRaised[r]} alerts`,
+    `${m.label}: evaluation alone: ${Math.round(LINES / (median(m.evaluation) / 1000))} activities/s (median CPU ${(median(m.cpuEvaluation) / 1000).toFixed(2)} s)`,
+  );
+  console.log(
+    `${m.label}: import alone: ${Math.round(a)} activities/s; import + evaluation (20 policies, all detections): ${Math.round(w)} activities/s; ratio ${(w / a).toFixed(2)}x; CPU-time ratio ${(median(m.cpuAlone) / median(m.cpuWith)).toFixed(2)}x`,
   );
 }
-const a = LINES / (median(alone) / 1000);
-const w = LINES / (median(withEngine) / 1000);
-console.log(
-  `import alone: ${Math.round(a)} activities/s; import + evaluation (20 policies, all detections): ${Math.round(w)} activities/s; ratio ${(w / a).toFixed(2)}x`,
-);
 
-// The write path: one import batch with and without the outbox insert (same rows, fresh ids).
-{
-  const env = await fresh();
+// The write path: one import batch with and without the outbox inserts (same rows, fresh ids).
+for (const m of builds) {
+  const env = await fresh(m);
   const docs = text
     .split('\n')
     .filter(Boolean)
+    .slice(0, 100)
     .map((l) => JSON.parse(l));
   const timings = { 1: [], 100: [] };
   const outbox = { 1: [], 100: [] };
   let k = 0;
   for (let i = 0; i < 200; i++) {
     for (const n of [1, 100]) {
-      const rows = docs.slice(0, n).map((d) => activityRowFromDocument(env.tenant.id, { ...d, _id: `lat-${k++}` }));
+      const rows = docs.slice(0, n).map((d) => m.activityRowFromDocument(env.tenant.id, { ...d, _id: `lat-${k++}` }));
       let t = performance.now();
       await env.services.stores.transaction((tx) => tx.activities.upsert(rows));
       timings[n].push(performance.now() - t);
       const more = rows.map((r) => ({ ...r, id: `lat-${k++}` }));
       t = performance.now();
-      // The outbox insert alone, in its own transaction (rolled back).
+      // The outbox inserts alone, in their own transaction (rolled back).
       await env.services.stores
         .transaction(async (tx) => {
           const t0 = performance.now();
-          await enqueueForDetection(tx.detection.db, more);
+          await m.outboxes(tx.detection.db, more);
           outbox[n].push(performance.now() - t0);
           throw new Error('rollback');
         })
@@ -152,7 +203,7 @@ console.log(
   }
   for (const n of [1, 100]) {
     console.log(
-      `write of ${n} activit${n === 1 ? 'y' : 'ies'} in a transaction: median ${median(timings[n]).toFixed(2)} ms, of which the outbox insert ${median(outbox[n]).toFixed(3)} ms`,
+      `${m.label}: write of ${n} activit${n === 1 ? 'y' : 'ies'} in a transaction: median ${median(timings[n]).toFixed(2)} ms, of which the outbox inserts ${median(outbox[n]).toFixed(3)} ms`,
     );
   }
   await done(env);

@@ -1,13 +1,14 @@
 import { BUILT_IN_IP_TAGS, IP_CATEGORY } from '@appwarden/protocol';
-import type { CloudAppsActivityRow } from '../store/schema.js';
+import type { DetectionActivityRow } from '../store/detection-interfaces.js';
 
 type Doc = Record<string, unknown>;
 
-/** What the detectors read of one activity: its columns, and its document only when asked. */
+/** What the detectors read of one activity: its columns, and the few document members they use (parsed when asked). */
 export class ActivityFacts {
-  private parsed: Doc | undefined;
   private tags: string[] | undefined;
-  constructor(readonly row: CloudAppsActivityRow) {}
+  private coords: { lat: number; lon: number } | null | undefined;
+  private actorDoc: Doc | undefined;
+  constructor(readonly row: DetectionActivityRow) {}
 
   get id(): string {
     return this.row.id;
@@ -24,26 +25,27 @@ export class ActivityFacts {
   get ipTags(): string[] {
     return (this.tags ??= safeList(this.row.ip_tags));
   }
-  get doc(): Doc {
-    if (!this.parsed) {
-      try {
-        const d = JSON.parse(this.row.doc) as unknown;
-        this.parsed = d && typeof d === 'object' ? (d as Doc) : {};
-      } catch {
-        this.parsed = {};
-      }
+  /** The document's `resolvedActor` (empty when it has none). */
+  get resolvedActor(): Doc {
+    if (!this.actorDoc) {
+      const v = safeJson(this.row.actor);
+      this.actorDoc = v && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : {};
     }
-    return this.parsed;
+    return this.actorDoc;
   }
   /** The activity's location coordinates, when it carries them. */
   get coordinates(): { lat: number; lon: number } | null {
-    const loc = this.doc.location as Doc | undefined;
-    const lat = loc?.latitude;
-    const lon = loc?.longitude;
-    return typeof lat === 'number' && typeof lon === 'number' && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? { lat, lon } : null;
+    if (this.coords === undefined) {
+      const loc = safeJson(this.row.location) as Doc | null | undefined;
+      const lat = loc?.latitude;
+      const lon = loc?.longitude;
+      this.coords = typeof lat === 'number' && typeof lon === 'number' && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? { lat, lon } : null;
+    }
+    return this.coords;
   }
   get appName(): string | null {
-    return typeof this.doc.appName === 'string' ? this.doc.appName : null;
+    const v = safeJson(this.row.app_name);
+    return typeof v === 'string' ? v : null;
   }
   get isSuccessfulSignIn(): boolean {
     return SIGN_IN.has(this.eventType);
@@ -70,6 +72,15 @@ export class ActivityFacts {
   /** The names the activity's object is known by (URL, description): enough to read an extension. */
   get objectText(): string {
     return `${this.row.object_url ?? ''} ${this.row.description ?? ''}`;
+  }
+}
+
+function safeJson(json: string | null): unknown {
+  if (json === null) return undefined;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

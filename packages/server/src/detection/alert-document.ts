@@ -67,7 +67,7 @@ export function alertDocument(tenantId: string, contextId: string, a: RaisedAler
     // The actor's id is a column: the document is parsed only for an account not seen yet.
     const actorId = (JSON.parse(r.actor_keys) as string[])[0];
     if (accounts.size < 5 && actorId !== undefined && !accounts.has(actorId)) {
-      const actor = act.doc.resolvedActor as Doc | undefined;
+      const actor = act.resolvedActor;
       if (actor && typeof actor.id === 'string' && !accounts.has(actor.id)) {
         accounts.set(actor.id, {
           entityType: 2,

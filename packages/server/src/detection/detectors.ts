@@ -179,7 +179,7 @@ function raiseBuiltIn(
 
 /** A user's display name and UPN, as the service's descriptions name them. */
 function who(a: ActivityFacts): string {
-  const actor = a.doc.resolvedActor as { name?: unknown } | undefined;
+  const actor = a.resolvedActor;
   const upn = a.user ?? 'unknown user';
   const name = typeof actor?.name === 'string' ? actor.name : upn;
   return `${esc(name)} (${esc(upn)})`;

@@ -7,6 +7,7 @@ import { alertDocument, alertId } from './alert-document.js';
 import { BUILT_IN_DETECTORS, type Detector, type Raised, type StateView } from './detectors.js';
 import { policyDetector, policyFromRow } from './policies.js';
 import type { DetectionSettings } from './settings.js';
+import { serveInTurn, WorkerLoop } from '../worker-loop.js';
 
 export interface DetectionEngineOptions {
   /** Queued activities one transaction evaluates for one tenant. */
@@ -51,11 +52,9 @@ class StateCache implements StateView {
  * the queue. A crash rolls all of it back; the batch is evaluated again, to the same alerts.
  */
 export class DetectionEngine {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private stopped = true;
   private turn = 0;
   private log: Log = silent;
+  private readonly loop: WorkerLoop<number>;
   /** Activities evaluated and alerts written by this process. */
   readonly stats = { evaluated: 0, alerts: 0, batches: 0, errors: 0 };
 
@@ -64,64 +63,45 @@ export class DetectionEngine {
     private readonly clock: Clock,
     private readonly settingsOf: (tenantId: string) => Promise<DetectionSettings>,
     private readonly options: DetectionEngineOptions = DEFAULT_ENGINE_OPTIONS,
-  ) {}
+  ) {
+    this.loop = new WorkerLoop({
+      pollMs: options.pollMs,
+      round: () => this.round(),
+      busy: (n) => n > 0,
+      onError: (e) => {
+        this.stats.errors += 1;
+        this.log.error({ err: e }, 'detection run failed');
+      },
+    });
+  }
 
   /** Starts the background loop. */
   start(log?: Log): void {
     if (log) this.log = log;
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops the loop; a batch in progress finishes (or rolls back with the process). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Wakes the loop now (an import just queued activities). */
   notify(): void {
-    if (!this.stopped) this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.runOnce()
-        .catch((e: unknown) => {
-          this.stats.errors += 1;
-          this.log.error({ err: e }, 'detection run failed');
-          return 0;
-        })
-        .then((n) => {
-          if (!this.stopped && !this.timer) this.schedule(n > 0 ? 0 : this.options.pollMs);
-        });
-    }, ms);
-    this.timer.unref();
+    this.loop.wake();
   }
 
   /** One round: a batch of each tenant with queued activities. Single-flight per process. */
   runOnce(): Promise<number> {
-    if (this.running) return this.running;
-    const run = this.round().finally(() => {
-      this.running = undefined;
-    });
-    this.running = run;
-    return run;
+    return this.loop.runOnce();
   }
 
   private async round(): Promise<number> {
     const tenants = await this.stores.detection.queuedTenants(10_000);
     if (tenants.length === 0) return 0;
     tenants.sort();
-    const start = this.turn++ % tenants.length;
-    let n = 0;
-    for (let i = 0; i < tenants.length; i++) n += await this.evaluateBatch(tenants[(start + i) % tenants.length]!);
-    return n;
+    const counts = await serveInTurn(tenants, this.turn++, 1, (t) => this.evaluateBatch(t));
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   /**
@@ -132,7 +112,7 @@ export class DetectionEngine {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const n = await this.runOnce();
-      if (n === 0 && (await this.stores.detection.queueDepth()) === 0 && !this.running) return;
+      if (n === 0 && (await this.stores.detection.queueDepth()) === 0 && !this.loop.roundInFlight) return;
       if (Date.now() > until) throw new Error('detection queue did not drain in time');
       if (n === 0) await new Promise((r) => setTimeout(r, 20));
     }

@@ -133,7 +133,8 @@ export function policyFromRow(row: DetectionPolicyRow): ActivityPolicy {
 
 // The in-memory reading of each activity filter field: the same columns the SQL lists compile
 // (store/kysely/cloudapps-columns.ts), so a policy matches exactly what the activity list shows.
-type Row = CloudAppsActivityRow;
+/** What policy filters read: the activity's columns (never its document). */
+type Row = Omit<CloudAppsActivityRow, 'doc'>;
 const scalar = (read: (r: Row) => ItemValue) => ({ read });
 /** List columns are JSON text; each row's lists are parsed once however many policies read them. */
 const parsedLists = new WeakMap<Row, Map<keyof Row, string[]>>();

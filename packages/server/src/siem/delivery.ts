@@ -7,6 +7,7 @@ import type { ExportItem } from '../store/siem-interfaces.js';
 import type { SiemTargetRow } from '../store/siem-schema.js';
 import { activityRecord, alertRecord, cefLine, syslogFrame, type SyslogFormat } from './cef.js';
 import { parseSyslogUrl } from './targets.js';
+import { serveInTurn, WorkerLoop } from '../worker-loop.js';
 import { deliveryId, StreamSender, UDP_MAX_LINE_BYTES, UdpSender, WebhookSender, type LineSender } from './transports.js';
 
 export interface DeliveryOptions {
@@ -51,12 +52,8 @@ export class SiemDelivery {
   private readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomUUID()}`;
   private readonly states = new Map<string, TargetState>();
   private readonly hostName: string;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: WorkerLoop<boolean>;
   private log: DeliveryLog = SILENT;
-  private idleWaiters: (() => void)[] = [];
-  private again = false;
 
   constructor(
     private readonly stores: Stores,
@@ -64,6 +61,12 @@ export class SiemDelivery {
     private readonly options: DeliveryOptions,
   ) {
     this.hostName = options.hostName ?? (os.hostname().split('.')[0] || 'appwarden');
+    this.loop = new WorkerLoop({
+      pollMs: options.pollMs,
+      round: () => this.round(),
+      busy: (busy) => busy,
+      onError: (e) => this.log.error({ err: e }, 'SIEM export round failed'),
+    });
   }
 
   /** Lease length: a batch must finish well within it (checked between webhook posts). */
@@ -73,27 +76,19 @@ export class SiemDelivery {
 
   start(log?: DeliveryLog): void {
     if (log) this.log = log;
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops the loop after the round in flight; closes connections. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.loop.stop();
     for (const s of this.states.values()) s.sender.close();
     this.states.clear();
-    for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Runs a round now (new items were written, or a test wants progress). */
   poke(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.wake();
   }
 
   /**
@@ -101,32 +96,7 @@ export class SiemDelivery {
    * empty, or the targets with items are backing off (receiver down). Tests wait on it.
    */
   whenIdle(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    const p = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    this.poke();
-    return p;
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.round()
-        .catch((e: unknown) => this.log.error({ err: e }, 'SIEM export round failed'))
-        .then((busy) => {
-          this.running = undefined;
-          if (this.stopped) return;
-          if (busy === true || this.again) {
-            this.again = false;
-            this.schedule(0);
-          } else {
-            for (const w of this.idleWaiters.splice(0)) w();
-            this.schedule(this.options.pollMs);
-          }
-        });
-    }, ms);
-    this.timer.unref?.();
+    return this.loop.whenIdle();
   }
 
   /** One round; true when some target had a full batch (more may be waiting). */
@@ -142,14 +112,14 @@ export class SiemDelivery {
         this.states.delete(id);
       }
     }
-    let busy = false;
-    const concurrency = this.options.concurrency ?? 4;
-    for (let i = 0; i < due.length; i += concurrency) {
-      if (this.stopped) break;
-      const results = await Promise.all(due.slice(i, i + concurrency).map((t) => this.serve(t)));
-      busy = busy || results.some(Boolean);
-    }
-    return busy;
+    const results = await serveInTurn(
+      due,
+      0,
+      this.options.concurrency ?? 4,
+      (t) => this.serve(t),
+      () => this.loop.isStopped,
+    );
+    return results.some(Boolean);
   }
 
   private state(t: SiemTargetRow): TargetState {

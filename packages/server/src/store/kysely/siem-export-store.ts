@@ -15,18 +15,48 @@ const chunks = <T>(xs: T[], n: number): T[][] => {
 };
 
 /**
- * The SIEM export's hook in the alert and activity writes (both backends): called in the write's
- * transaction BEFORE the rows are upserted, it finds which rows are new (no stored row with that
- * tenant and id yet) and puts one outbox row per new item and enabled target that wants the kind.
- * The outbox rows commit or roll back with the items. Rows replacing a stored item are not
- * exported again. Costs one indexed read per call when the tenant has no export target.
- * Past a target's `max_pending`, its oldest items are dropped and counted in `dropped`.
+ * The SIEM export's hook in the alert writes (both backends): called in the write's transaction
+ * BEFORE the rows are upserted, it finds which rows are new (no stored row with that tenant and id
+ * yet) and puts one outbox row per new item and enabled target that wants the kind. The outbox rows
+ * commit or roll back with the items. Rows replacing a stored item are not exported again. Costs
+ * one indexed read per call when the tenant has no export target. Past a target's `max_pending`,
+ * its oldest items are dropped and counted in `dropped`. (Activity writes already know which rows
+ * are new from the detection queue's insert: they call enqueueNewForExport.)
  */
 export async function enqueueForExport(
   db: Kysely<Database>,
   kind: ExportKind,
   rows: readonly { tenant_id: string; id: string }[],
   now = Date.now(),
+): Promise<void> {
+  const table = kind === 'alert' ? 'ca_alerts' : 'ca_activities';
+  await exportItems(db, kind, rows, now, async (tenantId, ids) => {
+    const existing = new Set<string>();
+    for (const part of chunks(ids, IDS_PER_QUERY)) {
+      const found = await db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).where('id', 'in', part).execute();
+      for (const f of found) existing.add(f.id);
+    }
+    return ids.filter((id) => !existing.has(id));
+  });
+}
+
+/** As enqueueForExport for rows the caller knows the tenant does not hold yet (no look-up). */
+export function enqueueNewForExport(
+  db: Kysely<Database>,
+  kind: ExportKind,
+  rows: readonly { tenant_id: string; id: string }[],
+  now = Date.now(),
+): Promise<void> {
+  return exportItems(db, kind, rows, now, (_tenantId, ids) => Promise.resolve(ids));
+}
+
+/** Outbox rows for the items `fresh` keeps, per tenant with an enabled target that wants `kind`. */
+async function exportItems(
+  db: Kysely<Database>,
+  kind: ExportKind,
+  rows: readonly { tenant_id: string; id: string }[],
+  now: number,
+  fresh: (tenantId: string, ids: string[]) => Promise<string[]>,
 ): Promise<void> {
   if (rows.length === 0) return;
   const byTenant = new Map<string, Set<string>>();
@@ -36,7 +66,6 @@ export async function enqueueForExport(
     s.add(r.id);
   }
   const column = kind === 'alert' ? 'alerts' : 'activities';
-  const table = kind === 'alert' ? 'ca_alerts' : 'ca_activities';
   for (const [tenantId, idSet] of byTenant) {
     const targets = await db
       .selectFrom('siem_targets')
@@ -46,16 +75,10 @@ export async function enqueueForExport(
       .where(column, '=', 1)
       .execute();
     if (targets.length === 0) continue;
-    const ids = [...idSet];
-    const existing = new Set<string>();
-    for (const part of chunks(ids, IDS_PER_QUERY)) {
-      const found = await db.selectFrom(table).select('id').where('tenant_id', '=', tenantId).where('id', 'in', part).execute();
-      for (const f of found) existing.add(f.id);
-    }
-    const fresh = ids.filter((id) => !existing.has(id));
-    if (fresh.length === 0) continue;
+    const ids = await fresh(tenantId, [...idSet]);
+    if (ids.length === 0) continue;
     for (const t of targets) {
-      for (const part of chunks(fresh, ROWS_PER_INSERT)) {
+      for (const part of chunks(ids, ROWS_PER_INSERT)) {
         await db
           .insertInto('siem_outbox')
           .values(part.map((id) => ({ target_id: t.id, tenant_id: tenantId, kind, item_id: id, enqueued_at: now })))

@@ -2,8 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ActivityListRow, ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import { activityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
-import { enqueueForDetection } from '../kysely/detection-store.js';
-import { enqueueForExport } from '../kysely/siem-export-store.js';
+import { enqueueNewActivities } from '../kysely/detection-store.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import { analyze, listPage, upsertRows, type ListSpec, type PostgresContext } from './cloudapps-list.js';
 import { postgresFilters } from './filter-dialect.js';
@@ -40,12 +39,9 @@ export class PostgresActivityStore implements ActivityStore {
     if (rows.length === 0) return;
     // New activities reach the detection engine with their insert: one transaction for both.
     if (!this.db.isTransaction) return this.db.transaction().execute((trx) => new PostgresActivityStore(trx, this.ctx).upsert(rows));
-    // SIEM export (issue 15): outbox rows for the new activities, in this write's transaction.
-    await enqueueForExport(this.db, 'activity', rows);
     await ensureForWrite(this.db, this.ctx.root, ACTIVITIES, monthsOf(rows.map((r) => r.timestamp)));
-    // --- detection outbox (issue 15): queue the ids not stored yet, before they are written.
-    await enqueueForDetection(this.db, rows);
-    // ---
+    // Detection queue and SIEM outbox (issue 15): the ids not stored yet, before they are written.
+    await enqueueNewActivities(this.db, rows);
     await sql`DELETE FROM ca_activities a USING unnest(${rows.map((r) => r.tenant_id)}::text[], ${rows.map((r) => r.id)}::text[],
       ${rows.map((r) => r.timestamp)}::bigint[]) AS v(tenant_id, id, ts)
       WHERE a.tenant_id = v.tenant_id AND a.id = v.id AND a.timestamp <> v.ts`.execute(this.db);

@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ActivityStore, ListPage, ListQuery } from '../interfaces.js';
 import { activityColumns } from '../kysely/cloudapps-columns.js';
 import { cloudAppsReads } from '../kysely/cloudapps-reads.js';
-import { enqueueForDetection } from '../kysely/detection-store.js';
-import { enqueueForExport } from '../kysely/siem-export-store.js';
+import { enqueueNewActivities } from '../kysely/detection-store.js';
 import type { CountCache } from '../kysely/count-cache.js';
 import type { CloudAppsActivityRow, Database } from '../schema.js';
 import type SQLite from 'better-sqlite3';
@@ -37,11 +36,8 @@ export class SqliteActivityStore implements ActivityStore {
     if (rows.length === 0) return;
     // New activities reach the detection engine with their insert: one transaction for both.
     if (!this.db.isTransaction) return this.db.transaction().execute((trx) => new SqliteActivityStore(trx).upsert(rows));
-    // --- detection outbox (issue 15): queue the ids not stored yet, before they are written.
-    await enqueueForDetection(this.db, rows);
-    // ---
-    // SIEM export (issue 15): outbox rows for the new activities, in this write's transaction.
-    await enqueueForExport(this.db, 'activity', rows);
+    // Detection queue and SIEM outbox (issue 15): the ids not stored yet, before they are written.
+    await enqueueNewActivities(this.db, rows);
     if (this.raw) return upsertPrepared(this.raw, 'ca_activities', ['tenant_id', 'id'], rows);
     const cols = Object.keys(rows[0]!).filter((k) => k !== 'tenant_id' && k !== 'id') as (keyof CloudAppsActivityRow)[];
     for (const part of chunk(rows, cols.length + 2)) {

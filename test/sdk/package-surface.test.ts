@@ -46,6 +46,7 @@ describe('@appwarden/sdk package surface', () => {
         'GRAPH_SCOPE',
         'ManagementClient',
         'PermissionError',
+        'PoliciesOperations',
         'RequestPipeline',
         'RequestTimeoutError',
         'SecurityAlertsOperations',

@@ -70,6 +70,7 @@ describe('@appwarden/sdk package surface', () => {
       'files',
       'subnets',
       'discovery',
+      'policies',
     ]);
     expect(client.endpoint).toBe('https://contoso.us2.portal.cloudappsecurity.com');
   });

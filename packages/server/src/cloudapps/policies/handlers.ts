@@ -3,12 +3,11 @@
 // read one, POST .../policies/<id>/disable/ switches one off. Activity policies (AUDIT) and the
 // built-in anomaly detections (ANOMALY_DETECTION) are served; creating and editing stays on the
 // operator's admin routes (docs/detection.md).
-import { LIST_LIMITS } from '@appwarden/protocol';
 import { findPolicy, listPolicies, setPolicyEnabled, type PolicyCatalogDeps } from '../../detection/policy-catalog.js';
-import { invalidParameter, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { evaluateFilters } from '../filters/evaluate.js';
+import { inMemoryPage, readInMemoryListParams } from '../in-memory-list.js';
 import { readFilters } from '../filters/index.js';
-import { intParam, skipParam, stringParam } from '../request-params.js';
 import type { CloudAppsCall, CloudAppsRoute } from '../route-definition.js';
 import { cloudAppsPolicyJson, POLICY_FIELDS, POLICY_SORT_FIELDS, type CloudAppsPolicy } from './model.js';
 
@@ -19,34 +18,19 @@ const catalog = (call: CloudAppsCall): PolicyCatalogDeps => ({
 
 async function list(call: CloudAppsCall) {
   const p = call.params;
-  const skip = skipParam(p);
-  const limit = Math.min(Math.max(intParam(p, 'limit', LIST_LIMITS.defaultLimit), 1), LIST_LIMITS.maxLimit);
-  const sortField = stringParam(p, 'sortField') ?? 'name';
-  if (!(POLICY_SORT_FIELDS as readonly string[]).includes(sortField)) {
-    throw invalidParameter('sortField', `sortField must be one of ${POLICY_SORT_FIELDS.join(', ')}`, sortField);
-  }
-  const dir = (stringParam(p, 'sortDirection') ?? 'asc').toLowerCase();
-  if (dir !== 'asc' && dir !== 'desc') throw invalidParameter('sortDirection', 'sortDirection must be asc or desc', dir);
+  const page = readInMemoryListParams(p, POLICY_SORT_FIELDS);
   const keep = evaluateFilters(readFilters(p.filters, 'policies', call.now), POLICY_FIELDS);
   const tenant = call.caller.tenant;
   const all = (await listPolicies(catalog(call), tenant.id)).map((x) => cloudAppsPolicyJson(tenant, x)).filter(keep);
   const key = (x: CloudAppsPolicy): string | number =>
-    sortField === 'severity'
+    page.sortField === 'severity'
       ? x.severity
-      : sortField === 'created'
+      : page.sortField === 'created'
         ? x.created
-        : sortField === 'policyType'
+        : page.sortField === 'policyType'
           ? x.policyType
           : x.name.toLowerCase();
-  const sign = dir === 'asc' ? 1 : -1;
-  // Ties broken by id, so that pages never overlap.
-  all.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return (x < y ? -1 : x > y ? 1 : a._id < b._id ? -1 : 1) * sign;
-  });
-  const data = all.slice(skip, skip + limit);
-  return { data, hasNext: skip + data.length < all.length, max: LIST_LIMITS.maxLimit, total: all.length, moreThanTotal: false };
+  return inMemoryPage(all, key, page);
 }
 
 async function fetchOne(call: CloudAppsCall) {

@@ -1,10 +1,10 @@
-import { LIST_LIMITS } from '@appwarden/protocol';
 import { numericTenantId } from '../../demo/cloudapps-data.js';
 import type { IpRangeRow, IpTagRow } from '../../store/discovery-schema.js';
 import { invalidParameter, notFound } from '../errors.js';
 import { evaluateFilters } from '../filters/evaluate.js';
+import { inMemoryPage, readInMemoryListParams } from '../in-memory-list.js';
 import { readFilters } from '../filters/index.js';
-import { boolParam, intParam, stringParam, skipParam } from '../request-params.js';
+import { boolParam, intParam, stringParam } from '../request-params.js';
 import { RawJson, type CloudAppsCall, type CloudAppsRoute } from '../route-definition.js';
 import { normaliseSubnet, type NormalisedSubnet } from '../../discovery/subnets.js';
 import { IP_RANGE_LIMITS, ipRangeJson, newObjectId, resolveTags, SUBNET_FIELDS, VALID_CATEGORIES, type IpRangeJson } from './model.js';
@@ -18,14 +18,7 @@ async function tagMap(call: CloudAppsCall): Promise<Map<string, IpTagRow>> {
 
 async function list(call: CloudAppsCall) {
   const p = call.params;
-  const skip = skipParam(p);
-  const limit = Math.min(Math.max(intParam(p, 'limit', LIST_LIMITS.defaultLimit), 1), LIST_LIMITS.maxLimit);
-  const sortField = stringParam(p, 'sortField') ?? 'name';
-  if (!(SORT_FIELDS as readonly string[]).includes(sortField)) {
-    throw invalidParameter('sortField', `sortField must be one of ${SORT_FIELDS.join(', ')}`, sortField);
-  }
-  const dir = (stringParam(p, 'sortDirection') ?? 'asc').toLowerCase();
-  if (dir !== 'asc' && dir !== 'desc') throw invalidParameter('sortDirection', 'sortDirection must be asc or desc', dir);
+  const page = readInMemoryListParams(p, SORT_FIELDS);
   const tid = numericTenantId(call.caller.tenant.id);
   const tags = await tagMap(call);
   const keep = evaluateFilters(readFilters(p.filters, 'subnets', call.now), SUBNET_FIELDS);
@@ -33,21 +26,14 @@ async function list(call: CloudAppsCall) {
     .map((r) => ipRangeJson(r, tags, tid))
     .filter(keep);
   const key = (r: IpRangeJson): string | number =>
-    sortField === 'category'
+    page.sortField === 'category'
       ? r.category
-      : sortField === 'tags'
+      : page.sortField === 'tags'
         ? r.tags.map((t) => t.name.toLowerCase()).join(',')
-        : sortField === 'date'
+        : page.sortField === 'date'
           ? r.lastModified
           : r.name.toLowerCase();
-  const sign = dir === 'asc' ? 1 : -1;
-  all.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return (x < y ? -1 : x > y ? 1 : a._id < b._id ? -1 : 1) * sign;
-  });
-  const data = all.slice(skip, skip + limit);
-  return { data, hasNext: skip + data.length < all.length, max: LIST_LIMITS.maxLimit, total: all.length, moreThanTotal: false };
+  return inMemoryPage(all, key, page);
 }
 
 async function fetchOne(call: CloudAppsCall) {

@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDiscoveryJob } from '../../../../test/support/discovery-job.js';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { JobRunner } from '../../src/discovery/ingest/job-runner.js';
-import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
 import type { Stores } from '../../src/store/interfaces.js';
 
 // Usage rows and the job's state commit together: a runner that dies right when it marks its job
@@ -26,27 +25,8 @@ function squidLog(): string {
   return lines.join('\n');
 }
 
-async function queueJob(id: string, streamId: string): Promise<void> {
-  const uploadId = `upload-${id}`;
-  await h.services.discovery.storage.putBlob(uploadId, Readable.from([Buffer.from(squidLog())]), 1 << 20);
-  const row: DiscoveryJobRow = {
-    id,
-    tenant_id: h.tenantId,
-    upload_id: uploadId,
-    stream_id: streamId,
-    state: 'queued',
-    input: JSON.stringify({ uploadId, fileName: 'proxy.log', source: 'SQUID_NATIVE', snapshot: false }),
-    result: null,
-    error: null,
-    attempts: 0,
-    created_at: h.clock.now(),
-    started_at: null,
-    heartbeat_at: null,
-    finished_at: null,
-    claimed_by: null,
-  };
-  await h.services.stores.discovery.jobs.insert(row);
-}
+const queueJob = (id: string, streamId: string) =>
+  queueDiscoveryJob(h, { tenantId: h.tenantId, id, streamId, createdAt: h.clock.now() }, squidLog(), 1 << 20);
 
 /** The stores of a process that dies the moment it marks a job finished, in or out of a transaction. */
 function dyingAtFinish(stores: Stores): Stores {

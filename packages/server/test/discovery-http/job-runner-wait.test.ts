@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
-import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
+import { queuedJobRow } from '../../../../test/support/discovery-job.js';
 
 // JobRunner.whenDone: what tests (and in-process tools) await instead of polling a job's status.
 let h: InProcessHarness;
@@ -9,23 +9,9 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const queued = (id: string): DiscoveryJobRow => ({
-  id,
-  tenant_id: h.tenantId,
-  upload_id: `upload-${id}`,
-  stream_id: 'stream-none',
-  state: 'queued',
-  // The upload's file does not exist: the job fails, which is a finish like any other.
-  input: JSON.stringify({ uploadId: `upload-${id}`, fileName: 'proxy.log', source: 'SQUID', snapshot: false }),
-  result: null,
-  error: null,
-  attempts: 0,
-  created_at: h.clock.now(),
-  started_at: null,
-  heartbeat_at: null,
-  finished_at: null,
-  claimed_by: null,
-});
+// The upload's file does not exist: the job fails, which is a finish like any other.
+const queued = (id: string) =>
+  queuedJobRow({ id, tenantId: h.tenantId, streamId: 'stream-none', createdAt: h.clock.now(), source: 'SQUID' });
 
 describe('JobRunner.whenDone', () => {
   it('resolves once the job has finished, and at once for a job already finished', async () => {

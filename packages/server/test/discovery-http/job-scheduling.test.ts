@@ -1,8 +1,7 @@
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDiscoveryJob } from '../../../../test/support/discovery-job.js';
 import { inProcess, type InProcessHarness } from '../../../../test/support/harness.js';
 import { JobRunner } from '../../src/discovery/ingest/job-runner.js';
-import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
 
 // Discovery jobs are scheduled round-robin over tenants (not global FIFO), and a run has a time budget.
 let h: InProcessHarness;
@@ -15,27 +14,8 @@ afterAll(() => h?.close());
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-async function queueJob(tenantId: string, id: string, createdAt: number, content?: string): Promise<void> {
-  const uploadId = `upload-${id}`;
-  if (content !== undefined) await h.services.discovery.storage.putBlob(uploadId, Readable.from([Buffer.from(content)]), 1 << 26);
-  const row: DiscoveryJobRow = {
-    id,
-    tenant_id: tenantId,
-    upload_id: uploadId,
-    stream_id: `stream-${id}`,
-    state: 'queued',
-    input: JSON.stringify({ uploadId, fileName: 'proxy.log', source: 'SQUID_NATIVE', snapshot: false }),
-    result: null,
-    error: null,
-    attempts: 0,
-    created_at: createdAt,
-    started_at: null,
-    heartbeat_at: null,
-    finished_at: null,
-    claimed_by: null,
-  };
-  await h.services.stores.discovery.jobs.insert(row);
-}
+const queueJob = (tenantId: string, id: string, createdAt: number, content?: string) =>
+  queueDiscoveryJob(h, { tenantId, id, createdAt }, content);
 
 describe('discovery job scheduling', () => {
   it('claims round-robin over tenants: a later small upload of another tenant does not wait for a whole queue', async () => {

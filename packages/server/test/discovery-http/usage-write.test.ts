@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDiscoveryJob } from '../../../../test/support/discovery-job.js';
 import { bearer, inProcess, TIER, type InProcessHarness } from '../../../../test/support/harness.js';
 import { sortedBuckets, TrafficAggregator } from '../../src/discovery/aggregation.js';
 import { writeUsage } from '../../src/discovery/ingest/usage-writer.js';
-import type { DiscoveryJobRow } from '../../src/store/discovery-schema.js';
 
 // Issue 12, "Hardening under hostile load": usage buckets must not copy the labels of their source
 // IP's ranges (a range with many tags made the database grow by kilobytes per bucket), and a big
@@ -33,25 +32,7 @@ function squidLog(): string {
 }
 
 async function runJob(id: string, streamId: string): Promise<void> {
-  const uploadId = `upload-${id}`;
-  await h.services.discovery.storage.putBlob(uploadId, Readable.from([Buffer.from(squidLog())]), 1 << 22);
-  const row: DiscoveryJobRow = {
-    id,
-    tenant_id: h.tenantId,
-    upload_id: uploadId,
-    stream_id: streamId,
-    state: 'queued',
-    input: JSON.stringify({ uploadId, fileName: 'proxy.log', source: 'SQUID_NATIVE', snapshot: false }),
-    result: null,
-    error: null,
-    attempts: 0,
-    created_at: h.clock.now(),
-    started_at: null,
-    heartbeat_at: null,
-    finished_at: null,
-    claimed_by: null,
-  };
-  await h.services.stores.discovery.jobs.insert(row);
+  await queueDiscoveryJob(h, { tenantId: h.tenantId, id, streamId, createdAt: h.clock.now() }, squidLog(), 1 << 22);
   expect(await h.services.discovery.jobs.drain()).toBe(1);
   const job = await h.services.stores.discovery.jobs.get(h.tenantId, id);
   expect(job?.state, job?.error ?? '').toBe('succeeded');

@@ -35,6 +35,16 @@ beforeAll(async () => {
   const fabrikam = install.demo.tenants.fabrikam.tenantId;
   victim = { tenantId: fabrikam, ...(await install.grantedApp(fabrikam, CLOUD_APP_SECURITY_ROLES.map((r) => r.value) as never)) };
   child = await childProcess(install, [], { APPWARDEN_DISCOVERY_SYSLOG_FLUSH_MS: '200' });
+  // The victim is a connector whose Cloud Apps rate limit was lifted (0 = none): with the default
+  // 30 requests a minute its own job polling throttled it (429) once rounds got fast, which is not
+  // the attack's effect. The attacking tenant keeps the default limit.
+  const admin = new LiveClient(child.url, install.ca, 1);
+  const lifted = await admin.request('PATCH', `/admin/tenants/${fabrikam}/cloud-apps/settings`, {
+    headers: { authorization: `Bearer ${install.operatorKey()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ rateLimitPerMinute: 0 }),
+  });
+  expect(lifted.status, lifted.text).toBe(200);
+  await admin.close();
 }, 120_000);
 afterAll(async () => {
   await child?.stop();

@@ -94,11 +94,16 @@ describe('store backend interface', () => {
   // Issue 12: one tenant's Cloud Discovery jobs and Cloud Apps writes must not empty every tenant's
   // token-path caches. (SQLite has one stamp for every table: total_changes and data_version.)
   it.runIf(TIER === 'postgres')('leaves the token-path stamp alone on Cloud Apps and Cloud Discovery job writes', async () => {
-    // Every directory write comes back as a notification too: wait for this one (and so for the
-    // earlier ones, delivered in commit order) before the stamp is taken.
+    // Every directory write comes back as a notification too: wait for this one, then until the
+    // stamp has settled (a notification of an earlier test's write may still be on its way: it
+    // counted towards s0 + 2 and the insert's own came after, moving the stamp taken below).
     const s0 = Number(opened.changeFeed.stamp());
     await opened.stores.tenants.insert({ id: 'tenant-d', name: 'd', domain: 'd.test', display_name: 'D', created_at: T0, settings: '{}' });
     await vi.waitFor(() => expect(Number(opened.changeFeed.stamp())).toBeGreaterThanOrEqual(s0 + 2));
+    for (let last = ''; last !== opened.changeFeed.stamp();) {
+      last = opened.changeFeed.stamp();
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const stamp = opened.changeFeed.stamp();
     const data = opened.changeFeed.dataStamp();
     await opened.stores.activities.upsert([activityRow('tenant-d', 'a2', T0, { actor_keys: '[]' })]);
